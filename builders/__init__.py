@@ -1,0 +1,1 @@
+"""Built-in pair builders, one module per axis. Installed as ``ctpairs.builders``."""

@@ -1,0 +1,3 @@
+"""ctpairs: counterfactual pairs from ClinicalTrials.gov results."""
+
+__version__ = "0.1.0"

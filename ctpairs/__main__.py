@@ -1,0 +1,5 @@
+import sys
+
+from ctpairs.cli import main
+
+sys.exit(main())

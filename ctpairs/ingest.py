@@ -1,0 +1,43 @@
+"""Load study records from files into the store, reporting (not raising on) bad records."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from ctpairs.sources.files import BadRecord, GoodRecord, iter_file_records
+from ctpairs.store import Store
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: how many records went in, and each one that did not, with where it was."""
+
+    stored: int = 0
+    bad: list[BadRecord] = field(default_factory=list)
+
+
+def ingest_path(store: Store, path: str | Path, *, source: str | None = None) -> IngestReport:
+    """Store every good record found at ``path``; bad ones are logged and listed in the report.
+
+    Records are committed in batches, so an interrupted ingest keeps every batch already written.
+    """
+    report = IngestReport()
+    items = iter_file_records(path)
+    label = source or str(path)
+    while batch := list(islice(items, BATCH_SIZE)):
+        good = []
+        for item in batch:
+            if isinstance(item, GoodRecord):
+                good.append(item.record)
+            else:
+                log.warning("skipped %s: %s", item.location, item.reason)
+                report.bad.append(item)
+        report.stored += store.put_many(good, source=label)
+    return report

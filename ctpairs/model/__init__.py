@@ -1,0 +1,1 @@
+"""The normalized trial model: raw v2 JSON -> typed :class:`Trial`."""

@@ -1,0 +1,74 @@
+"""Reading the numbers and enumerations the registry posts as text."""
+
+from __future__ import annotations
+
+import re
+
+_MISSING = {"", "na", "n/a", "nan", "nr", "not applicable", "not available", "none", "-", "--", "."}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+_AGE_IN_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960}
+
+
+def parse_number(text: str | int | float | None) -> float | None:
+    """Parse a posted number: "14.1", ".0003", "26,300", "1e-5"; "NA" and blanks give ``None``.
+
+    Thousands separators are removed only where they sit between groups of three digits,
+    so "1,5" (a decimal comma, which the registry does not use) is refused rather than misread.
+    """
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = text.strip()
+    if s.lower() in _MISSING:
+        return None
+    if "," in s:
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
+            return None
+        s = s.replace(",", "")
+    return float(s) if _NUMBER.match(s) else None
+
+
+def parse_qualified_number(text: str | None) -> tuple[float | None, str | None]:
+    """Parse a p-value-like text such as "<0.001", "= 0.03", ">.05": (number, qualifier or None)."""
+    if text is None:
+        return None, None
+    m = _QUALIFIED.match(text)
+    if not m:
+        return None, None
+    qualifier = {"≤": "<=", "≥": ">=", "=": None}.get(m.group(1) or "", m.group(1) or None)
+    return parse_number(m.group(2)), qualifier
+
+
+def parse_age_years(text: str | None) -> float | None:
+    """"18 Years" -> 18.0, "6 Months" -> 0.5; ``None`` when absent or unreadable."""
+    if not text:
+        return None
+    m = _AGE.match(text)
+    if not m:
+        return None
+    return round(float(m.group(1)) * _AGE_IN_YEARS[m.group(2).lower()], 4)
+
+
+def normalize_enum(text: str | None) -> str | None:
+    """"LEAST_SQUARES_MEAN" / "Least Squares Mean" -> "least_squares_mean"."""
+    if not text:
+        return None
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_") or None
+
+
+def normalize_dispersion(text: str | None) -> str | None:
+    """Normalize a dispersion type: "95% Confidence Interval" -> "confidence_interval_95",
+    "Standard Error" -> "standard_error", "Inter-Quartile Range" -> "interquartile_range"."""
+    if not text:
+        return None
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*%\s*confidence interval", text, re.IGNORECASE)
+    if m:
+        return "confidence_interval_" + m.group(1).replace(".", "_")
+    norm = normalize_enum(text)
+    return {
+        "inter_quartile_range": "interquartile_range",
+        "geometric_coefficient_of_variation": "geometric_cv",
+    }.get(norm or "", norm)

@@ -1,0 +1,261 @@
+"""Typed, normalized view of one ClinicalTrials.gov v2 study record.
+
+Every result value keeps a ``pointer``: the JSON pointer (RFC 6901) of the
+field it was read from in the raw record, so anything built from a
+:class:`Trial` can say exactly where each number came from.
+Numbers are floats (``None`` when the record says "NA" or nothing);
+the text as posted is kept beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """An intervention as registered (drug, device, behavioural...), joined to arms by label."""
+
+    type: str | None
+    name: str
+    description: str | None
+    arm_labels: list[str]
+    other_names: list[str]
+
+
+@dataclass(frozen=True)
+class ArmGroup:
+    """A registered arm with the interventions whose ``armGroupLabels`` name it."""
+
+    label: str
+    type: str | None
+    description: str | None
+    intervention_names: list[str]
+    interventions: list[Intervention]
+
+
+@dataclass(frozen=True)
+class Location:
+    facility: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    sex: str | None
+    minimum_age_years: float | None
+    maximum_age_years: float | None
+    minimum_age: str | None
+    maximum_age: str | None
+    healthy_volunteers: bool | None
+    std_ages: list[str]
+
+
+@dataclass(frozen=True)
+class Design:
+    study_type: str | None
+    phases: list[str]
+    allocation: str | None
+    intervention_model: str | None
+    primary_purpose: str | None
+    masking: str | None
+    enrollment: int | None
+    enrollment_type: str | None
+
+
+@dataclass(frozen=True)
+class ArmLink:
+    """How a result group was matched to a registered arm."""
+
+    arm_label: str
+    method: str  # "exact" (case-insensitive title == label) or "fuzzy" (rapidfuzz)
+    confidence: float  # 1.0 for exact; the rapidfuzz score / 100 for fuzzy
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    """A group as posted in a results module (e.g. ``OG001``), linked to its arm when one matches."""
+
+    id: str
+    title: str
+    description: str | None
+    arm: ArmLink | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Measurement:
+    group_id: str
+    value: float | None
+    value_text: str | None
+    spread: float | None
+    lower: float | None
+    upper: float | None
+    comment: str | None
+    pointer: str  # JSON pointer of the measurement object; fields are ``pointer + "/value"`` etc.
+
+
+@dataclass(frozen=True)
+class Category:
+    title: str | None
+    measurements: list[Measurement]
+
+
+@dataclass(frozen=True)
+class MeasureClass:
+    title: str | None
+    categories: list[Category]
+    denoms: dict[str, float]  # group id -> participants analysed in this class, when stated per class
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A statistical analysis the trial posted for an outcome measure."""
+
+    group_ids: list[str]
+    p_value: float | None
+    p_value_text: str | None
+    p_value_qualifier: str | None  # "<", ">", "<=", ">=" or None for an exact value
+    method: str | None
+    param_type: str | None
+    param_value: float | None
+    ci_pct: float | None
+    ci_sides: str | None
+    ci_lower: float | None
+    ci_upper: float | None
+    non_inferiority_type: str | None
+    dispersion_type: str | None
+    dispersion_value: float | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An outcome measure or baseline characteristic with its groups and values."""
+
+    index: int
+    kind: str  # "outcome" or "baseline"
+    type: str | None  # PRIMARY / SECONDARY / OTHER_PRE_SPECIFIED / POST_HOC (outcomes)
+    title: str
+    description: str | None
+    population: str | None
+    time_frame: str | None
+    param_type: str | None  # normalized lower-case, e.g. "mean", "least_squares_mean", "count_of_participants"
+    dispersion_type: str | None  # normalized, e.g. "standard_error", "confidence_interval_95", "full_range"
+    unit: str | None
+    reporting_status: str | None
+    groups: list[ResultGroup]
+    denoms: dict[str, float]  # group id -> participants analysed (first denominator, usually "Participants")
+    denom_units: str | None
+    classes: list[MeasureClass]
+    analyses: list[Analysis]
+    pointer: str
+
+    def group(self, group_id: str) -> ResultGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def measurements_for(self, group_id: str) -> list[tuple[MeasureClass, Category, Measurement]]:
+        return [
+            (cls, cat, m)
+            for cls in self.classes
+            for cat in cls.categories
+            for m in cat.measurements
+            if m.group_id == group_id
+        ]
+
+    def n_for(self, group_id: str, cls: MeasureClass | None = None) -> float | None:
+        if cls is not None and group_id in cls.denoms:
+            return cls.denoms[group_id]
+        return self.denoms.get(group_id)
+
+
+@dataclass(frozen=True)
+class FlowPeriod:
+    title: str | None
+    milestones: dict[str, dict[str, float | None]]  # milestone type -> group id -> participants
+    drop_reasons: dict[str, dict[str, float | None]]  # reason -> group id -> participants
+
+
+@dataclass(frozen=True)
+class ParticipantFlow:
+    groups: list[ResultGroup]
+    periods: list[FlowPeriod]
+
+
+@dataclass(frozen=True)
+class AdverseEventGroup:
+    group: ResultGroup
+    serious_affected: float | None
+    serious_at_risk: float | None
+    other_affected: float | None
+    other_at_risk: float | None
+    deaths_affected: float | None
+    deaths_at_risk: float | None
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    term: str
+    organ_system: str | None
+    serious: bool
+    affected: dict[str, float | None]  # group id -> participants affected
+    at_risk: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class AdverseEvents:
+    time_frame: str | None
+    frequency_threshold: float | None
+    groups: list[AdverseEventGroup]
+    events: list[AdverseEvent]
+
+
+@dataclass(frozen=True)
+class Results:
+    """The results section; empty (no measures, no flow, no events) for a study without results."""
+
+    outcome_measures: list[Measure] = field(default_factory=list)
+    baseline: list[Measure] = field(default_factory=list)
+    baseline_groups: list[ResultGroup] = field(default_factory=list)
+    participant_flow: ParticipantFlow | None = None
+    adverse_events: AdverseEvents | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.outcome_measures or self.baseline or self.participant_flow or self.adverse_events)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One study, normalized. Build it with :func:`ctpairs.model.parse.parse_trial`."""
+
+    nct_id: str
+    brief_title: str | None
+    official_title: str | None
+    acronym: str | None
+    overall_status: str | None
+    start_date: str | None
+    primary_completion_date: str | None
+    completion_date: str | None
+    results_first_posted: str | None
+    last_update_posted: str | None
+    conditions: list[str]
+    keywords: list[str]
+    design: Design
+    arm_groups: list[ArmGroup]
+    interventions: list[Intervention]
+    locations: list[Location]
+    countries: list[str]
+    eligibility: Eligibility
+    sponsor: str | None
+    results: Results
+    data_timestamp: str | None
+
+    @property
+    def has_results(self) -> bool:
+        return not self.results.empty
+
+    def arm(self, label: str) -> ArmGroup | None:
+        return next((a for a in self.arm_groups if a.label == label), None)

@@ -1,0 +1,1 @@
+"""Where study records come from: the ClinicalTrials.gov API, files, the bundled sample."""

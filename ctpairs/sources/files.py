@@ -1,0 +1,122 @@
+"""Study records from files: the bulk ``ctg-studies.json.zip``, JSONL (optionally gzipped),
+a JSON array, a ``{"studies": [...]}`` page envelope, one study per ``.json`` file, or a
+directory of such files.
+
+Everything is streamed: the bulk zip is read one member at a time and JSONL one line at
+a time. A bad record never stops the rest; it is yielded as a :class:`BadRecord` that
+says where it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ctpairs.errors import BadRecordError, CtpairsError
+from ctpairs.store import record_nct_id
+
+
+@dataclass(frozen=True)
+class GoodRecord:
+    record: dict
+    location: str  # "file.jsonl:12", "ctg-studies.json.zip:NCT0000001.json"
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    location: str
+    reason: str
+
+
+def _check(obj: object, location: str) -> GoodRecord | BadRecord:
+    try:
+        record_nct_id(obj)
+    except BadRecordError as exc:
+        return BadRecord(location, str(exc))
+    return GoodRecord(obj, location)  # type: ignore[arg-type]
+
+
+def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | BadRecord]:
+    if isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield _check(item, f"{location}[{i}]")
+    elif isinstance(obj, dict) and isinstance(obj.get("studies"), list) and "protocolSection" not in obj:
+        for i, item in enumerate(obj["studies"]):
+            yield _check(item, f"{location}:studies[{i}]")
+    else:
+        yield _check(obj, location)
+
+
+def _load_json(fh: IO[bytes], location: str) -> Iterator[GoodRecord | BadRecord]:
+    try:
+        obj = json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        yield BadRecord(location, f"malformed JSON: {exc}")
+        return
+    yield from _from_json_document(obj, location)
+
+
+def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        location = f"{name}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield BadRecord(location, f"malformed JSON: {exc}")
+            continue
+        yield _check(obj, location)
+
+
+def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            location = f"{path.name}:{info.filename}"
+            with zf.open(info) as fh:
+                if info.filename.endswith((".jsonl", ".ndjson")):
+                    yield from _jsonl(fh, location)
+                elif info.filename.endswith(".json"):
+                    yield from _load_json(fh, location)
+
+
+def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
+    """Yield every study found at ``path`` (a file or a directory), good or bad, in a stable order."""
+    path = Path(path)
+    if not path.exists():
+        raise CtpairsError(f"{path} does not exist")
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
+        if not files:
+            raise CtpairsError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
+        for file in files:
+            yield from iter_file_records(file)
+        return
+    name = path.name.lower()
+    if name.endswith(".zip"):
+        yield from _zip(path)
+    elif name.endswith((".jsonl.gz", ".ndjson.gz")):
+        with gzip.open(path, "rb") as fh:
+            yield from _jsonl(fh, path.name)
+    elif name.endswith((".jsonl", ".ndjson")):
+        with path.open("rb") as fh:
+            yield from _jsonl(fh, path.name)
+    elif name.endswith(".json.gz"):
+        with gzip.open(path, "rb") as fh:
+            yield from _load_json(fh, path.name)
+    elif name.endswith(".json"):
+        with path.open("rb") as fh:
+            yield from _load_json(fh, path.name)
+    else:
+        raise CtpairsError(f"{path}: unsupported file type (expected .zip, .json, .jsonl or .jsonl.gz)")
+
+
+def _is_supported(p: Path) -> bool:
+    return p.name.lower().endswith((".zip", ".json", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz"))
