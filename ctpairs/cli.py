@@ -142,6 +142,48 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- build / builders ------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ctpairs.build import REPORT_NAME, build_pairs
+    from ctpairs.inputs import open_input
+
+    source = open_input(path=args.input, source=args.source, store=_store_path(args))
+    if source.notice:
+        _notice(args, source.notice)
+    report = build_pairs(
+        source, args.axis, args.out, inputs=[source.label], workers=args.workers,
+        progress=not (args.quiet or args.json), total=source.total,
+    )
+    report.bad_records += source.bad
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    if not args.quiet:
+        print(f"read {report.studies} studies ({report.studies_with_results} with results) from {source.label} "
+              f"in {report.seconds:.1f}s; data timestamp {report.data_timestamp}")
+        for name, axis in report.axes.items():
+            print(f"  {name:<10} {axis.pairs:>7} pairs from {axis.trials_with_pairs} trials -> {Path(args.out) / axis.file}")
+            for reason, count in list(axis.trials_without_pairs.items())[:3]:
+                print(f"  {'':<10} {count:>7} trials without pairs: {reason}")
+        print(f"report: {Path(args.out) / REPORT_NAME}")
+    return 0
+
+
+def cmd_builders(args: argparse.Namespace) -> int:
+    from ctpairs.builder import available_builders
+
+    registry = available_builders()
+    if args.json:
+        print(json.dumps({n: {"version": c.version, "kind": c.kind, "description": c.description,
+                              "class": f"{c.__module__}.{c.__qualname__}"} for n, c in registry.items()}, indent=2))
+        return 0
+    for name, cls in registry.items():
+        print(f"{name:<12} {cls.version:<8} {cls.kind:<12} {cls.description}")
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -192,6 +234,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("build", help="build counterfactual pairs as Parquet (default input: the store, else the bundled sample)")
+    _add_store(p)
+    p.add_argument("--axis", action="append", required=True,
+                   help="builder axis: dose, outcome, arm, ... or all (repeatable; see `ctpairs builders`)")
+    inp = p.add_mutually_exclusive_group()
+    inp.add_argument("--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)")
+    inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
+    p.add_argument("--out", type=Path, default=Path("pairs"), help="output folder (default: ./pairs)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("builders", help="list the registered pair builders")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_builders)
     return parser
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 
-_MISSING = {"", "na", "n/a", "nan", "nr", "not applicable", "not available", "none", "-", "--", "."}
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
 _AGE_IN_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960}
@@ -22,13 +22,16 @@ def parse_number(text: str | int | float | None) -> float | None:
     if isinstance(text, (int, float)):
         return float(text)
     s = text.strip()
-    if s.lower() in _MISSING:
-        return None
     if "," in s:
-        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
+        if not _THOUSANDS.fullmatch(s):
             return None
         s = s.replace(",", "")
-    return float(s) if _NUMBER.match(s) else None
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    # float() also reads "nan", "inf" and "1_000", none of which is a posted number
+    return value if math.isfinite(value) and "_" not in s else None
 
 
 def parse_qualified_number(text: str | None) -> tuple[float | None, str | None]:

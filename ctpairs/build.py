@@ -1,0 +1,180 @@
+"""The build runner: records -> trials -> builders -> Parquet + a build report.
+
+Builders only turn one trial into pairs; this module owns inputs, worker processes,
+progress, counting skips and writing files. Output under ``out_dir``:
+
+* ``<axis>.parquet`` for each axis, rows sorted by ``pair_id`` (two builds of the same
+  input give byte-identical files);
+* ``.build-report.json``: inputs, counts per axis, skips per reason, data timestamp,
+  versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
+  ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from itertools import islice, repeat
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ctpairs import __version__
+from ctpairs.atomic import atomic_path
+from ctpairs.builder import Builder, Skip, load_builders
+from ctpairs.model.parse import parse_trial
+from ctpairs.schema import SCHEMA_VERSION, Pair, pairs_table
+
+log = logging.getLogger(__name__)
+
+REPORT_NAME = ".build-report.json"
+CHUNK_SIZE = 64
+ROW_GROUP_SIZE = 10_000
+
+
+@dataclass
+class AxisReport:
+    builder: str
+    builder_version: str
+    kind: str
+    pairs: int = 0
+    trials_with_pairs: int = 0
+    skips: dict[str, int] = field(default_factory=dict)  # reason -> times
+    trials_without_pairs: dict[str, int] = field(default_factory=dict)  # main skip reason -> trials
+    file: str | None = None
+
+
+@dataclass
+class BuildReport:
+    inputs: list[str]
+    ctpairs_version: str = __version__
+    schema_version: str = SCHEMA_VERSION
+    studies: int = 0
+    studies_with_results: int = 0
+    bad_records: int = 0
+    data_timestamp: str | None = None
+    axes: dict[str, AxisReport] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _ChunkResult:
+    pairs: dict[str, list[Pair]]
+    skips: dict[str, Counter]
+    trials_with_pairs: Counter
+    trials_without_pairs: dict[str, Counter]
+    studies: int
+    with_results: int
+    bad: int
+    timestamps: set[str]
+
+
+def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
+    builders = load_builders(axes)
+    out = _ChunkResult({b.name: [] for b in builders}, {b.name: Counter() for b in builders}, Counter(),
+                       {b.name: Counter() for b in builders}, 0, 0, 0, set())
+    for record in records:
+        try:
+            trial = parse_trial(record)
+        except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
+            log.warning("skipped a record that does not parse: %s", exc)
+            out.bad += 1
+            continue
+        out.studies += 1
+        out.with_results += trial.has_results
+        if trial.data_timestamp:
+            out.timestamps.add(trial.data_timestamp)
+        for builder in builders:
+            made, skips = 0, Counter()
+            for item in builder.build(trial):
+                if isinstance(item, Skip):
+                    skips[item.reason] += 1
+                else:
+                    out.pairs[builder.name].append(item)
+                    made += 1
+            out.skips[builder.name].update(skips)
+            if made:
+                out.trials_with_pairs[builder.name] += 1
+            else:
+                out.trials_without_pairs[builder.name][skips.most_common(1)[0][0] if skips else "nothing to pair"] += 1
+    return out
+
+
+def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def build_pairs(
+    records: Iterable[dict],
+    axes: list[str],
+    out_dir: str | Path,
+    *,
+    inputs: list[str],
+    workers: int = 1,
+    progress: bool = True,
+    total: int | None = None,
+) -> BuildReport:
+    """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
+
+    ``workers > 1`` parses and builds in that many processes; the output is the same either way.
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    builders: list[Builder] = load_builders(axes)
+    names = [b.name for b in builders]
+    report = BuildReport(inputs=inputs)
+    for b in builders:
+        report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
+    pairs: dict[str, list[Pair]] = {n: [] for n in names}
+    timestamps: set[str] = set()
+
+    bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        chunks = _chunks(records, CHUNK_SIZE)
+        results = pool.map(_run_chunk, repeat(names), chunks) if pool else (_run_chunk(names, c) for c in chunks)
+        for res in results:
+            report.studies += res.studies
+            report.studies_with_results += res.with_results
+            report.bad_records += res.bad
+            timestamps |= res.timestamps
+            for name in names:
+                pairs[name].extend(res.pairs[name])
+                axis = report.axes[name]
+                axis.trials_with_pairs += res.trials_with_pairs[name]
+                axis.skips = dict(Counter(axis.skips) + res.skips[name])
+                axis.trials_without_pairs = dict(Counter(axis.trials_without_pairs) + res.trials_without_pairs[name])
+            bar.update(res.studies + res.bad)
+    finally:
+        bar.close()
+        if pool:
+            pool.shutdown()
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        table = pairs_table(pairs[name])
+        path = out_dir / f"{name}.parquet"
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+        axis = report.axes[name]
+        axis.pairs = table.num_rows
+        axis.file = path.name
+        axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
+        axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+    report.data_timestamp = max(timestamps) if timestamps else None
+    report.seconds = round(time.perf_counter() - started, 3)
+    with atomic_path(out_dir / REPORT_NAME) as tmp:
+        tmp.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+    return report

@@ -1,0 +1,74 @@
+"""The pair-builder protocol and how builders are found.
+
+A builder turns ONE trial into pairs. It yields :class:`~ctpairs.schema.Pair` objects and,
+for everything it looked at and did not pair, a :class:`Skip` with a short reason, so the
+build report can say why a trial gave no pairs. The runner owns files, workers and progress.
+
+Builders are registered under the ``ctpairs.builders`` entry-point group, the built-in ones
+included (see ``pyproject.toml``); a third-party package registers its own the same way::
+
+    [project.entry-points."ctpairs.builders"]
+    my-axis = "my_package.my_module:MyBuilder"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
+
+from ctpairs.errors import UnknownAxisError
+from ctpairs.model.trial import Trial
+from ctpairs.schema import Pair
+
+ENTRY_POINT_GROUP = "ctpairs.builders"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Something a builder considered and did not pair, and why (a short, fixed phrase)."""
+
+    reason: str
+    detail: str | None = None
+
+
+@runtime_checkable
+class Builder(Protocol):
+    """What a pair builder is: a name (the axis), a version, a kind, and ``build``."""
+
+    name: str  # the axis, e.g. "dose"; what ``ctpairs build --axis`` takes
+    version: str  # bump when the pairs it makes change
+    kind: str  # "natural" (inside one trial) or "approximate" (across trials)
+    description: str  # one line for ``ctpairs builders``
+
+    def build(self, trial: Trial) -> Iterable[Pair | Skip]:
+        """Yield the pairs of one trial and a Skip for each thing left unpaired."""
+        ...
+
+
+def available_builders() -> dict[str, type]:
+    """Every registered builder class by axis name (built-in and third-party), sorted by name."""
+    found: dict[str, type] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep.load())
+    return dict(sorted(found.items()))
+
+
+def load_builders(axes: Iterable[str]) -> list[Builder]:
+    """Instantiate the builders of the named axes (``"all"`` means every natural one)."""
+    registry = available_builders()
+    names: list[str] = []
+    for axis in axes:
+        if axis == "all":
+            names += [n for n, cls in registry.items() if getattr(cls, "kind", "natural") == "natural"]
+        elif axis in registry:
+            names.append(axis)
+        else:
+            known = ", ".join(registry) or "none"
+            raise UnknownAxisError(f"unknown axis {axis!r}; registered builders: {known}. See `ctpairs builders`.")
+    builders = [registry[n]() for n in dict.fromkeys(names)]
+    for b in builders:
+        if not isinstance(b, Builder):
+            raise UnknownAxisError(f"{type(b).__name__} does not implement the Builder protocol (name, version, kind, description, build)")
+    return builders

@@ -1,0 +1,61 @@
+"""Where ``ctpairs build`` reads records from: files, the bundled sample, or the store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctpairs.sources.files import GoodRecord, iter_file_records
+from ctpairs.sources.sample import sample_path
+from ctpairs.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RecordInput:
+    """An opened input: a description for the report, an optional total, and the records."""
+
+    label: str
+    total: int | None
+    notice: str | None
+    _path: Path | None = None
+    _store: Path | None = None
+    bad: int = 0
+
+    def __iter__(self) -> Iterator[dict]:
+        if self._store is not None:
+            with Store(self._store) as store:
+                yield from store.iter_records()
+            return
+        assert self._path is not None
+        for item in iter_file_records(self._path):
+            if isinstance(item, GoodRecord):
+                yield item.record
+            else:
+                self.bad += 1
+                log.warning("skipped %s: %s", item.location, item.reason)
+
+
+def open_input(*, path: str | Path | None = None, source: str | None = None, store: str | Path | None = None) -> RecordInput:
+    """Pick the records to build from: ``path`` (what ``ctpairs ingest`` takes), the bundled
+    ``source="sample"``, else the store at ``store``; an empty or missing store falls back to
+    the bundled sample with a notice."""
+    if path is not None:
+        return RecordInput(str(path), None, None, _path=Path(path))
+    if source == "sample":
+        return RecordInput("bundled sample", None, None, _path=sample_path())
+    if store is not None and Path(store).exists():
+        with Store(store) as s:
+            count = len(s)
+        if count:
+            return RecordInput(f"store {store}", count, None, _store=Path(store))
+    return RecordInput(
+        "bundled sample",
+        None,
+        f"the store {store} is empty, so building from the bundled real sample "
+        "(run `ctpairs fetch` or `ctpairs ingest` to build from your own records)",
+        _path=sample_path(),
+    )

@@ -1,0 +1,176 @@
+"""Pieces every builder uses to turn parts of a :class:`Trial` into a :class:`Pair`.
+
+Builders decide *which* two observations differ in one controlled attribute; this module
+turns them into rows with the same context, sides, label and provenance everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ctpairs.labels import compute_label
+from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, Trial
+from ctpairs.schema import (
+    Change,
+    DoseInfo,
+    OutcomeInfo,
+    Pair,
+    Provenance,
+    ResultInfo,
+    Side,
+    SourceRef,
+    TrialContext,
+)
+
+_POOLED = re.compile(r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I)
+
+
+def is_pooled_group(group: ResultGroup) -> bool:
+    """True for a group that pools the others ("Total", "All participants", "Overall")."""
+    return bool(_POOLED.match(group.title))
+
+
+def trial_context(trial: Trial) -> TrialContext:
+    return TrialContext(
+        title=trial.brief_title,
+        phases=list(trial.design.phases),
+        conditions=list(trial.conditions),
+        interventions=sorted({f"{iv.type}: {iv.name}" if iv.type else iv.name for iv in trial.interventions}),
+        enrollment=trial.design.enrollment,
+        allocation=trial.design.allocation,
+        masking=trial.design.masking,
+        primary_purpose=trial.design.primary_purpose,
+        countries=list(trial.countries),
+        start_date=trial.start_date,
+        completion_date=trial.completion_date,
+        results_first_posted=trial.results_first_posted,
+    )
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One posted value: a group's measurement in one class/category of a measure."""
+
+    measure: Measure
+    group: ResultGroup
+    cls: MeasureClass
+    category: Category
+    measurement: Measurement
+
+    @property
+    def category_label(self) -> str | None:
+        parts = [p for p in (self.cls.title, self.category.title) if p]
+        return " / ".join(parts) or None
+
+    @property
+    def slot(self) -> tuple[str | None, str | None]:
+        """(class title, category title): the cell two groups must share to be compared."""
+        return self.cls.title, self.category.title
+
+
+def observations(measure: Measure) -> list[Observation]:
+    """Every numeric value of a measure, one per (group, class, category)."""
+    groups = {g.id: g for g in measure.groups}
+    return [
+        Observation(measure, groups[m.group_id], cls, cat, m)
+        for cls in measure.classes
+        for cat in cls.categories
+        for m in cat.measurements
+        if m.value is not None and m.group_id in groups
+    ]
+
+
+def analysis_for(measure: Measure, group_a: str, group_b: str) -> Analysis | None:
+    """The trial's analysis that compared exactly these two groups and posted a p-value, if any."""
+    wanted = {group_a, group_b}
+    for analysis in measure.analyses:
+        if set(analysis.group_ids) == wanted and analysis.p_value is not None:
+            return analysis
+    return None
+
+
+def make_side(trial: Trial, obs: Observation, dose: DoseInfo | None = None) -> Side:
+    arm = trial.arm(obs.group.arm.arm_label) if obs.group.arm else None
+    m = obs.measure
+    return Side(
+        group_id=obs.group.id,
+        group_title=obs.group.title,
+        group_description=obs.group.description,
+        arm_label=arm.label if arm else None,
+        arm_type=arm.type if arm else None,
+        interventions=[f"{iv.type}: {iv.name}" if iv.type else iv.name for iv in arm.interventions] if arm else [],
+        dose=dose,
+        outcome=OutcomeInfo(m.title, m.description, m.time_frame, m.type, m.param_type, m.dispersion_type, m.unit),
+        result=ResultInfo(
+            value=obs.measurement.value,  # type: ignore[arg-type]  # observations() keeps numeric values only
+            spread=obs.measurement.spread,
+            lower=obs.measurement.lower,
+            upper=obs.measurement.upper,
+            n=m.n_for(obs.group.id, obs.cls),
+            category=obs.category_label,
+        ),
+    )
+
+
+def _side_sources(prefix: str, nct_id: str, obs: Observation, dose_pointer: str | None) -> list[SourceRef]:
+    mp = obs.measurement.pointer
+    refs = [SourceRef(f"{prefix}.result.value", f"{mp}/value", nct_id)]
+    if obs.measurement.spread is not None:
+        refs.append(SourceRef(f"{prefix}.result.spread", f"{mp}/spread", nct_id))
+    if obs.measurement.lower is not None:
+        refs.append(SourceRef(f"{prefix}.result.lower", f"{mp}/lowerLimit", nct_id))
+    if obs.measurement.upper is not None:
+        refs.append(SourceRef(f"{prefix}.result.upper", f"{mp}/upperLimit", nct_id))
+    refs.append(SourceRef(f"{prefix}.group_title", f"{obs.group.pointer}/title", nct_id))
+    refs.append(SourceRef(f"{prefix}.outcome.title", f"{obs.measure.pointer}/title", nct_id))
+    if dose_pointer:
+        refs.append(SourceRef(f"{prefix}.dose.text", dose_pointer, nct_id))
+    return refs
+
+
+def make_pair(
+    *,
+    builder: str,
+    builder_version: str,
+    axis: str,
+    trial: Trial,
+    factual: Observation,
+    counterfactual: Observation,
+    change: Change,
+    kind: str = "natural",
+    cf_trial: Trial | None = None,
+    factual_dose: tuple[DoseInfo, str] | None = None,
+    counterfactual_dose: tuple[DoseInfo, str] | None = None,
+    analysis: Analysis | None = None,
+    similarity: float | None = None,
+    matched_on: list[str] | None = None,
+) -> Pair:
+    """Assemble a pair. Doses come with the JSON pointer of the text they were read from.
+
+    ``analysis`` is the trial's own comparison of exactly these two groups (natural pairs only).
+    """
+    cf_trial = cf_trial or trial
+    f_side = make_side(trial, factual, factual_dose[0] if factual_dose else None)
+    c_side = make_side(cf_trial, counterfactual, counterfactual_dose[0] if counterfactual_dose else None)
+    sources = _side_sources("factual", trial.nct_id, factual, factual_dose[1] if factual_dose else None)
+    sources += _side_sources("counterfactual", cf_trial.nct_id, counterfactual, counterfactual_dose[1] if counterfactual_dose else None)
+    if analysis is not None:
+        sources.append(SourceRef("label.p_value", f"{analysis.pointer}/pValue", trial.nct_id))
+    dispersion = factual.measure.dispersion_type if factual.measure.dispersion_type == counterfactual.measure.dispersion_type else None
+    return Pair(
+        axis=axis,
+        kind=kind,
+        nct_id=trial.nct_id,
+        cf_nct_id=cf_trial.nct_id,
+        builder=builder,
+        builder_version=builder_version,
+        trial=trial_context(trial),
+        factual=f_side,
+        counterfactual=c_side,
+        change=change,
+        label=compute_label(f_side.result, c_side.result, dispersion, analysis),
+        provenance=Provenance(trial.data_timestamp, sources),
+        similarity=similarity,
+        matched_on=matched_on or [],
+    )

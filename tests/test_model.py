@@ -1,0 +1,97 @@
+import pytest
+
+from ctpairs.errors import BadRecordError
+from ctpairs.model.numbers import normalize_dispersion, parse_age_years, parse_number, parse_qualified_number
+from ctpairs.model.parse import link_groups, parse_trial
+from tests._data import real_record, real_records
+
+
+def test_every_shared_record_parses():
+    trials = [parse_trial(r) for r in real_records()]
+    assert len(trials) == 685
+    assert sum(t.has_results for t in trials) == 555
+    assert len({t.nct_id for t in trials}) == 685
+
+
+def test_avanafil_primary_outcome_values():
+    trial = parse_trial(real_record("NCT00790751"))
+    primary = trial.results.outcome_measures[0]
+    assert primary.type == "PRIMARY"
+    assert [g.title for g in primary.groups] == ["Placebo", "Avanafil 50 mg", "Avanafil 100 mg", "Avanafil 200 mg"]
+    values = [m.value for m in (primary.measurements_for(g.id)[0][2] for g in primary.groups)]
+    spreads = [m.spread for m in (primary.measurements_for(g.id)[0][2] for g in primary.groups)]
+    assert values == [14.1, 27.8, 43.4, 44.2]
+    assert spreads == [2.57, 2.58, 2.56, 2.57]
+    assert primary.dispersion_type == "standard_error"
+    assert primary.param_type == "least_squares_mean"
+    assert primary.denoms == {"OG000": 155, "OG001": 154, "OG002": 157, "OG003": 156}
+    assert primary.groups[1].arm.arm_label == "avanafil 50 mg" and primary.groups[1].arm.method == "exact"
+    m = primary.measurements_for("OG002")[0][2]
+    assert m.pointer == "/resultsSection/outcomeMeasuresModule/outcomeMeasures/0/classes/0/categories/0/measurements/2"
+
+
+def test_interventions_join_arms_by_label():
+    trial = parse_trial(real_record("NCT00790751"))
+    arm = trial.arm("avanafil 100 mg")
+    assert arm is not None and [iv.name for iv in arm.interventions] == ["avanafil"]
+    assert trial.arm("placebo").type == "PLACEBO_COMPARATOR"
+
+
+def test_study_without_results_reads_with_empty_results():
+    record = next(r for r in real_records() if not r.get("resultsSection"))
+    trial = parse_trial(record)
+    assert not trial.has_results
+    assert trial.results.outcome_measures == [] and trial.results.participant_flow is None
+
+
+def test_analysis_p_values_are_numbers():
+    analyses = [
+        a
+        for r in real_records()
+        if r.get("resultsSection")
+        for m in parse_trial(r).results.outcome_measures
+        for a in m.analyses
+    ]
+    assert len(analyses) == 2066
+    with_p = [a for a in analyses if a.p_value_text]
+    assert all(a.p_value is not None for a in with_p if a.p_value_text.strip()[:1] in "0123456789.<>=")
+    assert any(a.p_value_qualifier == "<" for a in with_p)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("14.1", 14.1), (".0003", 0.0003), ("26,300", 26300.0), ("NA", None), ("", None), ("-3.5", -3.5),
+     ("1e-5", 1e-5), ("1,5", None), ("abc", None), (None, None), ("1,234,567.5", 1234567.5)],
+)
+def test_parse_number(text, expected):
+    assert parse_number(text) == expected
+
+
+def test_parse_qualified_number():
+    assert parse_qualified_number("<0.001") == (0.001, "<")
+    assert parse_qualified_number("= 0.03") == (0.03, None)
+    assert parse_qualified_number("≤.05") == (0.05, "<=")
+
+
+def test_ages_and_dispersion():
+    assert parse_age_years("18 Years") == 18.0
+    assert parse_age_years("6 Months") == 0.5
+    assert parse_age_years(None) is None
+    assert normalize_dispersion("95% Confidence Interval") == "confidence_interval_95"
+    assert normalize_dispersion("Inter-Quartile Range") == "interquartile_range"
+    assert normalize_dispersion("Geometric Coefficient of Variation") == "geometric_cv"
+
+
+def test_fuzzy_link_records_confidence():
+    links = link_groups(
+        [{"id": "OG000", "title": "Drug X 10mg"}, {"id": "OG001", "title": "Total"}],
+        ["Drug X 10 mg", "Placebo"],
+    )
+    assert links["OG000"].method == "fuzzy" and 0.75 <= links["OG000"].confidence < 1.0
+    assert "OG001" not in links
+
+
+@pytest.mark.parametrize("bad", [[], "text", {"studies": []}, {"protocolSection": {}}])
+def test_non_study_objects_are_refused(bad):
+    with pytest.raises(BadRecordError):
+        parse_trial(bad)

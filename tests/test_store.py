@@ -1,0 +1,49 @@
+import gzip
+import json
+
+import pytest
+
+from ctpairs.errors import StoreError
+from ctpairs.export import export_jsonl
+from ctpairs.store import Checkpoint, Store
+from tests._data import real_records
+
+
+def test_put_get_and_export_unchanged(tmp_path):
+    records = real_records()[:30]
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.put_many(records, source="test") == 30
+        store.put_many(records[:5], source="test")  # re-put replaces, never duplicates
+        assert len(store) == 30
+        rid = records[3]["protocolSection"]["identificationModule"]["nctId"]
+        assert store.get(rid) == records[3]
+        assert export_jsonl(store, tmp_path / "out.jsonl.gz") == 30
+    with gzip.open(tmp_path / "out.jsonl.gz", "rt") as fh:
+        exported = [json.loads(line) for line in fh]
+    by_id = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in records}
+    assert exported == [by_id[k] for k in sorted(by_id)]
+
+
+def test_store_uses_wal_and_keeps_dates(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_many(real_records()[:2], data_timestamp="2026-08-11T00:00:00")
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        row = next(store.iter_rows())
+        assert row[1] and row[2] == "2026-08-11T00:00:00"
+
+
+def test_failed_page_write_loses_nothing(tmp_path):
+    good = real_records()[:3]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_many(good)
+        cp = Checkpoint("q", {}, "tok", 1, 3, None, False)
+        with pytest.raises(Exception):
+            store.put_page(good[:1] + [{"not": "a study"}], cp, data_timestamp=None, source="x")
+        assert len(store) == 3 and store.checkpoint("q") is None
+
+
+def test_not_a_store(tmp_path):
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(path)
