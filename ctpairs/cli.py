@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ctpairs import __version__
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import ApiError, CtpairsError
 from ctpairs.paths import default_store_path
 
 
@@ -67,23 +67,29 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         from ctpairs.fetch import fetch_to_store
         from ctpairs.sources.client import CTGovClient
 
-        client = CTGovClient(args.base_url, rate=args.rate)
-        try:
-            result = fetch_to_store(
-                store,
-                client,
-                _api_params(args),
-                since=args.since,
-                max_pages=args.max_pages,
-                restart=args.restart,
-                progress=not args.quiet,
-            )
-        except requests.ConnectionError as exc:
-            if len(store) == 0 and not args.no_sample_fallback:
-                _notice(args, f"ClinicalTrials.gov is unreachable ({type(exc).__name__}); the store is empty, so "
-                        "loading the bundled real sample instead (use --source api --no-sample-fallback to fail).")
-                return _load_sample(args, store)
-            raise CtpairsError(f"could not reach {client.base_url}: {exc}. Stored records are kept; rerun to resume.") from exc
+        with CTGovClient(args.base_url, rate=args.rate, retries=args.retries) as client:
+            try:
+                result = fetch_to_store(
+                    store,
+                    client,
+                    _api_params(args),
+                    since=args.since,
+                    max_pages=args.max_pages,
+                    restart=args.restart,
+                    progress=not args.quiet,
+                )
+            except requests.ConnectionError as exc:
+                if len(store) == 0 and not args.no_sample_fallback:
+                    _notice(args, f"ClinicalTrials.gov is unreachable ({type(exc).__name__}); the store is empty, so "
+                            "loading the bundled real sample instead (use --no-sample-fallback to fail instead).")
+                    return _load_sample(args, store)
+                raise CtpairsError(f"could not reach {client.base_url}: {exc}. Stored records are kept; "
+                                   "rerun the same command to resume.") from exc
+            except ApiError as exc:
+                if exc.status == 400 and "pageToken" in exc.url:
+                    raise CtpairsError(f"{exc}\nThe saved page token was refused (the API data may have been "
+                                       "refreshed since the run stopped): rerun with --restart.") from exc
+                raise
         state = "finished" if result.finished else "stopped (rerun to resume)"
         _notice(args, f"fetched {result.studies} studies in {result.pages} pages from page {result.resumed_from_page + 1}; "
                 f"query {state}; store: {store.path} ({len(store)} studies)")
@@ -211,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many pages (resume later)")
     p.add_argument("--since", metavar="DATE", help="only studies updated on or after DATE (YYYY-MM-DD)")
     p.add_argument("--rate", type=float, default=1.0, help="maximum requests per second (default 1)")
+    p.add_argument("--retries", type=int, default=5, help="retries on 429/5xx/connection errors (default 5)")
     p.add_argument("--restart", action="store_true", help="ignore the saved checkpoint of this query and start again")
     p.add_argument("--no-sample-fallback", action="store_true",
                    help="fail instead of loading the bundled sample when the API is unreachable and the store is empty")
