@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -33,6 +34,9 @@ from ctpairs.schema import Change, DoseInfo, Pair
 DESCRIPTION_MATCH = 90.0
 _LABEL = re.compile(r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*[a-z]?\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b", re.I)
 _SPACE = re.compile(r"[\s:;,()\-–]+")
+
+# Group titles repeat across every outcome measure of a trial; parse each text once.
+_parse = lru_cache(maxsize=16384)(parse_dose)
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,8 @@ def group_dose(group: ResultGroup) -> GroupDose | Skip:
         return Skip("pooled group", group.title)
     if is_placebo(group.title):
         return Skip("placebo group", group.title)
-    in_title = parse_dose(group.title)
-    in_description = parse_dose(group.description) if group.description else None
+    in_title = _parse(group.title)
+    in_description = _parse(group.description) if group.description else None
     if in_title.reason == "no dose" and in_description is not None:
         if in_description.single is None:
             return Skip(f"group dose: {in_description.reason}", group.title)

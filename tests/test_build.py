@@ -1,0 +1,161 @@
+"""The build runner and the dose builder on real records."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from ctpairs.build import REPORT_NAME, build_pairs
+from ctpairs.builder import load_builders
+from ctpairs.errors import UnknownAxisError
+from ctpairs.inputs import open_input
+from ctpairs.schema import PAIR_SCHEMA
+from tests._data import STUDIES, real_records
+
+
+def resolve_pointer(doc, pointer: str):
+    """RFC 6901."""
+    for token in pointer.lstrip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        doc = doc[int(token)] if isinstance(doc, list) else doc[token]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pairs")
+    report = build_pairs(open_input(path=STUDIES), ["dose"], out, inputs=["shared"], progress=False)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def dose_rows(built):
+    return pq.read_table(built[0] / "dose.parquet").to_pylist()
+
+
+def test_report_counts_and_reasons(built):
+    out, report = built
+    saved = json.loads((out / REPORT_NAME).read_text())
+    assert saved["studies"] == 685 and saved["studies_with_results"] == 555
+    axis = saved["axes"]["dose"]
+    assert axis["pairs"] > 1000 and axis["trials_with_pairs"] >= 20
+    assert axis["trials_without_pairs"]["no posted results"] == 130
+    assert sum(axis["trials_without_pairs"].values()) + axis["trials_with_pairs"] == 685
+    assert saved["data_timestamp"] and saved["ctpairs_version"] and saved["seconds"] > 0
+
+
+def test_parquet_readable_whole(built, dose_rows):
+    out, _ = built
+    table = ds.dataset(out).to_table()
+    assert table.num_rows == len(dose_rows)
+    assert table.schema.equals(PAIR_SCHEMA)
+    from datasets import load_dataset
+
+    loaded = load_dataset("parquet", data_dir=str(out), split="train")
+    assert loaded.num_rows == len(dose_rows)
+
+
+def test_avanafil_dose_pairs(dose_rows):
+    rows = [r for r in dose_rows if r["nct_id"] == "NCT00790751"]
+    contrasts = {(r["factual"]["group_title"], r["counterfactual"]["group_title"]) for r in rows}
+    assert contrasts == {
+        ("Avanafil 50 mg", "Avanafil 100 mg"),
+        ("Avanafil 50 mg", "Avanafil 200 mg"),
+        ("Avanafil 100 mg", "Avanafil 200 mg"),
+    }
+    outcomes = {r["factual"]["outcome"]["title"] for r in rows}
+    assert len(rows) == 3 * len(outcomes) and len(outcomes) >= 2
+    primary = next(r for r in rows if r["factual"]["dose"]["value"] == 50 and r["counterfactual"]["dose"]["value"] == 200
+                   and r["factual"]["outcome"]["type"] == "PRIMARY")
+    assert (primary["factual"]["result"]["value"], primary["counterfactual"]["result"]["value"]) == (27.8, 44.2)
+    assert primary["change"] == {"attribute": "dose", "from": "50 mg", "to": "200 mg", "ratio": 4.0}
+    assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "z_test_from_spread"
+    assert not any("placebo" in (r["factual"]["group_title"] + r["counterfactual"]["group_title"]).lower() for r in dose_rows)
+
+
+def test_no_pairs_across_schedules_or_parts(dose_rows):
+    for r in dose_rows:
+        f, c = r["factual"]["dose"], r["counterfactual"]["dose"]
+        assert (f["unit"], f["per"], f["frequency"], f["route"]) == (c["unit"], c["per"], c["frequency"], c["route"]) or f["unit"] != c["unit"]
+        assert c["value"] != f["value"] or f["unit"] != c["unit"]
+        for word in ("fed", "fasted", "part a", "part b", "period"):
+            assert (word in r["factual"]["group_title"].lower()) == (word in r["counterfactual"]["group_title"].lower())
+
+
+def test_every_value_is_at_its_provenance(dose_rows):
+    records = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
+    from ctpairs.model.numbers import parse_number
+
+    for row in dose_rows:
+        sources = {s["field"]: s for s in row["provenance"]["sources"]}
+        for side in ("factual", "counterfactual"):
+            ref = sources[f"{side}.result.value"]
+            raw = resolve_pointer(records[ref["nct_id"]], ref["pointer"])
+            assert parse_number(raw) == row[side]["result"]["value"]
+            dose_ref = sources[f"{side}.dose.text"]
+            assert row[side]["dose"]["text"] in resolve_pointer(records[dose_ref["nct_id"]], dose_ref["pointer"])
+            title_ref = sources[f"{side}.group_title"]
+            assert resolve_pointer(records[title_ref["nct_id"]], title_ref["pointer"]) == row[side]["group_title"]
+        if "label.p_value" in sources:
+            ref = sources["label.p_value"]
+            assert resolve_pointer(records[ref["nct_id"]], ref["pointer"])
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    sample = open_input(source="sample")
+    build_pairs(sample, ["dose"], tmp_path / "a", inputs=["sample"], progress=False)
+    build_pairs(open_input(source="sample"), ["dose"], tmp_path / "b", inputs=["sample"], progress=False, workers=2)
+    assert (tmp_path / "a" / "dose.parquet").read_bytes() == (tmp_path / "b" / "dose.parquet").read_bytes()
+
+
+def test_unknown_axis_is_a_clear_error():
+    with pytest.raises(UnknownAxisError, match="unknown axis 'nope'.*dose"):
+        load_builders(["nope"])
+
+
+def test_bad_input_records_are_counted_not_fatal(tmp_path):
+    good = real_records()[:3]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join([json.dumps(good[0]), "{oops", json.dumps({"no": "study"}), json.dumps(good[1])]) + "\n")
+    source = open_input(path=path)
+    report = build_pairs(source, ["dose"], tmp_path / "out", inputs=[str(path)], progress=False)
+    assert report.studies == 2 and source.bad == 2
+
+
+THIRD_PARTY = '''
+from ctpairs.builder import Skip
+
+
+class EchoBuilder:
+    """Pairs nothing; says why for every trial."""
+
+    name = "echo"
+    version = "0.0.1"
+    kind = "natural"
+    description = "test builder registered by entry point"
+
+    def build(self, trial):
+        yield Skip("echo saw a trial", trial.nct_id)
+'''
+
+
+def test_third_party_builder_by_entry_point(tmp_path):
+    site = tmp_path / "site"
+    (site / "echo_builder-0.0.1.dist-info").mkdir(parents=True)
+    (site / "echo_builder.py").write_text(textwrap.dedent(THIRD_PARTY))
+    (site / "echo_builder-0.0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-builder\nVersion: 0.0.1\n")
+    (site / "echo_builder-0.0.1.dist-info" / "entry_points.txt").write_text("[ctpairs.builders]\necho = echo_builder:EchoBuilder\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(site)}
+    cli = [sys.executable, "-m", "ctpairs"]
+    listed = subprocess.run(cli + ["builders"], env=env, capture_output=True, text=True, check=True).stdout
+    assert "echo" in listed and "test builder registered by entry point" in listed and "dose" in listed
+    out = tmp_path / "out"
+    subprocess.run(cli + ["build", "--axis", "echo", "--source", "sample", "--out", str(out), "-q"], env=env, check=True)
+    report = json.loads((out / REPORT_NAME).read_text())
+    assert report["axes"]["echo"]["skips"] == {"echo saw a trial": 300}
+    assert pq.read_table(out / "echo.parquet").num_rows == 0
