@@ -159,3 +159,17 @@ def test_third_party_builder_by_entry_point(tmp_path):
     report = json.loads((out / REPORT_NAME).read_text())
     assert report["axes"]["echo"]["skips"] == {"echo saw a trial": 300}
     assert pq.read_table(out / "echo.parquet").num_rows == 0
+
+
+def test_readme_builder_example_works():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    code = next(block.split("```", 1)[0] for block in readme.split("```python")[1:] if "class SexBuilder" in block)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    from ctpairs.builder import Builder
+    from ctpairs.model.parse import parse_trial
+
+    builder = namespace["SexBuilder"]()
+    assert isinstance(builder, Builder)
+    items = [item for record in real_records()[:40] for item in builder.build(parse_trial(record))]
+    assert items and all(hasattr(i, "reason") or i.axis == "sex" for i in items)
