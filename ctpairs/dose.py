@@ -1,0 +1,769 @@
+"""Dose parser: read stated drug amounts out of group / arm / intervention text.
+
+Pure functions, standard library only.  The dose pair builder uses this module to
+decide whether two result groups of one trial get the same drug at different,
+orderable amounts.  The parser is deliberately conservative: whenever the text
+states more than one amount, a range, a titration or a multiplied amount, it
+refuses to name a single dose (``DoseParse.single is None``) and says why in
+``DoseParse.reason``.
+
+Public API
+----------
+``Dose``          one stated amount (value, unit, per-basis, frequency, route, text)
+``DoseParse``     everything found in one text (``doses``, ``titration``, ``reason``, ``single``)
+``parse_dose``    text -> DoseParse
+``comparable``    can two doses be ordered against each other?
+``dose_ratio``    b / a in base units (ValueError when not comparable)
+``is_placebo``    does the text describe a placebo / sham / vehicle / dummy?
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Dose",
+    "DoseParse",
+    "parse_dose",
+    "comparable",
+    "dose_ratio",
+    "is_placebo",
+    "REASON_NO_DOSE",
+    "REASON_MULTIPLE",
+    "REASON_TITRATION",
+    "REASON_RANGE",
+]
+
+REASON_NO_DOSE = "no dose"
+REASON_MULTIPLE = "multiple doses"
+REASON_TITRATION = "titration"
+REASON_RANGE = "range"
+
+# ---------------------------------------------------------------------------
+# data classes
+# ---------------------------------------------------------------------------
+
+# unit -> (base unit, factor to base)
+_BASE = {
+    "mg": ("mg", 1.0),
+    "g": ("mg", 1000.0),
+    "ug": ("mg", 1e-3),
+    "ng": ("mg", 1e-6),
+    "mL": ("mL", 1.0),
+    "L": ("mL", 1000.0),
+    "uL": ("mL", 1e-3),
+    "IU": ("IU", 1.0),
+    "MIU": ("IU", 1e6),
+    "units": ("units", 1.0),
+    "MU": ("units", 1e6),
+    "mmol": ("mmol", 1.0),
+    "umol": ("mmol", 1e-3),
+    "mEq": ("mEq", 1.0),
+    "%": ("%", 1.0),
+    "Gy": ("Gy", 1.0),
+    "cGy": ("Gy", 0.01),
+    "AUC": ("AUC", 1.0),
+}
+
+
+def _split_unit(unit: str) -> tuple[str, str]:
+    """'ug/mL' -> ('ug', '/mL'); 'mg' -> ('mg', '')."""
+    if "/" in unit and unit != "%":
+        head, _, tail = unit.partition("/")
+        return head, "/" + tail
+    return unit, ""
+
+
+@dataclass(frozen=True)
+class Dose:
+    value: float
+    unit: str
+    per: str | None = None
+    frequency: str | None = None
+    route: str | None = None
+    text: str = ""
+
+    def base_amount(self) -> tuple[float, str]:
+        """Value in a comparable base unit; the unit string carries the per-basis.
+
+        mass -> mg, volume -> mL, MIU -> IU; other units unchanged.  A concentration
+        ('ug/mL') or rate ('mg/h') keeps its denominator: (0.02, 'mg/mL').
+        """
+        head, tail = _split_unit(self.unit)
+        base, factor = _BASE.get(head, (head, 1.0))
+        value = self.value * factor
+        unit = base
+        if self.per:
+            unit += "/" + self.per
+        unit += tail
+        return value, unit
+
+
+@dataclass(frozen=True)
+class DoseParse:
+    doses: list[Dose]
+    titration: bool
+    reason: str | None
+    _single: Dose | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def single(self) -> Dose | None:
+        """The one dose when the text states exactly one orderable amount, else None."""
+        return self._single if self.reason is None else None
+
+
+# ---------------------------------------------------------------------------
+# regular expressions
+# ---------------------------------------------------------------------------
+
+_WORDNUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+))?"
+
+# unit alternatives -> canonical unit.  Order matters (longest first).
+_UNIT_TABLE: list[tuple[str, str]] = [
+    (r"milligrams?|mgs|mg", "mg"),
+    (r"micrograms?|mcg|µg|μg|ug", "ug"),
+    (r"nanograms?|ng", "ng"),
+    (r"grams?|gm|(?-i:g)", "g"),
+    (r"milli-?lit(?:er|re)s?|ml|cc", "mL"),
+    (r"micro-?lit(?:er|re)s?|µl|μl|ul", "uL"),
+    (r"lit(?:er|re)s?|(?-i:L)", "L"),
+    (r"million international units|(?-i:MIU)", "MIU"),
+    (r"international units?|(?-i:IU)|iu", "IU"),
+    (r"million units|(?-i:MU)", "MU"),
+    (r"(?:(?:Allergan|Speywood|Botox|Dysport|mouse)\s+)?units?|(?-i:U)", "units"),
+    (r"mmol|millimoles?", "mmol"),
+    (r"µmol|μmol|umol|micromoles?", "umol"),
+    (r"meq|milliequivalents?", "mEq"),
+    (r"cgy|centigrays?", "cGy"),
+    (r"gy|grays?", "Gy"),
+    (r"%|percent", "%"),
+]
+_UNIT_RE = "|".join(f"(?P<u{i}>{pat})" for i, (pat, _) in enumerate(_UNIT_TABLE))
+
+# number (optionally "x 10^n"), optional space or hyphen, unit, no letter after
+_AMOUNT = re.compile(
+    rf"(?:(?<![\w.])|(?<=[a-z]{{3}}))(?<![A-Za-z]-)(?P<num>{_NUM}){_SCI}\s*-?\s*(?:{_UNIT_RE})(?:(?![A-Za-z0-9µμ])|(?=2\s*/\s*m\b))",
+    re.I,
+)
+
+# after the unit: per-basis, concentration, per-day, rate
+_PER_KG = re.compile(r"\s*(?:/|per)\s*(?:kg|kilograms?)\b(?:\s*(?:of\s+)?(?:total\s+)?body[\s-]?weight)?", re.I)
+_PER_M2 = re.compile(
+    r"\s*(?:/|per)\s*(?:m\s*\\?\^?\s*2|m²|sq\.?\s*m|square\s+met(?:er|re)s?|met(?:er|re)s?\s+squared?|m\b(?![\w/]))"
+    r"(?:\s*(?:of\s+)?(?:BSA|body\s+surface\s+area))?",
+    re.I,
+)
+_M2_TYPO = re.compile(r"2\s*/\s*m\b", re.I)  # "500mg2/m"
+_CONC = re.compile(
+    r"\s*(?:/|per)\s*(?P<den>ml|dl|l|millilit(?:er|re)|decilit(?:er|re)|lit(?:er|re))\b", re.I
+)
+_PER_TIME = re.compile(
+    r"\s*(?:/|per|a)\s*(?P<t>day|d|24\s*h(?:ours?)?|week|wk|month|dose|min(?:ute)?|h|hr|hour)\b", re.I
+)
+_AUC_TAIL = (r"(?:mg\s*(?:\\?\*|×|x|·|\.)?\s*min\s*/\s*ml|mg\s*/\s*ml\s*(?:\\?\*|×|x|·|/)?\s*min|"
+             r"mg/ml/min)")
+_AUC = re.compile(
+    r"\b(?:AUC|area under the curve)(?:\s*\((?:AUC|area under the curve)[^)]{0,20}\))?\)?\s*"
+    r"(?:=|:|\bof\b|\bat\b)?\s*(?:of\s+)?"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<alt>(?:\s*(?:or|-|–|to|/)\s*\d+(?:\.\d+)?)*)"
+    rf"(?:\s*{_AUC_TAIL})?"
+    r"|(?<![\w.])(?P<num2>\d+(?:\.\d+)?)\s*AUCs?\b"
+    rf"|(?<![\w.])(?P<num3>\d+(?:\.\d+)?)\s*{_AUC_TAIL}",
+    re.I,
+)
+
+# bare numbers immediately before an amount: "20/56 mg/m2", "175-225 mg", "20, 40 and 80 mg"
+_LIST_BEFORE = re.compile(
+    rf"(?<![\w.,/\-])((?:{_NUM}\s*(?:,\s*(?:and|or)?|\bor\b|\band\b|&|\\&|/|-|–|\bto\b)\s*)+)$", re.I
+)
+_LIST_SPLIT = re.compile(rf"{_NUM}")
+_LABEL_WORDS = re.compile(
+    r"\b(?:cohorts?|parts?|days?|arms?|phases?|levels?|groups?|weeks?|cycles?|periods?|stages?|"
+    r"modules?|steps?|visits?|grades?|lines?|types?|fractions?|hours?|months?|years?)\s*$",
+    re.I,
+)
+
+_MULTIPLIER_X = re.compile(r"(?<![\w.])(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*[x×\*]\s*$", re.I)
+_MULTIPLIER_W = re.compile(r"(?<![\w.])(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+$", re.I)
+_DOSAGE_FORM_AFTER = re.compile(
+    r"^\s*(?:[\w\-®]+\s+){0,2}?(?:tablets|capsules|caps|injections|vials|puffs|sachets|patches|pills|"
+    r"ampoules|syringes|doses)\b",
+    re.I,
+)
+
+_TOTAL_BEFORE = re.compile(r"\btotal(?:\s+daily)?(?:\s+(?:dose|amount))?(?:\s+of)?\s*$", re.I)
+_TOTAL_AFTER = re.compile(r"^\s*\)?\s*(?:in\s+)?total\b", re.I)
+_CUMULATIVE = re.compile(r"\bcumulative(?:\s+dose)?(?:\s+of)?\s*$", re.I)
+
+_DILUENT_BEFORE = re.compile(
+    r"(?:\b(?:diluted|dissolved|reconstituted|prepared|mixed|suspended)\s+(?:in|with)|\bin|\bwith)\s*(?:a\s+)?$",
+    re.I,
+)
+_SALINE_AFTER = re.compile(
+    r"^\s*(?:\\?\[)?\s*(?:normal\s+)?(?:saline|nacl|sodium\s+chloride|dextrose|glucose|d5w|aqueous|w/v\s+saline)",
+    re.I,
+)
+_SALINE_BEFORE = re.compile(
+    r"(?:saline|nacl|sodium\s+chloride|\(nacl\)|dextrose|glucose)\s*(?:solution)?\s*$", re.I
+)
+
+_THRESHOLD_BEFORE = re.compile(r"(?:≥|≤|>|<|=|\\>|\\<|\bTPS|\bCPS|\bTC|\bIC|PD-L1\+?)\s*\(?\s*$", re.I)
+_BOUND_BEFORE = re.compile(
+    r"(?:≥|≤|>|<|\\>|\\<|\bmax(?:imum)?(?:\s+(?:dose|of))*|\bat\s+most|\bno\s+more\s+than|"
+    r"\bat\s+least|\bminimum(?:\s+of)?|\bless\s+than|\bgreater\s+than)\s*$",
+    re.I,
+)
+_UP_TO_BEFORE = re.compile(r"\bup\s+to(?:\s+a\s+maximum\s+of)?\s*$", re.I)
+_PCT_NOT_DOSE_AFTER = re.compile(
+    r"^\s*(?:of\b|or\s+(?:more|greater|higher|less)|reduction|decrease|increase|improvement|response|"
+    r"CI\b|confidence|PD-L1|TPS|tumou?r|expression|per\s+tumou?r|=|\\?<|\\?>|≤|≥)",
+    re.I,
+)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
+
+_TITRATION = re.compile(
+    r"\btitrat\w*|\bescalating\b|\bescalated\b|\bde-?escalat\w*|\bup-?titrat\w*|"
+    r"\b(?:increased|increasing|reduced|decreased)\s+(?:up\s+)?to\s+(?=[\d.])|"
+    r"\bstarting\s+dose\b|\bdose[- ]finding\b",
+    re.I,
+)
+
+_PLACEBO = re.compile(r"\b(?:placebos?|sham|vehicle|dummy)\b", re.I)
+
+# clause boundaries for placebo attribution
+_CLAUSE_SPLIT = re.compile(
+    r"\s\+\s|\+|\bplus\b|\band\b|\bor\b|\bwith\b|;|,|\.\s|\bfollowed\s+by\b|\bthen\b|\bversus\b|\bvs\.?\b|"
+    r"(?<=[A-Za-z)])\s*/\s*(?=[A-Za-z])",
+    re.I,
+)
+# boundaries that stop frequency / route search windows (other drug starts)
+_WINDOW_STOP = re.compile(
+    r"\+|\bplus\b|\bin\s+combination\s+with\b|\bcombined\s+with\b|\btogether\s+with\b|"
+    r"\bfollowed\s+by\b|\bthen\b|;|\.\s+(?=[A-Z*])|\.$|\n|\*\s|\bversus\b|\bvs\.?\s",
+    re.I,
+)
+# connectors that separate two drugs: identical amounts across them are NOT merged
+_COMBO = re.compile(
+    r"\+|\bplus\b|\band\b|\bor\b|\bwith\b|\bcombination\b|&|,|\bthen\b|\bfollowed\b|\bversus\b|\bvs\b",
+    re.I,
+)
+
+_FREQ_PATTERNS: list[tuple[str, str]] = [
+    # longer / more specific first is not needed: earliest-longest match wins
+    (r"every\s+other\s+day|every\s+(?:2|two|second)\s+days|alternate\s+days|\bq\.?o\.?d\.?\b|\bq\s*48\s*h", "QOD"),
+    (r"(?:once\s+)?(?:every|each)\s+other\s+week|(?:once\s+)?every\s+(?:2|two)\s+weeks|\bbi-?weekly\b|"
+     r"\bq\s*2\s*w(?:(?:ee)?ks?)?\b|\bq\s*14\s*d(?:ays?)?\b|every\s+14\s+days|fortnightly|\bq2w\b", "Q2W"),
+    (r"(?:once\s+)?every\s+(?:3|three)\s+weeks|\b3-?weekly\b|three-?weekly|\bq\s*3\s*w(?:(?:ee)?ks?)?\b|"
+     r"\bq\s*21\s*d(?:ays?)?\b|(?:once\s+)?every\s+21\s+days", "Q3W"),
+    (r"(?:once\s+)?every\s+(?:4|four)\s+weeks|\b4-?weekly\b|\bq\s*4\s*w(?:(?:ee)?ks?)?\b|\bq\s*28\s*d(?:ays?)?\b|"
+     r"(?:once\s+)?every\s+28\s+days", "Q4W"),
+    (r"(?:once\s+)?every\s+(?P<nw>\d+|five|six|eight|twelve)\s+weeks|\bq\s*(?P<nq>\d+)\s*w(?:(?:ee)?ks?)?\b", "QnW"),
+    (r"(?:once\s+)?(?:every|each)\s+(?:1\s+)?week\b|once[\s-]+(?:a|per|every)\s+week|once[\s-]+weekly|\bweekly\b|"
+     r"\bq\.?\s*w(?:k|eek)?\.?\b|\bq\s*1\s*w(?:(?:ee)?ks?)?\b|every\s+7\s+days|\bq\s*7\s*d(?:ays?)?\b|/\s*week\b|per\s+week\b", "QW"),
+    (r"twice[\s-]+(?:a|per)\s+week|twice[\s-]+weekly|two\s+times\s+(?:a|per)\s+week|\bbiw\b", "BIW"),
+    (r"(?:three|3)\s+times\s+(?:a|per)\s+week|thrice\s+weekly|\btiw\b", "TIW"),
+    (r"(?:once\s+)?(?:a|per|every|each)\s+month\b|once[\s-]+monthly|\bmonthly\b|\bq\.?\s*m(?:o|onth)?\.?\b|"
+     r"\bq\s*1\s*m(?:o|onth)\b", "QM"),
+    (r"twice[\s-]+(?:a|per)?\s*day|twice[\s-]+daily|two\s+times\s+(?:a|per)?\s*(?:day|daily)|"
+     r"2\s*(?:times|x)\s*/?\s*(?:a|per)?\s*(?:day|daily)|\bb\.?i\.?d\.?\b|(?-i:\bBD\b)|\bq\s*12\s*h(?:ours?|rs?)?\b|"
+     r"every\s+12\s+hours|12-?hourly", "BID"),
+    (r"(?:three|3)\s+times\s+(?:a|per)?\s*(?:day|daily)|thrice\s+daily|\bt\.?i\.?d\.?\b|"
+     r"\bq\s*8\s*h(?:ours?|rs?)?\b|every\s+8\s+hours", "TID"),
+    (r"(?:four|4)\s+times\s+(?:a|per)?\s*(?:day|daily)|\bq\.?i\.?d\.?\b|\bq\s*6\s*h(?:ours?|rs?)?\b|"
+     r"every\s+6\s+hours", "QID"),
+    (r"once[\s-]+(?:a|per)\s+day|once[\s-]+daily|single\s+daily|(?:every|each|per)\s+day\b|\bdaily\b|"
+     r"\bq\.?\s*d\.?\b|\bq\s+daily|\bqday\b|(?-i:\bOD\b)|\bq\.?\s*24\s*h(?:ours?|rs?)?\b|every\s+24\s+hours|"
+     r"/\s*day\b|\bnightly\b|at\s+bedtime|\bq\.?h\.?s\.?\b|every\s+(?:night|morning|evening)|"
+     r"each\s+(?:night|morning|evening)|\bq\.?a\.?m\.?\b|\bq\.?p\.?m\.?\b|1\s*x\s*/?\s*day|once\s+a\s+night", "QD"),
+    (r"\bsingle(?:[\s-]+(?:oral|iv|intravenous|subcutaneous|sc|im|intramuscular|intravitreal))?[\s-]+"
+     r"(?:dose|injection|infusion|administration)\b|\bone[\s-]+time\b(?!\s+titration)|\bonce\s+only\b|"
+     r"\bsingle[\s-]+dose\b", "ONCE"),
+    (r"as[\s-]+needed|on[\s-]+demand|\bp\.?r\.?n\.?\b|(?:prior\s+to|before)\s+(?:the\s+)?(?:initiation\s+of\s+)?"
+     r"(?:sexual\s+activity|intercourse)", "PRN"),
+]
+_CYCLE_FREQ = re.compile(
+    r"\b(?:on\s+)?(?:day\s*1|the\s+first\s+day|d1)\s+(?:of|in)\s+(?:each|every|a|the)?\s*"
+    r"(?P<n>\d+)[\s-]*(?P<u>days?|weeks?|wk)[\s-]*(?:treatment\s+)?cycles?\b",
+    re.I,
+)
+_FREQ_RES = [(re.compile(p, re.I), code) for p, code in _FREQ_PATTERNS]
+
+_ROUTE_PATTERNS: list[tuple[str, str]] = [
+    (r"\bintravitreal(?:ly)?\b|(?-i:\bIVT\b)", "intravitreal"),
+    (r"\bintravenous(?:ly)?\b|(?<!stage\s)(?<!grade\s)(?<!phase\s)(?<!class\s)(?<!type\s)\bi\.?v\.?(?![\w.])|"
+     r"\bintravenous\s+push\b|\bIVPB\b", "iv"),
+    (r"\bsub-?cutaneous(?:ly)?\b|\bs\.?c\.?(?![\w.])|\bsq\b|\bsubq\b", "sc"),
+    (r"\bintra-?muscular(?:ly)?\b|(?-i:\bIM\b)|\bi\.m\.", "im"),
+    (r"\bintradermal(?:ly)?\b", "intradermal"),
+    (r"\bintrathecal(?:ly)?\b", "intrathecal"),
+    (r"\bintravesical(?:ly)?\b", "intravesical"),
+    (r"\bintra-?cavernous(?:ly)?\b|\bintracavernosal(?:ly)?\b|corpus\s+cavernosum", "intracavernosal"),
+    (r"\bintra-?articular(?:ly)?\b", "intra-articular"),
+    (r"\bepidural(?:ly)?\b", "epidural"),
+    (r"\bintracoronary\b", "intracoronary"),
+    (r"\bsublingual(?:ly)?\b", "sublingual"),
+    (r"\btransdermal(?:ly)?\b|\bpatch(?:es)?\b", "transdermal"),
+    (r"\bophthalmic\b|\beye[\s-]?drops?\b", "ophthalmic"),
+    (r"\bintra-?nasal(?:ly)?\b|\bnasal\s+spray\b|\bnasally\b", "intranasal"),
+    (r"\binhaled\b|\binhalation\b|\binhaler\b|\bnebuli[sz]ed\b|(?-i:\bDPI\b)|(?-i:\bMDI\b)|\bpuffs?\b", "inhaled"),
+    (r"\btopical(?:ly)?\b|\bcreams?\b|\bointments?\b|(?<!soft-)(?<!soft\s)\bgel\b|\blotion\b|\bfoam\b|"
+     r"applied\s+to\s+the\s+skin", "topical"),
+    (r"\brectal(?:ly)?\b|\bsuppositor(?:y|ies)\b", "rectal"),
+    (r"\bvaginal(?:ly)?\b", "vaginal"),
+    (r"\boral(?:ly)?\b|\bp\.?o\.?(?![\w.])|by\s+mouth|\bper\s+os\b|\btablets?\b|\bcapsules?\b|\bcaps?\b|"
+     r"\bingested\b|\bsoft[\s-]?gels?\b|\bsofgels?\b|\bpills?\b|\bswallowed\b|\boral\s+solution\b", "oral"),
+]
+_ROUTE_RES = [(re.compile(p, re.I), code) for p, code in _ROUTE_PATTERNS]
+# generic words that imply a route only when nothing more specific is said nearby
+_ROUTE_WEAK_RES = [(re.compile(r"\binfusions?\b|\binfused\b|\bbolus\b|\bdrip\b", re.I), "iv")]
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def is_placebo(text: str) -> bool:
+    """True when the text mentions a placebo, sham, vehicle or dummy."""
+    return bool(text) and bool(_PLACEBO.search(text))
+
+
+def _to_float(num: str) -> float:
+    return float(num.replace(",", ""))
+
+
+def _freq_code(m: re.Match, code: str) -> str:
+    if code != "QnW":
+        return code
+    n = m.group("nw") or m.group("nq")
+    n = {"five": "5", "six": "6", "eight": "8", "twelve": "12"}.get(n.lower(), n)
+    n = str(int(n))
+    return {"1": "QW", "2": "Q2W", "3": "Q3W", "4": "Q4W"}.get(n, f"Q{n}W")
+
+
+def _first_match(window: str, table, want_pos: bool = False):
+    """The earliest (then longest) match in the window: code, or (start, code) with want_pos."""
+    best = None  # ((start, -length), code)
+    for rx, code in table:
+        m = rx.search(window)
+        if m:
+            key = (m.start(), -(m.end() - m.start()))
+            if best is None or key < best[0]:
+                best = (key, _freq_code(m, code) if table is _FREQ_RES else code)
+    if table is _FREQ_RES:
+        m = _CYCLE_FREQ.search(window)
+        if m and _cycle_code(m):
+            key = (m.start(), -(m.end() - m.start()))
+            if best is None or key < best[0]:
+                best = (key, _cycle_code(m))
+    if best is None:
+        return None
+    return (best[0][0], best[1]) if want_pos else best[1]
+
+
+def _closest(fwd: str, back: str, table) -> str | None:
+    """The match nearest to the amount: forward window (after it) or backward window (before it)."""
+    f = _first_match(fwd, table, want_pos=True)
+    b = _last_match(back, table)
+    if f is None and b is None:
+        return None
+    if b is None:
+        return f[1]
+    if f is None:
+        return b[1]
+    return f[1] if f[0] <= b[0] else b[1]
+
+
+def _last_match(window: str, table):
+    """(distance from the window's end, code) of the match ending nearest the end."""
+    best = None
+    for rx, code in table:
+        for m in rx.finditer(window):
+            dist = len(window) - m.end()
+            c = _freq_code(m, code) if table is _FREQ_RES else code
+            if best is None or dist < best[0] or (dist == best[0] and m.end() - m.start() > best[2]):
+                best = (dist, c, m.end() - m.start())
+    if table is _FREQ_RES:
+        for m in _CYCLE_FREQ.finditer(window):
+            c = _cycle_code(m)
+            dist = len(window) - m.end()
+            if c and (best is None or dist < best[0]):
+                best = (dist, c, m.end() - m.start())
+    return (best[0], best[1]) if best else None
+
+
+def _cycle_code(m: re.Match) -> str | None:
+    n = int(m.group("n"))
+    if m.group("u").lower().startswith("d"):
+        if n % 7:
+            return None
+        n //= 7
+    return {1: "QW", 2: "Q2W", 3: "Q3W", 4: "Q4W"}.get(n, f"Q{n}W")
+
+
+_PLACEBO_NEAR = re.compile(r"\b(?:placebos?|sham|vehicle|dummy)\b(?![\s-]*(?:controlled|period|phase|group|arm)\b)", re.I)
+_LABEL = re.compile(r"(?:^|[\s.;])([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,3})\s*:\s")
+_WORD = re.compile(r"\S+")
+
+
+def _is_placebo_amount(text: str, r) -> bool:
+    """Is the amount at r attributed to a placebo / sham / vehicle / dummy?
+
+    Yes when the nearest 'label:' before it names a placebo ("placebo: 100 mg tablets"),
+    or when a placebo word stands in the same clause within 8 words of the amount
+    ("250 mg placebo", "infusion of placebo at a dose of 15 mg/kg").
+    """
+    labels = list(_LABEL.finditer(text, 0, r.start))
+    if labels and _PLACEBO.search(labels[-1].group(1)):
+        # the label governs up to the next label
+        return True
+    left = 0
+    for m in _CLAUSE_SPLIT.finditer(text, 0, r.start):
+        left = m.end()
+    m = _CLAUSE_SPLIT.search(text, r.end)
+    right = m.start() if m else len(text)
+    for pm in _PLACEBO_NEAR.finditer(text, left, right):
+        if pm.end() <= r.start:
+            # "placebo at a dose of 15 mg/kg", "Placebo Osimertinib 80mg"
+            if len(_WORD.findall(text[pm.end():r.start])) <= 8:
+                return True
+        else:
+            # "250 mg placebo", "200 mg of Remdesivir placebo"; not "1mg/kg Q6W Placebo Q3W"
+            gap = text[r.end:pm.start()]
+            if len(_WORD.findall(gap)) <= 3 and _first_match(gap, _FREQ_RES) is None \
+                    and _first_match(gap, _ROUTE_RES) is None:
+                return True
+            # "a 100 mg once-daily maintenance dose of Remdesivir placebo"
+            if len(_WORD.findall(gap)) <= 8 and re.search(r"\bof\s+(?:the\s+)?[\w\-]+\s*$", gap, re.I):
+                return True
+    return False
+
+
+def _without_placebo_clauses(text: str) -> str:
+    out = []
+    last = 0
+    for m in list(_CLAUSE_SPLIT.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        clause = text[last:end]
+        if not is_placebo(clause):
+            out.append(clause)
+        last = m.end() if m else len(text)
+    return " | ".join(out)
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    value: float
+    unit: str
+    per: str | None
+    freq_in_unit: str | None
+    text: str
+    kind: str = "dose"  # dose | total | diluent | placebo | threshold
+    flags: set = field(default_factory=set)  # range, titration, multiple, bound
+    group: int = -1  # list id for "20/56 mg"
+    multiplier: float | None = None
+    list_values: list | None = None  # "20/56 mg/m2" -> [20.0] (numbers before the amount)
+    list_start: int | None = None
+
+
+_TIME_FREQ = {"day": "QD", "d": "QD", "24h": "QD", "week": "QW", "wk": "QW", "month": "QM"}
+_RATE = {"min": "min", "minute": "min", "h": "h", "hr": "h", "hour": "h"}
+
+
+def _read_amounts(text: str) -> list[_Raw]:
+    raws: list[_Raw] = []
+    taken: list[tuple[int, int]] = []
+
+    # AUC-targeted doses (carboplatin)
+    for m in _AUC.finditer(text):
+        num = m.group("num") or m.group("num2") or m.group("num3")
+        r = _Raw(m.start(), m.end(), float(num), "AUC", None, None, m.group(0).strip())
+        alt = m.group("alt") if m.group("num") else ""
+        raws.append(r)
+        if alt:
+            gid = len(raws) + 1000
+            r.group = gid
+            sep = re.sub(r"[\d.\s]", "", alt)
+            flag = "titration" if "/" in sep else ("multiple" if "or" in sep.lower() else "range")
+            r.flags.add(flag)
+            for n in _LIST_SPLIT.findall(alt):
+                raws.append(_Raw(m.start(), m.end(), float(n), "AUC", None, None, m.group(0).strip(),
+                                 flags={flag}, group=gid))
+        taken.append((m.start(), m.end()))
+
+    for m in _AMOUNT.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        unit = next(_UNIT_TABLE[i][1] for i in range(len(_UNIT_TABLE)) if m.group(f"u{i}") is not None)
+        value = _to_float(m.group("num"))
+        if m.group("exp"):
+            value *= 10 ** int(m.group("exp"))
+        end = m.end()
+        per = None
+        freq = None
+        rest = text[end:]
+        if unit not in ("%", "Gy", "cGy"):
+            pm = _PER_KG.match(rest)
+            if pm:
+                per = "kg"
+            else:
+                pm = _PER_M2.match(rest)
+                if pm:
+                    per = "m2"
+                elif unit == "mg" and _M2_TYPO.match(rest):
+                    pm = _M2_TYPO.match(rest)
+                    per = "m2"
+            if pm:
+                end += pm.end()
+                rest = text[end:]
+            cm = _CONC.match(rest)
+            if cm:
+                den = cm.group("den").lower()
+                if not (den == "ml" or den.startswith("milli")):
+                    continue  # laboratory concentration (mg/dL, mmol/L): not a dose
+                unit = unit + "/mL"
+                end += cm.end()
+                rest = text[end:]
+            tm = _PER_TIME.match(rest)
+            if tm:
+                t = re.sub(r"\s|ours?", "", tm.group("t").lower())
+                if t in _TIME_FREQ:
+                    freq = _TIME_FREQ[t]
+                elif t in _RATE:
+                    unit = unit + "/" + _RATE[t]
+                end += tm.end()
+        else:
+            # "% w/w", "% w/v"
+            wm = re.match(r"\s*w/[wv]\b", text[end:], re.I)
+            if wm:
+                end += wm.end()
+        raws.append(_Raw(m.start(), end, value, unit, per, freq, text[m.start():end].strip()))
+    raws.sort(key=lambda r: (r.start, r.group))
+    return raws
+
+
+def _classify(text: str, raws: list[_Raw]) -> None:
+    """Mark each amount's kind (dose, total, diluent, placebo, threshold) and flags in place."""
+    gid = 0
+    for i, r in enumerate(raws):
+        before = text[:r.start]
+        after = text[r.end:]
+        if r.unit == "AUC":
+            pass
+        elif r.unit == "%" and (_THRESHOLD_BEFORE.search(before) or _PCT_NOT_DOSE_AFTER.match(after)):
+            r.kind = "threshold"
+            continue
+        elif r.unit.endswith("/mL") and _THRESHOLD_BEFORE.search(before):
+            r.kind = "threshold"
+            continue
+        if r.unit == "%" and (_SALINE_AFTER.match(after) or _SALINE_BEFORE.search(before)):
+            r.kind = "diluent"
+            continue
+        if r.unit in ("mL", "L", "%") and (
+            _SALINE_AFTER.match(after) or _SALINE_BEFORE.search(before)
+            or re.match(r"^\s*of\s+(?:normal\s+)?(?:saline|nacl|sodium\s+chloride|dextrose|water|d5w)", after, re.I)
+        ) and i > 0 and raws[i - 1].unit not in ("mL", "L", "%"):
+            r.kind = "diluent"
+            continue
+        if r.unit in ("mL", "L") and _DILUENT_BEFORE.search(before) and any(
+            o.unit not in ("mL", "L", "%") for o in raws
+        ):
+            r.kind = "diluent"
+            continue
+        if _TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(after) or _CUMULATIVE.search(before):
+            r.kind = "total"
+            continue
+        if _is_placebo_amount(text, r):
+            r.kind = "placebo"
+            continue
+        if r.unit == "AUC":
+            continue
+        if _BOUND_BEFORE.search(before):
+            r.flags.add("range")
+        if _UP_TO_BEFORE.search(before):
+            r.flags.add("titration")
+        # bare-number list before the amount
+        lm = _LIST_BEFORE.search(before)
+        if lm and not _LABEL_WORDS.search(before[:lm.start()]):
+            seg = lm.group(1)
+            seps = re.sub(rf"{_NUM}|\s", " ", seg).lower().split()
+            nums = _LIST_SPLIT.findall(seg)
+            if "/" in seps:
+                flag = "titration"
+            elif _BETWEEN_BEFORE.search(before[:lm.start()]):
+                flag = "range"
+            elif any(s in ("-", "–", "to") for s in seps):
+                flag = "range"
+            else:
+                flag = "multiple"
+            gid += 1
+            r.group = gid
+            r.flags.add(flag)
+            r.list_values = [_to_float(n) for n in nums]
+            r.list_start = lm.start()
+        # multiplier "2 x 150 mg", "two 0.25 mg tablets"
+        mm = _MULTIPLIER_X.search(before)
+        if not mm:
+            mm = _MULTIPLIER_W.search(before)
+            if mm and not _DOSAGE_FORM_AFTER.match(after):
+                mm = None
+        if mm and not lm and not _LABEL_WORDS.search(before[:mm.start()]):
+            word = mm.group("n").lower()
+            n = _WORDNUM.get(word) or int(word)
+            if n != 1:
+                r.multiplier = float(n)
+
+
+def _window_forward(text: str, r: _Raw, next_start: int) -> str:
+    seg = text[r.end:next_start]
+    m = _WINDOW_STOP.search(seg)
+    return seg[:m.start()] if m else seg
+
+
+# ---------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------
+
+
+def parse_dose(text: str) -> DoseParse:
+    """Read every stated amount in ``text`` and decide whether it states exactly one dose.
+
+    ``doses`` lists the dose amounts found in order (placebo amounts, diluent volumes,
+    biomarker thresholds and "total"/"N x" restatements are left out).  ``reason`` is
+    None when exactly one orderable amount is stated; else 'no dose', 'titration',
+    'range' or 'multiple doses'.
+    """
+    if not text or not text.strip():
+        return DoseParse([], False, REASON_NO_DOSE)
+    text = text.replace("\u00a0", " ")
+    raws = _read_amounts(text)
+    _classify(text, raws)
+
+    titration_kw = bool(_TITRATION.search(text))
+
+    # expand lists into separate doses, compute windows on the kept amounts
+    kept = [r for r in raws if r.kind == "dose"]
+    boundaries = sorted(kept, key=lambda r: r.start)
+    doses: list[Dose] = []
+    dose_flags: list[tuple[_Raw, Dose]] = []
+    for idx, r in enumerate(boundaries):
+        next_start = boundaries[idx + 1].start if idx + 1 < len(boundaries) else len(text)
+        if idx + 1 < len(boundaries) and boundaries[idx + 1].list_start is not None:
+            next_start = min(next_start, boundaries[idx + 1].list_start)
+        prev_end = boundaries[idx - 1].end if idx > 0 else 0
+        start_for_back = r.list_start if r.list_start is not None else r.start
+        fwd = _window_forward(text, r, next_start)
+        back = text[prev_end:start_for_back]
+        bm = None
+        for bm in _WINDOW_STOP.finditer(back):
+            pass
+        back = back[bm.end():] if bm else back
+        freq = r.freq_in_unit or _closest(fwd, back, _FREQ_RES)
+        route = _closest(fwd, back, _ROUTE_RES) or _closest(fwd, back, _ROUTE_WEAK_RES)
+        if route is None and len(boundaries) == 1:
+            # one amount only: a route stated elsewhere in the text (not for a placebo) applies to it
+            rest = _without_placebo_clauses(text)
+            route = _first_match(rest, _ROUTE_RES) or _first_match(rest, _ROUTE_WEAK_RES)
+        values = r.list_values
+        if values and r.unit != "AUC":
+            exp_text = text[r.list_start:r.end].strip()
+            for v in values:
+                d = Dose(v, r.unit, r.per, freq, route, exp_text)
+                doses.append(d)
+                dose_flags.append((r, d))
+            d = Dose(r.value, r.unit, r.per, freq, route, exp_text)
+        else:
+            d = Dose(r.value, r.unit, r.per, freq, route, r.text)
+        doses.append(d)
+        dose_flags.append((r, d))
+
+    # "300 mg (2 x 150 mg)": a multiplied amount equal to another stated amount is a restatement
+    final: list[tuple[_Raw, Dose]] = []
+    multiplied = False
+    for r, d in dose_flags:
+        if r.multiplier is not None:
+            prod = d.base_amount()[0] * r.multiplier
+            same = [o for o_r, o in dose_flags if o_r is not r and o.base_amount()[1] == d.base_amount()[1]
+                    and abs(o.base_amount()[0] - prod) <= 1e-9 * max(1.0, prod)]
+            if same:
+                continue
+            multiplied = True
+        final.append((r, d))
+    doses = [d for _, d in final]
+
+    for (pr, _), (r, _) in zip(final, final[1:]):
+        if pr is r:
+            continue
+        between = text[pr.end:r.list_start if r.list_start is not None else r.start]
+        if re.fullmatch(r"\s*(?:to|-|–|through|\\?~)\s*", between, re.I):
+            r.flags.add("range")
+        elif re.fullmatch(r"\s*/\s*", between) and pr.unit == r.unit and pr.per == r.per:
+            r.flags.add("titration")
+
+    flags = set()
+    for r, _ in final:
+        flags |= r.flags
+    titration = titration_kw or "titration" in flags or "range" in flags
+
+    if not doses:
+        return DoseParse([], titration, REASON_NO_DOSE)
+    if titration_kw or "titration" in flags:
+        return DoseParse(doses, True, REASON_TITRATION)
+    if "range" in flags:
+        return DoseParse(doses, True, REASON_RANGE)
+    if multiplied or "multiple" in flags:
+        return DoseParse(doses, titration, REASON_MULTIPLE)
+
+    # merge restatements of the same amount ("Osimertinib 80mg QD ... Osimertinib 80mg")
+    merged = final[0][1]
+    for (pr, pd), (r, d) in zip(final, final[1:]):
+        if d.base_amount() != merged.base_amount():
+            return DoseParse(doses, titration, REASON_MULTIPLE)
+        between = text[pr.end:r.start]
+        if _COMBO.search(between):
+            return DoseParse(doses, titration, REASON_MULTIPLE)
+        for attr in ("frequency", "route"):
+            a, b = getattr(merged, attr), getattr(d, attr)
+            if a and b and a != b:
+                return DoseParse(doses, titration, REASON_MULTIPLE)
+        merged = Dose(merged.value, merged.unit, merged.per, merged.frequency or d.frequency,
+                      merged.route or d.route, merged.text)
+    return DoseParse(doses, titration, None, merged)
+
+
+def comparable(a: Dose, b: Dose) -> bool:
+    """Can ``a`` and ``b`` be ordered by amount?
+
+    Same base unit (mass vs mass, ...), same per-basis (mg/kg never against mg),
+    same frequency and same route, where an unstated value only matches an unstated one.
+    """
+    if a is None or b is None:
+        return False
+    if a.base_amount()[1] != b.base_amount()[1]:
+        return False
+    if a.frequency != b.frequency:
+        return False
+    if a.route != b.route:
+        return False
+    return True
+
+
+def dose_ratio(a: Dose, b: Dose) -> float:
+    """``b`` over ``a`` in base units; ValueError when they are not comparable or ``a`` is zero."""
+    if not comparable(a, b):
+        raise ValueError(f"doses are not comparable: {a.text!r} ({a.base_amount()[1]}, "
+                         f"{a.frequency}, {a.route}) vs {b.text!r} ({b.base_amount()[1]}, "
+                         f"{b.frequency}, {b.route})")
+    va, vb = a.base_amount()[0], b.base_amount()[0]
+    if va == 0:
+        raise ValueError(f"dose {a.text!r} is zero; no ratio can be formed")
+    return vb / va
