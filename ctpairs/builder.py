@@ -13,6 +13,7 @@ included (see ``pyproject.toml``); a third-party package registers its own the s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -23,6 +24,7 @@ from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
 
 ENTRY_POINT_GROUP = "ctpairs.builders"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,12 @@ def available_builders() -> dict[str, type]:
     """Every registered builder class by axis name (built-in and third-party), sorted by name."""
     found: dict[str, type] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(ep.name, ep.load())
+        if ep.name in found:
+            continue
+        try:
+            found[ep.name] = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not hide the others
+            log.warning("builder %r (%s) failed to load and is left out: %s", ep.name, ep.value, exc)
     return dict(sorted(found.items()))
 
 
