@@ -84,7 +84,7 @@ def group_dose(group: ResultGroup) -> GroupDose | Skip:
     return GroupDose(dose, f"{group.pointer}/title", _rest(group.title, in_title.single.text), description_rest)
 
 
-def _differs_beyond_dose(trial: Trial, a: ResultGroup, b: ResultGroup, da: GroupDose, db: GroupDose) -> str | None:
+def differs_beyond_dose(trial: Trial, a: ResultGroup, b: ResultGroup, da: GroupDose, db: GroupDose) -> str | None:
     if da.title_rest != db.title_rest:
         return "titles differ beyond the dose"
     if da.description_rest and db.description_rest and fuzz.ratio(da.description_rest, db.description_rest) < DESCRIPTION_MATCH:
@@ -140,7 +140,7 @@ class DoseBuilder:
             if ratio == 1:
                 yield Skip("same dose", f"{ga.title} / {gb.title}")
                 continue
-            if (why := _differs_beyond_dose(trial, ga, gb, da, db)) is not None:
+            if (why := differs_beyond_dose(trial, ga, gb, da, db)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             (lo, dlo), (hi, dhi) = ((ga, da), (gb, db)) if ratio > 1 else ((gb, db), (ga, da))

@@ -6,6 +6,7 @@ import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).parent / "data"
 STUDIES = DATA / "studies.jsonl.gz"
@@ -29,3 +30,11 @@ def real_record(nct_id: str) -> dict:
             if record["protocolSection"]["identificationModule"]["nctId"] == nct_id:
                 return record
     raise KeyError(nct_id)
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value at an RFC 6901 JSON pointer."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        document = document[int(token)] if isinstance(document, list) else document[token]
+    return document

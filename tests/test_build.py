@@ -15,15 +15,7 @@ from ctpairs.builder import load_builders
 from ctpairs.errors import UnknownAxisError
 from ctpairs.inputs import open_input
 from ctpairs.schema import PAIR_SCHEMA
-from tests._data import STUDIES, real_records
-
-
-def resolve_pointer(doc, pointer: str):
-    """RFC 6901."""
-    for token in pointer.lstrip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        doc = doc[int(token)] if isinstance(doc, list) else doc[token]
-    return doc
+from tests._data import STUDIES, real_records, resolve_pointer
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,389 @@
+"""Outcome pairs: one result group of one trial, measured on two different outcomes.
+
+Both sides are the same group; what changes is the outcome. Two kinds:
+
+1. **Time frame** (``Change("time_frame", ...)``): the same measurement at two time points.
+
+   a. Separate outcome measures whose titles are the same once time phrases are taken out
+      (rapidfuzz ratio >= :data:`TITLE_MATCH`), with the same unit and parameter type, at
+      different time points: read from the titles ("... at Week 12" / "... at Week 24"), or
+      from the time frames when the titles are identical;
+   b. one measure whose classes (or categories) are time points ("Week 4", "Cycle 2 Day 1",
+      "Fatigue: Week 12"): the slots whose labels are the same once the time is taken out form
+      a series.
+
+   Each series is ordered by :func:`time_point_days` and consecutive points are paired, the
+   earlier one factual. A series with two slots at the same time, or with cycle-based points
+   that cannot be placed against calendar ones, is skipped.
+
+2. **Related outcome** (``Change("outcome", ...)``): a PRIMARY measure against a SECONDARY
+   measure of the same trial with the same unit and parameter type that is not a time-series
+   sibling of it (kind 1a), same group and same class/category slot. The primary is factual.
+
+Across measures, groups are matched by identical title, else by the same linked arm. Labels
+carry no trial analysis: a trial's analyses compare groups, not outcomes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+from ctpairs.builder import Skip
+from ctpairs.model.trial import Measure, ResultGroup, Trial
+from ctpairs.pairing import Observation, make_pair, observations
+from ctpairs.schema import Change, Pair
+
+TITLE_MATCH = 95.0
+DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+
+_UNIT_NAMES = {
+    "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "d": "day", "day": "day", "days": "day",
+    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "month": "month", "months": "month", "mo": "month", "mos": "month",
+    "year": "year", "years": "year", "yr": "year", "yrs": "year",
+}
+_NUM = r"\d+(?:\.\d+)?"
+_COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.I)
+_CYCLE_DAY = re.compile(
+    r"\bcycle\s*(?P<c>\d+)\s*[,/]?\s*(?:day|d)\s*(?P<d>-?\d+)\b"
+    r"|\b(?:day|d)\s*(?P<d2>-?\d+)\s*,?\s*(?:of\s+)?cycle\s*(?P<c2>\d+)\b"
+    r"|\b(?-i:C|Cy)(?P<c3>\d+)\s?(?-i:D)(?P<d3>\d+)\b",
+    re.I,
+)
+_CYCLE = re.compile(r"\bcycle\s*(?P<c>\d+)\b", re.I)
+_UNIT_NUM = re.compile(rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute)s?\s*(?P<n>-?{_NUM})\b", re.I)
+_NUM_UNIT = re.compile(
+    rf"(?<![\w.])(?P<n>{_NUM})\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
+    re.I,
+)
+_BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
+_NEXT_NUMBER = re.compile(rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])", re.I)
+_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM})\s*(?:-|–|to|and|or|,)\s*$", re.I)
+_FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I)
+_NON_WORD = re.compile(r"[\W_]+")
+_CYCLE_LENGTH = re.compile(
+    rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
+    rf"|\bcycles?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One time phrase found in a text: a calendar time, a cycle-relative time, or baseline."""
+
+    start: int
+    end: int
+    days: float | None  # calendar days; None for a cycle-relative time
+    cycle: tuple[int, float] | None  # (cycle number, day in cycle)
+    baseline: bool
+
+
+@dataclass(frozen=True)
+class TimeReading:
+    """The one time point a text names, before any cycle length is applied."""
+
+    days: float | None  # calendar days (baseline is 0); None when cycle-relative
+    cycle: tuple[int, float] | None
+    phrase: str  # the time phrase as written, e.g. "Week 12" or "Cycle 2 Day 1"
+    rest: str  # the text with every time phrase (and "n=" counts) taken out, normalized
+
+    def to_days(self, cycle_days: float | None) -> float | None:
+        """Days from the start; a cycle-relative point needs the cycle length."""
+        if self.cycle is None:
+            return self.days
+        if cycle_days is None:
+            return None
+        return (self.cycle[0] - 1) * cycle_days + self.cycle[1]
+
+
+def _following_is_larger(text: str, end: int, value: float) -> bool:
+    """True when a larger number follows as a range or list ("Weeks 0-12", "Days 1, 28")."""
+    m = _NEXT_NUMBER.match(text[end:])
+    return bool(m) and float(m.group("m")) > value
+
+
+def _hits(text: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(s < m.end() and m.start() < e for s, e in taken)
+
+    def add(m: re.Match[str], hit: _Hit) -> None:
+        hits.append(hit)
+        taken.append((m.start(), m.end()))
+
+    for m in _CYCLE_DAY.finditer(text):
+        cycle = int(m.group("c") or m.group("c2") or m.group("c3"))
+        day = float(m.group("d") or m.group("d2") or m.group("d3"))
+        add(m, _Hit(m.start(), m.end(), None, (cycle, day), False))
+    for m in _CYCLE.finditer(text):
+        if free(m):
+            add(m, _Hit(m.start(), m.end(), None, (int(m.group("c")), 1.0), False))
+    for pattern in (_UNIT_NUM, _NUM_UNIT):
+        for m in pattern.finditer(text):
+            value = float(m.group("n"))
+            if not free(m) or _FREQUENCY_BEFORE.search(text[: m.start()]):
+                continue
+            if pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value):
+                continue
+            prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
+            if prev and float(prev.group("m")) < value:
+                continue  # "2-4 hours": a range, not a point
+            add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[_UNIT_NAMES[m.group("u").casefold()]], None, False))
+    for m in _BASELINE.finditer(text):
+        if free(m):
+            add(m, _Hit(m.start(), m.end(), 0.0, None, True))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _rest(text: str, hits: list[_Hit]) -> str:
+    parts, last = [], 0
+    for h in hits:
+        before = text[last : h.start]
+        parts.append(_PREPOSITION_BEFORE.sub(" ", before))
+        last = h.end
+    parts.append(text[last:])
+    return _NON_WORD.sub(" ", " ".join(parts)).strip().casefold()
+
+
+def read_time(text: str | None) -> TimeReading | None:
+    """The one time point ``text`` names, or ``None`` when it names none or several.
+
+    Baseline counts only when nothing else is named ("Change from Baseline to Week 24" is
+    Week 24). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4 weeks")
+    are not time points.
+    """
+    if not text:
+        return None
+    text = _COUNTS.sub(" ", text)
+    hits = _hits(text)
+    timed = [h for h in hits if not h.baseline] or hits
+    if not timed or len({(h.days, h.cycle) for h in timed}) != 1:
+        return None
+    first = timed[0]
+    return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))
+
+
+def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
+    """Days from the start of the time point ``text`` names (baseline is 0), or ``None``.
+
+    "Week 4" -> 28, "Month 6" -> 182.6, "Cycle 2 Day 1" -> cycle_days + 1 (``None`` when the
+    cycle length is unknown). See :func:`read_time` for what counts as a time point.
+    """
+    reading = read_time(text)
+    return reading.to_days(cycle_days) if reading else None
+
+
+def cycle_length_days(text: str | None) -> float | None:
+    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days."""
+    m = _CYCLE_LENGTH.search(text or "")
+    if not m:
+        return None
+    value, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
+    return float(value) * (7.0 if unit.casefold().startswith("week") else 1.0)
+
+
+def _measure_cycle_days(measure: Measure) -> float | None:
+    for text in (measure.time_frame, measure.description, measure.title):
+        if (days := cycle_length_days(text)) is not None:
+            return days
+    return None
+
+
+def order_series(readings: list[TimeReading], cycle_days: float | None) -> list[float] | Skip:
+    """A sort key per reading (days when known), or why the series cannot be ordered.
+
+    Without a cycle length, cycle-relative points still order by (cycle, day) against each
+    other and against baseline or earlier, but not against later calendar times.
+    """
+    keys: list[float] = []
+    for r in readings:
+        days = r.to_days(cycle_days)
+        if days is None:
+            if any(o.cycle is None and (o.days or 0) > 0 for o in readings):
+                return Skip("cycle length unknown")
+            # order-only: no day of a cycle reaches 10,000
+            days = (r.cycle[0] - 1) * 10_000 + r.cycle[1] if r.cycle else 0.0
+        keys.append(days)
+    if len(set(keys)) != len(keys):
+        return Skip("time points tie")
+    return keys
+
+
+def _norm(text: str | None) -> str:
+    return (text or "").strip().casefold()
+
+
+def match_groups(a: Measure, b: Measure) -> list[tuple[ResultGroup, ResultGroup]]:
+    """Groups of two measures that are the same: identical title, else the same linked arm (one-to-one)."""
+    matched: list[tuple[ResultGroup, ResultGroup]] = []
+    used: set[str] = set()
+    for ga in a.groups:
+        same = [gb for gb in b.groups if _norm(gb.title) == _norm(ga.title)]
+        if not same and ga.arm:
+            same = [gb for gb in b.groups if gb.arm and gb.arm.arm_label == ga.arm.arm_label]
+        if len(same) == 1 and same[0].id not in used:
+            used.add(same[0].id)
+            matched.append((ga, same[0]))
+    return matched
+
+
+def _by_group(measure: Measure) -> dict[str, dict[tuple[str | None, str | None], Observation]]:
+    out: dict[str, dict[tuple[str | None, str | None], Observation]] = defaultdict(dict)
+    for obs in observations(measure):
+        out[obs.group.id][obs.slot] = obs
+    return out
+
+
+@dataclass(frozen=True)
+class _Family:
+    """Outcome measures that are the same measurement once time phrases are taken out."""
+
+    key: str
+    unit: str
+    param_type: str | None
+    members: list[Measure]
+
+
+def _title_key(measure: Measure) -> str:
+    reading = read_time(measure.title)
+    return reading.rest if reading else _rest(measure.title, _hits(_COUNTS.sub(" ", measure.title)))
+
+
+def _families(measures: list[Measure]) -> list[_Family]:
+    families: list[_Family] = []
+    for m in measures:
+        key, unit = _title_key(m), _norm(m.unit)
+        family = next(
+            (f for f in families if f.unit == unit and f.param_type == m.param_type and fuzz.ratio(f.key, key) >= TITLE_MATCH),
+            None,
+        )
+        if family is None:
+            families.append(_Family(key, unit, m.param_type, [m]))
+        else:
+            family.members.append(m)
+    return families
+
+
+def _measure_time(measure: Measure, same_titles: bool) -> TimeReading | None:
+    """The time point of a measure in a family: from its title, or, when every member of the
+    family has the same title, from its time frame."""
+    return read_time(measure.title) or (read_time(measure.time_frame) if same_titles else None)
+
+
+class OutcomeBuilder:
+    """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
+
+    name = "outcome"
+    version = "1.0.0"
+    kind = "natural"
+    description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
+
+    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
+        measures = trial.results.outcome_measures
+        if not measures:
+            yield Skip("no posted results")
+            return
+        for measure in measures:
+            yield from self._slot_series(trial, measure)
+        families = _families(measures)
+        for family in families:
+            if len(family.members) > 1:
+                yield from self._measure_series(trial, family.members)
+        yield from self._related(trial, families)
+
+    def _pair(self, trial: Trial, factual: Observation, counterfactual: Observation, change: Change) -> Pair:
+        return make_pair(
+            builder=self.name,
+            builder_version=self.version,
+            axis=self.name,
+            trial=trial,
+            factual=factual,
+            counterfactual=counterfactual,
+            change=change,
+        )
+
+    def _slot_series(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+        """Kind 1b: classes or categories of one measure that are time points."""
+        slots = list(dict.fromkeys(obs.slot for obs in observations(measure)))
+        series: dict[tuple[str, str], list[tuple[tuple[str | None, str | None], TimeReading]]] = defaultdict(list)
+        for slot in slots:
+            cls, cat = (read_time(slot[0]), read_time(slot[1]))
+            if (cls is None) == (cat is None):
+                continue  # no time point in the slot, or one in both titles
+            if cls is not None:
+                series[(cls.rest, _norm(slot[1]))].append((slot, cls))
+            elif cat is not None:
+                series[(_norm(slot[0]), cat.rest)].append((slot, cat))
+        by_group = _by_group(measure)
+        cycle_days = _measure_cycle_days(measure)
+        for points in series.values():
+            if len(points) < 2:
+                continue
+            keys = order_series([r for _, r in points], cycle_days)
+            if isinstance(keys, Skip):
+                yield Skip(keys.reason, measure.title)
+                continue
+            ordered = [p for _, p in sorted(zip(keys, points), key=lambda kp: kp[0])]
+            for group_obs in by_group.values():
+                posted = [(slot, r) for slot, r in ordered if slot in group_obs]
+                for (slot_a, ra), (slot_b, rb) in pairwise(posted):
+                    yield self._pair(trial, group_obs[slot_a], group_obs[slot_b], Change("time_frame", ra.phrase, rb.phrase))
+
+    def _measure_series(self, trial: Trial, members: list[Measure]) -> Iterator[Pair | Skip]:
+        """Kind 1a: separate measures of one family at different time points."""
+        same_titles = len({_norm(m.title) for m in members}) == 1
+        readings = [_measure_time(m, same_titles) for m in members]
+        timed = [(m, r) for m, r in zip(members, readings) if r is not None]
+        if len(timed) < len(members):
+            yield Skip("measure time point unreadable", members[0].title)
+        if len(timed) < 2:
+            return
+        keys = order_series([r for _, r in timed], _measure_cycle_days(timed[0][0]))
+        if isinstance(keys, Skip):
+            yield Skip(keys.reason, members[0].title)
+            return
+        ordered = [mr for _, mr in sorted(zip(keys, timed), key=lambda kp: kp[0])]
+        for (ma, ra), (mb, rb) in pairwise(ordered):
+            yield from self._across(trial, ma, mb, Change("time_frame", ra.phrase, rb.phrase))
+
+    def _across(self, trial: Trial, a: Measure, b: Measure, change: Change) -> Iterator[Pair | Skip]:
+        """Pairs of the same group and slot on two measures (``a`` factual)."""
+        groups = match_groups(a, b)
+        if not groups:
+            yield Skip("no group in both measures", f"{a.title} / {b.title}")
+            return
+        obs_a, obs_b = _by_group(a), _by_group(b)
+        made = False
+        for ga, gb in groups:
+            fa, fb = obs_a.get(ga.id, {}), obs_b.get(gb.id, {})
+            for slot in fa:
+                if slot in fb:
+                    made = True
+                    yield self._pair(trial, fa[slot], fb[slot], change)
+        if not made:
+            yield Skip("no value posted for both measures", f"{a.title} / {b.title}")
+
+    def _related(self, trial: Trial, families: list[_Family]) -> Iterator[Pair | Skip]:
+        """Kind 2: a primary measure against each secondary of the same unit and parameter type."""
+        family_of = {id(m): i for i, f in enumerate(families) for m in f.members}
+        measures = trial.results.outcome_measures
+        primaries = [m for m in measures if m.type == "PRIMARY"]
+        secondaries = [m for m in measures if m.type == "SECONDARY"]
+        for p, s in ((p, s) for p in primaries for s in secondaries):
+            if not _norm(p.unit) or _norm(p.unit) != _norm(s.unit) or p.param_type != s.param_type:
+                continue
+            if family_of[id(p)] == family_of[id(s)]:
+                continue  # a time-series sibling, paired as kind 1a
+            yield from self._across(trial, p, s, Change("outcome", p.title, s.title))

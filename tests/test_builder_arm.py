@@ -1,0 +1,146 @@
+"""The arm builder on real records: control first, no dose pairs, the trial's own analysis as label."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from ctpairs.builder import Skip
+from ctpairs.builders.arm import CONTROL_ARM_TYPES, ArmBuilder
+from ctpairs.builders.dose import DoseBuilder
+from ctpairs.dose import is_placebo
+from ctpairs.model.numbers import parse_number, parse_qualified_number
+from ctpairs.model.parse import parse_trial
+from ctpairs.model.trial import ResultGroup, Trial
+from ctpairs.pairing import is_pooled_group
+from ctpairs.schema import Pair
+from tests._data import real_records, resolve_pointer
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, dict]:
+    return {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
+
+
+@pytest.fixture(scope="module")
+def trials(records: dict[str, dict]) -> Iterator[dict[str, Trial]]:
+    """Every record parsed once. The records and trials are then frozen out of the garbage
+    collector's view for the module, which otherwise re-scans them on every pass and doubles the time."""
+    parsed = {nct: parse_trial(r) for nct, r in records.items()}
+    gc.freeze()
+    yield parsed
+    gc.unfreeze()
+
+
+EXAMPLES = ("NCT00790751", "NCT00049543", "NCT00148798")
+
+
+@dataclass
+class Survey:
+    """What the arm builder made over every real record: the examples kept whole, the rest checked
+    as it streams by (keeping ~75,000 pairs alive would make the garbage collector the test's cost)."""
+
+    built: dict[str, list[Pair | Skip]] = field(default_factory=dict)  # the EXAMPLES only
+    pairs: int = 0
+    dose_pairs: int = 0  # dose-axis pairs of the same trials, which must not reappear here
+    problems: list[str] = field(default_factory=list)
+
+
+def _key(p: Pair) -> tuple[str, str | None, frozenset[str]]:
+    return p.factual.outcome.title, p.factual.result.category, frozenset((p.factual.group_id, p.counterfactual.group_id))
+
+
+def _problems(record: dict, pairs: list[Pair], dose_keys: set[tuple[str, str | None, frozenset[str]]]) -> Iterator[str]:
+    """Every way the arm pairs of one trial break the axis rules or their provenance."""
+    for p in pairs:
+        f, c = p.factual, p.counterfactual
+        where = f"{p.nct_id} {f.outcome.title!r} {f.group_title!r} -> {c.group_title!r}"
+        if (p.axis, p.change.attribute, p.change.from_, p.change.to) != ("arm", "arm", f.group_title, c.group_title):
+            yield f"{where}: axis or change"
+        if f.group_title.casefold() == c.group_title.casefold():
+            yield f"{where}: identical titles"
+        if f.outcome != c.outcome or f.result.category != c.result.category:
+            yield f"{where}: not the same outcome slot"
+        if any(is_pooled_group(ResultGroup(s.group_id, s.group_title, None, None, "")) for s in (f, c)):
+            yield f"{where}: pooled group"
+        controls = [is_placebo(s.group_title) or s.arm_type in CONTROL_ARM_TYPES for s in (f, c)]
+        if controls == [False, True] or (controls[0] == controls[1] and f.group_id > c.group_id):
+            yield f"{where}: wrong factual side"
+        if _key(p) in dose_keys:
+            yield f"{where}: a dose pair"
+        sources = {s.field: s for s in p.provenance.sources}
+        for name, side in (("factual", f), ("counterfactual", c)):
+            ref = sources[f"{name}.result.value"]
+            if parse_number(resolve_pointer(record, ref.pointer)) != side.result.value:
+                yield f"{where}: {name} value differs from {ref.pointer}"
+
+
+@pytest.fixture(scope="module")
+def survey(records: dict[str, dict], trials: dict[str, Trial]) -> Survey:
+    out = Survey()
+    arm, dose = ArmBuilder(), DoseBuilder()
+    for nct_id, trial in trials.items():
+        items = list(arm.build(trial))
+        pairs = [p for p in items if isinstance(p, Pair)]
+        if not pairs:
+            continue
+        dose_keys = {_key(d) for d in dose.build(trial) if isinstance(d, Pair)}
+        out.pairs += len(pairs)
+        out.dose_pairs += len(dose_keys)
+        out.problems += _problems(records[nct_id], pairs, dose_keys)
+        if nct_id in EXAMPLES:
+            out.built[nct_id] = items
+    return out
+
+
+def _pairs(survey: Survey, nct_id: str) -> list[Pair]:
+    return [p for p in survey.built[nct_id] if isinstance(p, Pair)]
+
+
+def test_avanafil_placebo_is_factual_and_doses_are_left_to_the_dose_axis(survey: Survey) -> None:
+    """NCT00790751: placebo and avanafil 50/100/200 mg."""
+    ps = _pairs(survey, "NCT00790751")
+    assert {(p.factual.group_title, p.counterfactual.group_title) for p in ps} == {
+        ("Placebo", "Avanafil 50 mg"),
+        ("Placebo", "Avanafil 100 mg"),
+        ("Placebo", "Avanafil 200 mg"),
+    }
+    for p in ps:
+        assert p.factual.arm_type == "PLACEBO_COMPARATOR"
+        assert (p.change.attribute, p.change.from_, p.change.to) == ("arm", "Placebo", p.counterfactual.group_title)
+    skips = [s for s in survey.built["NCT00790751"] if isinstance(s, Skip)]
+    assert any(s.reason == "same drug, differing at most in dose" and s.detail == "Avanafil 50 mg / Avanafil 100 mg" for s in skips)
+
+
+@pytest.mark.parametrize(
+    "nct_id,factual,counterfactual,significant",
+    [
+        ("NCT00049543", "Arm II (Placebo)", "Arm I (Gefitinib)", False),
+        ("NCT00148798", "Chemotherapy Alone", "Cetuximab Plus Chemotherapy", True),
+    ],
+)
+def test_label_from_the_trial_analysis(
+    records: dict[str, dict], survey: Survey, nct_id: str, factual: str, counterfactual: str, significant: bool
+) -> None:
+    """Two-arm trials whose first outcome posts an analysis of exactly these two groups."""
+    ps = _pairs(survey, nct_id)
+    first = [p for p in ps if p.factual.outcome == ps[0].factual.outcome]
+    assert first
+    for p in first:
+        assert (p.factual.group_title, p.counterfactual.group_title) == (factual, counterfactual)
+        assert p.label.method == "trial_analysis"
+        ref = next(s for s in p.provenance.sources if s.field == "label.p_value")
+        posted, _ = parse_qualified_number(resolve_pointer(records[nct_id], ref.pointer))
+        assert p.label.p_value == posted
+        assert p.label.significant is significant
+
+
+def test_every_pair_follows_the_axis_rules_and_its_pointers(survey: Survey) -> None:
+    """Over all real records: no pooled, identical-title or dose pair; a lone control is factual,
+    else the smaller group id; both values equal the record's value at their provenance pointer."""
+    assert survey.pairs > 10_000
+    assert survey.dose_pairs > 100
+    assert survey.problems == []
