@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -28,6 +28,7 @@ from ctpairs import __version__
 from ctpairs.atomic import atomic_path
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.model.parse import parse_trial
+from ctpairs.model.trial import Trial
 from ctpairs.schema import SCHEMA_VERSION, Pair, pairs_table
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class AxisReport:
     skips: dict[str, int] = field(default_factory=dict)  # reason -> times
     trials_without_pairs: dict[str, int] = field(default_factory=dict)  # main skip reason -> trials
     file: str | None = None
+    anchors: dict[str, int] | None = None  # approximate axes: {"anchors": n, "with_partner": m}
 
 
 @dataclass
@@ -77,10 +79,30 @@ class _ChunkResult:
     timestamps: set[str]
 
 
+def _new_result(builders: list[Builder]) -> _ChunkResult:
+    return _ChunkResult({b.name: [] for b in builders}, {b.name: Counter() for b in builders}, Counter(),
+                        {b.name: Counter() for b in builders}, 0, 0, 0, set())
+
+
+def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
+    for builder in builders:
+        made, skips = 0, Counter()
+        for item in builder.build(trial):
+            if isinstance(item, Skip):
+                skips[item.reason] += 1
+            else:
+                out.pairs[builder.name].append(item)
+                made += 1
+        out.skips[builder.name].update(skips)
+        if made:
+            out.trials_with_pairs[builder.name] += 1
+        else:
+            out.trials_without_pairs[builder.name][skips.most_common(1)[0][0] if skips else "nothing to pair"] += 1
+
+
 def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
     builders = load_builders(axes)
-    out = _ChunkResult({b.name: [] for b in builders}, {b.name: Counter() for b in builders}, Counter(),
-                       {b.name: Counter() for b in builders}, 0, 0, 0, set())
+    out = _new_result(builders)
     for record in records:
         try:
             trial = parse_trial(record)
@@ -92,19 +114,26 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
         out.with_results += trial.has_results
         if trial.data_timestamp:
             out.timestamps.add(trial.data_timestamp)
-        for builder in builders:
-            made, skips = 0, Counter()
-            for item in builder.build(trial):
-                if isinstance(item, Skip):
-                    skips[item.reason] += 1
-                else:
-                    out.pairs[builder.name].append(item)
-                    made += 1
-            out.skips[builder.name].update(skips)
-            if made:
-                out.trials_with_pairs[builder.name] += 1
-            else:
-                out.trials_without_pairs[builder.name][skips.most_common(1)[0][0] if skips else "nothing to pair"] += 1
+        _apply(builders, trial, out)
+    return out
+
+
+def _run_approximate(builders: list[Builder], records: list[dict], **prepare: object) -> _ChunkResult:
+    """Approximate builders see the whole corpus: parse it once, ``prepare`` them, then build per trial.
+
+    Studies are counted by the natural pass over the same records, not here.
+    """
+    trials = []
+    for record in records:
+        try:
+            trials.append(parse_trial(record))
+        except Exception:  # noqa: BLE001 - counted and logged by the natural pass
+            continue
+    for builder in builders:
+        builder.prepare(trials, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
+    out = _new_result(builders)
+    for trial in trials:
+        _apply(builders, trial, out)
     return out
 
 
@@ -123,16 +152,27 @@ def build_pairs(
     workers: int = 1,
     progress: bool = True,
     total: int | None = None,
+    index_dir: str | Path | None = None,
+    model: str | None = None,
+    device: str | None = None,
 ) -> BuildReport:
     """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
 
     ``workers > 1`` parses and builds in that many processes; the output is the same either way.
+    Approximate (cross-trial) builders need the whole corpus: when one is selected the records
+    are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
+    embedding cache folder; None keeps them in memory), ``model`` and ``device``, then run in
+    this process.
     """
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
     builders: list[Builder] = load_builders(axes)
     names = [b.name for b in builders]
+    approximate = [b for b in builders if b.kind == "approximate"]
+    natural_names = [b.name for b in builders if b.kind != "approximate"]
+    if approximate:
+        records = list(records)
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
@@ -143,13 +183,17 @@ def build_pairs(
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
         chunks = _chunks(records, CHUNK_SIZE)
-        results = pool.map(_run_chunk, repeat(names), chunks) if pool else (_run_chunk(names, c) for c in chunks)
+        results = pool.map(_run_chunk, repeat(natural_names), chunks) if pool else (_run_chunk(natural_names, c) for c in chunks)
+        if approximate:
+            prepare = {"index_dir": Path(index_dir) if index_dir is not None else None, "model": model, "device": device}
+            # lazily, so the approximate pass runs after the natural chunks, through the same merge
+            results = chain(results, (_run_approximate(approximate, records, **prepare) for _ in (1,)))  # type: ignore[arg-type]
         for res in results:
             report.studies += res.studies
             report.studies_with_results += res.with_results
             report.bad_records += res.bad
             timestamps |= res.timestamps
-            for name in names:
+            for name in res.pairs:
                 pairs[name].extend(res.pairs[name])
                 axis = report.axes[name]
                 axis.trials_with_pairs += res.trials_with_pairs[name]
@@ -170,6 +214,7 @@ def build_pairs(
             pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
         axis = report.axes[name]
         axis.pairs = table.num_rows
+        axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
         axis.file = path.name
         axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
         axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -4,6 +4,12 @@ A builder turns ONE trial into pairs. It yields :class:`~ctpairs.schema.Pair` ob
 for everything it looked at and did not pair, a :class:`Skip` with a short reason, so the
 build report can say why a trial gave no pairs. The runner owns files, workers and progress.
 
+An *approximate* builder (``kind = "approximate"``) pairs across trials, so it needs the whole
+corpus first: it also has ``prepare(trials, *, index_dir, model, device)``, which the runner
+calls once with every parsed trial (``index_dir``: the FAISS index and embedding cache folder,
+or None for in memory; ``model``/``device``: the embedding model and where it runs) before
+calling ``build`` on each trial. Approximate builders run in the main process.
+
 Builders are registered under the ``ctpairs.builders`` entry-point group, the built-in ones
 included (see ``pyproject.toml``); a third-party package registers its own the same way::
 

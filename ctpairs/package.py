@@ -1,0 +1,376 @@
+"""Package built pairs as a versioned Hugging Face dataset folder (no loading script).
+
+``package_pairs(pairs_dir, out_dir, version)`` turns the ``<axis>.parquet`` files of a build
+(see :mod:`ctpairs.build`) into::
+
+    out_dir/
+      README.md                 dataset card; its YAML declares configs, data_files, dataset_info
+      data/<config>/<split>-00000-of-00001.parquet
+      images/*.png              plots shown in the card
+      CHANGELOG.md              what changed against each previous version
+      ctpairs-manifest.json     inputs, versions, split method, counts, sha256 of every file
+
+One config per axis file present; splits ``train``/``validation``/``test`` by trial (see
+:mod:`ctpairs.splits`); every row gets the task columns of :mod:`ctpairs.tasks`. Strings stay
+``string`` (not ``large_string``). The folder is written beside ``out_dir`` and renamed into
+place, and packaging the same pairs with the same options gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ctpairs import __version__
+from ctpairs.atomic import atomic_dir
+from ctpairs.build import REPORT_NAME
+from ctpairs.errors import CtpairsError
+from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
+from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
+from ctpairs.tasks import TASK_COLUMNS, task_columns
+
+MANIFEST_NAME = "ctpairs-manifest.json"
+CHANGELOG_NAME = "CHANGELOG.md"
+CARD_NAME = "README.md"
+SHARD_ROWS = 100_000
+ROW_GROUP_SIZE = 10_000
+LISTED_TRIALS = 20  # trials named per config in a changelog entry
+_VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+_CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+#: The schema of every packaged Parquet file: the pair schema plus the task columns.
+PACKAGE_SCHEMA = pa.schema(list(PAIR_SCHEMA) + [pa.field(name, t) for name, t in TASK_COLUMNS.items()])
+
+
+class PackageError(CtpairsError):
+    """The pairs cannot be packaged as asked (bad version, no pairs, unknown output folder...)."""
+
+
+@dataclass
+class PackageResult:
+    """What :func:`package_pairs` wrote."""
+
+    out_dir: Path
+    version: str
+    previous_version: str | None
+    counts: dict[str, dict[str, int]]  # config -> split -> pairs
+    dropped: dict[str, int]  # config -> cross-split pairs dropped
+    files: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    """``X.Y.Z`` as a tuple of ints; raises :class:`PackageError` otherwise."""
+    m = _VERSION_RE.match(version)
+    if not m:
+        raise PackageError(f"a version must be X.Y.Z (semantic version, e.g. 1.0.0), got {version!r}")
+    return int(m[1]), int(m[2]), int(m[3])
+
+
+def read_manifest(repo_dir: str | Path) -> dict[str, Any] | None:
+    """The ``ctpairs-manifest.json`` of a packaged folder, or ``None`` when there is none."""
+    path = Path(repo_dir) / MANIFEST_NAME
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _previous(out_dir: Path, version: str) -> dict[str, Any] | None:
+    new = parse_version(version)
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        return None
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        raise PackageError(f"{out_dir} is not empty and holds no {MANIFEST_NAME}; refusing to overwrite it. "
+                           "Pick an empty or new folder, or a folder written by `ctpairs package`.")
+    old = manifest.get("version", "0.0.0")
+    if new <= parse_version(old):
+        raise PackageError(f"{out_dir} already holds version {old}; the new version must be greater than it, "
+                           f"got {version}. Bump the version (e.g. --version {_bump(old)}).")
+    return manifest
+
+
+def _bump(version: str) -> str:
+    major, minor, _ = parse_version(version)
+    return f"{major}.{minor + 1}.0"
+
+
+def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
+    paths = sorted(pairs_dir.glob("*.parquet"))
+    if not paths:
+        raise PackageError(f"no <axis>.parquet files in {pairs_dir}; run `ctpairs build --out {pairs_dir}` first")
+    tables = {}
+    for path in paths:
+        if not _CONFIG_RE.match(path.stem):
+            raise PackageError(f"{path.name}: a config name takes letters, digits, '-' and '_' only")
+        try:
+            tables[path.stem] = pq.read_table(path).select(PAIR_SCHEMA.names).cast(PAIR_SCHEMA)
+        except (KeyError, ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise PackageError(f"{path} is not a pairs file of schema v{SCHEMA_VERSION}: {exc}") from exc
+    return tables
+
+
+def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], int]:
+    rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    dropped = 0
+    for row in table.sort_by("pair_id").to_pylist():
+        split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
+        if split is None:
+            dropped += 1
+            continue
+        row.update(task_columns(row))
+        rows[split].append(row)
+    return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
+
+
+def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    n = max(1, -(-table.num_rows // shard_rows))
+    paths = []
+    for i in range(n):
+        path = folder / f"{split}-{i:05d}-of-{n:05d}.parquet"
+        pq.write_table(table.slice(i * shard_rows, shard_rows), path, row_group_size=ROW_GROUP_SIZE,
+                       compression="zstd")
+        paths.append(path)
+    return paths
+
+
+def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for config, table in tables.items():
+        axis = report.get("axes", {}).get(config)
+        if axis:
+            out[config] = {"builder": axis["builder"], "version": axis["builder_version"], "kind": axis["kind"]}
+        else:  # a pairs file without a build report entry: say what its rows say
+            out[config] = {"builder": ",".join(sorted(set(table.column("builder").to_pylist()))),
+                           "version": ",".join(sorted(set(table.column("builder_version").to_pylist()))),
+                           "kind": ",".join(sorted(set(table.column("kind").to_pylist())))}
+    return out
+
+
+def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
+    fr = plan.fractions
+    if plan.by == "trial":
+        how = (f"By trial: each NCT id goes to one split by a stable SHA-256 hash of the seed ({plan.seed}) and the "
+               f"id, {fr['train']:.0%} / {fr['validation']:.0%} / {fr['test']:.0%} of trials to train / validation / "
+               "test, so a trial is in the same split in every config and every version.")
+    else:
+        how = (f"By date: `test` holds the trials whose results were first posted after {plan.cutoff}; of the "
+               f"others, a hashed slice (seed {plan.seed}) of about "
+               f"{fr['validation'] / (fr['train'] + fr['validation']):.0%} is `validation` and the rest `train`. "
+               "Trials without a results-posted date are left out.")
+    how += " A config declares only the splits that hold pairs."
+    total = sum(dropped.values())
+    return (f"{how} A pair goes to a split only when both of its trials (`nct_id` and `cf_nct_id`) are in that "
+            f"split; cross-trial pairs whose trials fall in different splits are dropped ({total:,} in this "
+            "version), so no trial's results appear in two splits.")
+
+
+def _trial_ids(tables: dict[str, pa.Table]) -> set[str]:
+    ids: set[str] = set()
+    for t in tables.values():
+        ids.update(t.column("nct_id").to_pylist())
+        ids.update(t.column("cf_nct_id").to_pylist())
+    return ids
+
+
+def _previous_trials(out_dir: Path, config: str) -> set[str]:
+    paths = sorted((out_dir / "data" / config).glob("*.parquet"))
+    return _trial_ids({p.name: pq.read_table(p, columns=["nct_id", "cf_nct_id"]) for p in paths})
+
+
+def _changelog(out_dir: Path, version: str, previous: dict[str, Any] | None, manifest: dict[str, Any],
+               tables: dict[str, dict[str, pa.Table]]) -> str:
+    counts = {c: info["pairs"] for c, info in manifest["configs"].items()}
+    head = f"## {version}\n\nData timestamp {manifest['data_timestamp'] or 'unknown'}; ctpairs {__version__}.\n"
+    if previous is None:
+        lines = [head, "First version.", "", "| config | pairs | trials |", "|---|---:|---:|"]
+        lines += [f"| `{c}` | {counts[c]:,} | {manifest['configs'][c]['trials']:,} |" for c in sorted(counts)]
+        return "\n".join(lines) + "\n"
+    old_version = previous["version"]
+    old = {c: info["pairs"] for c, info in previous.get("configs", {}).items()}
+    lines = [head, f"Changes since {old_version}:", "",
+             f"| config | pairs in {old_version} | pairs in {version} | change | trials added | trials removed |",
+             "|---|---:|---:|---:|---:|---:|"]
+    notes = []
+    for config in sorted(set(counts) | set(old)):
+        new_ids = _trial_ids(tables.get(config, {}))
+        old_ids = _previous_trials(out_dir, config)
+        added, removed = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
+        n_new, n_old = counts.get(config, 0), old.get(config, 0)
+        lines.append(f"| `{config}` | {n_old:,} | {n_new:,} | {n_new - n_old:+,} | {len(added):,} | {len(removed):,} |")
+        if config not in old:
+            notes.append(f"- New config `{config}`.")
+        if config not in counts:
+            notes.append(f"- Config `{config}` removed.")
+        for word, ids in (("added to", added), ("removed from", removed)):
+            if ids:
+                more = f" and {len(ids) - LISTED_TRIALS:,} more" if len(ids) > LISTED_TRIALS else ""
+                notes.append(f"- Trials {word} `{config}`: {', '.join(ids[:LISTED_TRIALS])}{more}.")
+    for config, b in sorted(manifest["builders"].items()):
+        was = previous.get("builders", {}).get(config)
+        if was and was.get("version") != b["version"]:
+            notes.append(f"- Builder of `{config}`: {was['version']} -> {b['version']}.")
+    if previous.get("split") != manifest["split"]:
+        notes.append(f"- Split method changed: {previous.get('split')} -> {manifest['split']}.")
+    if previous.get("data_timestamp") != manifest["data_timestamp"]:
+        notes.append(f"- Data timestamp: {previous.get('data_timestamp')} -> {manifest['data_timestamp']}.")
+    return "\n".join(lines + [""] + notes) + "\n"
+
+
+def package_pairs(
+    pairs_dir: str | Path,
+    out_dir: str | Path,
+    version: str,
+    *,
+    split_by: str = "trial",
+    cutoff: str | date | None = None,
+    seed: int = DEFAULT_SEED,
+    shard_rows: int = SHARD_ROWS,
+) -> PackageResult:
+    """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
+
+    Args:
+        pairs_dir: a ``ctpairs build`` output folder (``<axis>.parquet`` and ``.build-report.json``).
+        out_dir: the dataset folder; when it already holds a packaged version, ``version`` must be
+            greater and ``CHANGELOG.md`` gets an entry comparing the two.
+        version: semantic version ``X.Y.Z``.
+        split_by: ``"trial"`` (hash of the NCT id) or ``"date"`` (test = results first posted after
+            ``cutoff``); see :mod:`ctpairs.splits`.
+        cutoff: ``YYYY-MM-DD``, required with ``split_by="date"``.
+        seed: seed of the split hash.
+        shard_rows: most rows per Parquet shard.
+
+    Raises:
+        PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
+    """
+    from datasets import Features
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+
+    from ctpairs import card
+
+    pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
+    previous = _previous(out_dir, version)
+    tables = _read_configs(pairs_dir)
+    report_path = pairs_dir / REPORT_NAME
+    report = json.loads(report_path.read_text()) if report_path.is_file() else {}
+
+    trials: dict[str, dict[str, Any]] = {}
+    for config in sorted(tables):
+        for nct_id, ctx in zip(tables[config].column("nct_id").to_pylist(), tables[config].column("trial").to_pylist()):
+            trials.setdefault(nct_id, ctx)
+    if isinstance(cutoff, str):
+        try:
+            cutoff = parse_cutoff(cutoff)
+        except ValueError as exc:
+            raise PackageError(str(exc)) from None
+    try:
+        plan = SplitPlan(by=split_by, seed=seed, fractions=dict(DEFAULT_FRACTIONS), cutoff=cutoff,
+                         posted={k: v.get("results_first_posted") for k, v in trials.items()})
+    except ValueError as exc:
+        raise PackageError(str(exc)) from None
+
+    split_tables: dict[str, dict[str, pa.Table]] = {}
+    dropped: dict[str, int] = {}
+    for config, table in tables.items():
+        split_tables[config], dropped[config] = _split_rows(table, plan)
+
+    features = Features.from_arrow_schema(PACKAGE_SCHEMA)
+    builders = _builders(report, tables)
+    data_timestamp = report.get("data_timestamp") or max(
+        (ts for t in tables.values() for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
+         if ts), default=None)
+
+    with atomic_dir(out_dir) as tmp:
+        infos, configs = {}, {}
+        for config, all_splits in split_tables.items():
+            # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
+            splits = {s: t for s, t in all_splits.items() if t.num_rows}
+            if not splits:
+                raise PackageError(f"config {config!r} has no pairs left after splitting; remove {config}.parquet")
+            size = sum(p.stat().st_size for s, t in splits.items()
+                       for p in _write_shards(t, tmp / "data" / config, s, shard_rows))
+            infos[config] = DatasetInfo(
+                features=features,
+                splits=SplitDict({s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}),
+                download_size=size,
+                dataset_size=sum(t.nbytes for t in splits.values()),
+            )
+            configs[config] = {"data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits]}
+
+        stats = card.CardStats(
+            version=version,
+            ctpairs_version=__version__,
+            data_timestamp=data_timestamp,
+            inputs=list(report.get("inputs", [])),
+            builders={c: f"{b['builder']} {b['version']}" for c, b in builders.items()},
+            split_description=_split_description(plan, dropped),
+            counts={c: {s: t.num_rows for s, t in sp.items()} for c, sp in split_tables.items()},
+            trials={c: {s: len(set(t.column("nct_id").to_pylist())) for s, t in sp.items()} for c, sp in split_tables.items()},
+            total_trials=len(_trial_ids({f"{c}/{s}": t for c, sp in split_tables.items() for s, t in sp.items()})),
+            labels={c: card.label_balance(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
+            top_conditions=card.top_trial_items(trials, "conditions"),
+            top_drugs=card.top_trial_items(trials, "interventions", prefixes=("DRUG", "BIOLOGICAL"),
+                                             exclude=frozenset({"placebo"})),
+            dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
+            dropped=dropped,
+        )
+        card.write_plots(stats, tmp)
+        metadata = card.card_metadata(stats)
+        MetadataConfigs(configs).to_dataset_card_data(metadata)
+        DatasetInfosDict(infos).to_dataset_card_data(metadata)
+        readme = card.render_card(stats, PACKAGE_SCHEMA, metadata)
+        card.validate_card(readme)
+        (tmp / CARD_NAME).write_text(readme, encoding="utf-8")
+
+        manifest: dict[str, Any] = {
+            "name": "ctpairs",
+            "version": version,
+            "previous_version": previous["version"] if previous else None,
+            "ctpairs_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "data_timestamp": data_timestamp,
+            "inputs": {
+                "build": report.get("inputs", []),
+                "build_ctpairs_version": report.get("ctpairs_version"),
+                "pairs": {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+                          for p in sorted(pairs_dir.glob("*.parquet"))},
+            },
+            "builders": builders,
+            "split": {"by": plan.by, "seed": plan.seed, "fractions": dict(plan.fractions),
+                      "cutoff": plan.cutoff.isoformat() if plan.cutoff else None},
+            "configs": {c: {"pairs": sum(stats.counts[c].values()), "trials": len(_trial_ids(split_tables[c])),
+                            "dropped_cross_split": dropped[c],
+                            "splits": {s: {"pairs": stats.counts[c][s], "trials": stats.trials[c][s]} for s in SPLITS}}
+                        for c in sorted(split_tables)},
+        }
+        entry = _changelog(out_dir, version, previous, manifest, split_tables)
+        old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
+        old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log
+        (tmp / CHANGELOG_NAME).write_text(f"# Changelog\n\n{entry}\n{old_entries}".rstrip("\n") + "\n", encoding="utf-8")
+
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest["files"] = {p.relative_to(tmp).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+                             for p in files}
+        (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        result_files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
+
+    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files)

@@ -1,0 +1,100 @@
+"""Retrieval: embeddings and a FAISS index of anchors, for the approximate (cross-trial) builders.
+
+It sits beside the builders: approximate builders ask it for neighbours; it never imports them.
+
+* :mod:`ctpairs.retrieval.texts`: one text per anchor (trial, drug-arm result group, outcome).
+* :mod:`ctpairs.retrieval.embed`: :class:`Embedder` with an on-disk cache by (model, text hash).
+* :mod:`ctpairs.retrieval.index`: :class:`VectorIndex` (flat / HNSW / IVF, CPU or GPU), save/load, add.
+* :mod:`ctpairs.retrieval.approximate`: what the approximate builders share (matching rules).
+
+:func:`index_trials` is what ``ctpairs index`` runs: embed every anchor (cached texts are not
+embedded again) and bring the index folder up to date, by adding new anchors when it can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ctpairs.model.trial import Trial
+from ctpairs.retrieval.embed import Embedder
+from ctpairs.retrieval.index import IndexUpdate, VectorIndex, sync_index
+from ctpairs.retrieval.texts import Anchor, iter_anchors
+
+EMBEDDINGS_FILE = "embeddings.sqlite"
+
+
+def default_index_dir(store: str | Path) -> Path:
+    """Where the index of a store lives: ``<store>.index/`` beside it."""
+    store = Path(store)
+    return store.with_name(store.name + ".index")
+
+
+@dataclass
+class IndexedCorpus:
+    """The anchors of some trials, their vectors (row i is ``anchors[i]``) and the index over them."""
+
+    anchors: list[Anchor]
+    vectors: np.ndarray
+    index: VectorIndex
+    update: IndexUpdate
+    embedded: int  # texts the model computed (the rest came from the cache)
+    device: str | None  # None when nothing had to be embedded
+
+
+def collect_anchors(trials: Iterable[Trial]) -> tuple[list[Anchor], dict[str, str]]:
+    """Every anchor of ``trials`` and, for each trial without one, why (by NCT id)."""
+    anchors: list[Anchor] = []
+    without: dict[str, str] = {}
+    for trial in trials:
+        for item in iter_anchors(trial):
+            if isinstance(item, str):
+                without[trial.nct_id] = item
+            else:
+                anchors.append(item)
+    return anchors, without
+
+
+def index_anchors(
+    anchors: list[Anchor],
+    index_dir: str | Path | None = None,
+    *,
+    model: str | None = None,
+    device: str | None = None,
+    kind: str = "auto",
+    batch_size: int = 64,
+    progress: bool = False,
+) -> IndexedCorpus:
+    """Embed ``anchors`` and sync the index in ``index_dir`` (in memory when None).
+
+    With ``index_dir`` the embedding cache is ``index_dir/embeddings.sqlite``, so a later run
+    embeds only new or changed texts.
+    """
+    cache = Path(index_dir) / EMBEDDINGS_FILE if index_dir is not None else None
+    embedder = Embedder(model, device=device, batch_size=batch_size, cache=cache, progress=progress)
+    try:
+        vectors = embedder.embed([a.text for a in anchors])
+    finally:
+        embedder.close()
+    index, update = sync_index(
+        index_dir, vectors, [a.key for a in anchors], [a.text_hash for a in anchors], model_id=embedder.model_id, kind=kind
+    )
+    return IndexedCorpus(anchors, vectors, index, update, embedder.embedded, embedder.device if embedder.embedded else None)
+
+
+def index_trials(
+    trials: Iterable[Trial],
+    index_dir: str | Path,
+    *,
+    model: str | None = None,
+    device: str | None = None,
+    kind: str = "auto",
+    batch_size: int = 64,
+    progress: bool = False,
+) -> IndexedCorpus:
+    """Embed the anchors of ``trials`` and bring the index in ``index_dir`` up to date (``ctpairs index``)."""
+    anchors, _ = collect_anchors(trials)
+    return index_anchors(anchors, index_dir, model=model, device=device, kind=kind, batch_size=batch_size, progress=progress)

@@ -1,0 +1,377 @@
+"""What the approximate (cross-trial) builders share: neighbours, matching rules, pair making.
+
+An approximate builder pairs an *anchor* (see :mod:`ctpairs.retrieval.texts`) with an anchor
+of ANOTHER trial that differs from it in exactly one attribute, the builder's axis. For each
+anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similarity
+>= :data:`MIN_SIMILARITY` are candidates; a candidate is kept only when
+
+* **intervention**: the arms share a drug (casefolded names of non-placebo drug/biological
+  interventions intersect) and give the same set of such drugs (``regimen``);
+* **outcome**: titles match (rapidfuzz ``token_sort_ratio`` >= :data:`OUTCOME_TITLE_MATCH`,
+  casefolded), same unit, same parameter type, and time frames equal after normalization
+  (:func:`normalize_time_frame`);
+* **the axis attribute differs** and **every other attribute is held equal**:
+
+  ============  ===============================================  ==============================
+  attribute     value                                            equal when
+  ============  ===============================================  ==============================
+  geography     the trial's set of countries                     the same set
+  population    (minimum age, maximum age, sex)                  ages within
+                                                                 :data:`AGE_TOLERANCE_YEARS`,
+                                                                 same sex
+  phase         the trial's set of phases                        the same set
+  comparator    what the other groups of the measure get         the same set
+                ("placebo", the drugs of an active arm, "none")
+  dose          the single dose the group states                 comparable units, same amount
+  ============  ===============================================  ==============================
+
+  A held attribute that neither side states (no countries, no parsed dose) does not block a
+  pair but is left out of ``matched_on``; one stated on one side only blocks it.
+
+Each pair's factual side is the anchor, the counterfactual side the neighbour; ``similarity``
+is their cosine similarity and ``matched_on`` lists what was held equal. Passing candidates
+are taken best first (highest similarity): an anchor is paired with at most one outcome
+measure of each partner group, and a couple of groups is paired once per outcome, from one
+side only, unless ``allow_reverse``. An anchor without a partner gives one
+:class:`~ctpairs.builder.Skip` whose reason is the furthest matching stage any of its candidates
+reached (see :data:`STAGES`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from ctpairs.builder import Skip
+from ctpairs.dose import comparable, dose_ratio, is_placebo
+from ctpairs.model.trial import Trial
+from ctpairs.pairing import Observation, is_pooled_group, make_pair, observations
+from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
+from ctpairs.retrieval.texts import Anchor, arm_drugs
+from ctpairs.schema import Change, DoseInfo, Pair
+
+log = logging.getLogger(__name__)
+
+DEFAULT_K = 10
+MIN_SIMILARITY = 0.6  # cosine (all-MiniLM-L6-v2); pairs made on the sample score > 0.95, so this only drops unrelated texts
+OUTCOME_TITLE_MATCH = 85.0
+AGE_TOLERANCE_YEARS = 1.0
+ATTRIBUTES = ("geography", "population", "phase", "comparator", "dose")
+CHANGE_ATTRIBUTE = {"geography": "countries", "population": "population", "phase": "phase", "comparator": "comparator", "dose": "dose"}
+
+# Why an anchor found no partner: the furthest of these stages any of its candidates reached.
+NO_NEIGHBOUR = "no neighbour from another trial within top k above the similarity threshold"
+NO_SAME_DRUG = "no neighbour with the same drug"
+NO_SAME_REGIMEN = "neighbours with the same drug have other co-interventions"
+OUTCOME_MISMATCH = "outcome mismatch (title, unit, parameter or time frame)"
+AXIS_UNKNOWN = "axis attribute not stated or not comparable"
+AXIS_SAME = "axis attribute the same"
+MORE_THAN_ONE = "differs in more than one attribute"
+NO_SHARED_VALUE = "no value posted in a category both report"
+MADE_ALREADY = "partner group already matched on this outcome (or paired from the other side)"
+STAGES = (NO_NEIGHBOUR, NO_SAME_DRUG, NO_SAME_REGIMEN, OUTCOME_MISMATCH, AXIS_UNKNOWN, AXIS_SAME, MORE_THAN_ONE, NO_SHARED_VALUE, MADE_ALREADY)
+NOT_PREPARED = "trial not in the prepared corpus (call prepare() first)"
+
+SAME, DIFFERS, UNSTATED, UNKNOWN = "same", "differs", "unstated", "unknown"
+
+_TIME_UNITS = re.compile(r"\b(second|minute|hour|day|week|month|year|cycle)s\b")
+_NON_WORD = re.compile(r"[^a-z0-9.]+")
+
+
+def normalize_time_frame(text: str | None) -> str:
+    """Casefold, singularize time units, drop punctuation, sort words: "Weeks 12" == "12 week"."""
+    words = _NON_WORD.sub(" ", _TIME_UNITS.sub(r"\1", (text or "").casefold())).split()
+    return " ".join(sorted(w.strip(".") for w in words if w.strip(".")))
+
+
+def outcome_matches(a: Anchor, b: Anchor) -> bool:
+    """Same outcome: fuzzy-equal title, same unit, parameter type and normalized time frame."""
+    ma, mb = a.measure, b.measure
+    return (
+        (ma.unit or "").strip().casefold() == (mb.unit or "").strip().casefold()
+        and ma.param_type == mb.param_type
+        and normalize_time_frame(ma.time_frame) == normalize_time_frame(mb.time_frame)
+        and fuzz.token_sort_ratio(ma.title.casefold(), mb.title.casefold()) >= OUTCOME_TITLE_MATCH
+    )
+
+
+# -- attributes -----------------------------------------------------------------------------
+
+
+def _comparators(anchor: Anchor) -> frozenset[str]:
+    """What the other groups of the anchor's measure get: "placebo", their drugs, or "none"."""
+    found: set[str] = set()
+    for group in anchor.measure.groups:
+        if group.id == anchor.group.id or is_pooled_group(group):
+            continue
+        arm = anchor.trial.arm(group.arm.arm_label) if group.arm else None
+        if arm is not None and arm.label == anchor.arm.label:
+            continue
+        drugs = arm_drugs(arm) if arm else frozenset()
+        if is_placebo(group.title) or (arm is not None and (arm.type == "PLACEBO_COMPARATOR" or not drugs and any(is_placebo(iv.name) for iv in arm.interventions))):
+            found.add("placebo")
+        elif drugs:
+            found.add(" + ".join(sorted(drugs)))
+        else:
+            found.add((arm.type or "other").lower().replace("_", " ") if arm else "unlinked group")
+    return frozenset(found) or frozenset({"none"})
+
+
+def attribute_value(anchor: Anchor, name: str) -> Hashable:
+    """The anchor's value of one attribute (None when not stated)."""
+    trial, el = anchor.trial, anchor.trial.eligibility
+    if name == "geography":
+        return frozenset(trial.countries) or None
+    if name == "population":
+        return (el.minimum_age_years, el.maximum_age_years, el.sex or "ALL")
+    if name == "phase":
+        return frozenset(p for p in trial.design.phases if p != "NA") or None
+    if name == "comparator":
+        return _comparators(anchor)
+    if name == "dose":
+        return anchor.dose.dose if anchor.dose else None
+    raise ValueError(f"unknown attribute {name!r}; known: {', '.join(ATTRIBUTES)}")
+
+
+def _ages_equal(a: float | None, b: float | None) -> bool:
+    return a is None and b is None or a is not None and b is not None and abs(a - b) <= AGE_TOLERANCE_YEARS
+
+
+def compare(name: str, a: Hashable, b: Hashable) -> str:
+    """``same``, ``differs``, ``unstated`` (neither side states it) or ``unknown`` (one side, or not comparable)."""
+    if a is None and b is None:
+        return UNSTATED
+    if a is None or b is None:
+        return UNKNOWN
+    if name == "population":
+        (lo_a, hi_a, sex_a), (lo_b, hi_b, sex_b) = a, b  # type: ignore[misc]
+        return SAME if _ages_equal(lo_a, lo_b) and _ages_equal(hi_a, hi_b) and sex_a == sex_b else DIFFERS
+    if name == "dose":
+        if not comparable(a, b):  # type: ignore[arg-type]
+            return UNKNOWN
+        return SAME if dose_ratio(a, b) == 1 else DIFFERS  # type: ignore[arg-type]
+    return SAME if a == b else DIFFERS
+
+
+def show(name: str, value: Hashable) -> str:
+    """A value as written in ``change.from`` / ``change.to``."""
+    if value is None:
+        return "not stated"
+    if name == "population":
+        lo, hi, sex = value  # type: ignore[misc]
+        ages = f"{'any' if lo is None else f'{lo:g}'}-{'any' if hi is None else f'{hi:g}'} years"
+        return f"{ages}, {sex.lower()}"
+    if name == "dose":
+        return value.text  # type: ignore[attr-defined]
+    return "; ".join(sorted(value))  # type: ignore[arg-type]
+
+
+# -- the shared corpus --------------------------------------------------------------------
+
+
+@dataclass
+class Neighbours:
+    """The anchors of a corpus and, per anchor, its top-k other-trial neighbours above the threshold."""
+
+    corpus: IndexedCorpus
+    trials_without: dict[str, str]  # nct id -> why it has no anchor
+    nct_ids: frozenset[str]
+    lists: list[list[tuple[int, float]]] = field(default_factory=list)  # anchor index -> [(anchor index, similarity)]
+
+
+_memo: dict[tuple, Neighbours] = {}
+
+
+def corpus_neighbours(
+    trials: list[Trial],
+    *,
+    index_dir: Path | None,
+    model: str | None,
+    device: str | None,
+    k: int = DEFAULT_K,
+    min_similarity: float = MIN_SIMILARITY,
+    kind: str = "auto",
+) -> Neighbours:
+    """Embed and index the anchors of ``trials`` and find each anchor's neighbours.
+
+    The result is kept for the last corpus asked for, so several approximate builders in one
+    build embed, index and search once.
+    """
+    key = (tuple((t.nct_id, t.last_update_posted) for t in trials), str(index_dir), model, device, k, min_similarity, kind)
+    if key in _memo:
+        return _memo[key]
+    anchors, without = collect_anchors(trials)
+    corpus = index_anchors(anchors, index_dir, model=model, device=device, kind=kind)
+    position = {a.key: i for i, a in enumerate(anchors)}
+    by_trial: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(anchors):
+        by_trial[a.trial.nct_id].append(i)
+    lists: list[list[tuple[int, float]]] = [[] for _ in anchors]
+    for nct_id, rows in by_trial.items():
+        # ask for k beyond the trial's own anchors, so k neighbours from other trials remain
+        sims, hits = corpus.index.search(corpus.vectors[rows], k + len(rows))
+        for row, row_sims, row_hits in zip(rows, sims, hits):
+            for sim, hit in zip(row_sims, row_hits):
+                j = position.get(corpus.index.keys[hit]) if hit >= 0 else None
+                if j is None or anchors[j].trial.nct_id == nct_id or sim < min_similarity:
+                    continue
+                lists[row].append((j, float(sim)))
+                if len(lists[row]) == k:
+                    break
+    _memo.clear()
+    _memo[key] = Neighbours(corpus, without, frozenset(t.nct_id for t in trials), lists)
+    return _memo[key]
+
+
+# -- the builder base ---------------------------------------------------------------------
+
+
+def _dose_info(anchor: Anchor) -> tuple[DoseInfo, str] | None:
+    if anchor.dose is None:
+        return None
+    d = anchor.dose.dose
+    return DoseInfo(d.value, d.unit, d.per, d.frequency, d.route, d.text), anchor.dose.pointer
+
+
+def _slots(anchor: Anchor) -> dict[tuple[str, str], Observation]:
+    return {
+        ((o.cls.title or "").casefold(), (o.category.title or "").casefold()): o
+        for o in observations(anchor.measure)
+        if o.group.id == anchor.group.id
+    }
+
+
+class ApproximateBuilder:
+    """Base of the approximate builders: subclasses name the axis and the :attr:`attribute` it varies.
+
+    Args:
+        k: neighbours per anchor (from other trials, above ``min_similarity``).
+        min_similarity: cosine similarity a neighbour needs.
+        allow_reverse: also make (B, A) when (A, B) was made.
+        kind: FAISS index kind (``auto``, ``flat``, ``hnsw``, ``ivf``).
+    """
+
+    name: str
+    version: str
+    description: str
+    attribute: str
+    kind = "approximate"
+
+    def __init__(self, *, k: int = DEFAULT_K, min_similarity: float = MIN_SIMILARITY, allow_reverse: bool = False, kind: str = "auto"):
+        self.k = k
+        self.min_similarity = min_similarity
+        self.allow_reverse = allow_reverse
+        self.index_kind = kind
+        self._results: dict[str, list[Pair | Skip]] | None = None
+        self._prepared: frozenset[str] = frozenset()
+        self.anchor_summary: dict[str, int] = {}
+
+    def prepare(self, trials: list[Trial], *, index_dir: Path | None = None, model: str | None = None, device: str | None = None) -> None:
+        """Embed/load the index over ``trials`` and make every pair; :meth:`build` then hands them out by trial.
+
+        Candidates that pass every rule are taken best first (highest similarity, then keys):
+        an anchor gets at most one outcome measure per partner group, and without
+        ``allow_reverse`` a couple of groups is paired once per outcome, from one side.
+        """
+        nb = corpus_neighbours(
+            trials, index_dir=index_dir, model=model, device=device, k=self.k, min_similarity=self.min_similarity, kind=self.index_kind
+        )
+        anchors = nb.corpus.anchors
+        furthest = [-1] * len(anchors)
+        passing: list[tuple[float, str, str, int, int, list[str]]] = []
+        for i, anchor in enumerate(anchors):
+            for j, sim in nb.lists[i]:
+                stage, matched = self._check(anchor, anchors[j])
+                if stage:
+                    furthest[i] = max(furthest[i], STAGES.index(stage))
+                else:
+                    passing.append((-sim, anchor.key, anchors[j].key, i, j, matched))
+        made: dict[int, list[Pair]] = defaultdict(list)
+        used: set[tuple[str, str, str]] = set()
+        for neg_sim, _, _, i, j, matched in sorted(passing):
+            a, b = anchors[i], anchors[j]
+            mine, theirs = (a.key, b.trial.nct_id, b.group.id), (b.key, a.trial.nct_id, a.group.id)
+            if mine in used or (theirs in used and not self.allow_reverse):
+                furthest[i] = max(furthest[i], STAGES.index(MADE_ALREADY))
+                continue
+            pairs = self._pairs(a, b, -neg_sim, matched)
+            if not pairs:
+                furthest[i] = max(furthest[i], STAGES.index(NO_SHARED_VALUE))
+                continue
+            made[i].extend(pairs)
+            used.add(mine)
+            if not self.allow_reverse:
+                used.add(theirs)
+        results: dict[str, list[Pair | Skip]] = defaultdict(list)
+        for nct_id, reason in nb.trials_without.items():
+            results[nct_id].append(Skip(reason))
+        for i, anchor in enumerate(anchors):
+            results[anchor.trial.nct_id].extend(made.get(i) or [Skip(STAGES[max(furthest[i], 0)], anchor.key)])
+        self._results = dict(results)
+        self._prepared = nb.nct_ids
+        self.anchor_summary = {"anchors": len(anchors), "with_partner": len(made)}
+        log.info("%s: %d of %d anchors found a partner", self.name, len(made), len(anchors))
+
+    def _check(self, anchor: Anchor, other: Anchor) -> tuple[str, list[str]]:
+        """(furthest stage reached, attributes held equal); stage "" when the candidate passes."""
+        if not anchor.drugs & other.drugs:
+            return NO_SAME_DRUG, []
+        if anchor.drugs != other.drugs:
+            return NO_SAME_REGIMEN, []
+        if not outcome_matches(anchor, other):
+            return OUTCOME_MISMATCH, []
+        axis = compare(self.attribute, attribute_value(anchor, self.attribute), attribute_value(other, self.attribute))
+        if axis in (UNKNOWN, UNSTATED):
+            return AXIS_UNKNOWN, []
+        if axis == SAME:
+            return AXIS_SAME, []
+        matched = ["intervention", "regimen", "outcome"]
+        for name in ATTRIBUTES:
+            if name == self.attribute:
+                continue
+            verdict = compare(name, attribute_value(anchor, name), attribute_value(other, name))
+            if verdict in (DIFFERS, UNKNOWN):
+                return MORE_THAN_ONE, []
+            if verdict == SAME:
+                matched.append(name)
+        return "", matched
+
+    def _pairs(self, anchor: Anchor, other: Anchor, sim: float, matched: list[str]) -> list[Pair]:
+        """One pair per value both groups posted in the same class/category."""
+        mine, theirs = _slots(anchor), _slots(other)
+        before, after = attribute_value(anchor, self.attribute), attribute_value(other, self.attribute)
+        ratio = round(dose_ratio(before, after), 6) if self.attribute == "dose" else None  # type: ignore[arg-type]
+        change = Change(CHANGE_ATTRIBUTE[self.attribute], show(self.attribute, before), show(self.attribute, after), ratio)
+        return [
+            make_pair(
+                builder=self.name,
+                builder_version=self.version,
+                axis=self.name,
+                trial=anchor.trial,
+                cf_trial=other.trial,
+                factual=mine[slot],
+                counterfactual=theirs[slot],
+                change=change,
+                kind="approximate",
+                factual_dose=_dose_info(anchor),
+                counterfactual_dose=_dose_info(other),
+                similarity=round(sim, 6),
+                matched_on=matched,
+            )
+            for slot in mine
+            if slot in theirs
+        ]
+
+    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
+        """The pairs (and skips) :meth:`prepare` made for the anchors of ``trial``."""
+        if self._results is None or trial.nct_id not in self._prepared:
+            yield Skip(NOT_PREPARED)
+            return
+        yield from self._results.get(trial.nct_id, [])
+

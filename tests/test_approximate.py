@@ -1,0 +1,163 @@
+"""Approximate (cross-trial) builders, run through ``build_pairs`` on real sample trials.
+
+To keep the embedding cost of the offline model small on a CPU, the corpus is the sample's
+trials of a few drugs that several trials share, plus a few trials without a drug arm (for
+their skip reasons). All five axes are built in one call, so the anchors are embedded once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from ctpairs.build import REPORT_NAME, build_pairs
+from ctpairs.builder import load_builders
+from ctpairs.inputs import open_input
+from ctpairs.model.parse import parse_trial
+from ctpairs.model.trial import Trial
+from ctpairs.retrieval.approximate import (
+    AGE_TOLERANCE_YEARS,
+    NOT_PREPARED,
+    STAGES,
+    compare,
+    normalize_time_frame,
+)
+from ctpairs.retrieval.texts import SKIP_NO_DRUG_GROUP, SKIP_NO_RESULTS, arm_drugs
+
+AXES = ["geography", "population", "phase", "comparator", "dose-cross"]
+DRUGS = {"avanafil", "udenafil", "gefitinib"}
+TRIAL_ATTRIBUTES = {
+    "geography": lambda t: frozenset(t.countries),
+    "phase": lambda t: frozenset(p for p in t.design.phases if p != "NA"),
+}
+
+
+def _uses(trial: Trial) -> bool:
+    return any(arm_drugs(arm) & DRUGS for arm in trial.arm_groups)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list[dict], dict[str, Trial]]:
+    records = list(open_input(source="sample"))
+    trials = [parse_trial(r) for r in records]
+    keep = [i for i, t in enumerate(trials) if _uses(t)]
+    keep += [i for i, t in enumerate(trials) if not any(arm_drugs(a) for a in t.arm_groups)][:3]
+    return [records[i] for i in keep], {trials[i].nct_id: trials[i] for i in keep}
+
+
+@pytest.fixture(scope="module")
+def built(corpus, tmp_path_factory):
+    records, _ = corpus
+    out = tmp_path_factory.mktemp("pairs")
+    index_dir = tmp_path_factory.mktemp("idx") / "store.sqlite.index"
+    report = build_pairs(records, AXES, out, inputs=["sample subset"], progress=False, index_dir=index_dir)
+    return report, out, index_dir
+
+
+def _value_sources(row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(nct id, JSON pointer) of the factual and counterfactual values."""
+    src = {s["field"]: (s["nct_id"], s["pointer"]) for s in row["provenance"]["sources"]}
+    return src["factual.result.value"], src["counterfactual.result.value"]
+
+
+def _measure_couple(row: dict) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """((nct id, group id, outcome pointer) of the factual side, the same of the counterfactual side)."""
+    src = {s["field"]: s["pointer"] for s in row["provenance"]["sources"]}
+    return ((row["nct_id"], row["factual"]["group_id"], src["factual.outcome.title"]),
+            (row["cf_nct_id"], row["counterfactual"]["group_id"], src["counterfactual.outcome.title"]))
+
+
+def _pairs(out: Path, axis: str) -> list[dict]:
+    return pq.read_table(out / f"{axis}.parquet").to_pylist()
+
+
+def test_report_counts_anchors_and_reasons(built, corpus):
+    report, out, _ = built
+    _, trials = corpus
+    assert report.studies == len(trials)
+    saved = json.loads((out / REPORT_NAME).read_text())
+    for axis in AXES:
+        entry = report.axes[axis]
+        assert entry.kind == "approximate"
+        assert entry.anchors is not None and entry.anchors["anchors"] > 0
+        assert 0 <= entry.anchors["with_partner"] <= entry.anchors["anchors"]
+        without = entry.anchors["anchors"] - entry.anchors["with_partner"]
+        anchor_skips = sum(n for reason, n in entry.skips.items() if reason in STAGES)
+        assert anchor_skips == without  # every anchor without a partner says why
+        assert set(entry.skips) <= set(STAGES) | {SKIP_NO_DRUG_GROUP, SKIP_NO_RESULTS}
+        assert SKIP_NO_DRUG_GROUP in entry.skips
+        assert saved["axes"][axis]["anchors"] == entry.anchors
+        assert entry.pairs == len(_pairs(out, axis))
+
+
+def test_index_and_cache_left_in_index_dir(built):
+    _, _, index_dir = built
+    assert (index_dir / "faiss.index").exists() and (index_dir / "embeddings.sqlite").exists()
+
+
+def test_some_axis_finds_pairs(built):
+    report, _, _ = built
+    assert sum(report.axes[a].pairs for a in AXES) > 0
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_pairs_differ_in_exactly_the_axis(built, corpus, axis):
+    _, out, _ = built
+    _, trials = corpus
+    rows = _pairs(out, axis)
+    seen = set()
+    for row in rows:
+        a, b = trials[row["nct_id"]], trials[row["cf_nct_id"]]
+        assert row["kind"] == "approximate" and row["axis"] == axis
+        assert row["nct_id"] != row["cf_nct_id"]
+        assert 0 < row["similarity"] <= 1.0001
+        assert {"intervention", "outcome"} <= set(row["matched_on"])
+        assert axis.split("-")[0] not in row["matched_on"]
+        assert row["change"]["from"] != row["change"]["to"]
+        f, c = row["factual"], row["counterfactual"]
+        assert (f["outcome"]["unit"] or "").casefold() == (c["outcome"]["unit"] or "").casefold() and f["outcome"]["param_type"] == c["outcome"]["param_type"]
+        assert normalize_time_frame(f["outcome"]["time_frame"]) == normalize_time_frame(c["outcome"]["time_frame"])
+        for name, value in TRIAL_ATTRIBUTES.items():
+            assert (value(a) != value(b)) == (name == axis), (name, row["pair_id"])
+        ages_same = compare("population", *((t.eligibility.minimum_age_years, t.eligibility.maximum_age_years, t.eligibility.sex or "ALL") for t in (a, b)))
+        assert (ages_same == "differs") == (axis == "population")
+        if axis == "population":
+            ea, eb = a.eligibility, b.eligibility
+            assert ea.sex != eb.sex or any(
+                x is None or y is None or abs(x - y) > AGE_TOLERANCE_YEARS
+                for x, y in ((ea.minimum_age_years, eb.minimum_age_years), (ea.maximum_age_years, eb.maximum_age_years))
+            )
+        dose_f, dose_c = f["dose"], c["dose"]
+        if axis == "dose-cross":
+            assert dose_f and dose_c and dose_f["unit"] == dose_c["unit"] and dose_f["value"] != dose_c["value"]
+            assert row["change"]["ratio"] and row["change"]["ratio"] != 1
+        elif dose_f or dose_c:
+            assert dose_f and dose_c and (dose_f["value"], dose_f["unit"]) == (dose_c["value"], dose_c["unit"])
+        seen.add(frozenset(_value_sources(row)))
+    assert len(seen) == len(rows)  # no (A, B) / (B, A) duplicates of the same two values
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_no_reverse_duplicates(built, axis):
+    _, out, _ = built
+    measures = {_measure_couple(r) for r in _pairs(out, axis)}
+    assert not any((b, a) in measures for a, b in measures)
+
+
+def test_build_before_prepare_says_so(corpus):
+    _, trials = corpus
+    (builder,) = load_builders(["geography"])
+    assert [s.reason for s in builder.build(next(iter(trials.values())))] == [NOT_PREPARED]
+
+
+def test_all_means_natural_only():
+    assert all(b.kind == "natural" for b in load_builders(["all"]))
+
+
+def test_time_frame_normalization():
+    assert normalize_time_frame("Week 12") == normalize_time_frame("12 weeks")
+    assert normalize_time_frame("Baseline, Week 24") == normalize_time_frame("baseline and week 24".replace(" and", ","))
+    assert normalize_time_frame("Week 12") != normalize_time_frame("Week 24")
