@@ -158,9 +158,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     source = open_input(path=args.input, source=args.source, store=_store_path(args))
     if source.notice:
         _notice(args, source.notice)
+    from ctpairs.retrieval import default_index_dir
+
     report = build_pairs(
         source, args.axis, args.out, inputs=[source.label], workers=args.workers,
         progress=not (args.quiet or args.json), total=source.total,
+        index_dir=args.index_dir or default_index_dir(_store_path(args)), model=args.model, device=args.device,
     )
     report.bad_records += source.bad
     if args.json:
@@ -187,6 +190,105 @@ def cmd_builders(args: argparse.Namespace) -> int:
         return 0
     for name, cls in registry.items():
         print(f"{name:<12} {cls.version:<8} {cls.kind:<12} {cls.description}")
+    return 0
+
+
+# -- train -----------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ctpairs.train import train_grpo, train_sft
+
+    extra: dict[str, object] = {}
+    for item in args.trl_arg:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CtpairsError(f"--trl-arg takes KEY=VALUE with a TRL config field, got {item!r}")
+        try:
+            extra[key] = json.loads(value)
+        except json.JSONDecodeError:
+            extra[key] = value
+    common = dict(
+        config=args.config, split=args.split, revision=args.revision, model_revision=args.model_revision,
+        conversational=args.conversational, num_train_epochs=args.epochs, max_steps=args.max_steps,
+        per_device_train_batch_size=args.batch_size, gradient_accumulation_steps=args.grad_accum,
+        lora_r=args.lora_r, lora_alpha=args.lora_alpha, seed=args.seed, use_cpu=args.cpu,
+        max_samples=args.max_samples,
+    )
+    if args.output_dir:
+        common["output_dir"] = args.output_dir
+    if args.lr is not None:
+        common["learning_rate"] = args.lr
+    common.update(extra)
+    if args.trainer == "sft":
+        out = train_sft(args.dataset, args.model, max_length=args.max_length, **common)
+    else:
+        out = train_grpo(args.dataset, args.model, num_generations=args.num_generations,
+                         max_completion_length=args.max_completion_length, reward_format=args.format_reward, **common)
+    _notice(args, f"model saved to {out}")
+    return 0
+
+
+# -- package / publish -----------------------------------------------------------------------
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from ctpairs.package import package_pairs
+
+    if args.split_by == "date" and not args.cutoff:
+        raise CtpairsError("--split-by date needs --cutoff YYYY-MM-DD")
+    result = package_pairs(args.pairs, args.out, args.version, split_by=args.split_by, cutoff=args.cutoff, seed=args.seed)
+    if not args.quiet:
+        since = f" (previous: {result.previous_version})" if result.previous_version else ""
+        print(f"packaged version {result.version}{since} into {result.out_dir}")
+        for config, splits in result.counts.items():
+            cells = ", ".join(f"{s} {n}" for s, n in splits.items())
+            print(f"  {config:<10} {cells}; {result.dropped[config]} cross-split pairs dropped")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from ctpairs.publish import publish_folder
+
+    result = publish_folder(args.repo_dir, args.repo_id, private=args.private, create_pr=args.create_pr,
+                            revision_tag=args.revision_tag, dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"dry run: would upload {len(result.files)} files ({sum(f.size for f in result.files)} bytes) "
+              f"to dataset {result.repo_id} as version {result.version}" + (f", tag {result.tag}" if result.tag else ""))
+        for f in result.files:
+            print(f"  {f.size:>12}  {f.path_in_repo}")
+        return 0
+    print(f"published version {result.version} to dataset {result.repo_id}: {result.pr_url or result.commit_url}")
+    for path in result.deleted:
+        print(f"  deleted {path} (not in this version)")
+    if result.tag:
+        print(f"  tagged {result.tag}")
+    return 0
+
+
+# -- index -----------------------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from ctpairs.inputs import open_input
+    from ctpairs.model.parse import parse_trial
+    from ctpairs.retrieval import default_index_dir, index_trials
+
+    source = open_input(path=args.input, source=args.source, store=_store_path(args))
+    if source.notice:
+        _notice(args, source.notice)
+    index_dir = args.index_dir or default_index_dir(_store_path(args))
+    trials = (parse_trial(r) for r in source)
+    corpus = index_trials(trials, index_dir, model=args.model, device=args.device, kind=args.kind,
+                          batch_size=args.batch_size, progress=not (args.quiet or args.json))
+    summary = {"index_dir": str(index_dir), "anchors": len(corpus.anchors), "embedded": corpus.embedded,
+               "device": corpus.device, **corpus.update.as_dict()}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        action = f"rebuilt ({corpus.update.reason})" if corpus.update.rebuilt else f"{corpus.update.added} added"
+        _notice(args, f"indexed {len(corpus.anchors)} anchors from {source.label}: {corpus.embedded} texts embedded, "
+                f"{corpus.update.kind} index {action}; {index_dir}")
     return 0
 
 
@@ -251,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
     p.add_argument("--out", type=Path, default=Path("pairs"), help="output folder (default: ./pairs)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--index-dir", type=Path, default=None,
+                   help="approximate axes: embedding cache and FAISS index (default: <store>.index/, as `ctpairs index` makes)")
+    p.add_argument("--model", default=None, help="approximate axes: sentence-transformers model id or path (default: all-MiniLM-L6-v2, bundled)")
+    p.add_argument("--device", default=None, help="approximate axes: embedding device, e.g. cpu or cuda (default: cuda when available)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
@@ -258,6 +364,74 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("builders", help="list the registered pair builders")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_builders)
+
+    p = sub.add_parser("train", help="fine-tune a model on pair tasks with TRL: sft or grpo (needs ctpairs[train])")
+    train_sub = p.add_subparsers(dest="trainer", required=True, metavar="TRAINER")
+    for trainer, help_text in (("sft", "supervised fine-tuning on the reasoning + answer completions"),
+                               ("grpo", "GRPO with the verifiable direction reward")):
+        t = train_sub.add_parser(trainer, help=help_text)
+        t.add_argument("--dataset", required=True, help="Hub dataset id, local dataset repo folder, or a pairs .parquet file")
+        t.add_argument("--config", help="dataset config (axis), e.g. dose")
+        t.add_argument("--split", default="train", help="split to train on (default: train)")
+        t.add_argument("--revision", help="dataset revision: a tag such as v1.0.0, a branch or a commit")
+        t.add_argument("--model", required=True, help="model id or path")
+        t.add_argument("--model-revision", help="model revision on the Hub")
+        t.add_argument("--output-dir", type=Path, help=f"where checkpoints and the final model go (default: ./ctpairs-{trainer})")
+        t.add_argument("--conversational", action="store_true", help="train on chat messages (the tokenizer needs a chat template)")
+        t.add_argument("--lr", type=float, help="learning rate (default: 2e-5 for sft, 1e-6 for grpo)")
+        t.add_argument("--epochs", type=float, default=1.0, help="training epochs (default 1)")
+        t.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
+        t.add_argument("--batch-size", type=int, default=8, help="per-device train batch size (default 8)")
+        t.add_argument("--grad-accum", type=int, default=1, help="gradient accumulation steps (default 1)")
+        t.add_argument("--lora-r", type=int, default=0, help="LoRA rank; 0 trains the full model (default 0)")
+        t.add_argument("--lora-alpha", type=int, default=32, help="LoRA alpha (default 32)")
+        t.add_argument("--seed", type=int, default=42)
+        t.add_argument("--cpu", action="store_true", help="train on CPU (no bf16)")
+        t.add_argument("--max-samples", type=int, help="use only the first N rows")
+        if trainer == "sft":
+            t.add_argument("--max-length", type=int, default=2048, help="most tokens per example (default 2048)")
+        else:
+            t.add_argument("--num-generations", type=int, default=8, help="completions sampled per prompt (default 8)")
+            t.add_argument("--max-completion-length", type=int, default=256, help="most generated tokens (default 256)")
+            t.add_argument("--format-reward", action="store_true", help="also reward ending on the exact 'Answer: ...' line")
+        t.add_argument("--trl-arg", action="append", default=[], metavar="KEY=VALUE",
+                       help="any other SFTConfig/GRPOConfig field, value as JSON or text, e.g. --trl-arg logging_steps=1 (repeatable)")
+        t.add_argument("-q", "--quiet", action="store_true")
+        t.set_defaults(func=cmd_train)
+    p = sub.add_parser("package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)")
+    p.add_argument("--pairs", type=Path, required=True, help="a `ctpairs build` output folder (<axis>.parquet files)")
+    p.add_argument("--out", type=Path, required=True, help="dataset folder to write (replaced atomically)")
+    p.add_argument("--version", required=True, help="semantic version X.Y.Z; must be greater than the one in --out")
+    p.add_argument("--split-by", choices=["trial", "date"], default="trial",
+                   help="trial: 80/10/10 by a hash of the NCT id (default); date: test = results posted after --cutoff")
+    p.add_argument("--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_package)
+
+    p = sub.add_parser("publish", help="upload a packaged folder to the Hugging Face Hub and tag it v<version>")
+    p.add_argument("repo_dir", type=Path, help="folder written by `ctpairs package`")
+    p.add_argument("--repo-id", required=True, help="dataset repo on the Hub, ORG/NAME")
+    p.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
+    p.add_argument("--private", action="store_true", help="create the repo private")
+    p.add_argument("--create-pr", action="store_true", help="open a pull request instead of committing to main (no tag)")
+    p.add_argument("--revision-tag", default="auto",
+                   help="tag of the commit: auto = v<version> (default), none = no tag, or a tag name")
+    p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("index", help="embed the anchors of the studies and build or update their FAISS index")
+    _add_store(p)
+    inp = p.add_mutually_exclusive_group()
+    inp.add_argument("--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)")
+    inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
+    p.add_argument("--index-dir", type=Path, default=None, help="index folder (default: <store>.index beside the store)")
+    p.add_argument("--model", default=None, help="sentence-transformers model id or path (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1... (default: cuda when torch sees a GPU, else cpu)")
+    p.add_argument("--kind", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
+                   help="FAISS index kind (default auto: flat up to 20,000 vectors, then hnsw; ivf on GPU)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch (default 64)")
+    p.add_argument("--json", action="store_true", help="print what was done as JSON")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_index)
     return parser
 
 

@@ -1,0 +1,305 @@
+"""Train on pair tasks with TRL: thin wrappers over ``SFTTrainer`` and ``GRPOTrainer``.
+
+Both read one config (axis) of a pairs dataset: a Hub id (``"org/ctpairs"``, optionally at a
+``revision`` such as ``"v1.0.0"``), a local dataset repo folder, or a single pairs Parquet file as
+written by ``ctpairs build``. Rows without task columns get them from
+:func:`ctpairs.tasks.task_columns`. GRPO rewards the parsed answer against the pair's label with
+:func:`ctpairs.rewards.direction_reward`.
+
+TRL, PEFT and Accelerate are optional: ``pip install 'ctpairs[train]'``. They are imported only
+when a trainer is called, so importing this module stays fast.
+
+:func:`build_tiny_model` writes a tiny random Qwen2 model and a tokenizer trained on the task
+texts: enough to check a training recipe end to end on CPU in seconds (it learns nothing useful).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ctpairs.errors import CtpairsError
+from ctpairs.rewards import direction_reward, format_reward
+from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+TRAIN_EXTRA_HINT = "pip install 'ctpairs[train]'"
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+"""The ChatML template :func:`build_tiny_model` gives its tokenizer."""
+
+
+class TrainExtraMissingError(CtpairsError, ImportError):
+    """The training extra (TRL, PEFT, Accelerate) is not installed."""
+
+
+def _require(*modules: str) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise TrainExtraMissingError(f"training needs {name!r}, which is not installed: {TRAIN_EXTRA_HINT}") from exc
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def load_pairs_dataset(
+    dataset: str | Path,
+    config: str | None = None,
+    *,
+    split: str = "train",
+    revision: str | None = None,
+    max_samples: int | None = None,
+    template: TaskTemplate | None = None,
+) -> Dataset:
+    """One split of a pairs dataset, with the task columns (:data:`ctpairs.tasks.TASK_COLUMNS`).
+
+    ``dataset`` is a Hub dataset id or a local dataset repo folder (loaded with
+    ``load_dataset(dataset, config, split=split, revision=revision)``), or a ``.parquet`` file of
+    pairs (all of it is the split). Task columns are rendered when the rows lack them, or always
+    when a ``template`` is given. ``max_samples`` keeps the first rows only.
+    """
+    from datasets import load_dataset
+
+    path = Path(dataset)
+    if path.suffix == ".parquet" and path.is_file():
+        data = load_dataset("parquet", data_files=str(path), split="train")
+    else:
+        data = load_dataset(str(dataset), config, split=split, revision=revision)
+    if max_samples is not None:
+        data = data.select(range(min(max_samples, len(data))))
+    if template is not None or not set(TASK_COLUMNS) <= set(data.column_names):
+        missing = {"trial", "factual", "counterfactual", "change", "label"} - set(data.column_names)
+        if missing:
+            raise CtpairsError(f"{dataset} has neither the task columns nor the pair columns to render them "
+                               f"(missing {', '.join(sorted(missing))})")
+        data = data.map(lambda row: task_columns(row, template), desc="rendering tasks")
+    return data
+
+
+def _training_columns(data: Dataset, *, conversational: bool, keep: Iterable[str]) -> Dataset:
+    """``prompt`` (a string, or the conversation without its last message), ``completion`` (the
+    matching string or assistant message) and the ``keep`` columns; nothing else."""
+    if conversational:
+        data = data.map(
+            lambda row: {"prompt": row["messages"][:-1], "completion": row["messages"][-1:]},
+            remove_columns=["prompt", "completion"],
+        )
+    columns = ["prompt", "completion", *keep]
+    return data.select_columns(columns)
+
+
+def _peft_config(lora_r: int, lora_alpha: int, lora_dropout: float) -> Any:
+    if lora_r <= 0:
+        return None
+    from peft import LoraConfig
+
+    return LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
+                      target_modules="all-linear", task_type="CAUSAL_LM")
+
+
+def _common_args(
+    output_dir: str | Path, *, learning_rate: float, num_train_epochs: float, max_steps: int,
+    per_device_train_batch_size: int, gradient_accumulation_steps: int, seed: int, use_cpu: bool,
+    bf16: bool | None, model_revision: str | None, config_kwargs: dict[str, Any],
+) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "output_dir": str(output_dir),
+        "learning_rate": learning_rate,
+        "num_train_epochs": num_train_epochs,
+        "max_steps": max_steps,
+        "per_device_train_batch_size": per_device_train_batch_size,
+        "gradient_accumulation_steps": gradient_accumulation_steps,
+        "seed": seed,
+        "use_cpu": use_cpu,
+        "bf16": (not use_cpu) if bf16 is None else bf16,
+    }
+    if model_revision is not None:
+        args["model_init_kwargs"] = {"revision": model_revision}
+    return {**args, **config_kwargs}
+
+
+def _make_config(cls: type, **kwargs: Any) -> Any:
+    """``cls(**kwargs)``, with an unknown or invalid field reported as a :class:`CtpairsError`."""
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise CtpairsError(f"invalid {cls.__name__} arguments: {exc}") from exc
+
+
+def _finish(trainer: Any, output_dir: str | Path, name: str) -> Path:
+    """Train, save the final model (and tokenizer) to ``output_dir`` and say where things went."""
+    trainer.train()
+    out = Path(output_dir)
+    trainer.save_model(str(out))
+    checkpoints = sorted(p.name for p in out.glob("checkpoint-*"))
+    where = f"; checkpoints: {', '.join(checkpoints)}" if checkpoints else ""
+    print(f"{name}: {trainer.state.global_step} steps; final model saved to {out.resolve()}{where}")
+    return out
+
+
+# -- trainers ------------------------------------------------------------------------------------
+
+
+def train_sft(
+    dataset: str | Path,
+    model: str | Path,
+    *,
+    config: str | None = None,
+    split: str = "train",
+    revision: str | None = None,
+    model_revision: str | None = None,
+    output_dir: str | Path = "ctpairs-sft",
+    conversational: bool = False,
+    learning_rate: float = 2e-5,
+    num_train_epochs: float = 1.0,
+    max_steps: int = -1,
+    per_device_train_batch_size: int = 8,
+    gradient_accumulation_steps: int = 1,
+    max_length: int | None = 2048,
+    lora_r: int = 0,
+    lora_alpha: int = 32,
+    lora_dropout: float = 0.05,
+    seed: int = 42,
+    use_cpu: bool = False,
+    bf16: bool | None = None,
+    max_samples: int | None = None,
+    template: TaskTemplate | None = None,
+    **config_kwargs: Any,
+) -> Path:
+    """Supervised fine-tuning on the pair tasks of one dataset config; returns ``output_dir``.
+
+    The model learns the completion (reasoning + ``Answer: <direction>``) from the prompt, with the
+    loss on the completion only. ``conversational=True`` trains on the chat messages instead (the
+    tokenizer needs a chat template). ``lora_r > 0`` trains a LoRA adapter (all linear layers) in
+    place of the full model. ``bf16=None`` means bf16 unless ``use_cpu``. Any other keyword goes to
+    ``trl.SFTConfig`` (e.g. ``logging_steps``, ``save_steps``, ``gradient_checkpointing``).
+    The final model is saved to ``output_dir``; checkpoints go to ``output_dir/checkpoint-<step>``.
+    """
+    _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
+    from trl import SFTConfig, SFTTrainer
+
+    data = load_pairs_dataset(dataset, config, split=split, revision=revision, max_samples=max_samples, template=template)
+    data = _training_columns(data, conversational=conversational, keep=())
+    args = _make_config(
+        SFTConfig,
+        max_length=max_length,
+        **_common_args(
+            output_dir, learning_rate=learning_rate, num_train_epochs=num_train_epochs, max_steps=max_steps,
+            per_device_train_batch_size=per_device_train_batch_size,
+            gradient_accumulation_steps=gradient_accumulation_steps, seed=seed, use_cpu=use_cpu, bf16=bf16,
+            model_revision=model_revision, config_kwargs=config_kwargs,
+        ),
+    )
+    trainer = SFTTrainer(model=str(model), args=args, train_dataset=data,
+                         peft_config=_peft_config(lora_r, lora_alpha, lora_dropout))
+    return _finish(trainer, output_dir, "sft")
+
+
+def train_grpo(
+    dataset: str | Path,
+    model: str | Path,
+    *,
+    config: str | None = None,
+    split: str = "train",
+    revision: str | None = None,
+    model_revision: str | None = None,
+    output_dir: str | Path = "ctpairs-grpo",
+    conversational: bool = False,
+    learning_rate: float = 1e-6,
+    num_train_epochs: float = 1.0,
+    max_steps: int = -1,
+    per_device_train_batch_size: int = 8,
+    gradient_accumulation_steps: int = 1,
+    num_generations: int = 8,
+    max_completion_length: int = 256,
+    lora_r: int = 0,
+    lora_alpha: int = 32,
+    lora_dropout: float = 0.05,
+    seed: int = 42,
+    use_cpu: bool = False,
+    bf16: bool | None = None,
+    max_samples: int | None = None,
+    template: TaskTemplate | None = None,
+    reward_format: bool = False,
+    **config_kwargs: Any,
+) -> Path:
+    """GRPO with verifiable rewards on the pair tasks of one dataset config; returns ``output_dir``.
+
+    For each prompt the model samples ``num_generations`` completions; each scores 1.0 when its
+    ``Answer:`` matches the pair's label direction (:func:`ctpairs.rewards.direction_reward`), plus,
+    with ``reward_format=True``, 1.0 for ending on the exact answer line
+    (:func:`ctpairs.rewards.format_reward`). ``per_device_train_batch_size *
+    gradient_accumulation_steps`` must be a multiple of ``num_generations``. ``conversational``,
+    ``lora_r``, ``bf16`` and extra keywords (to ``trl.GRPOConfig``, e.g. ``temperature``, ``beta``)
+    are as in :func:`train_sft`. The prompts are not truncated: pick a model whose context holds
+    them plus ``max_completion_length``.
+    """
+    _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
+    from trl import GRPOConfig, GRPOTrainer
+
+    data = load_pairs_dataset(dataset, config, split=split, revision=revision, max_samples=max_samples, template=template)
+    data = _training_columns(data, conversational=conversational, keep=("answer",)).remove_columns("completion")
+    args = _make_config(
+        GRPOConfig,
+        num_generations=num_generations,
+        max_completion_length=max_completion_length,
+        **_common_args(
+            output_dir, learning_rate=learning_rate, num_train_epochs=num_train_epochs, max_steps=max_steps,
+            per_device_train_batch_size=per_device_train_batch_size,
+            gradient_accumulation_steps=gradient_accumulation_steps, seed=seed, use_cpu=use_cpu, bf16=bf16,
+            model_revision=model_revision, config_kwargs=config_kwargs,
+        ),
+    )
+    rewards: list[Callable[..., list[float]]] = [direction_reward] + ([format_reward] if reward_format else [])
+    trainer = GRPOTrainer(model=str(model), reward_funcs=rewards, args=args, train_dataset=data,
+                          peft_config=_peft_config(lora_r, lora_alpha, lora_dropout))
+    return _finish(trainer, output_dir, "grpo")
+
+
+# -- a tiny model for smoke tests ----------------------------------------------------------------
+
+
+def build_tiny_model(texts: Iterable[str], out_dir: str | Path, *, vocab_size: int = 2000,
+                     max_position_embeddings: int = 2048, seed: int = 0) -> Path:
+    """Write a tiny random Qwen2 causal LM and a byte-level BPE tokenizer trained on ``texts``
+    (with a ChatML chat template, ``<|im_end|>`` as eos and ``<|endoftext|>`` as pad) to ``out_dir``.
+
+    For checking a training recipe end to end on CPU (2 layers, hidden size 64): load it by path
+    like any model. Returns ``out_dir``.
+    """
+    _require("transformers", "tokenizers")
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    bpe = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
+                              initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(texts, trainer=bpe)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    tokenizer.chat_template = CHAT_TEMPLATE
+
+    torch.manual_seed(seed)
+    config = Qwen2Config(
+        num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2,
+        vocab_size=len(tokenizer), max_position_embeddings=max_position_embeddings,
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, bos_token_id=None,
+    )
+    model = Qwen2ForCausalLM(config)
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    out = Path(out_dir)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
