@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builder import Skip
+from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.builders.dose import differs_beyond_dose, group_dose
 from ctpairs.dose import comparable, is_placebo
 from ctpairs.model.trial import Measure, ResultGroup, Trial
@@ -58,7 +58,7 @@ def order_groups(trial: Trial, a: ResultGroup, b: ResultGroup) -> tuple[ResultGr
     return (a, b) if a.id <= b.id else (b, a)
 
 
-class ArmBuilder:
+class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
@@ -66,14 +66,7 @@ class ArmBuilder:
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
-    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
-        if not trial.results.outcome_measures:
-            yield Skip("no posted results")
-            return
-        for measure in trial.results.outcome_measures:
-            yield from self._measure_pairs(trial, measure)
-
-    def _measure_pairs(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+    def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
         groups = []
         for group in measure.groups:
             if is_pooled_group(group):

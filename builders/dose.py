@@ -25,7 +25,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from ctpairs.builder import Skip
+from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.dose import Dose, comparable, dose_ratio, is_placebo, parse_dose
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import analysis_for, is_pooled_group, make_pair, observations
@@ -103,7 +103,7 @@ def _dose_info(gd: GroupDose) -> tuple[DoseInfo, str]:
     return DoseInfo(d.value, d.unit, d.per, d.frequency, d.route, d.text), gd.pointer
 
 
-class DoseBuilder:
+class DoseBuilder(PerMeasureBuilder):
     """Same drug, different stated amount, everything else equal."""
 
     name = "dose"
@@ -111,14 +111,7 @@ class DoseBuilder:
     kind = "natural"
     description = "dose-ranging groups of the same drug inside one trial (lower dose -> higher dose)"
 
-    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
-        if not trial.results.outcome_measures:
-            yield Skip("no posted results")
-            return
-        for measure in trial.results.outcome_measures:
-            yield from self._measure_pairs(trial, measure)
-
-    def _measure_pairs(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+    def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
         dosed: list[tuple[ResultGroup, GroupDose]] = []
         for group in measure.groups:
             gd = group_dose(group)

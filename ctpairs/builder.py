@@ -20,13 +20,13 @@ included (see ``pyproject.toml``); a third-party package registers its own the s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from ctpairs.errors import UnknownAxisError
-from ctpairs.model.trial import Trial
+from ctpairs.model.trial import Measure, Trial
 from ctpairs.schema import Pair
 
 ENTRY_POINT_GROUP = "ctpairs.builders"
@@ -53,6 +53,21 @@ class Builder(Protocol):
     def build(self, trial: Trial) -> Iterable[Pair | Skip]:
         """Yield the pairs of one trial and a Skip for each thing left unpaired."""
         ...
+
+
+class PerMeasureBuilder:
+    """Base for natural builders that pair groups inside one outcome measure at a time:
+    subclasses implement ``build_measure``; trials without posted results are skipped here."""
+
+    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
+        if not trial.results.outcome_measures:
+            yield Skip("no posted results")
+            return
+        for measure in trial.results.outcome_measures:
+            yield from self.build_measure(trial, measure)
+
+    def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+        raise NotImplementedError
 
 
 def available_builders() -> dict[str, type]:

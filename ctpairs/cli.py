@@ -151,15 +151,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # -- build / builders ------------------------------------------------------------------------
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from ctpairs.build import REPORT_NAME, build_pairs
+def _open_input(args: argparse.Namespace):
+    """The records a command reads: ``--input``, ``--source sample``, else the store (or the sample, said aloud)."""
     from ctpairs.inputs import open_input
 
     source = open_input(path=args.input, source=args.source, store=_store_path(args))
     if source.notice:
         _notice(args, source.notice)
+    return source
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ctpairs.build import REPORT_NAME, build_pairs
     from ctpairs.retrieval import default_index_dir
 
+    source = _open_input(args)
     report = build_pairs(
         source, args.axis, args.out, inputs=[source.label], workers=args.workers,
         progress=not (args.quiet or args.json), total=source.total,
@@ -270,13 +276,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from ctpairs.inputs import open_input
     from ctpairs.model.parse import parse_trial
     from ctpairs.retrieval import default_index_dir, index_trials
 
-    source = open_input(path=args.input, source=args.source, store=_store_path(args))
-    if source.notice:
-        _notice(args, source.notice)
+    source = _open_input(args)
     index_dir = args.index_dir or default_index_dir(_store_path(args))
     trials = (parse_trial(r) for r in source)
     corpus = index_trials(trials, index_dir, model=args.model, device=args.device, kind=args.kind,
