@@ -26,4 +26,4 @@ def replicated_lines(copies: int, path: Path = SHARED) -> Iterator[str]:
                 record = json.loads(line)
                 ident = record["protocolSection"]["identificationModule"]
                 ident["nctId"] = f"NCT{k}{ident['nctId'][3:]}"
-                yield json.dumps(record)
+                yield json.dumps(record) + "\n"

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import chain, islice, repeat
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ctpairs import __version__
@@ -69,7 +70,7 @@ class BuildReport:
 
 @dataclass
 class _ChunkResult:
-    pairs: dict[str, list[Pair]]
+    pairs: dict[str, list[Pair]]  # filled while building; sealed into ``tables`` at the end of a chunk
     skips: dict[str, Counter]
     trials_with_pairs: Counter
     trials_without_pairs: dict[str, Counter]
@@ -77,6 +78,14 @@ class _ChunkResult:
     with_results: int
     bad: int
     timestamps: set[str]
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    def seal(self) -> _ChunkResult:
+        """Turn the pairs into Arrow tables where they were built (in the worker, in parallel):
+        less to pickle back, and the main process only concatenates."""
+        self.tables = {name: pairs_table(pairs) for name, pairs in self.pairs.items()}
+        self.pairs = {}
+        return self
 
 
 def _new_result(builders: list[Builder]) -> _ChunkResult:
@@ -115,7 +124,7 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
         if trial.data_timestamp:
             out.timestamps.add(trial.data_timestamp)
         _apply(builders, trial, out)
-    return out
+    return out.seal()
 
 
 def _run_approximate(builders: list[Builder], records: list[dict], **prepare: object) -> _ChunkResult:
@@ -134,7 +143,7 @@ def _run_approximate(builders: list[Builder], records: list[dict], **prepare: ob
     out = _new_result(builders)
     for trial in trials:
         _apply(builders, trial, out)
-    return out
+    return out.seal()
 
 
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -176,7 +185,7 @@ def build_pairs(
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
-    pairs: dict[str, list[Pair]] = {n: [] for n in names}
+    tables: dict[str, list[pa.Table]] = {n: [] for n in names}
     timestamps: set[str] = set()
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
@@ -193,8 +202,8 @@ def build_pairs(
             report.studies_with_results += res.with_results
             report.bad_records += res.bad
             timestamps |= res.timestamps
-            for name in res.pairs:
-                pairs[name].extend(res.pairs[name])
+            for name in res.tables:
+                tables[name].append(res.tables[name])
                 axis = report.axes[name]
                 axis.trials_with_pairs += res.trials_with_pairs[name]
                 axis.skips = dict(Counter(axis.skips) + res.skips[name])
@@ -208,7 +217,7 @@ def build_pairs(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in names:
-        table = pairs_table(pairs[name])
+        table = pa.concat_tables(tables[name] or [pairs_table([])]).sort_by("pair_id")
         path = out_dir / f"{name}.parquet"
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
