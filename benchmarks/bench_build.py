@@ -3,8 +3,9 @@
     python benchmarks/bench_build.py --copies 1 10 --workers 1 2
 
 The corpus is the shared real records replicated N times (distinct NCT ids), written to a
-temporary JSONL file and built with the same runner as ``ctpairs build``. Peak memory is the
-process's maximum resident set size (includes the Python interpreter and libraries).
+temporary JSONL file and built with the same runner as ``ctpairs build``. Each (copies, workers)
+runs in a fresh process; peak memory is the maximum resident set size of that process and of its
+largest worker (interpreter and libraries included).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -44,6 +47,7 @@ def bench(copies: int, workers: int, axes: list[str]) -> dict:
         "pairs_per_s": round(pairs / report.seconds, 1),
         "raw_json_studies_per_s": round(records / raw_s, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_worker_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if workers > 1 else None,
     }
 
 
@@ -53,9 +57,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--axis", action="append", default=None)
     args = parser.parse_args()
+    axes = args.axis or ["all"]
+    if len(args.copies) == 1 and len(args.workers) == 1:
+        print(json.dumps(bench(args.copies[0], args.workers[0], axes)), flush=True)
+        return
     for copies in args.copies:
         for workers in args.workers:
-            print(json.dumps(bench(copies, workers, args.axis or ["all"])))
+            axis_args = [a for axis in axes for a in ("--axis", axis)]
+            subprocess.run([sys.executable, __file__, "--copies", str(copies), "--workers", str(workers), *axis_args], check=True)
 
 
 if __name__ == "__main__":

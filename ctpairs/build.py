@@ -3,8 +3,9 @@
 Builders only turn one trial into pairs; this module owns inputs, worker processes,
 progress, counting skips and writing files. Output under ``out_dir``:
 
-* ``<axis>.parquet`` for each axis, rows sorted by ``pair_id`` (two builds of the same
-  input give byte-identical files);
+* ``<axis>.parquet`` for each axis, streamed as the trials are built (memory stays bounded by
+  a row group): rows follow the input order of the trials, by ``pair_id`` within each block of
+  trials, so two builds of the same input give byte-identical files, whatever ``workers`` is;
 * ``.build-report.json``: inputs, counts per axis, skips per reason, data timestamp,
   versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
   ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
@@ -15,11 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from itertools import chain, islice, repeat
+from itertools import chain, islice
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,7 +32,7 @@ from ctpairs.atomic import atomic_path
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
-from ctpairs.schema import SCHEMA_VERSION, Pair, pairs_table
+from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,47 @@ def _run_approximate(builders: list[Builder], records: list[dict], **prepare: ob
     return out.seal()
 
 
+class _AxisWriter:
+    """Streams one axis's pairs to Parquet as blocks arrive, in arrival order, so memory stays
+    bounded by a row group and not by the corpus. Rows are buffered into row groups of
+    :data:`ROW_GROUP_SIZE`; the same input in the same order gives the same bytes."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.rows = 0
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
+        self._writer = pq.ParquetWriter(path, PAIR_SCHEMA, compression="zstd")
+
+    def write(self, table: pa.Table) -> None:
+        self._buffer.append(table)
+        self._buffered += table.num_rows
+        self.rows += table.num_rows
+        if self._buffered >= ROW_GROUP_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffered:
+            self._writer.write_table(pa.concat_tables(self._buffer), row_group_size=ROW_GROUP_SIZE)
+        self._buffer, self._buffered = [], 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+def _ordered_map(pool: ProcessPoolExecutor, axes: list[str], chunks: Iterator[list[dict]], ahead: int) -> Iterator[_ChunkResult]:
+    """``pool.map`` that keeps at most ``ahead`` chunks in flight (``Executor.map`` reads its whole
+    input at once), yielding results in input order."""
+    pending: deque[Future[_ChunkResult]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_run_chunk, axes, chunk))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
     it = iter(records)
     while chunk := list(islice(it, size)):
@@ -185,46 +228,45 @@ def build_pairs(
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
-    tables: dict[str, list[pa.Table]] = {n: [] for n in names}
     timestamps: set[str] = set()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    try:
-        chunks = _chunks(records, CHUNK_SIZE)
-        results = pool.map(_run_chunk, repeat(natural_names), chunks) if pool else (_run_chunk(natural_names, c) for c in chunks)
-        if approximate:
-            prepare = {"index_dir": Path(index_dir) if index_dir is not None else None, "model": model, "device": device}
-            # lazily, so the approximate pass runs after the natural chunks, through the same merge
-            results = chain(results, (_run_approximate(approximate, records, **prepare) for _ in (1,)))  # type: ignore[arg-type]
-        for res in results:
-            report.studies += res.studies
-            report.studies_with_results += res.with_results
-            report.bad_records += res.bad
-            timestamps |= res.timestamps
-            for name in res.tables:
-                tables[name].append(res.tables[name])
-                axis = report.axes[name]
-                axis.trials_with_pairs += res.trials_with_pairs[name]
-                axis.skips = dict(Counter(axis.skips) + res.skips[name])
-                axis.trials_without_pairs = dict(Counter(axis.trials_without_pairs) + res.trials_without_pairs[name])
-            bar.update(res.studies + res.bad)
-    finally:
-        bar.close()
-        if pool:
-            pool.shutdown()
+    with ExitStack() as files:
+        writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
+        try:
+            chunks = _chunks(records, CHUNK_SIZE)
+            results = _ordered_map(pool, natural_names, chunks, 2 * workers) if pool else (_run_chunk(natural_names, c) for c in chunks)
+            if approximate:
+                prepare = {"index_dir": Path(index_dir) if index_dir is not None else None, "model": model, "device": device}
+                # lazily, so the approximate pass runs after the natural chunks, through the same merge
+                results = chain(results, (_run_approximate(approximate, records, **prepare) for _ in (1,)))  # type: ignore[arg-type]
+            for res in results:
+                report.studies += res.studies
+                report.studies_with_results += res.with_results
+                report.bad_records += res.bad
+                timestamps |= res.timestamps
+                for name, table in res.tables.items():
+                    writers[name].write(table)
+                    axis = report.axes[name]
+                    axis.trials_with_pairs += res.trials_with_pairs[name]
+                    axis.skips = dict(Counter(axis.skips) + res.skips[name])
+                    axis.trials_without_pairs = dict(Counter(axis.trials_without_pairs) + res.trials_without_pairs[name])
+                bar.update(res.studies + res.bad)
+        finally:
+            bar.close()
+            if pool:
+                pool.shutdown()
+            for writer in writers.values():
+                writer.close()
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     for name in names:
-        table = pa.concat_tables(tables[name] or [pairs_table([])]).sort_by("pair_id")
-        path = out_dir / f"{name}.parquet"
-        with atomic_path(path) as tmp:
-            pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
         axis = report.axes[name]
-        axis.pairs = table.num_rows
+        axis.pairs = writers[name].rows
         axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
-        axis.file = path.name
+        axis.file = f"{name}.parquet"
         axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
         axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
     report.data_timestamp = max(timestamps) if timestamps else None
