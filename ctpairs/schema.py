@@ -157,7 +157,8 @@ def _plain(value: Any) -> Any:
     if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     if cls is list:
-        return [_plain(v) for v in value]
+        # lists hold either dataclasses (provenance sources) or plain strings
+        return [_plain(v) for v in value] if value and _FIELD_NAMES.get(type(value[0]), 1) is not None else list(value)
     return value
 
 

@@ -10,6 +10,7 @@ the text as posted is kept beside them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -258,4 +259,11 @@ class Trial:
         return not self.results.empty
 
     def arm(self, label: str) -> ArmGroup | None:
-        return next((a for a in self.arm_groups if a.label == label), None)
+        return self._arms_by_label.get(label)
+
+    @cached_property
+    def _arms_by_label(self) -> dict[str, ArmGroup]:
+        arms: dict[str, ArmGroup] = {}
+        for arm in self.arm_groups:
+            arms.setdefault(arm.label, arm)
+        return arms
