@@ -24,7 +24,7 @@ from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.builders.dose import differs_beyond_dose, group_dose
 from ctpairs.dose import comparable, is_placebo
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import Observation, analysis_for, is_pooled_group, make_pair, observations
+from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_group
 from ctpairs.schema import Change, Pair
 
 CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"})
@@ -76,9 +76,7 @@ class ArmBuilder(PerMeasureBuilder):
         if len(groups) < 2:
             yield Skip("fewer than two groups", measure.title)
             return
-        by_group: dict[str, dict[tuple[str | None, str | None], Observation]] = {}
-        for obs in observations(measure):
-            by_group.setdefault(obs.group.id, {})[obs.slot] = obs
+        by_group = observations_by_group(measure)
         randomized = trial.design.allocation == "RANDOMIZED"
         for ga, gb in combinations(groups, 2):
             if ga.title.strip().casefold() == gb.title.strip().casefold():
@@ -91,20 +89,5 @@ class ArmBuilder(PerMeasureBuilder):
                 yield Skip("non-randomized groups without a control", f"{ga.title} / {gb.title}")
                 continue
             factual, counterfactual = order_groups(trial, ga, gb)
-            f_obs, c_obs = by_group.get(factual.id, {}), by_group.get(counterfactual.id, {})
-            shared = [slot for slot in f_obs if slot in c_obs]
-            if not shared:
-                yield Skip("no value posted for both groups", measure.title)
-                continue
-            analysis = analysis_for(measure, factual.id, counterfactual.id)
-            for slot in shared:
-                yield make_pair(
-                    builder=self.name,
-                    builder_version=self.version,
-                    axis=self.name,
-                    trial=trial,
-                    factual=f_obs[slot],
-                    counterfactual=c_obs[slot],
-                    change=Change("arm", factual.title, counterfactual.title),
-                    analysis=analysis,
-                )
+            yield from group_contrast(self, trial, measure, by_group, factual, counterfactual,
+                                      Change("arm", factual.title, counterfactual.title))

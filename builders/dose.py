@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.dose import Dose, comparable, dose_ratio, is_placebo, parse_dose
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import analysis_for, is_pooled_group, make_pair, observations
+from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_group
 from ctpairs.schema import Change, DoseInfo, Pair
 
 DESCRIPTION_MATCH = 90.0
@@ -122,9 +122,7 @@ class DoseBuilder(PerMeasureBuilder):
         if len(dosed) < 2:
             yield Skip("fewer than two dosed groups", measure.title)
             return
-        by_group = {}
-        for obs in observations(measure):
-            by_group.setdefault(obs.group.id, {})[obs.slot] = obs
+        by_group = observations_by_group(measure)
         for (ga, da), (gb, db) in combinations(dosed, 2):
             if not comparable(da.dose, db.dose):
                 yield Skip("doses not comparable (unit, basis, frequency or route)", f"{da.dose.text} / {db.dose.text}")
@@ -137,22 +135,6 @@ class DoseBuilder(PerMeasureBuilder):
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             (lo, dlo), (hi, dhi) = ((ga, da), (gb, db)) if ratio > 1 else ((gb, db), (ga, da))
-            lo_obs, hi_obs = by_group.get(lo.id, {}), by_group.get(hi.id, {})
-            shared = [slot for slot in lo_obs if slot in hi_obs]
-            if not shared:
-                yield Skip("no value posted for both groups", measure.title)
-                continue
-            analysis = analysis_for(measure, lo.id, hi.id)
-            for slot in shared:
-                yield make_pair(
-                    builder=self.name,
-                    builder_version=self.version,
-                    axis=self.name,
-                    trial=trial,
-                    factual=lo_obs[slot],
-                    counterfactual=hi_obs[slot],
-                    change=Change("dose", dlo.dose.text, dhi.dose.text, round(max(ratio, 1 / ratio), 6)),
-                    factual_dose=_dose_info(dlo),
-                    counterfactual_dose=_dose_info(dhi),
-                    analysis=analysis,
-                )
+            change = Change("dose", dlo.dose.text, dhi.dose.text, round(max(ratio, 1 / ratio), 6))
+            yield from group_contrast(self, trial, measure, by_group, lo, hi, change,
+                                      factual_dose=_dose_info(dlo), counterfactual_dose=_dose_info(dhi))

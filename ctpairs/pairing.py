@@ -7,8 +7,10 @@ turns them into rows with the same context, sides, label and provenance everywhe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ctpairs.builder import Builder, Skip
 from ctpairs.labels import compute_label
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, Trial
 from ctpairs.schema import (
@@ -79,6 +81,47 @@ def observations(measure: Measure) -> list[Observation]:
         for m in cat.measurements
         if m.value is not None and m.group_id in groups
     ]
+
+
+def observations_by_group(measure: Measure) -> dict[str, dict[tuple[str | None, str | None], Observation]]:
+    """The measure's values as group id -> slot (class, category) -> observation."""
+    by_group: dict[str, dict[tuple[str | None, str | None], Observation]] = {}
+    for obs in observations(measure):
+        by_group.setdefault(obs.group.id, {})[obs.slot] = obs
+    return by_group
+
+
+def group_contrast(
+    builder: Builder,
+    trial: Trial,
+    measure: Measure,
+    by_group: dict[str, dict[tuple[str | None, str | None], Observation]],
+    factual: ResultGroup,
+    counterfactual: ResultGroup,
+    change: Change,
+    **doses: tuple[DoseInfo, str],
+) -> Iterator[Pair | Skip]:
+    """A pair for every slot where both groups posted a value, labelled with the trial's own
+    analysis of exactly these two groups when there is one; a Skip when they share no slot.
+    ``doses`` are ``factual_dose`` / ``counterfactual_dose`` as for :func:`make_pair`."""
+    f_obs, c_obs = by_group.get(factual.id, {}), by_group.get(counterfactual.id, {})
+    shared = [slot for slot in f_obs if slot in c_obs]
+    if not shared:
+        yield Skip("no value posted for both groups", measure.title)
+        return
+    analysis = analysis_for(measure, factual.id, counterfactual.id)
+    for slot in shared:
+        yield make_pair(
+            builder=builder.name,
+            builder_version=builder.version,
+            axis=builder.name,
+            trial=trial,
+            factual=f_obs[slot],
+            counterfactual=c_obs[slot],
+            change=change,
+            analysis=analysis,
+            **doses,  # type: ignore[arg-type]
+        )
 
 
 def analysis_for(measure: Measure, group_a: str, group_b: str) -> Analysis | None:

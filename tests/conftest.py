@@ -1,7 +1,9 @@
-"""Shared pytest setup: offline Hugging Face settings, and the fake ClinicalTrials.gov API fixture."""
+"""Shared pytest setup: offline Hugging Face settings, the real records (parsed once per module),
+and the fake ClinicalTrials.gov API fixture."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -10,6 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from ctgov_server import FakeCTGov
+
+from ctpairs.model.parse import parse_trial
+from ctpairs.model.trial import Trial
+from tests._data import real_records
 
 _HF_HOME: str | None = None
 
@@ -26,6 +32,22 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _HF_HOME:
         shutil.rmtree(_HF_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, dict]:
+    """The 685 real records by NCT id (see tests/_data.py)."""
+    return {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
+
+
+@pytest.fixture(scope="module")
+def trials(records: dict[str, dict]) -> Iterator[dict[str, Trial]]:
+    """Every record parsed once. The records and trials are then frozen out of the garbage
+    collector's view for the module, which otherwise re-scans them on every pass and doubles the time."""
+    parsed = {nct: parse_trial(r) for nct, r in records.items()}
+    gc.freeze()
+    yield parsed
+    gc.unfreeze()
 
 
 @pytest.fixture

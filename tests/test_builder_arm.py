@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -13,26 +12,10 @@ from ctpairs.builders.arm import CONTROL_ARM_TYPES, ArmBuilder
 from ctpairs.builders.dose import DoseBuilder
 from ctpairs.dose import is_placebo
 from ctpairs.model.numbers import parse_number, parse_qualified_number
-from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import ResultGroup, Trial
 from ctpairs.pairing import is_pooled_group
 from ctpairs.schema import Pair
-from tests._data import real_records, resolve_pointer
-
-
-@pytest.fixture(scope="module")
-def records() -> dict[str, dict]:
-    return {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
-
-
-@pytest.fixture(scope="module")
-def trials(records: dict[str, dict]) -> Iterator[dict[str, Trial]]:
-    """Every record parsed once. The records and trials are then frozen out of the garbage
-    collector's view for the module, which otherwise re-scans them on every pass and doubles the time."""
-    parsed = {nct: parse_trial(r) for nct, r in records.items()}
-    gc.freeze()
-    yield parsed
-    gc.unfreeze()
+from tests._data import resolve_pointer
 
 
 EXAMPLES = ("NCT00790751", "NCT00049543", "NCT00148798")

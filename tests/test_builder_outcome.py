@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 
 import pytest
 
 from ctpairs.builder import Skip
 from ctpairs.builders.outcome import OutcomeBuilder, cycle_length_days, time_point_days
 from ctpairs.model.numbers import parse_number
-from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
-from tests._data import real_records, resolve_pointer
-
-
-@pytest.fixture(scope="module")
-def records() -> dict[str, dict]:
-    return {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
-
-
-@pytest.fixture(scope="module")
-def trials(records: dict[str, dict]) -> Iterator[dict[str, Trial]]:
-    """Every record parsed once. The records and trials are then frozen out of the garbage
-    collector's view for the module, which otherwise re-scans them on every pass and doubles the time."""
-    parsed = {nct: parse_trial(r) for nct, r in records.items()}
-    gc.freeze()
-    yield parsed
-    gc.unfreeze()
+from tests._data import resolve_pointer
 
 
 @pytest.fixture(scope="module")
