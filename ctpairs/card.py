@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 TEMPLATE_PACKAGE = "ctpairs.cards"
 TEMPLATE_NAME = "dataset_card.md"
 PRETTY_NAME = "ctpairs: counterfactual pairs from ClinicalTrials.gov results"
+DEFAULT_REPO_ID = "deepimagine/ct-counterfactuals"
 PAPER_URL = "https://arxiv.org/abs/2604.23054"
 LICENSE_NAME = "clinicaltrials-gov-terms"
 LICENSE_LINK = "https://clinicaltrials.gov/about-site/terms-conditions"
@@ -149,6 +150,7 @@ class CardStats:
     top_drugs: list[tuple[str, int]]
     dose_series: DoseSeries | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # config -> cross-split pairs dropped
+    repo_id: str = DEFAULT_REPO_ID  # where the dataset is published, for the card's loading snippet
 
 
 # -- statistics -----------------------------------------------------------------------------
@@ -310,6 +312,7 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "data_timestamp": stats.data_timestamp or "unknown",
         "config_list": ", ".join(f"`{c}`" for c in configs),
         "first_config": configs[0] if configs else "default",
+        "repo_id": stats.repo_id,
         "total_pairs": f"{sum(sum(s.values()) for s in stats.counts.values()):,}",
         "total_trials": f"{stats.total_trials:,}",
         "counts_table": _counts_table(stats),

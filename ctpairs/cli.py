@@ -243,7 +243,8 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     if args.split_by == "date" and not args.cutoff:
         raise CtpairsError("--split-by date needs --cutoff YYYY-MM-DD")
-    result = package_pairs(args.pairs, args.out, args.version, split_by=args.split_by, cutoff=args.cutoff, seed=args.seed)
+    result = package_pairs(args.pairs, args.out, args.version, split_by=args.split_by, cutoff=args.cutoff, seed=args.seed,
+                           repo_id=args.repo_id)
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
         print(f"packaged version {result.version}{since} into {result.out_dir}")
@@ -409,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trial: 80/10/10 by a hash of the NCT id (default); date: test = results posted after --cutoff")
     p.add_argument("--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test")
     p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
+    p.add_argument("--repo-id", default="deepimagine/ct-counterfactuals",
+                   help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)
 

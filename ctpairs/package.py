@@ -243,6 +243,7 @@ def package_pairs(
     cutoff: str | date | None = None,
     seed: int = DEFAULT_SEED,
     shard_rows: int = SHARD_ROWS,
+    repo_id: str | None = None,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -256,6 +257,8 @@ def package_pairs(
         cutoff: ``YYYY-MM-DD``, required with ``split_by="date"``.
         seed: seed of the split hash.
         shard_rows: most rows per Parquet shard.
+        repo_id: the Hub dataset the card's loading example names (default
+            ``deepimagine/ct-counterfactuals``).
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -332,6 +335,7 @@ def package_pairs(
                                              exclude=frozenset({"placebo"})),
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
+            repo_id=repo_id or card.DEFAULT_REPO_ID,
         )
         card.write_plots(stats, tmp)
         metadata = card.card_metadata(stats)

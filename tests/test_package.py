@@ -151,7 +151,8 @@ def test_cross_trial_pairs_that_straddle_splits_are_dropped_and_counted(repo: Pa
 
 
 def test_date_split_respects_the_cutoff(pairs_dir: Path, tmp_path: Path) -> None:
-    package_pairs(pairs_dir, tmp_path / "ds", "1.0.0", split_by="date", cutoff="2015-01-01")
+    package_pairs(pairs_dir, tmp_path / "ds", "1.0.0", split_by="date", cutoff="2015-01-01", repo_id="me/my-pairs")
+    assert 'load_dataset("me/my-pairs"' in (tmp_path / "ds" / "README.md").read_text()
     seen = set()
     for path in (tmp_path / "ds" / "data").glob("*/*.parquet"):
         posted = pq.read_table(path, columns=["trial"]).column("trial").combine_chunks().field("results_first_posted")
@@ -187,6 +188,7 @@ def test_card_has_every_section_real_numbers_and_valid_metadata(repo: Path, pair
         assert heading in text, heading
     assert "${" not in text
     assert "arxiv.org/abs/2604.23054" in text and "clinicaltrials.gov/about-site/terms-conditions" in text
+    assert 'load_dataset("deepimagine/ct-counterfactuals", "' in text and 'revision="v1.0.0")' in text
     manifest = json.loads((repo / MANIFEST_NAME).read_text())
     for config, info in manifest["configs"].items():
         s = info["splits"]
