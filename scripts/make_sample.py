@@ -3,8 +3,8 @@
     python scripts/make_sample.py ../shared/ctgov/studies.jsonl.gz
 
 Keeps every study with results whose result groups state two or more different amounts of
-the same unit (the multi-dose trials), then fills up to SAMPLE_SIZE with other studies that
-have results, in NCT id order. Records are copied unchanged.
+the same unit (the multi-dose trials) and the CROSS_TRIAL_PARTNERS, then fills up to SAMPLE_SIZE
+with other studies that have results, in NCT id order. Records are copied unchanged.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ import sys
 from pathlib import Path
 
 SAMPLE_SIZE = 300
+# Trials whose approximate (cross-trial) pairs over the whole shared set need a partner that the
+# NCT-id fill would leave out: geography (NCT03829332 ~ NCT04676412) and comparator
+# (NCT02945046 ~ NCT02964338), so every approximate axis but phase has pairs on the sample.
+CROSS_TRIAL_PARTNERS = {"NCT03829332", "NCT04676412", "NCT02945046", "NCT02964338"}
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(mg/kg|mg/m2|mg|mcg|µg|ug|g|iu|units?|ml)\b", re.IGNORECASE)
 
 
@@ -34,7 +38,10 @@ def main(source: str) -> None:
         (r for r in records if r.get("resultsSection")),
         key=lambda r: r["protocolSection"]["identificationModule"]["nctId"],
     )
-    chosen = [r for r in with_results if is_multi_dose(r)]
+    chosen = [
+        r for r in with_results
+        if is_multi_dose(r) or r["protocolSection"]["identificationModule"]["nctId"] in CROSS_TRIAL_PARTNERS
+    ]
     for r in with_results:
         if len(chosen) >= SAMPLE_SIZE:
             break

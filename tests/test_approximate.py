@@ -29,6 +29,8 @@ from ctpairs.retrieval.texts import SKIP_NO_DRUG_GROUP, SKIP_NO_RESULTS, arm_dru
 
 AXES = ["geography", "population", "phase", "comparator", "dose-cross"]
 DRUGS = {"avanafil", "udenafil", "gefitinib"}
+# the sample's cross-trial partners (scripts/make_sample.py): a geography and a comparator contrast
+PARTNERS = {"geography": ("NCT03829332", "NCT04676412"), "comparator": ("NCT02945046", "NCT02964338")}
 TRIAL_ATTRIBUTES = {
     "geography": lambda t: frozenset(t.countries),
     "phase": lambda t: frozenset(p for p in t.design.phases if p != "NA"),
@@ -43,7 +45,8 @@ def _uses(trial: Trial) -> bool:
 def corpus() -> tuple[list[dict], dict[str, Trial]]:
     records = list(open_input(source="sample"))
     trials = [parse_trial(r) for r in records]
-    keep = [i for i, t in enumerate(trials) if _uses(t)]
+    partners = {nct for couple in PARTNERS.values() for nct in couple}
+    keep = [i for i, t in enumerate(trials) if _uses(t) or t.nct_id in partners]
     keep += [i for i, t in enumerate(trials) if not any(arm_drugs(a) for a in t.arm_groups)][:3]
     return [records[i] for i in keep], {trials[i].nct_id: trials[i] for i in keep}
 
@@ -161,3 +164,10 @@ def test_time_frame_normalization():
     assert normalize_time_frame("Week 12") == normalize_time_frame("12 weeks")
     assert normalize_time_frame("Baseline, Week 24") == normalize_time_frame("baseline and week 24".replace(" and", ","))
     assert normalize_time_frame("Week 12") != normalize_time_frame("Week 24")
+
+
+@pytest.mark.parametrize("axis", sorted(PARTNERS))
+def test_sample_partners_give_pairs(built, axis):
+    _, out, _ = built
+    couples = {frozenset((r["nct_id"], r["cf_nct_id"])) for r in _pairs(out, axis)}
+    assert frozenset(PARTNERS[axis]) in couples
