@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
@@ -129,7 +129,7 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
     return out.seal()
 
 
-def _run_approximate(builders: list[Builder], records: list[dict], **prepare: object) -> _ChunkResult:
+def _run_approximate(builders: list[Builder], records: Iterable[dict], **prepare: object) -> _ChunkResult:
     """Approximate builders see the whole corpus: parse it once, ``prepare`` them, then build per trial.
 
     Studies are counted by the natural pass over the same records, not here.
@@ -237,13 +237,15 @@ def build_pairs(
     with ExitStack() as files:
         writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
         try:
-            chunks = _chunks(records, CHUNK_SIZE)
-            results = _ordered_map(pool, natural_names, chunks, 2 * workers) if pool else (_run_chunk(natural_names, c) for c in chunks)
-            if approximate:
-                prepare = {"index_dir": Path(index_dir) if index_dir is not None else None, "model": model, "device": device}
-                # lazily, so the approximate pass runs after the natural chunks, through the same merge
-                results = chain(results, (_run_approximate(approximate, records, **prepare) for _ in (1,)))  # type: ignore[arg-type]
-            for res in results:
+            def results() -> Iterator[_ChunkResult]:
+                """The natural chunks in input order, then (once) the approximate pass over the corpus."""
+                chunks = _chunks(records, CHUNK_SIZE)
+                yield from _ordered_map(pool, natural_names, chunks, 2 * workers) if pool else (_run_chunk(natural_names, c) for c in chunks)
+                if approximate:
+                    yield _run_approximate(approximate, records, index_dir=Path(index_dir) if index_dir is not None else None,
+                                           model=model, device=device)
+
+            for res in results():
                 report.studies += res.studies
                 report.studies_with_results += res.with_results
                 report.bad_records += res.bad
