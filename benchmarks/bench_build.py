@@ -34,7 +34,9 @@ def bench(copies: int, workers: int, axes: list[str]) -> dict:
         with path.open() as fh:
             records = sum(1 for line in fh if json.loads(line))
         raw_s = time.perf_counter() - started
-        report = build_pairs(open_input(path=path), axes, Path(tmp) / "out", inputs=[str(path)], workers=workers, progress=False)
+        report = build_pairs(
+            open_input(path=path), axes, Path(tmp) / "out", inputs=[str(path)], workers=workers, progress=False
+        )
     pairs = sum(a.pairs for a in report.axes.values())
     return {
         "copies": copies,
@@ -47,7 +49,9 @@ def bench(copies: int, workers: int, axes: list[str]) -> dict:
         "pairs_per_s": round(pairs / report.seconds, 1),
         "raw_json_studies_per_s": round(records / raw_s, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_worker_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if workers > 1 else None,
+        "peak_worker_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+        if workers > 1
+        else None,
     }
 
 
@@ -64,7 +68,9 @@ def main() -> None:
     for copies in args.copies:
         for workers in args.workers:
             axis_args = [a for axis in axes for a in ("--axis", axis)]
-            subprocess.run([sys.executable, __file__, "--copies", str(copies), "--workers", str(workers), *axis_args], check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--copies", str(copies), "--workers", str(workers), *axis_args], check=True
+            )
 
 
 if __name__ == "__main__":

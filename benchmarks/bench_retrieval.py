@@ -56,14 +56,18 @@ def main() -> None:
     args = ap.parse_args()
     rng = np.random.default_rng(0)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}"
+    )
     anchors, _ = collect_anchors(parse_trial(r) for r in open_input(source="sample"))
     texts = sorted({a.text for a in anchors})[: args.embed_texts]
     embedder = Embedder(device=args.device)
     embedder.encode(texts[:8])  # load the model and warm up
     base, secs = _timed(lambda: embedder.encode(texts))
-    print(f"embed: {len(texts)} texts in {secs:.1f}s on {embedder.device} = {len(texts) / secs:.1f} texts/s "
-          f"({1000 * secs / len(texts):.1f}s per 1,000 texts)")
+    print(
+        f"embed: {len(texts)} texts in {secs:.1f}s on {embedder.device} = {len(texts) / secs:.1f} texts/s "
+        f"({1000 * secs / len(texts):.1f}s per 1,000 texts)"
+    )
 
     for n in args.sizes:
         vectors = _noisy(base, n, args.noise, rng)
@@ -81,8 +85,10 @@ def main() -> None:
             _, add_s = _timed(lambda: index.add(extra, extra_keys, extra_keys))
             both = np.vstack([vectors, extra])
             _, rebuild_s = _timed(lambda: VectorIndex.build(both, keys + extra_keys, keys + extra_keys, kind=kind))
-            print(f"  {kind:<5} {build_s:>8.2f} {1000 * query_s / len(queries):>11.3f} {_recall(found, truth):>10.3f} "
-                  f"{add_s:>9.3f} {rebuild_s:>10.2f}")
+            print(
+                f"  {kind:<5} {build_s:>8.2f} {1000 * query_s / len(queries):>11.3f} {_recall(found, truth):>10.3f} "
+                f"{add_s:>9.3f} {rebuild_s:>10.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.builders.dose import differs_beyond_dose, group_dose
+
+from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.dose import comparable, is_placebo
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_group
@@ -89,5 +90,12 @@ class ArmBuilder(PerMeasureBuilder):
                 yield Skip("non-randomized groups without a control", f"{ga.title} / {gb.title}")
                 continue
             factual, counterfactual = order_groups(trial, ga, gb)
-            yield from group_contrast(self, trial, measure, by_group, factual, counterfactual,
-                                      Change("arm", factual.title, counterfactual.title))
+            yield from group_contrast(
+                self,
+                trial,
+                measure,
+                by_group,
+                factual,
+                counterfactual,
+                Change("arm", factual.title, counterfactual.title),
+            )

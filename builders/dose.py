@@ -32,7 +32,10 @@ from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_gro
 from ctpairs.schema import Change, DoseInfo, Pair
 
 DESCRIPTION_MATCH = 90.0
-_LABEL = re.compile(r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*[a-z]?\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b", re.I)
+_LABEL = re.compile(
+    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*[a-z]?\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
+    re.I,
+)
 _SPACE = re.compile(r"[\s:;,()\-–]+")
 
 # Group titles repeat across every outcome measure of a trial; parse each text once.
@@ -70,7 +73,9 @@ def group_dose(group: ResultGroup) -> GroupDose | Skip:
         if in_description.single is None:
             return Skip(f"group dose: {in_description.reason}", group.title)
         dose = in_description.single
-        return GroupDose(dose, f"{group.pointer}/description", _rest(group.title, None), _rest(group.description or "", dose.text))
+        return GroupDose(
+            dose, f"{group.pointer}/description", _rest(group.title, None), _rest(group.description or "", dose.text)
+        )
     if in_title.single is None:
         return Skip(f"group dose: {in_title.reason}", group.title)
     dose = in_title.single
@@ -87,7 +92,11 @@ def group_dose(group: ResultGroup) -> GroupDose | Skip:
 def differs_beyond_dose(trial: Trial, a: ResultGroup, b: ResultGroup, da: GroupDose, db: GroupDose) -> str | None:
     if da.title_rest != db.title_rest:
         return "titles differ beyond the dose"
-    if da.description_rest and db.description_rest and fuzz.ratio(da.description_rest, db.description_rest) < DESCRIPTION_MATCH:
+    if (
+        da.description_rest
+        and db.description_rest
+        and fuzz.ratio(da.description_rest, db.description_rest) < DESCRIPTION_MATCH
+    ):
         return "descriptions differ beyond the dose"
     if a.arm and b.arm:
         arm_a, arm_b = trial.arm(a.arm.arm_label), trial.arm(b.arm.arm_label)
@@ -136,5 +145,14 @@ class DoseBuilder(PerMeasureBuilder):
                 continue
             (lo, dlo), (hi, dhi) = ((ga, da), (gb, db)) if ratio > 1 else ((gb, db), (ga, da))
             change = Change("dose", dlo.dose.text, dhi.dose.text, round(max(ratio, 1 / ratio), 6))
-            yield from group_contrast(self, trial, measure, by_group, lo, hi, change,
-                                      factual_dose=_dose_info(dlo), counterfactual_dose=_dose_info(dhi))
+            yield from group_contrast(
+                self,
+                trial,
+                measure,
+                by_group,
+                lo,
+                hi,
+                change,
+                factual_dose=_dose_info(dlo),
+                counterfactual_dose=_dose_info(dhi),
+            )

@@ -43,12 +43,30 @@ TITLE_MATCH = 95.0
 DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
 _UNIT_NAMES = {
-    "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
-    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "d": "day", "day": "day", "days": "day",
-    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
-    "month": "month", "months": "month", "mo": "month", "mos": "month",
-    "year": "year", "years": "year", "yr": "year", "yrs": "year",
+    "min": "minute",
+    "mins": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "wk": "week",
+    "wks": "week",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "mo": "month",
+    "mos": "month",
+    "year": "year",
+    "years": "year",
+    "yr": "year",
+    "yrs": "year",
 }
 _NUM = r"\d+(?:\.\d+)?"
 _COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.I)
@@ -68,7 +86,9 @@ _BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
 _NEXT_NUMBER = re.compile(rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])", re.I)
 _PREV_NUMBER = re.compile(rf"(?P<m>{_NUM})\s*(?:-|–|to|and|or|,)\s*$", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
-_PREPOSITION_BEFORE = re.compile(r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
+)
 _NON_WORD = re.compile(r"[\W_]+")
 _CYCLE_LENGTH = re.compile(
     rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
@@ -266,7 +286,11 @@ def _families(measures: list[Measure]) -> list[_Family]:
     for m in measures:
         key, unit = _title_key(m), _norm(m.unit)
         family = next(
-            (f for f in families if f.unit == unit and f.param_type == m.param_type and fuzz.ratio(f.key, key) >= TITLE_MATCH),
+            (
+                f
+                for f in families
+                if f.unit == unit and f.param_type == m.param_type and fuzz.ratio(f.key, key) >= TITLE_MATCH
+            ),
             None,
         )
         if family is None:
@@ -339,7 +363,9 @@ class OutcomeBuilder:
             for group_obs in by_group.values():
                 posted = [(slot, r) for slot, r in ordered if slot in group_obs]
                 for (slot_a, ra), (slot_b, rb) in pairwise(posted):
-                    yield self._pair(trial, group_obs[slot_a], group_obs[slot_b], Change("time_frame", ra.phrase, rb.phrase))
+                    yield self._pair(
+                        trial, group_obs[slot_a], group_obs[slot_b], Change("time_frame", ra.phrase, rb.phrase)
+                    )
 
     def _measure_series(self, trial: Trial, members: list[Measure]) -> Iterator[Pair | Skip]:
         """Kind 1a: separate measures of one family at different time points."""

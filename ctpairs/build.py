@@ -91,8 +91,16 @@ class _ChunkResult:
 
 
 def _new_result(builders: list[Builder]) -> _ChunkResult:
-    return _ChunkResult({b.name: [] for b in builders}, {b.name: Counter() for b in builders}, Counter(),
-                        {b.name: Counter() for b in builders}, 0, 0, 0, set())
+    return _ChunkResult(
+        {b.name: [] for b in builders},
+        {b.name: Counter() for b in builders},
+        Counter(),
+        {b.name: Counter() for b in builders},
+        0,
+        0,
+        0,
+        set(),
+    )
 
 
 def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
@@ -177,7 +185,9 @@ class _AxisWriter:
         self._writer.close()
 
 
-def _ordered_map(pool: ProcessPoolExecutor, axes: list[str], chunks: Iterator[list[dict]], ahead: int) -> Iterator[_ChunkResult]:
+def _ordered_map(
+    pool: ProcessPoolExecutor, axes: list[str], chunks: Iterator[list[dict]], ahead: int
+) -> Iterator[_ChunkResult]:
     """``pool.map`` that keeps at most ``ahead`` chunks in flight (``Executor.map`` reads its whole
     input at once), yielding results in input order."""
     pending: deque[Future[_ChunkResult]] = deque()
@@ -237,13 +247,23 @@ def build_pairs(
     with ExitStack() as files:
         writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
         try:
+
             def results() -> Iterator[_ChunkResult]:
                 """The natural chunks in input order, then (once) the approximate pass over the corpus."""
                 chunks = _chunks(records, CHUNK_SIZE)
-                yield from _ordered_map(pool, natural_names, chunks, 2 * workers) if pool else (_run_chunk(natural_names, c) for c in chunks)
+                yield from (
+                    _ordered_map(pool, natural_names, chunks, 2 * workers)
+                    if pool
+                    else (_run_chunk(natural_names, c) for c in chunks)
+                )
                 if approximate:
-                    yield _run_approximate(approximate, records, index_dir=Path(index_dir) if index_dir is not None else None,
-                                           model=model, device=device)
+                    yield _run_approximate(
+                        approximate,
+                        records,
+                        index_dir=Path(index_dir) if index_dir is not None else None,
+                        model=model,
+                        device=device,
+                    )
 
             for res in results():
                 report.studies += res.studies
@@ -255,7 +275,9 @@ def build_pairs(
                     axis = report.axes[name]
                     axis.trials_with_pairs += res.trials_with_pairs[name]
                     axis.skips = dict(Counter(axis.skips) + res.skips[name])
-                    axis.trials_without_pairs = dict(Counter(axis.trials_without_pairs) + res.trials_without_pairs[name])
+                    axis.trials_without_pairs = dict(
+                        Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
+                    )
                 bar.update(res.studies + res.bad)
         finally:
             bar.close()

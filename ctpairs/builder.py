@@ -98,5 +98,7 @@ def load_builders(axes: Iterable[str]) -> list[Builder]:
     builders = [registry[n]() for n in dict.fromkeys(names)]
     for b in builders:
         if not isinstance(b, Builder):
-            raise UnknownAxisError(f"{type(b).__name__} does not implement the Builder protocol (name, version, kind, description, build)")
+            raise UnknownAxisError(
+                f"{type(b).__name__} does not implement the Builder protocol (name, version, kind, description, build)"
+            )
     return builders

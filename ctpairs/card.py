@@ -162,8 +162,13 @@ def label_balance(table: pa.Table) -> dict[str, int]:
     return {d: counts.get(d, 0) for d in DIRECTIONS}
 
 
-def top_trial_items(trials: Mapping[str, Mapping[str, Any]], key: str, n: int = TOP_N,
-                    prefixes: tuple[str, ...] | None = None, exclude: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+def top_trial_items(
+    trials: Mapping[str, Mapping[str, Any]],
+    key: str,
+    n: int = TOP_N,
+    prefixes: tuple[str, ...] | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> list[tuple[str, int]]:
     """The ``n`` most frequent values of list field ``key`` of the trial contexts, counted once per trial.
 
     Values are compared case-insensitively and shown in their most common spelling. With
@@ -198,8 +203,16 @@ def dose_series(table: pa.Table) -> DoseSeries | None:
             dose, outcome = side["dose"], side["outcome"]
             if not dose or dose["value"] is None:
                 continue
-            key = (row["nct_id"], outcome["title"], outcome["time_frame"], side["result"]["category"],
-                   dose["unit"], dose["per"], dose["frequency"], dose["route"])
+            key = (
+                row["nct_id"],
+                outcome["title"],
+                outcome["time_frame"],
+                side["result"]["category"],
+                dose["unit"],
+                dose["per"],
+                dose["frequency"],
+                dose["route"],
+            )
             groups.setdefault(key, {})[dose["value"]] = side["result"]["value"]
             meta[key] = (outcome["unit"], dose["unit"] + (f"/{dose['per']}" if dose["per"] else ""))
     if not groups:
@@ -367,12 +380,16 @@ def _type_name(t: pa.DataType) -> str:
 
 
 def _counts_table(stats: CardStats) -> str:
-    lines = ["| config | train | validation | test | total pairs | trials | cross-split pairs dropped |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| config | train | validation | test | total pairs | trials | cross-split pairs dropped |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for config in sorted(stats.counts):
         c, t = stats.counts[config], stats.trials[config]
-        lines.append(f"| `{config}` | {c['train']:,} | {c['validation']:,} | {c['test']:,} | {sum(c.values()):,} "
-                     f"| {sum(t.values()):,} | {stats.dropped.get(config, 0):,} |")
+        lines.append(
+            f"| `{config}` | {c['train']:,} | {c['validation']:,} | {c['test']:,} | {sum(c.values()):,} "
+            f"| {sum(t.values()):,} | {stats.dropped.get(config, 0):,} |"
+        )
     return "\n".join(lines)
 
 
@@ -398,9 +415,11 @@ def _dose_text(series: DoseSeries | None) -> str:
     if series is None:
         return "This build has no `dose` config, so there is no dose-response example."
     points = ", ".join(f"{d:g} {series.dose_unit} → {v:g}" for d, v in series.points)
-    return (f"The outcome with the most doses in the `dose` config: **{series.nct_id}**, "
-            f"*{series.outcome}* ({series.unit or 'no unit'}): {points}.\n\n"
-            f"![Dose-response example]({DOSE_PLOT})")
+    return (
+        f"The outcome with the most doses in the `dose` config: **{series.nct_id}**, "
+        f"*{series.outcome}* ({series.unit or 'no unit'}): {points}.\n\n"
+        f"![Dose-response example]({DOSE_PLOT})"
+    )
 
 
 def validate_card(text: str) -> DatasetCard:
@@ -418,8 +437,21 @@ def validate_card(text: str) -> DatasetCard:
     data = card.data.to_dict()
     if DatasetCardData(**data).to_dict() != data:
         raise CtpairsError("the card metadata does not round-trip through DatasetCardData")
-    missing = [k for k in ("license", "license_name", "license_link", "task_categories", "size_categories",
-                           "pretty_name", "tags", "configs", "dataset_info") if not data.get(k)]
+    missing = [
+        k
+        for k in (
+            "license",
+            "license_name",
+            "license_link",
+            "task_categories",
+            "size_categories",
+            "pretty_name",
+            "tags",
+            "configs",
+            "dataset_info",
+        )
+        if not data.get(k)
+    ]
     if missing:
         raise CtpairsError(f"the card metadata lacks {', '.join(missing)}")
     configs = MetadataConfigs.from_dataset_card_data(card.data)

@@ -41,7 +41,12 @@ def _notice(args: argparse.Namespace, message: str) -> None:
 
 def _api_params(args: argparse.Namespace) -> dict[str, str]:
     params: dict[str, str] = {}
-    for flag, name in (("cond", "query.cond"), ("term", "query.term"), ("intr", "query.intr"), ("status", "filter.overallStatus")):
+    for flag, name in (
+        ("cond", "query.cond"),
+        ("term", "query.term"),
+        ("intr", "query.intr"),
+        ("status", "filter.overallStatus"),
+    ):
         if getattr(args, flag):
             params[name] = getattr(args, flag)
     if args.fields:
@@ -80,19 +85,29 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 )
             except requests.ConnectionError as exc:
                 if len(store) == 0 and not args.no_sample_fallback:
-                    _notice(args, f"ClinicalTrials.gov is unreachable ({type(exc).__name__}); the store is empty, so "
-                            "loading the bundled real sample instead (use --no-sample-fallback to fail instead).")
+                    _notice(
+                        args,
+                        f"ClinicalTrials.gov is unreachable ({type(exc).__name__}); the store is empty, so "
+                        "loading the bundled real sample instead (use --no-sample-fallback to fail instead).",
+                    )
                     return _load_sample(args, store)
-                raise CtpairsError(f"could not reach {client.base_url}: {exc}. Stored records are kept; "
-                                   "rerun the same command to resume.") from exc
+                raise CtpairsError(
+                    f"could not reach {client.base_url}: {exc}. Stored records are kept; "
+                    "rerun the same command to resume."
+                ) from exc
             except ApiError as exc:
                 if exc.status == 400 and "pageToken" in exc.url:
-                    raise CtpairsError(f"{exc}\nThe saved page token was refused (the API data may have been "
-                                       "refreshed since the run stopped): rerun with --restart.") from exc
+                    raise CtpairsError(
+                        f"{exc}\nThe saved page token was refused (the API data may have been "
+                        "refreshed since the run stopped): rerun with --restart."
+                    ) from exc
                 raise
         state = "finished" if result.finished else "stopped (rerun to resume)"
-        _notice(args, f"fetched {result.studies} studies in {result.pages} pages from page {result.resumed_from_page + 1}; "
-                f"query {state}; store: {store.path} ({len(store)} studies)")
+        _notice(
+            args,
+            f"fetched {result.studies} studies in {result.pages} pages from page {result.resumed_from_page + 1}; "
+            f"query {state}; store: {store.path} ({len(store)} studies)",
+        )
     return 0
 
 
@@ -167,19 +182,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     source = _open_input(args)
     report = build_pairs(
-        source, args.axis, args.out, inputs=[source.label], workers=args.workers,
-        progress=not (args.quiet or args.json), total=source.total,
-        index_dir=args.index_dir or default_index_dir(_store_path(args)), model=args.model, device=args.device,
+        source,
+        args.axis,
+        args.out,
+        inputs=[source.label],
+        workers=args.workers,
+        progress=not (args.quiet or args.json),
+        total=source.total,
+        index_dir=args.index_dir or default_index_dir(_store_path(args)),
+        model=args.model,
+        device=args.device,
     )
     report.bad_records += source.bad
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
         return 0
     if not args.quiet:
-        print(f"read {report.studies} studies ({report.studies_with_results} with results) from {source.label} "
-              f"in {report.seconds:.1f}s; data timestamp {report.data_timestamp}")
+        print(
+            f"read {report.studies} studies ({report.studies_with_results} with results) from {source.label} "
+            f"in {report.seconds:.1f}s; data timestamp {report.data_timestamp}"
+        )
         for name, axis in report.axes.items():
-            print(f"  {name:<10} {axis.pairs:>7} pairs from {axis.trials_with_pairs} trials -> {Path(args.out) / axis.file}")
+            print(
+                f"  {name:<10} {axis.pairs:>7} pairs from {axis.trials_with_pairs} trials -> {Path(args.out) / axis.file}"
+            )
             for reason, count in list(axis.trials_without_pairs.items())[:3]:
                 print(f"  {'':<10} {count:>7} trials without pairs: {reason}")
         print(f"report: {Path(args.out) / REPORT_NAME}")
@@ -191,8 +217,20 @@ def cmd_builders(args: argparse.Namespace) -> int:
 
     registry = available_builders()
     if args.json:
-        print(json.dumps({n: {"version": c.version, "kind": c.kind, "description": c.description,
-                              "class": f"{c.__module__}.{c.__qualname__}"} for n, c in registry.items()}, indent=2))
+        print(
+            json.dumps(
+                {
+                    n: {
+                        "version": c.version,
+                        "kind": c.kind,
+                        "description": c.description,
+                        "class": f"{c.__module__}.{c.__qualname__}",
+                    }
+                    for n, c in registry.items()
+                },
+                indent=2,
+            )
+        )
         return 0
     for name, cls in registry.items():
         print(f"{name:<12} {cls.version:<8} {cls.kind:<12} {cls.description}")
@@ -215,10 +253,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         except json.JSONDecodeError:
             extra[key] = value
     common = dict(
-        config=args.config, split=args.split, revision=args.revision, model_revision=args.model_revision,
-        conversational=args.conversational, num_train_epochs=args.epochs, max_steps=args.max_steps,
-        per_device_train_batch_size=args.batch_size, gradient_accumulation_steps=args.grad_accum,
-        lora_r=args.lora_r, lora_alpha=args.lora_alpha, seed=args.seed, use_cpu=args.cpu,
+        config=args.config,
+        split=args.split,
+        revision=args.revision,
+        model_revision=args.model_revision,
+        conversational=args.conversational,
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps,
+        per_device_train_batch_size=args.batch_size,
+        gradient_accumulation_steps=args.grad_accum,
+        lora_r=args.lora_r,
+        lora_alpha=args.lora_alpha,
+        seed=args.seed,
+        use_cpu=args.cpu,
         max_samples=args.max_samples,
     )
     if args.output_dir:
@@ -229,8 +276,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.trainer == "sft":
         out = train_sft(args.dataset, args.model, max_length=args.max_length, **common)
     else:
-        out = train_grpo(args.dataset, args.model, num_generations=args.num_generations,
-                         max_completion_length=args.max_completion_length, reward_format=args.format_reward, **common)
+        out = train_grpo(
+            args.dataset,
+            args.model,
+            num_generations=args.num_generations,
+            max_completion_length=args.max_completion_length,
+            reward_format=args.format_reward,
+            **common,
+        )
     _notice(args, f"model saved to {out}")
     return 0
 
@@ -243,8 +296,15 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     if args.split_by == "date" and not args.cutoff:
         raise CtpairsError("--split-by date needs --cutoff YYYY-MM-DD")
-    result = package_pairs(args.pairs, args.out, args.version, split_by=args.split_by, cutoff=args.cutoff, seed=args.seed,
-                           repo_id=args.repo_id)
+    result = package_pairs(
+        args.pairs,
+        args.out,
+        args.version,
+        split_by=args.split_by,
+        cutoff=args.cutoff,
+        seed=args.seed,
+        repo_id=args.repo_id,
+    )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
         print(f"packaged version {result.version}{since} into {result.out_dir}")
@@ -257,11 +317,19 @@ def cmd_package(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from ctpairs.publish import publish_folder
 
-    result = publish_folder(args.repo_dir, args.repo_id, private=args.private, create_pr=args.create_pr,
-                            revision_tag=args.revision_tag, dry_run=args.dry_run)
+    result = publish_folder(
+        args.repo_dir,
+        args.repo_id,
+        private=args.private,
+        create_pr=args.create_pr,
+        revision_tag=args.revision_tag,
+        dry_run=args.dry_run,
+    )
     if args.dry_run:
-        print(f"dry run: would upload {len(result.files)} files ({sum(f.size for f in result.files)} bytes) "
-              f"to dataset {result.repo_id} as version {result.version}" + (f", tag {result.tag}" if result.tag else ""))
+        print(
+            f"dry run: would upload {len(result.files)} files ({sum(f.size for f in result.files)} bytes) "
+            f"to dataset {result.repo_id} as version {result.version}" + (f", tag {result.tag}" if result.tag else "")
+        )
         for f in result.files:
             print(f"  {f.size:>12}  {f.path_in_repo}")
         return 0
@@ -283,16 +351,31 @@ def cmd_index(args: argparse.Namespace) -> int:
     source = _open_input(args)
     index_dir = args.index_dir or default_index_dir(_store_path(args))
     trials = (parse_trial(r) for r in source)
-    corpus = index_trials(trials, index_dir, model=args.model, device=args.device, kind=args.kind,
-                          batch_size=args.batch_size, progress=not (args.quiet or args.json))
-    summary = {"index_dir": str(index_dir), "anchors": len(corpus.anchors), "embedded": corpus.embedded,
-               "device": corpus.device, **corpus.update.as_dict()}
+    corpus = index_trials(
+        trials,
+        index_dir,
+        model=args.model,
+        device=args.device,
+        kind=args.kind,
+        batch_size=args.batch_size,
+        progress=not (args.quiet or args.json),
+    )
+    summary = {
+        "index_dir": str(index_dir),
+        "anchors": len(corpus.anchors),
+        "embedded": corpus.embedded,
+        "device": corpus.device,
+        **corpus.update.as_dict(),
+    }
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
         action = f"rebuilt ({corpus.update.reason})" if corpus.update.rebuilt else f"{corpus.update.added} added"
-        _notice(args, f"indexed {len(corpus.anchors)} anchors from {source.label}: {corpus.embedded} texts embedded, "
-                f"{corpus.update.kind} index {action}; {index_dir}")
+        _notice(
+            args,
+            f"indexed {len(corpus.anchors)} anchors from {source.label}: {corpus.embedded} texts embedded, "
+            f"{corpus.update.kind} index {action}; {index_dir}",
+        )
     return 0
 
 
@@ -308,25 +391,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("fetch", help="fetch studies from the ClinicalTrials.gov API (resumable) or load the bundled sample")
+    p = sub.add_parser(
+        "fetch", help="fetch studies from the ClinicalTrials.gov API (resumable) or load the bundled sample"
+    )
     _add_store(p)
     p.add_argument("--source", choices=["api", "sample"], default="api", help="where records come from (default: api)")
-    p.add_argument("--base-url", default=None, help="API base URL (default: $CTPAIRS_API_URL or https://clinicaltrials.gov/api/v2)")
+    p.add_argument(
+        "--base-url", default=None, help="API base URL (default: $CTPAIRS_API_URL or https://clinicaltrials.gov/api/v2)"
+    )
     p.add_argument("--cond", help="query.cond: condition or disease")
     p.add_argument("--term", help="query.term: other terms")
     p.add_argument("--intr", help="query.intr: intervention or treatment")
     p.add_argument("--status", help="filter.overallStatus, e.g. COMPLETED")
     p.add_argument("--fields", help="comma-separated fields to return (default: whole records)")
-    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="any other /studies parameter, e.g. --param filter.advanced=AREA[Phase]PHASE2 (repeatable)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other /studies parameter, e.g. --param filter.advanced=AREA[Phase]PHASE2 (repeatable)",
+    )
     p.add_argument("--page-size", type=int, default=100, help="studies per page (API maximum 1000; default 100)")
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many pages (resume later)")
     p.add_argument("--since", metavar="DATE", help="only studies updated on or after DATE (YYYY-MM-DD)")
     p.add_argument("--rate", type=float, default=1.0, help="maximum requests per second (default 1)")
     p.add_argument("--retries", type=int, default=5, help="retries on 429/5xx/connection errors (default 5)")
     p.add_argument("--restart", action="store_true", help="ignore the saved checkpoint of this query and start again")
-    p.add_argument("--no-sample-fallback", action="store_true",
-                   help="fail instead of loading the bundled sample when the API is unreachable and the store is empty")
+    p.add_argument(
+        "--no-sample-fallback",
+        action="store_true",
+        help="fail instead of loading the bundled sample when the API is unreachable and the store is empty",
+    )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_fetch)
 
@@ -348,19 +443,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("build", help="build counterfactual pairs as Parquet (default input: the store, else the bundled sample)")
+    p = sub.add_parser(
+        "build", help="build counterfactual pairs as Parquet (default input: the store, else the bundled sample)"
+    )
     _add_store(p)
-    p.add_argument("--axis", action="append", required=True,
-                   help="builder axis: dose, outcome, arm, ... or all (repeatable; see `ctpairs builders`)")
+    p.add_argument(
+        "--axis",
+        action="append",
+        required=True,
+        help="builder axis: dose, outcome, arm, ... or all (repeatable; see `ctpairs builders`)",
+    )
     inp = p.add_mutually_exclusive_group()
-    inp.add_argument("--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)")
+    inp.add_argument(
+        "--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)"
+    )
     inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
     p.add_argument("--out", type=Path, default=Path("pairs"), help="output folder (default: ./pairs)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--index-dir", type=Path, default=None,
-                   help="approximate axes: embedding cache and FAISS index (default: <store>.index/, as `ctpairs index` makes)")
-    p.add_argument("--model", default=None, help="approximate axes: sentence-transformers model id or path (default: all-MiniLM-L6-v2, bundled)")
-    p.add_argument("--device", default=None, help="approximate axes: embedding device, e.g. cpu or cuda (default: cuda when available)")
+    p.add_argument(
+        "--index-dir",
+        type=Path,
+        default=None,
+        help="approximate axes: embedding cache and FAISS index (default: <store>.index/, as `ctpairs index` makes)",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="approximate axes: sentence-transformers model id or path (default: all-MiniLM-L6-v2, bundled)",
+    )
+    p.add_argument(
+        "--device",
+        default=None,
+        help="approximate axes: embedding device, e.g. cpu or cuda (default: cuda when available)",
+    )
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
@@ -371,17 +486,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="fine-tune a model on pair tasks with TRL: sft or grpo (needs ctpairs[train])")
     train_sub = p.add_subparsers(dest="trainer", required=True, metavar="TRAINER")
-    for trainer, help_text in (("sft", "supervised fine-tuning on the reasoning + answer completions"),
-                               ("grpo", "GRPO with the verifiable direction reward")):
+    for trainer, help_text in (
+        ("sft", "supervised fine-tuning on the reasoning + answer completions"),
+        ("grpo", "GRPO with the verifiable direction reward"),
+    ):
         t = train_sub.add_parser(trainer, help=help_text)
-        t.add_argument("--dataset", required=True, help="Hub dataset id, local dataset repo folder, or a pairs .parquet file")
+        t.add_argument(
+            "--dataset", required=True, help="Hub dataset id, local dataset repo folder, or a pairs .parquet file"
+        )
         t.add_argument("--config", help="dataset config (axis), e.g. dose")
         t.add_argument("--split", default="train", help="split to train on (default: train)")
         t.add_argument("--revision", help="dataset revision: a tag such as v1.0.0, a branch or a commit")
         t.add_argument("--model", required=True, help="model id or path")
         t.add_argument("--model-revision", help="model revision on the Hub")
-        t.add_argument("--output-dir", type=Path, help=f"where checkpoints and the final model go (default: ./ctpairs-{trainer})")
-        t.add_argument("--conversational", action="store_true", help="train on chat messages (the tokenizer needs a chat template)")
+        t.add_argument(
+            "--output-dir", type=Path, help=f"where checkpoints and the final model go (default: ./ctpairs-{trainer})"
+        )
+        t.add_argument(
+            "--conversational", action="store_true", help="train on chat messages (the tokenizer needs a chat template)"
+        )
         t.add_argument("--lr", type=float, help="learning rate (default: 2e-5 for sft, 1e-6 for grpo)")
         t.add_argument("--epochs", type=float, default=1.0, help="training epochs (default 1)")
         t.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
@@ -397,21 +520,39 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             t.add_argument("--num-generations", type=int, default=8, help="completions sampled per prompt (default 8)")
             t.add_argument("--max-completion-length", type=int, default=256, help="most generated tokens (default 256)")
-            t.add_argument("--format-reward", action="store_true", help="also reward ending on the exact 'Answer: ...' line")
-        t.add_argument("--trl-arg", action="append", default=[], metavar="KEY=VALUE",
-                       help="any other SFTConfig/GRPOConfig field, value as JSON or text, e.g. --trl-arg logging_steps=1 (repeatable)")
+            t.add_argument(
+                "--format-reward", action="store_true", help="also reward ending on the exact 'Answer: ...' line"
+            )
+        t.add_argument(
+            "--trl-arg",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="any other SFTConfig/GRPOConfig field, value as JSON or text, e.g. --trl-arg logging_steps=1 (repeatable)",
+        )
         t.add_argument("-q", "--quiet", action="store_true")
         t.set_defaults(func=cmd_train)
-    p = sub.add_parser("package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)")
+    p = sub.add_parser(
+        "package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)"
+    )
     p.add_argument("--pairs", type=Path, required=True, help="a `ctpairs build` output folder (<axis>.parquet files)")
     p.add_argument("--out", type=Path, required=True, help="dataset folder to write (replaced atomically)")
     p.add_argument("--version", required=True, help="semantic version X.Y.Z; must be greater than the one in --out")
-    p.add_argument("--split-by", choices=["trial", "date"], default="trial",
-                   help="trial: 80/10/10 by a hash of the NCT id (default); date: test = results posted after --cutoff")
-    p.add_argument("--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test")
+    p.add_argument(
+        "--split-by",
+        choices=["trial", "date"],
+        default="trial",
+        help="trial: 80/10/10 by a hash of the NCT id (default); date: test = results posted after --cutoff",
+    )
+    p.add_argument(
+        "--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
-    p.add_argument("--repo-id", default="deepimagine/ct-counterfactuals",
-                   help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)")
+    p.add_argument(
+        "--repo-id",
+        default="deepimagine/ct-counterfactuals",
+        help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)",
+    )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)
 
@@ -420,20 +561,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo-id", required=True, help="dataset repo on the Hub, ORG/NAME")
     p.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
     p.add_argument("--private", action="store_true", help="create the repo private")
-    p.add_argument("--create-pr", action="store_true", help="open a pull request instead of committing to main (no tag)")
-    p.add_argument("--revision-tag", default="auto",
-                   help="tag of the commit: auto = v<version> (default), none = no tag, or a tag name")
+    p.add_argument(
+        "--create-pr", action="store_true", help="open a pull request instead of committing to main (no tag)"
+    )
+    p.add_argument(
+        "--revision-tag",
+        default="auto",
+        help="tag of the commit: auto = v<version> (default), none = no tag, or a tag name",
+    )
     p.set_defaults(func=cmd_publish)
     p = sub.add_parser("index", help="embed the anchors of the studies and build or update their FAISS index")
     _add_store(p)
     inp = p.add_mutually_exclusive_group()
-    inp.add_argument("--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)")
+    inp.add_argument(
+        "--input", type=Path, help="read records from files instead of the store (what `ctpairs ingest` takes)"
+    )
     inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
-    p.add_argument("--index-dir", type=Path, default=None, help="index folder (default: <store>.index beside the store)")
-    p.add_argument("--model", default=None, help="sentence-transformers model id or path (default: bundled all-MiniLM-L6-v2)")
-    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1... (default: cuda when torch sees a GPU, else cpu)")
-    p.add_argument("--kind", choices=["auto", "flat", "hnsw", "ivf"], default="auto",
-                   help="FAISS index kind (default auto: flat up to 20,000 vectors, then hnsw; ivf on GPU)")
+    p.add_argument(
+        "--index-dir", type=Path, default=None, help="index folder (default: <store>.index beside the store)"
+    )
+    p.add_argument(
+        "--model", default=None, help="sentence-transformers model id or path (default: bundled all-MiniLM-L6-v2)"
+    )
+    p.add_argument(
+        "--device", default=None, help="cpu, cuda, cuda:1... (default: cuda when torch sees a GPU, else cpu)"
+    )
+    p.add_argument(
+        "--kind",
+        choices=["auto", "flat", "hnsw", "ivf"],
+        default="auto",
+        help="FAISS index kind (default auto: flat up to 20,000 vectors, then hnsw; ivf on GPU)",
+    )
     p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch (default 64)")
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -443,7 +601,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return args.func(args)
     except CtpairsError as exc:

@@ -118,8 +118,16 @@ class DoseParse:
 # ---------------------------------------------------------------------------
 
 _WORDNUM = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
@@ -161,14 +169,14 @@ _PER_M2 = re.compile(
     re.I,
 )
 _M2_TYPO = re.compile(r"2\s*/\s*m\b", re.I)  # "500mg2/m"
-_CONC = re.compile(
-    r"\s*(?:/|per)\s*(?P<den>ml|dl|l|millilit(?:er|re)|decilit(?:er|re)|lit(?:er|re))\b", re.I
-)
+_CONC = re.compile(r"\s*(?:/|per)\s*(?P<den>ml|dl|l|millilit(?:er|re)|decilit(?:er|re)|lit(?:er|re))\b", re.I)
 _PER_TIME = re.compile(
     r"\s*(?:/|per|a)\s*(?P<t>day|d|24\s*h(?:ours?)?|week|wk|month|dose|min(?:ute)?|h|hr|hour)\b", re.I
 )
-_AUC_TAIL = (r"(?:mg\s*(?:\\?\*|×|x|·|\.)?\s*min\s*/\s*ml|mg\s*/\s*ml\s*(?:\\?\*|×|x|·|/)?\s*min|"
-             r"mg/ml/min)")
+_AUC_TAIL = (
+    r"(?:mg\s*(?:\\?\*|×|x|·|\.)?\s*min\s*/\s*ml|mg\s*/\s*ml\s*(?:\\?\*|×|x|·|/)?\s*min|"
+    r"mg/ml/min)"
+)
 _AUC = re.compile(
     r"\b(?:AUC|area under the curve)(?:\s*\((?:AUC|area under the curve)[^)]{0,20}\))?\)?\s*"
     r"(?:=|:|\bof\b|\bat\b)?\s*(?:of\s+)?"
@@ -210,9 +218,7 @@ _SALINE_AFTER = re.compile(
     r"^\s*(?:\\?\[)?\s*(?:normal\s+)?(?:saline|nacl|sodium\s+chloride|dextrose|glucose|d5w|aqueous|w/v\s+saline)",
     re.I,
 )
-_SALINE_BEFORE = re.compile(
-    r"(?:saline|nacl|sodium\s+chloride|\(nacl\)|dextrose|glucose)\s*(?:solution)?\s*$", re.I
-)
+_SALINE_BEFORE = re.compile(r"(?:saline|nacl|sodium\s+chloride|\(nacl\)|dextrose|glucose)\s*(?:solution)?\s*$", re.I)
 
 _THRESHOLD_BEFORE = re.compile(r"(?:≥|≤|>|<|=|\\>|\\<|\bTPS|\bCPS|\bTC|\bIC|PD-L1\+?)\s*\(?\s*$", re.I)
 _BOUND_BEFORE = re.compile(
@@ -258,35 +264,68 @@ _COMBO = re.compile(
 _FREQ_PATTERNS: list[tuple[str, str]] = [
     # longer / more specific first is not needed: earliest-longest match wins
     (r"every\s+other\s+day|every\s+(?:2|two|second)\s+days|alternate\s+days|\bq\.?o\.?d\.?\b|\bq\s*48\s*h", "QOD"),
-    (r"(?:once\s+)?(?:every|each)\s+other\s+week|(?:once\s+)?every\s+(?:2|two)\s+weeks|\bbi-?weekly\b|"
-     r"\bq\s*2\s*w(?:(?:ee)?ks?)?\b|\bq\s*14\s*d(?:ays?)?\b|every\s+14\s+days|fortnightly|\bq2w\b", "Q2W"),
-    (r"(?:once\s+)?every\s+(?:3|three)\s+weeks|\b3-?weekly\b|three-?weekly|\bq\s*3\s*w(?:(?:ee)?ks?)?\b|"
-     r"\bq\s*21\s*d(?:ays?)?\b|(?:once\s+)?every\s+21\s+days", "Q3W"),
-    (r"(?:once\s+)?every\s+(?:4|four)\s+weeks|\b4-?weekly\b|\bq\s*4\s*w(?:(?:ee)?ks?)?\b|\bq\s*28\s*d(?:ays?)?\b|"
-     r"(?:once\s+)?every\s+28\s+days", "Q4W"),
+    (
+        r"(?:once\s+)?(?:every|each)\s+other\s+week|(?:once\s+)?every\s+(?:2|two)\s+weeks|\bbi-?weekly\b|"
+        r"\bq\s*2\s*w(?:(?:ee)?ks?)?\b|\bq\s*14\s*d(?:ays?)?\b|every\s+14\s+days|fortnightly|\bq2w\b",
+        "Q2W",
+    ),
+    (
+        r"(?:once\s+)?every\s+(?:3|three)\s+weeks|\b3-?weekly\b|three-?weekly|\bq\s*3\s*w(?:(?:ee)?ks?)?\b|"
+        r"\bq\s*21\s*d(?:ays?)?\b|(?:once\s+)?every\s+21\s+days",
+        "Q3W",
+    ),
+    (
+        r"(?:once\s+)?every\s+(?:4|four)\s+weeks|\b4-?weekly\b|\bq\s*4\s*w(?:(?:ee)?ks?)?\b|\bq\s*28\s*d(?:ays?)?\b|"
+        r"(?:once\s+)?every\s+28\s+days",
+        "Q4W",
+    ),
     (r"(?:once\s+)?every\s+(?P<nw>\d+|five|six|eight|twelve)\s+weeks|\bq\s*(?P<nq>\d+)\s*w(?:(?:ee)?ks?)?\b", "QnW"),
-    (r"(?:once\s+)?(?:every|each)\s+(?:1\s+)?week\b|once[\s-]+(?:a|per|every)\s+week|once[\s-]+weekly|\bweekly\b|"
-     r"\bq\.?\s*w(?:k|eek)?\.?\b|\bq\s*1\s*w(?:(?:ee)?ks?)?\b|every\s+7\s+days|\bq\s*7\s*d(?:ays?)?\b|/\s*week\b|per\s+week\b", "QW"),
+    (
+        r"(?:once\s+)?(?:every|each)\s+(?:1\s+)?week\b|once[\s-]+(?:a|per|every)\s+week|once[\s-]+weekly|\bweekly\b|"
+        r"\bq\.?\s*w(?:k|eek)?\.?\b|\bq\s*1\s*w(?:(?:ee)?ks?)?\b|every\s+7\s+days|\bq\s*7\s*d(?:ays?)?\b|/\s*week\b|per\s+week\b",
+        "QW",
+    ),
     (r"twice[\s-]+(?:a|per)\s+week|twice[\s-]+weekly|two\s+times\s+(?:a|per)\s+week|\bbiw\b", "BIW"),
     (r"(?:three|3)\s+times\s+(?:a|per)\s+week|thrice\s+weekly|\btiw\b", "TIW"),
-    (r"(?:once\s+)?(?:a|per|every|each)\s+month\b|once[\s-]+monthly|\bmonthly\b|\bq\.?\s*m(?:o|onth)?\.?\b|"
-     r"\bq\s*1\s*m(?:o|onth)\b", "QM"),
-    (r"twice[\s-]+(?:a|per)?\s*day|twice[\s-]+daily|two\s+times\s+(?:a|per)?\s*(?:day|daily)|"
-     r"2\s*(?:times|x)\s*/?\s*(?:a|per)?\s*(?:day|daily)|\bb\.?i\.?d\.?\b|(?-i:\bBD\b)|\bq\s*12\s*h(?:ours?|rs?)?\b|"
-     r"every\s+12\s+hours|12-?hourly", "BID"),
-    (r"(?:three|3)\s+times\s+(?:a|per)?\s*(?:day|daily)|thrice\s+daily|\bt\.?i\.?d\.?\b|"
-     r"\bq\s*8\s*h(?:ours?|rs?)?\b|every\s+8\s+hours", "TID"),
-    (r"(?:four|4)\s+times\s+(?:a|per)?\s*(?:day|daily)|\bq\.?i\.?d\.?\b|\bq\s*6\s*h(?:ours?|rs?)?\b|"
-     r"every\s+6\s+hours", "QID"),
-    (r"once[\s-]+(?:a|per)\s+day|once[\s-]+daily|single\s+daily|(?:every|each|per)\s+day\b|\bdaily\b|"
-     r"\bq\.?\s*d\.?\b|\bq\s+daily|\bqday\b|(?-i:\bOD\b)|\bq\.?\s*24\s*h(?:ours?|rs?)?\b|every\s+24\s+hours|"
-     r"/\s*day\b|\bnightly\b|at\s+bedtime|\bq\.?h\.?s\.?\b|every\s+(?:night|morning|evening)|"
-     r"each\s+(?:night|morning|evening)|\bq\.?a\.?m\.?\b|\bq\.?p\.?m\.?\b|1\s*x\s*/?\s*day|once\s+a\s+night", "QD"),
-    (r"\bsingle(?:[\s-]+(?:oral|iv|intravenous|subcutaneous|sc|im|intramuscular|intravitreal))?[\s-]+"
-     r"(?:dose|injection|infusion|administration)\b|\bone[\s-]+time\b(?!\s+titration)|\bonce\s+only\b|"
-     r"\bsingle[\s-]+dose\b", "ONCE"),
-    (r"as[\s-]+needed|on[\s-]+demand|\bp\.?r\.?n\.?\b|(?:prior\s+to|before)\s+(?:the\s+)?(?:initiation\s+of\s+)?"
-     r"(?:sexual\s+activity|intercourse)", "PRN"),
+    (
+        r"(?:once\s+)?(?:a|per|every|each)\s+month\b|once[\s-]+monthly|\bmonthly\b|\bq\.?\s*m(?:o|onth)?\.?\b|"
+        r"\bq\s*1\s*m(?:o|onth)\b",
+        "QM",
+    ),
+    (
+        r"twice[\s-]+(?:a|per)?\s*day|twice[\s-]+daily|two\s+times\s+(?:a|per)?\s*(?:day|daily)|"
+        r"2\s*(?:times|x)\s*/?\s*(?:a|per)?\s*(?:day|daily)|\bb\.?i\.?d\.?\b|(?-i:\bBD\b)|\bq\s*12\s*h(?:ours?|rs?)?\b|"
+        r"every\s+12\s+hours|12-?hourly",
+        "BID",
+    ),
+    (
+        r"(?:three|3)\s+times\s+(?:a|per)?\s*(?:day|daily)|thrice\s+daily|\bt\.?i\.?d\.?\b|"
+        r"\bq\s*8\s*h(?:ours?|rs?)?\b|every\s+8\s+hours",
+        "TID",
+    ),
+    (
+        r"(?:four|4)\s+times\s+(?:a|per)?\s*(?:day|daily)|\bq\.?i\.?d\.?\b|\bq\s*6\s*h(?:ours?|rs?)?\b|"
+        r"every\s+6\s+hours",
+        "QID",
+    ),
+    (
+        r"once[\s-]+(?:a|per)\s+day|once[\s-]+daily|single\s+daily|(?:every|each|per)\s+day\b|\bdaily\b|"
+        r"\bq\.?\s*d\.?\b|\bq\s+daily|\bqday\b|(?-i:\bOD\b)|\bq\.?\s*24\s*h(?:ours?|rs?)?\b|every\s+24\s+hours|"
+        r"/\s*day\b|\bnightly\b|at\s+bedtime|\bq\.?h\.?s\.?\b|every\s+(?:night|morning|evening)|"
+        r"each\s+(?:night|morning|evening)|\bq\.?a\.?m\.?\b|\bq\.?p\.?m\.?\b|1\s*x\s*/?\s*day|once\s+a\s+night",
+        "QD",
+    ),
+    (
+        r"\bsingle(?:[\s-]+(?:oral|iv|intravenous|subcutaneous|sc|im|intramuscular|intravitreal))?[\s-]+"
+        r"(?:dose|injection|infusion|administration)\b|\bone[\s-]+time\b(?!\s+titration)|\bonce\s+only\b|"
+        r"\bsingle[\s-]+dose\b",
+        "ONCE",
+    ),
+    (
+        r"as[\s-]+needed|on[\s-]+demand|\bp\.?r\.?n\.?\b|(?:prior\s+to|before)\s+(?:the\s+)?(?:initiation\s+of\s+)?"
+        r"(?:sexual\s+activity|intercourse)",
+        "PRN",
+    ),
 ]
 _CYCLE_FREQ = re.compile(
     r"\b(?:on\s+)?(?:day\s*1|the\s+first\s+day|d1)\s+(?:of|in)\s+(?:each|every|a|the)?\s*"
@@ -297,8 +336,11 @@ _FREQ_RES = [(re.compile(p, re.I), code) for p, code in _FREQ_PATTERNS]
 
 _ROUTE_PATTERNS: list[tuple[str, str]] = [
     (r"\bintravitreal(?:ly)?\b|(?-i:\bIVT\b)", "intravitreal"),
-    (r"\bintravenous(?:ly)?\b|(?<!stage\s)(?<!grade\s)(?<!phase\s)(?<!class\s)(?<!type\s)\bi\.?v\.?(?![\w.])|"
-     r"\bintravenous\s+push\b|\bIVPB\b", "iv"),
+    (
+        r"\bintravenous(?:ly)?\b|(?<!stage\s)(?<!grade\s)(?<!phase\s)(?<!class\s)(?<!type\s)\bi\.?v\.?(?![\w.])|"
+        r"\bintravenous\s+push\b|\bIVPB\b",
+        "iv",
+    ),
     (r"\bsub-?cutaneous(?:ly)?\b|\bs\.?c\.?(?![\w.])|\bsq\b|\bsubq\b", "sc"),
     (r"\bintra-?muscular(?:ly)?\b|(?-i:\bIM\b)|\bi\.m\.", "im"),
     (r"\bintradermal(?:ly)?\b", "intradermal"),
@@ -313,12 +355,18 @@ _ROUTE_PATTERNS: list[tuple[str, str]] = [
     (r"\bophthalmic\b|\beye[\s-]?drops?\b", "ophthalmic"),
     (r"\bintra-?nasal(?:ly)?\b|\bnasal\s+spray\b|\bnasally\b", "intranasal"),
     (r"\binhaled\b|\binhalation\b|\binhaler\b|\bnebuli[sz]ed\b|(?-i:\bDPI\b)|(?-i:\bMDI\b)|\bpuffs?\b", "inhaled"),
-    (r"\btopical(?:ly)?\b|\bcreams?\b|\bointments?\b|(?<!soft-)(?<!soft\s)\bgel\b|\blotion\b|\bfoam\b|"
-     r"applied\s+to\s+the\s+skin", "topical"),
+    (
+        r"\btopical(?:ly)?\b|\bcreams?\b|\bointments?\b|(?<!soft-)(?<!soft\s)\bgel\b|\blotion\b|\bfoam\b|"
+        r"applied\s+to\s+the\s+skin",
+        "topical",
+    ),
     (r"\brectal(?:ly)?\b|\bsuppositor(?:y|ies)\b", "rectal"),
     (r"\bvaginal(?:ly)?\b", "vaginal"),
-    (r"\boral(?:ly)?\b|\bp\.?o\.?(?![\w.])|by\s+mouth|\bper\s+os\b|\btablets?\b|\bcapsules?\b|\bcaps?\b|"
-     r"\bingested\b|\bsoft[\s-]?gels?\b|\bsofgels?\b|\bpills?\b|\bswallowed\b|\boral\s+solution\b", "oral"),
+    (
+        r"\boral(?:ly)?\b|\bp\.?o\.?(?![\w.])|by\s+mouth|\bper\s+os\b|\btablets?\b|\bcapsules?\b|\bcaps?\b|"
+        r"\bingested\b|\bsoft[\s-]?gels?\b|\bsofgels?\b|\bpills?\b|\bswallowed\b|\boral\s+solution\b",
+        "oral",
+    ),
 ]
 _ROUTE_RES = [(re.compile(p, re.I), code) for p, code in _ROUTE_PATTERNS]
 # generic words that imply a route only when nothing more specific is said nearby
@@ -408,7 +456,9 @@ def _cycle_code(m: re.Match) -> str | None:
     return {1: "QW", 2: "Q2W", 3: "Q3W", 4: "Q4W"}.get(n, f"Q{n}W")
 
 
-_PLACEBO_NEAR = re.compile(r"\b(?:placebos?|sham|vehicle|dummy)\b(?![\s-]*(?:controlled|period|phase|group|arm)\b)", re.I)
+_PLACEBO_NEAR = re.compile(
+    r"\b(?:placebos?|sham|vehicle|dummy)\b(?![\s-]*(?:controlled|period|phase|group|arm)\b)", re.I
+)
 _LABEL = re.compile(r"(?:^|[\s.;])([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,3})\s*:\s")
 _WORD = re.compile(r"\S+")
 
@@ -432,13 +482,16 @@ def _is_placebo_amount(text: str, r) -> bool:
     for pm in _PLACEBO_NEAR.finditer(text, left, right):
         if pm.end() <= r.start:
             # "placebo at a dose of 15 mg/kg", "Placebo Osimertinib 80mg"
-            if len(_WORD.findall(text[pm.end():r.start])) <= 8:
+            if len(_WORD.findall(text[pm.end() : r.start])) <= 8:
                 return True
         else:
             # "250 mg placebo", "200 mg of Remdesivir placebo"; not "1mg/kg Q6W Placebo Q3W"
-            gap = text[r.end:pm.start()]
-            if len(_WORD.findall(gap)) <= 3 and _first_match(gap, _FREQ_RES) is None \
-                    and _first_match(gap, _ROUTE_RES) is None:
+            gap = text[r.end : pm.start()]
+            if (
+                len(_WORD.findall(gap)) <= 3
+                and _first_match(gap, _FREQ_RES) is None
+                and _first_match(gap, _ROUTE_RES) is None
+            ):
                 return True
             # "a 100 mg once-daily maintenance dose of Remdesivir placebo"
             if len(_WORD.findall(gap)) <= 8 and re.search(r"\bof\s+(?:the\s+)?[\w\-]+\s*$", gap, re.I):
@@ -496,8 +549,9 @@ def _read_amounts(text: str) -> list[_Raw]:
             flag = "titration" if "/" in sep else ("multiple" if "or" in sep.lower() else "range")
             r.flags.add(flag)
             for n in _LIST_SPLIT.findall(alt):
-                raws.append(_Raw(m.start(), m.end(), float(n), "AUC", None, None, m.group(0).strip(),
-                                 flags={flag}, group=gid))
+                raws.append(
+                    _Raw(m.start(), m.end(), float(n), "AUC", None, None, m.group(0).strip(), flags={flag}, group=gid)
+                )
         taken.append((m.start(), m.end()))
 
     for m in _AMOUNT.finditer(text):
@@ -546,7 +600,7 @@ def _read_amounts(text: str) -> list[_Raw]:
             wm = re.match(r"\s*w/[wv]\b", text[end:], re.I)
             if wm:
                 end += wm.end()
-        raws.append(_Raw(m.start(), end, value, unit, per, freq, text[m.start():end].strip()))
+        raws.append(_Raw(m.start(), end, value, unit, per, freq, text[m.start() : end].strip()))
     raws.sort(key=lambda r: (r.start, r.group))
     return raws
 
@@ -555,8 +609,8 @@ def _classify(text: str, raws: list[_Raw]) -> None:
     """Mark each amount's kind (dose, total, diluent, placebo, threshold) and flags in place."""
     gid = 0
     for i, r in enumerate(raws):
-        before = text[:r.start]
-        after = text[r.end:]
+        before = text[: r.start]
+        after = text[r.end :]
         if r.unit == "AUC":
             pass
         elif r.unit == "%" and (_THRESHOLD_BEFORE.search(before) or _PCT_NOT_DOSE_AFTER.match(after)):
@@ -568,14 +622,22 @@ def _classify(text: str, raws: list[_Raw]) -> None:
         if r.unit == "%" and (_SALINE_AFTER.match(after) or _SALINE_BEFORE.search(before)):
             r.kind = "diluent"
             continue
-        if r.unit in ("mL", "L", "%") and (
-            _SALINE_AFTER.match(after) or _SALINE_BEFORE.search(before)
-            or re.match(r"^\s*of\s+(?:normal\s+)?(?:saline|nacl|sodium\s+chloride|dextrose|water|d5w)", after, re.I)
-        ) and i > 0 and raws[i - 1].unit not in ("mL", "L", "%"):
+        if (
+            r.unit in ("mL", "L", "%")
+            and (
+                _SALINE_AFTER.match(after)
+                or _SALINE_BEFORE.search(before)
+                or re.match(r"^\s*of\s+(?:normal\s+)?(?:saline|nacl|sodium\s+chloride|dextrose|water|d5w)", after, re.I)
+            )
+            and i > 0
+            and raws[i - 1].unit not in ("mL", "L", "%")
+        ):
             r.kind = "diluent"
             continue
-        if r.unit in ("mL", "L") and _DILUENT_BEFORE.search(before) and any(
-            o.unit not in ("mL", "L", "%") for o in raws
+        if (
+            r.unit in ("mL", "L")
+            and _DILUENT_BEFORE.search(before)
+            and any(o.unit not in ("mL", "L", "%") for o in raws)
         ):
             r.kind = "diluent"
             continue
@@ -593,13 +655,13 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             r.flags.add("titration")
         # bare-number list before the amount
         lm = _LIST_BEFORE.search(before)
-        if lm and not _LABEL_WORDS.search(before[:lm.start()]):
+        if lm and not _LABEL_WORDS.search(before[: lm.start()]):
             seg = lm.group(1)
             seps = re.sub(rf"{_NUM}|\s", " ", seg).lower().split()
             nums = _LIST_SPLIT.findall(seg)
             if "/" in seps:
                 flag = "titration"
-            elif _BETWEEN_BEFORE.search(before[:lm.start()]):
+            elif _BETWEEN_BEFORE.search(before[: lm.start()]):
                 flag = "range"
             elif any(s in ("-", "–", "to") for s in seps):
                 flag = "range"
@@ -616,7 +678,7 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             mm = _MULTIPLIER_W.search(before)
             if mm and not _DOSAGE_FORM_AFTER.match(after):
                 mm = None
-        if mm and not lm and not _LABEL_WORDS.search(before[:mm.start()]):
+        if mm and not lm and not _LABEL_WORDS.search(before[: mm.start()]):
             word = mm.group("n").lower()
             n = _WORDNUM.get(word) or int(word)
             if n != 1:
@@ -624,9 +686,9 @@ def _classify(text: str, raws: list[_Raw]) -> None:
 
 
 def _window_forward(text: str, r: _Raw, next_start: int) -> str:
-    seg = text[r.end:next_start]
+    seg = text[r.end : next_start]
     m = _WINDOW_STOP.search(seg)
-    return seg[:m.start()] if m else seg
+    return seg[: m.start()] if m else seg
 
 
 # ---------------------------------------------------------------------------
@@ -663,10 +725,8 @@ def parse_dose(text: str) -> DoseParse:
         start_for_back = r.list_start if r.list_start is not None else r.start
         fwd = _window_forward(text, r, next_start)
         back = text[prev_end:start_for_back]
-        bm = None
-        for bm in _WINDOW_STOP.finditer(back):
-            pass
-        back = back[bm.end():] if bm else back
+        stops = list(_WINDOW_STOP.finditer(back))
+        back = back[stops[-1].end() :] if stops else back
         freq = r.freq_in_unit or _closest(fwd, back, _FREQ_RES)
         route = _closest(fwd, back, _ROUTE_RES) or _closest(fwd, back, _ROUTE_WEAK_RES)
         if route is None and len(boundaries) == 1:
@@ -675,7 +735,7 @@ def parse_dose(text: str) -> DoseParse:
             route = _first_match(rest, _ROUTE_RES) or _first_match(rest, _ROUTE_WEAK_RES)
         values = r.list_values
         if values and r.unit != "AUC":
-            exp_text = text[r.list_start:r.end].strip()
+            exp_text = text[r.list_start : r.end].strip()
             for v in values:
                 d = Dose(v, r.unit, r.per, freq, route, exp_text)
                 doses.append(d)
@@ -692,8 +752,13 @@ def parse_dose(text: str) -> DoseParse:
     for r, d in dose_flags:
         if r.multiplier is not None:
             prod = d.base_amount()[0] * r.multiplier
-            same = [o for o_r, o in dose_flags if o_r is not r and o.base_amount()[1] == d.base_amount()[1]
-                    and abs(o.base_amount()[0] - prod) <= 1e-9 * max(1.0, prod)]
+            same = [
+                o
+                for o_r, o in dose_flags
+                if o_r is not r
+                and o.base_amount()[1] == d.base_amount()[1]
+                and abs(o.base_amount()[0] - prod) <= 1e-9 * max(1.0, prod)
+            ]
             if same:
                 continue
             multiplied = True
@@ -703,7 +768,7 @@ def parse_dose(text: str) -> DoseParse:
     for (pr, _), (r, _) in zip(final, final[1:]):
         if pr is r:
             continue
-        between = text[pr.end:r.list_start if r.list_start is not None else r.start]
+        between = text[pr.end : r.list_start if r.list_start is not None else r.start]
         if re.fullmatch(r"\s*(?:to|-|–|through|\\?~)\s*", between, re.I):
             r.flags.add("range")
         elif re.fullmatch(r"\s*/\s*", between) and pr.unit == r.unit and pr.per == r.per:
@@ -725,18 +790,19 @@ def parse_dose(text: str) -> DoseParse:
 
     # merge restatements of the same amount ("Osimertinib 80mg QD ... Osimertinib 80mg")
     merged = final[0][1]
-    for (pr, pd), (r, d) in zip(final, final[1:]):
+    for (pr, _), (r, d) in zip(final, final[1:]):
         if d.base_amount() != merged.base_amount():
             return DoseParse(doses, titration, REASON_MULTIPLE)
-        between = text[pr.end:r.start]
+        between = text[pr.end : r.start]
         if _COMBO.search(between):
             return DoseParse(doses, titration, REASON_MULTIPLE)
         for attr in ("frequency", "route"):
             a, b = getattr(merged, attr), getattr(d, attr)
             if a and b and a != b:
                 return DoseParse(doses, titration, REASON_MULTIPLE)
-        merged = Dose(merged.value, merged.unit, merged.per, merged.frequency or d.frequency,
-                      merged.route or d.route, merged.text)
+        merged = Dose(
+            merged.value, merged.unit, merged.per, merged.frequency or d.frequency, merged.route or d.route, merged.text
+        )
     return DoseParse(doses, titration, None, merged)
 
 
@@ -760,9 +826,11 @@ def comparable(a: Dose, b: Dose) -> bool:
 def dose_ratio(a: Dose, b: Dose) -> float:
     """``b`` over ``a`` in base units; ValueError when they are not comparable or ``a`` is zero."""
     if not comparable(a, b):
-        raise ValueError(f"doses are not comparable: {a.text!r} ({a.base_amount()[1]}, "
-                         f"{a.frequency}, {a.route}) vs {b.text!r} ({b.base_amount()[1]}, "
-                         f"{b.frequency}, {b.route})")
+        raise ValueError(
+            f"doses are not comparable: {a.text!r} ({a.base_amount()[1]}, "
+            f"{a.frequency}, {a.route}) vs {b.text!r} ({b.base_amount()[1]}, "
+            f"{b.frequency}, {b.route})"
+        )
     va, vb = a.base_amount()[0], b.base_amount()[0]
     if va == 0:
         raise ValueError(f"dose {a.text!r} is zero; no ratio can be formed")

@@ -39,7 +39,9 @@ class RecordInput:
                 log.warning("skipped %s: %s", item.location, item.reason)
 
 
-def open_input(*, path: str | Path | None = None, source: str | None = None, store: str | Path | None = None) -> RecordInput:
+def open_input(
+    *, path: str | Path | None = None, source: str | None = None, store: str | Path | None = None
+) -> RecordInput:
     """Pick the records to build from: ``path`` (what ``ctpairs ingest`` takes), the bundled
     ``source="sample"``, else the store at ``store``; an empty or missing store falls back to
     the bundled sample with a notice."""

@@ -97,12 +97,16 @@ def _previous(out_dir: Path, version: str) -> dict[str, Any] | None:
         return None
     manifest = read_manifest(out_dir)
     if manifest is None:
-        raise PackageError(f"{out_dir} is not empty and holds no {MANIFEST_NAME}; refusing to overwrite it. "
-                           "Pick an empty or new folder, or a folder written by `ctpairs package`.")
+        raise PackageError(
+            f"{out_dir} is not empty and holds no {MANIFEST_NAME}; refusing to overwrite it. "
+            "Pick an empty or new folder, or a folder written by `ctpairs package`."
+        )
     old = manifest.get("version", "0.0.0")
     if new <= parse_version(old):
-        raise PackageError(f"{out_dir} already holds version {old}; the new version must be greater than it, "
-                           f"got {version}. Bump the version (e.g. --version {_bump(old)}).")
+        raise PackageError(
+            f"{out_dir} already holds version {old}; the new version must be greater than it, "
+            f"got {version}. Bump the version (e.g. --version {_bump(old)})."
+        )
     return manifest
 
 
@@ -145,8 +149,7 @@ def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) ->
     paths = []
     for i in range(n):
         path = folder / f"{split}-{i:05d}-of-{n:05d}.parquet"
-        pq.write_table(table.slice(i * shard_rows, shard_rows), path, row_group_size=ROW_GROUP_SIZE,
-                       compression="zstd")
+        pq.write_table(table.slice(i * shard_rows, shard_rows), path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
         paths.append(path)
     return paths
 
@@ -158,28 +161,36 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
         if axis:
             out[config] = {"builder": axis["builder"], "version": axis["builder_version"], "kind": axis["kind"]}
         else:  # a pairs file without a build report entry: say what its rows say
-            out[config] = {"builder": ",".join(sorted(set(table.column("builder").to_pylist()))),
-                           "version": ",".join(sorted(set(table.column("builder_version").to_pylist()))),
-                           "kind": ",".join(sorted(set(table.column("kind").to_pylist())))}
+            out[config] = {
+                "builder": ",".join(sorted(set(table.column("builder").to_pylist()))),
+                "version": ",".join(sorted(set(table.column("builder_version").to_pylist()))),
+                "kind": ",".join(sorted(set(table.column("kind").to_pylist()))),
+            }
     return out
 
 
 def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
     fr = plan.fractions
     if plan.by == "trial":
-        how = (f"By trial: each NCT id goes to one split by a stable SHA-256 hash of the seed ({plan.seed}) and the "
-               f"id, {fr['train']:.0%} / {fr['validation']:.0%} / {fr['test']:.0%} of trials to train / validation / "
-               "test, so a trial is in the same split in every config and every version.")
+        how = (
+            f"By trial: each NCT id goes to one split by a stable SHA-256 hash of the seed ({plan.seed}) and the "
+            f"id, {fr['train']:.0%} / {fr['validation']:.0%} / {fr['test']:.0%} of trials to train / validation / "
+            "test, so a trial is in the same split in every config and every version."
+        )
     else:
-        how = (f"By date: `test` holds the trials whose results were first posted after {plan.cutoff}; of the "
-               f"others, a hashed slice (seed {plan.seed}) of about "
-               f"{fr['validation'] / (fr['train'] + fr['validation']):.0%} is `validation` and the rest `train`. "
-               "Trials without a results-posted date are left out.")
+        how = (
+            f"By date: `test` holds the trials whose results were first posted after {plan.cutoff}; of the "
+            f"others, a hashed slice (seed {plan.seed}) of about "
+            f"{fr['validation'] / (fr['train'] + fr['validation']):.0%} is `validation` and the rest `train`. "
+            "Trials without a results-posted date are left out."
+        )
     how += " A config declares only the splits that hold pairs."
     total = sum(dropped.values())
-    return (f"{how} A pair goes to a split only when both of its trials (`nct_id` and `cf_nct_id`) are in that "
-            f"split; cross-trial pairs whose trials fall in different splits are dropped ({total:,} in this "
-            "version), so no trial's results appear in two splits.")
+    return (
+        f"{how} A pair goes to a split only when both of its trials (`nct_id` and `cf_nct_id`) are in that "
+        f"split; cross-trial pairs whose trials fall in different splits are dropped ({total:,} in this "
+        "version), so no trial's results appear in two splits."
+    )
 
 
 def _trial_ids(tables: dict[str, pa.Table]) -> set[str]:
@@ -195,8 +206,13 @@ def _previous_trials(out_dir: Path, config: str) -> set[str]:
     return _trial_ids({p.name: pq.read_table(p, columns=["nct_id", "cf_nct_id"]) for p in paths})
 
 
-def _changelog(out_dir: Path, version: str, previous: dict[str, Any] | None, manifest: dict[str, Any],
-               tables: dict[str, dict[str, pa.Table]]) -> str:
+def _changelog(
+    out_dir: Path,
+    version: str,
+    previous: dict[str, Any] | None,
+    manifest: dict[str, Any],
+    tables: dict[str, dict[str, pa.Table]],
+) -> str:
     counts = {c: info["pairs"] for c, info in manifest["configs"].items()}
     head = f"## {version}\n\nData timestamp {manifest['data_timestamp'] or 'unknown'}; ctpairs {__version__}.\n"
     if previous is None:
@@ -205,9 +221,13 @@ def _changelog(out_dir: Path, version: str, previous: dict[str, Any] | None, man
         return "\n".join(lines) + "\n"
     old_version = previous["version"]
     old = {c: info["pairs"] for c, info in previous.get("configs", {}).items()}
-    lines = [head, f"Changes since {old_version}:", "",
-             f"| config | pairs in {old_version} | pairs in {version} | change | trials added | trials removed |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        head,
+        f"Changes since {old_version}:",
+        "",
+        f"| config | pairs in {old_version} | pairs in {version} | change | trials added | trials removed |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     notes = []
     for config in sorted(set(counts) | set(old)):
         new_ids = _trial_ids(tables.get(config, {}))
@@ -286,8 +306,13 @@ def package_pairs(
         except ValueError as exc:
             raise PackageError(str(exc)) from None
     try:
-        plan = SplitPlan(by=split_by, seed=seed, fractions=dict(DEFAULT_FRACTIONS), cutoff=cutoff,
-                         posted={k: v.get("results_first_posted") for k, v in trials.items()})
+        plan = SplitPlan(
+            by=split_by,
+            seed=seed,
+            fractions=dict(DEFAULT_FRACTIONS),
+            cutoff=cutoff,
+            posted={k: v.get("results_first_posted") for k, v in trials.items()},
+        )
     except ValueError as exc:
         raise PackageError(str(exc)) from None
 
@@ -299,8 +324,14 @@ def package_pairs(
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
     data_timestamp = report.get("data_timestamp") or max(
-        (ts for t in tables.values() for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
-         if ts), default=None)
+        (
+            ts
+            for t in tables.values()
+            for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
+            if ts
+        ),
+        default=None,
+    )
 
     with atomic_dir(out_dir) as tmp:
         infos, configs = {}, {}
@@ -309,11 +340,16 @@ def package_pairs(
             splits = {s: t for s, t in all_splits.items() if t.num_rows}
             if not splits:
                 raise PackageError(f"config {config!r} has no pairs left after splitting; remove {config}.parquet")
-            size = sum(p.stat().st_size for s, t in splits.items()
-                       for p in _write_shards(t, tmp / "data" / config, s, shard_rows))
+            size = sum(
+                p.stat().st_size
+                for s, t in splits.items()
+                for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
+            )
             infos[config] = DatasetInfo(
                 features=features,
-                splits=SplitDict({s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}),
+                splits=SplitDict(
+                    {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
+                ),
                 download_size=size,
                 dataset_size=sum(t.nbytes for t in splits.values()),
             )
@@ -327,12 +363,16 @@ def package_pairs(
             builders={c: f"{b['builder']} {b['version']}" for c, b in builders.items()},
             split_description=_split_description(plan, dropped),
             counts={c: {s: t.num_rows for s, t in sp.items()} for c, sp in split_tables.items()},
-            trials={c: {s: len(set(t.column("nct_id").to_pylist())) for s, t in sp.items()} for c, sp in split_tables.items()},
+            trials={
+                c: {s: len(set(t.column("nct_id").to_pylist())) for s, t in sp.items()}
+                for c, sp in split_tables.items()
+            },
             total_trials=len(_trial_ids({f"{c}/{s}": t for c, sp in split_tables.items() for s, t in sp.items()})),
             labels={c: card.label_balance(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
             top_conditions=card.top_trial_items(trials, "conditions"),
-            top_drugs=card.top_trial_items(trials, "interventions", prefixes=("DRUG", "BIOLOGICAL"),
-                                             exclude=frozenset({"placebo"})),
+            top_drugs=card.top_trial_items(
+                trials, "interventions", prefixes=("DRUG", "BIOLOGICAL"), exclude=frozenset({"placebo"})
+            ),
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
@@ -355,25 +395,39 @@ def package_pairs(
             "inputs": {
                 "build": report.get("inputs", []),
                 "build_ctpairs_version": report.get("ctpairs_version"),
-                "pairs": {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
-                          for p in sorted(pairs_dir.glob("*.parquet"))},
+                "pairs": {
+                    p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+                    for p in sorted(pairs_dir.glob("*.parquet"))
+                },
             },
             "builders": builders,
-            "split": {"by": plan.by, "seed": plan.seed, "fractions": dict(plan.fractions),
-                      "cutoff": plan.cutoff.isoformat() if plan.cutoff else None},
-            "configs": {c: {"pairs": sum(stats.counts[c].values()), "trials": len(_trial_ids(split_tables[c])),
-                            "dropped_cross_split": dropped[c],
-                            "splits": {s: {"pairs": stats.counts[c][s], "trials": stats.trials[c][s]} for s in SPLITS}}
-                        for c in sorted(split_tables)},
+            "split": {
+                "by": plan.by,
+                "seed": plan.seed,
+                "fractions": dict(plan.fractions),
+                "cutoff": plan.cutoff.isoformat() if plan.cutoff else None,
+            },
+            "configs": {
+                c: {
+                    "pairs": sum(stats.counts[c].values()),
+                    "trials": len(_trial_ids(split_tables[c])),
+                    "dropped_cross_split": dropped[c],
+                    "splits": {s: {"pairs": stats.counts[c][s], "trials": stats.trials[c][s]} for s in SPLITS},
+                }
+                for c in sorted(split_tables)
+            },
         }
         entry = _changelog(out_dir, version, previous, manifest, split_tables)
         old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
         old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log
-        (tmp / CHANGELOG_NAME).write_text(f"# Changelog\n\n{entry}\n{old_entries}".rstrip("\n") + "\n", encoding="utf-8")
+        (tmp / CHANGELOG_NAME).write_text(
+            f"# Changelog\n\n{entry}\n{old_entries}".rstrip("\n") + "\n", encoding="utf-8"
+        )
 
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
-        manifest["files"] = {p.relative_to(tmp).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size}
-                             for p in files}
+        manifest["files"] = {
+            p.relative_to(tmp).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files
+        }
         (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         result_files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
 

@@ -25,7 +25,9 @@ from ctpairs.schema import (
     TrialContext,
 )
 
-_POOLED = re.compile(r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I)
+_POOLED = re.compile(
+    r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
+)
 
 
 def is_pooled_group(group: ResultGroup) -> bool:
@@ -197,10 +199,16 @@ def make_pair(
     f_side = make_side(trial, factual, factual_dose[0] if factual_dose else None)
     c_side = make_side(cf_trial, counterfactual, counterfactual_dose[0] if counterfactual_dose else None)
     sources = _side_sources("factual", trial.nct_id, factual, factual_dose[1] if factual_dose else None)
-    sources += _side_sources("counterfactual", cf_trial.nct_id, counterfactual, counterfactual_dose[1] if counterfactual_dose else None)
+    sources += _side_sources(
+        "counterfactual", cf_trial.nct_id, counterfactual, counterfactual_dose[1] if counterfactual_dose else None
+    )
     if analysis is not None:
         sources.append(SourceRef("label.p_value", f"{analysis.pointer}/pValue", trial.nct_id))
-    dispersion = factual.measure.dispersion_type if factual.measure.dispersion_type == counterfactual.measure.dispersion_type else None
+    dispersion = (
+        factual.measure.dispersion_type
+        if factual.measure.dispersion_type == counterfactual.measure.dispersion_type
+        else None
+    )
     return Pair(
         axis=axis,
         kind=kind,

@@ -64,8 +64,10 @@ def upload_plan(repo_dir: str | Path) -> tuple[dict, list[UploadFile]]:
         if not path.is_file():
             raise PublishError(f"{rel} is listed in {MANIFEST_NAME} but missing from {repo_dir}; package again")
         if file_sha256(path) != info["sha256"]:
-            raise PublishError(f"{rel} changed since it was packaged (SHA-256 differs from {MANIFEST_NAME}); "
-                               "package again instead of editing the folder")
+            raise PublishError(
+                f"{rel} changed since it was packaged (SHA-256 differs from {MANIFEST_NAME}); "
+                "package again instead of editing the folder"
+            )
         files.append(UploadFile(rel, path, path.stat().st_size))
     manifest_path = repo_dir / MANIFEST_NAME
     files.append(UploadFile(MANIFEST_NAME, manifest_path, manifest_path.stat().st_size))
@@ -118,8 +120,10 @@ def publish_folder(
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
     if constants.is_offline_mode():
-        raise PublishError("cannot publish: huggingface_hub is in offline mode (HF_HUB_OFFLINE is set). "
-                           "Unset HF_HUB_OFFLINE to upload, or use --dry-run to list the files only.")
+        raise PublishError(
+            "cannot publish: huggingface_hub is in offline mode (HF_HUB_OFFLINE is set). "
+            "Unset HF_HUB_OFFLINE to upload, or use --dry-run to list the files only."
+        )
     if not (token or get_token()):
         raise PublishError("no Hugging Face token: set HF_TOKEN or run `hf auth login` (a token with write access)")
     api = HfApi(endpoint=endpoint, token=token)
@@ -128,8 +132,10 @@ def publish_folder(
         if tag is not None:
             existing = {ref.name for ref in api.list_repo_refs(repo_id, repo_type=REPO_TYPE).tags}
             if tag in existing:
-                raise PublishError(f"{repo_id} already has tag {tag!r}: version {version} is published. "
-                                   "Package a greater version (`ctpairs package --version ...`) and publish that.")
+                raise PublishError(
+                    f"{repo_id} already has tag {tag!r}: version {version} is published. "
+                    "Package a greater version (`ctpairs package --version ...`) and publish that."
+                )
         local = {f.path_in_repo for f in files}
         remote = api.list_repo_files(repo_id, repo_type=REPO_TYPE)
         result.deleted = sorted(p for p in remote if p.startswith(MANAGED_PREFIXES) and p not in local)
@@ -140,18 +146,21 @@ def publish_folder(
             operations,
             commit_message=f"ctpairs dataset v{version}",
             commit_description=f"Packaged by ctpairs {manifest.get('ctpairs_version')}; "
-                               f"data timestamp {manifest.get('data_timestamp')}. See CHANGELOG.md.",
+            f"data timestamp {manifest.get('data_timestamp')}. See CHANGELOG.md.",
             repo_type=REPO_TYPE,
             create_pr=create_pr,
         )
         result.commit_url, result.pr_url = info.commit_url, info.pr_url
         if tag is not None:
-            api.create_tag(repo_id, tag=tag, revision=info.oid, repo_type=REPO_TYPE,
-                           tag_message=f"ctpairs dataset v{version}")
+            api.create_tag(
+                repo_id, tag=tag, revision=info.oid, repo_type=REPO_TYPE, tag_message=f"ctpairs dataset v{version}"
+            )
     except OfflineModeIsEnabled as exc:
         raise PublishError(f"cannot publish: huggingface_hub is in offline mode ({exc})") from None
     except HfHubHTTPError as exc:
         raise PublishError(f"the Hub refused the upload to {repo_id}: {exc}") from None
     except httpx2.TransportError as exc:
-        raise PublishError(f"could not reach the Hub at {api.endpoint}: {exc}. Check the network and HF_ENDPOINT.") from None
+        raise PublishError(
+            f"could not reach the Hub at {api.endpoint}: {exc}. Check the network and HF_ENDPOINT."
+        ) from None
     return result

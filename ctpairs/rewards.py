@@ -61,7 +61,9 @@ def _answers(answer: Any, count: int) -> list[Any]:
     return answers + [None] * (count - len(answers))
 
 
-def direction_reward(completions: Sequence[Any], answer: Sequence[str] | str | None = None, **kwargs: Any) -> list[float]:
+def direction_reward(
+    completions: Sequence[Any], answer: Sequence[str] | str | None = None, **kwargs: Any
+) -> list[float]:
     """1.0 for each completion whose parsed answer (:func:`parse_answer`) equals its ``answer``
     (the pair's label direction), else 0.0. Unreadable completions or answers score 0.0.
 

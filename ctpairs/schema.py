@@ -168,7 +168,9 @@ def pair_id(pair: Pair) -> str:
         "axis": pair.axis,
         "nct_id": pair.nct_id,
         "cf_nct_id": pair.cf_nct_id,
-        "sources": sorted((s.field, s.nct_id, s.pointer) for s in pair.provenance.sources if s.field.endswith("result.value")),
+        "sources": sorted(
+            (s.field, s.nct_id, s.pointer) for s in pair.provenance.sources if s.field.endswith("result.value")
+        ),
     }
     return hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:20]
 
@@ -176,11 +178,17 @@ def pair_id(pair: Pair) -> str:
 _S = pa.string()
 _F = pa.float64()
 
-DOSE_TYPE = pa.struct(
-    [("value", _F), ("unit", _S), ("per", _S), ("frequency", _S), ("route", _S), ("text", _S)]
-)
+DOSE_TYPE = pa.struct([("value", _F), ("unit", _S), ("per", _S), ("frequency", _S), ("route", _S), ("text", _S)])
 OUTCOME_TYPE = pa.struct(
-    [("title", _S), ("description", _S), ("time_frame", _S), ("type", _S), ("param_type", _S), ("dispersion_type", _S), ("unit", _S)]
+    [
+        ("title", _S),
+        ("description", _S),
+        ("time_frame", _S),
+        ("type", _S),
+        ("param_type", _S),
+        ("dispersion_type", _S),
+        ("unit", _S),
+    ]
 )
 RESULT_TYPE = pa.struct([("value", _F), ("spread", _F), ("lower", _F), ("upper", _F), ("n", _F), ("category", _S)])
 SIDE_TYPE = pa.struct(

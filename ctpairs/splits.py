@@ -111,4 +111,3 @@ class SplitPlan:
         if cf_nct_id == nct_id or first is None:
             return first
         return first if self.trial_split(cf_nct_id) == first else None
-

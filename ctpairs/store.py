@@ -111,9 +111,7 @@ class Store:
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable ctpairs store: {exc}") from exc
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def __enter__(self) -> Store:
         return self
@@ -190,9 +188,7 @@ class Store:
 
     def iter_rows(self) -> Iterator[tuple[str, str | None, str | None, bytes]]:
         """(nct_id, last_update, data_timestamp, compressed record) in NCT id order; for comparisons."""
-        yield from self._db.execute(
-            "SELECT nct_id, last_update, data_timestamp, record FROM studies ORDER BY nct_id"
-        )
+        yield from self._db.execute("SELECT nct_id, last_update, data_timestamp, record FROM studies ORDER BY nct_id")
 
     def summary(self) -> StoreSummary:
         studies, with_results, ts = self._db.execute(

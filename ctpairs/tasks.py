@@ -92,9 +92,29 @@ the counterfactual group ({counterfactual_group}) had {counterfactual_result}: a
 Answer: {answer}"""
 
 PROMPT_PLACEHOLDERS = (
-    "trial", "trial_title", "nct_id", "cf_nct_id", "axis", "kind", "factual", "factual_group", "factual_dose",
-    "outcome", "measure", "unit", "factual_result", "factual_value", "change", "change_attribute", "change_from",
-    "change_to", "counterfactual", "counterfactual_group", "held_equal", "choices", "similar_rule",
+    "trial",
+    "trial_title",
+    "nct_id",
+    "cf_nct_id",
+    "axis",
+    "kind",
+    "factual",
+    "factual_group",
+    "factual_dose",
+    "outcome",
+    "measure",
+    "unit",
+    "factual_result",
+    "factual_value",
+    "change",
+    "change_attribute",
+    "change_from",
+    "change_to",
+    "counterfactual",
+    "counterfactual_group",
+    "held_equal",
+    "choices",
+    "similar_rule",
 )
 ANSWER_PLACEHOLDERS = ("counterfactual_result", "counterfactual_value", "delta", "relative_delta", "evidence", "answer")
 
@@ -129,10 +149,14 @@ class TaskTemplate:
             allowed = set(PROMPT_PLACEHOLDERS) | (set(ANSWER_PLACEHOLDERS) if part == "assistant" else set())
             for name in _placeholders(getattr(self, part)):
                 if name in ANSWER_PLACEHOLDERS and name not in allowed:
-                    raise ValueError(f"the {part} template uses {{{name}}}, which would reveal the answer in the prompt")
+                    raise ValueError(
+                        f"the {part} template uses {{{name}}}, which would reveal the answer in the prompt"
+                    )
                 if name not in allowed:
-                    raise ValueError(f"the {part} template uses unknown placeholder {{{name}}}; "
-                                     f"known: {', '.join(PROMPT_PLACEHOLDERS + ANSWER_PLACEHOLDERS)}")
+                    raise ValueError(
+                        f"the {part} template uses unknown placeholder {{{name}}}; "
+                        f"known: {', '.join(PROMPT_PLACEHOLDERS + ANSWER_PLACEHOLDERS)}"
+                    )
 
 
 def _placeholders(template: str) -> set[str]:
@@ -192,15 +216,17 @@ def _trial_block(trial: Mapping[str, Any]) -> str:
         if value
     )
     enrollment = trial.get("enrollment")
-    return _lines([
-        ("Trial", trial.get("title")),
-        ("Phase", ", ".join(filter(None, map(_human, trial.get("phases") or []))) or None),
-        ("Conditions", "; ".join(trial.get("conditions") or []) or None),
-        ("Interventions", "; ".join(trial.get("interventions") or []) or None),
-        ("Design", design_text or None),
-        ("Enrollment", str(enrollment) if enrollment is not None else None),
-        ("Countries", ", ".join(countries) or None),
-    ])
+    return _lines(
+        [
+            ("Trial", trial.get("title")),
+            ("Phase", ", ".join(filter(None, map(_human, trial.get("phases") or []))) or None),
+            ("Conditions", "; ".join(trial.get("conditions") or []) or None),
+            ("Interventions", "; ".join(trial.get("interventions") or []) or None),
+            ("Design", design_text or None),
+            ("Enrollment", str(enrollment) if enrollment is not None else None),
+            ("Countries", ", ".join(countries) or None),
+        ]
+    )
 
 
 def _result_text(side: Mapping[str, Any]) -> str:
@@ -261,7 +287,11 @@ def _evidence(label: Mapping[str, Any]) -> str:
         return "The two values are equal."
     method, p, significant = label["method"], label.get("p_value"), label.get("significant")
     if method in ("trial_analysis", "z_test_from_spread") and p is not None and significant is not None:
-        source = "The trial's own analysis of these groups" if method == "trial_analysis" else "A z-test from the posted spreads"
+        source = (
+            "The trial's own analysis of these groups"
+            if method == "trial_analysis"
+            else "A z-test from the posted spreads"
+        )
         verdict = "a significant difference" if significant else "no significant difference"
         p_text = "p < 0.0001" if p < 1e-4 else f"p = {format_number(round(p, 4))}"
         return f"{source} gives {p_text}, {verdict} at the {format_number(ALPHA)} level."
@@ -273,8 +303,10 @@ def _evidence(label: Mapping[str, Any]) -> str:
 
 
 def _similar_rule() -> str:
-    return (f'"Similar" means no significant difference (p >= {format_number(ALPHA)}), or, without a test, '
-            f"a relative change under {format_number(SIMILAR_RELATIVE_THRESHOLD * 100)}%.")
+    return (
+        f'"Similar" means no significant difference (p >= {format_number(ALPHA)}), or, without a test, '
+        f"a relative change under {format_number(SIMILAR_RELATIVE_THRESHOLD * 100)}%."
+    )
 
 
 def prompt_fields(row: Mapping[str, Any]) -> dict[str, str]:

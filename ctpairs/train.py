@@ -44,7 +44,9 @@ def _require(*modules: str) -> None:
         try:
             importlib.import_module(name)
         except ImportError as exc:
-            raise TrainExtraMissingError(f"training needs {name!r}, which is not installed: {TRAIN_EXTRA_HINT}") from exc
+            raise TrainExtraMissingError(
+                f"training needs {name!r}, which is not installed: {TRAIN_EXTRA_HINT}"
+            ) from exc
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -78,8 +80,10 @@ def load_pairs_dataset(
     if template is not None or not set(TASK_COLUMNS) <= set(data.column_names):
         missing = {"trial", "factual", "counterfactual", "change", "label"} - set(data.column_names)
         if missing:
-            raise CtpairsError(f"{dataset} has neither the task columns nor the pair columns to render them "
-                               f"(missing {', '.join(sorted(missing))})")
+            raise CtpairsError(
+                f"{dataset} has neither the task columns nor the pair columns to render them "
+                f"(missing {', '.join(sorted(missing))})"
+            )
         data = data.map(lambda row: task_columns(row, template), desc="rendering tasks")
     return data
 
@@ -101,14 +105,24 @@ def _peft_config(lora_r: int, lora_alpha: int, lora_dropout: float) -> Any:
         return None
     from peft import LoraConfig
 
-    return LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
-                      target_modules="all-linear", task_type="CAUSAL_LM")
+    return LoraConfig(
+        r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules="all-linear", task_type="CAUSAL_LM"
+    )
 
 
 def _common_args(
-    output_dir: str | Path, *, learning_rate: float, num_train_epochs: float, max_steps: int,
-    per_device_train_batch_size: int, gradient_accumulation_steps: int, seed: int, use_cpu: bool,
-    bf16: bool | None, model_revision: str | None, config_kwargs: dict[str, Any],
+    output_dir: str | Path,
+    *,
+    learning_rate: float,
+    num_train_epochs: float,
+    max_steps: int,
+    per_device_train_batch_size: int,
+    gradient_accumulation_steps: int,
+    seed: int,
+    use_cpu: bool,
+    bf16: bool | None,
+    model_revision: str | None,
+    config_kwargs: dict[str, Any],
 ) -> dict[str, Any]:
     args: dict[str, Any] = {
         "output_dir": str(output_dir),
@@ -186,20 +200,30 @@ def train_sft(
     _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
     from trl import SFTConfig, SFTTrainer
 
-    data = load_pairs_dataset(dataset, config, split=split, revision=revision, max_samples=max_samples, template=template)
+    data = load_pairs_dataset(
+        dataset, config, split=split, revision=revision, max_samples=max_samples, template=template
+    )
     data = _training_columns(data, conversational=conversational, keep=())
     args = _make_config(
         SFTConfig,
         max_length=max_length,
         **_common_args(
-            output_dir, learning_rate=learning_rate, num_train_epochs=num_train_epochs, max_steps=max_steps,
+            output_dir,
+            learning_rate=learning_rate,
+            num_train_epochs=num_train_epochs,
+            max_steps=max_steps,
             per_device_train_batch_size=per_device_train_batch_size,
-            gradient_accumulation_steps=gradient_accumulation_steps, seed=seed, use_cpu=use_cpu, bf16=bf16,
-            model_revision=model_revision, config_kwargs=config_kwargs,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            seed=seed,
+            use_cpu=use_cpu,
+            bf16=bf16,
+            model_revision=model_revision,
+            config_kwargs=config_kwargs,
         ),
     )
-    trainer = SFTTrainer(model=str(model), args=args, train_dataset=data,
-                         peft_config=_peft_config(lora_r, lora_alpha, lora_dropout))
+    trainer = SFTTrainer(
+        model=str(model), args=args, train_dataset=data, peft_config=_peft_config(lora_r, lora_alpha, lora_dropout)
+    )
     return _finish(trainer, output_dir, "sft")
 
 
@@ -245,30 +269,50 @@ def train_grpo(
     _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
     from trl import GRPOConfig, GRPOTrainer
 
-    data = load_pairs_dataset(dataset, config, split=split, revision=revision, max_samples=max_samples, template=template)
+    data = load_pairs_dataset(
+        dataset, config, split=split, revision=revision, max_samples=max_samples, template=template
+    )
     data = _training_columns(data, conversational=conversational, keep=("answer",)).remove_columns("completion")
     args = _make_config(
         GRPOConfig,
         num_generations=num_generations,
         max_completion_length=max_completion_length,
         **_common_args(
-            output_dir, learning_rate=learning_rate, num_train_epochs=num_train_epochs, max_steps=max_steps,
+            output_dir,
+            learning_rate=learning_rate,
+            num_train_epochs=num_train_epochs,
+            max_steps=max_steps,
             per_device_train_batch_size=per_device_train_batch_size,
-            gradient_accumulation_steps=gradient_accumulation_steps, seed=seed, use_cpu=use_cpu, bf16=bf16,
-            model_revision=model_revision, config_kwargs=config_kwargs,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            seed=seed,
+            use_cpu=use_cpu,
+            bf16=bf16,
+            model_revision=model_revision,
+            config_kwargs=config_kwargs,
         ),
     )
     rewards: list[Callable[..., list[float]]] = [direction_reward] + ([format_reward] if reward_format else [])
-    trainer = GRPOTrainer(model=str(model), reward_funcs=rewards, args=args, train_dataset=data,
-                          peft_config=_peft_config(lora_r, lora_alpha, lora_dropout))
+    trainer = GRPOTrainer(
+        model=str(model),
+        reward_funcs=rewards,
+        args=args,
+        train_dataset=data,
+        peft_config=_peft_config(lora_r, lora_alpha, lora_dropout),
+    )
     return _finish(trainer, output_dir, "grpo")
 
 
 # -- a tiny model for smoke tests ----------------------------------------------------------------
 
 
-def build_tiny_model(texts: Iterable[str], out_dir: str | Path, *, vocab_size: int = 2000,
-                     max_position_embeddings: int = 2048, seed: int = 0) -> Path:
+def build_tiny_model(
+    texts: Iterable[str],
+    out_dir: str | Path,
+    *,
+    vocab_size: int = 2000,
+    max_position_embeddings: int = 2048,
+    seed: int = 0,
+) -> Path:
     """Write a tiny random Qwen2 causal LM and a byte-level BPE tokenizer trained on ``texts``
     (with a ChatML chat template, ``<|im_end|>`` as eos and ``<|endoftext|>`` as pad) to ``out_dir``.
 
@@ -284,17 +328,28 @@ def build_tiny_model(texts: Iterable[str], out_dir: str | Path, *, vocab_size: i
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    bpe = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
-                              initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    bpe = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
     tok.train_from_iterator(texts, trainer=bpe)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>")
     tokenizer.chat_template = CHAT_TEMPLATE
 
     torch.manual_seed(seed)
     config = Qwen2Config(
-        num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2,
-        vocab_size=len(tokenizer), max_position_embeddings=max_position_embeddings,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, bos_token_id=None,
+        num_hidden_layers=2,
+        hidden_size=64,
+        intermediate_size=128,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        vocab_size=len(tokenizer),
+        max_position_embeddings=max_position_embeddings,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=None,
     )
     model = Qwen2ForCausalLM(config)
     model.generation_config.eos_token_id = tokenizer.eos_token_id

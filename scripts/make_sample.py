@@ -39,7 +39,8 @@ def main(source: str) -> None:
         key=lambda r: r["protocolSection"]["identificationModule"]["nctId"],
     )
     chosen = [
-        r for r in with_results
+        r
+        for r in with_results
         if is_multi_dose(r) or r["protocolSection"]["identificationModule"]["nctId"] in CROSS_TRIAL_PARTNERS
     ]
     for r in with_results:

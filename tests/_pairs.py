@@ -13,8 +13,17 @@ from tests._data import real_records
 # (trial_analysis, z_test_from_spread, relative_threshold) and all three directions.
 PAIR_TRIALS = ("NCT00700180", "NCT00809471", "NCT00833638", "NCT01183858", "NCT01737502", "NCT05259696")
 # Real trials with cross-trial (approximate) neighbours: comparator, dose-cross, geography, population.
-APPROXIMATE_TRIALS = ("NCT00790751", "NCT00809471", "NCT00895011", "NCT01037218", "NCT01037244", "NCT02945046",
-                      "NCT02964338", "NCT03829332", "NCT04676412")
+APPROXIMATE_TRIALS = (
+    "NCT00790751",
+    "NCT00809471",
+    "NCT00895011",
+    "NCT01037218",
+    "NCT01037244",
+    "NCT02945046",
+    "NCT02964338",
+    "NCT03829332",
+    "NCT04676412",
+)
 
 
 def build_small_pairs(out_dir: Path, *, approximate: bool = False) -> Path:

@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
-
 from ctgov_server import FakeCTGov
 
 from ctpairs.model.parse import parse_trial

@@ -31,9 +31,20 @@ PHELAN_PARAMS = {
     "countTotal": True,
     "pageSize": 5,
     "fields": [
-        "NCTId", "BriefTitle", "OverallStatus", "Phase", "StudyType", "Condition", "InterventionName",
-        "LeadSponsorName", "EnrollmentCount", "BriefSummary", "StartDate", "CompletionDate",
-        "MinimumAge", "MaximumAge",
+        "NCTId",
+        "BriefTitle",
+        "OverallStatus",
+        "Phase",
+        "StudyType",
+        "Condition",
+        "InterventionName",
+        "LeadSponsorName",
+        "EnrollmentCount",
+        "BriefSummary",
+        "StartDate",
+        "CompletionDate",
+        "MinimumAge",
+        "MaximumAge",
     ],
 }
 VERSION = {"apiVersion": "2.0.5", "dataTimestamp": "2026-08-11T09:00:05"}

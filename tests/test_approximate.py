@@ -69,8 +69,10 @@ def _value_sources(row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
 def _measure_couple(row: dict) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """((nct id, group id, outcome pointer) of the factual side, the same of the counterfactual side)."""
     src = {s["field"]: s["pointer"] for s in row["provenance"]["sources"]}
-    return ((row["nct_id"], row["factual"]["group_id"], src["factual.outcome.title"]),
-            (row["cf_nct_id"], row["counterfactual"]["group_id"], src["counterfactual.outcome.title"]))
+    return (
+        (row["nct_id"], row["factual"]["group_id"], src["factual.outcome.title"]),
+        (row["cf_nct_id"], row["counterfactual"]["group_id"], src["counterfactual.outcome.title"]),
+    )
 
 
 def _pairs(out: Path, axis: str) -> list[dict]:
@@ -121,11 +123,19 @@ def test_pairs_differ_in_exactly_the_axis(built, corpus, axis):
         assert axis.split("-")[0] not in row["matched_on"]
         assert row["change"]["from"] != row["change"]["to"]
         f, c = row["factual"], row["counterfactual"]
-        assert (f["outcome"]["unit"] or "").casefold() == (c["outcome"]["unit"] or "").casefold() and f["outcome"]["param_type"] == c["outcome"]["param_type"]
+        assert (f["outcome"]["unit"] or "").casefold() == (c["outcome"]["unit"] or "").casefold() and f["outcome"][
+            "param_type"
+        ] == c["outcome"]["param_type"]
         assert normalize_time_frame(f["outcome"]["time_frame"]) == normalize_time_frame(c["outcome"]["time_frame"])
         for name, value in TRIAL_ATTRIBUTES.items():
             assert (value(a) != value(b)) == (name == axis), (name, row["pair_id"])
-        ages_same = compare("population", *((t.eligibility.minimum_age_years, t.eligibility.maximum_age_years, t.eligibility.sex or "ALL") for t in (a, b)))
+        ages_same = compare(
+            "population",
+            *(
+                (t.eligibility.minimum_age_years, t.eligibility.maximum_age_years, t.eligibility.sex or "ALL")
+                for t in (a, b)
+            ),
+        )
         assert (ages_same == "differs") == (axis == "population")
         if axis == "population":
             ea, eb = a.eligibility, b.eligibility
@@ -162,7 +172,9 @@ def test_all_means_natural_only():
 
 def test_time_frame_normalization():
     assert normalize_time_frame("Week 12") == normalize_time_frame("12 weeks")
-    assert normalize_time_frame("Baseline, Week 24") == normalize_time_frame("baseline and week 24".replace(" and", ","))
+    assert normalize_time_frame("Baseline, Week 24") == normalize_time_frame(
+        "baseline and week 24".replace(" and", ",")
+    )
     assert normalize_time_frame("Week 12") != normalize_time_frame("Week 24")
 
 

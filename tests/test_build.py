@@ -62,18 +62,30 @@ def test_avanafil_dose_pairs(dose_rows):
     }
     outcomes = {r["factual"]["outcome"]["title"] for r in rows}
     assert len(rows) == 3 * len(outcomes) and len(outcomes) >= 2
-    primary = next(r for r in rows if r["factual"]["dose"]["value"] == 50 and r["counterfactual"]["dose"]["value"] == 200
-                   and r["factual"]["outcome"]["type"] == "PRIMARY")
+    primary = next(
+        r
+        for r in rows
+        if r["factual"]["dose"]["value"] == 50
+        and r["counterfactual"]["dose"]["value"] == 200
+        and r["factual"]["outcome"]["type"] == "PRIMARY"
+    )
     assert (primary["factual"]["result"]["value"], primary["counterfactual"]["result"]["value"]) == (27.8, 44.2)
     assert primary["change"] == {"attribute": "dose", "from": "50 mg", "to": "200 mg", "ratio": 4.0}
     assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "z_test_from_spread"
-    assert not any("placebo" in (r["factual"]["group_title"] + r["counterfactual"]["group_title"]).lower() for r in dose_rows)
+    assert not any(
+        "placebo" in (r["factual"]["group_title"] + r["counterfactual"]["group_title"]).lower() for r in dose_rows
+    )
 
 
 def test_no_pairs_across_schedules_or_parts(dose_rows):
     for r in dose_rows:
         f, c = r["factual"]["dose"], r["counterfactual"]["dose"]
-        assert (f["unit"], f["per"], f["frequency"], f["route"]) == (c["unit"], c["per"], c["frequency"], c["route"]) or f["unit"] != c["unit"]
+        assert (f["unit"], f["per"], f["frequency"], f["route"]) == (
+            c["unit"],
+            c["per"],
+            c["frequency"],
+            c["route"],
+        ) or f["unit"] != c["unit"]
         assert c["value"] != f["value"] or f["unit"] != c["unit"]
         for word in ("fed", "fasted", "part a", "part b", "period"):
             assert (word in r["factual"]["group_title"].lower()) == (word in r["counterfactual"]["group_title"].lower())
@@ -140,14 +152,20 @@ def test_third_party_builder_by_entry_point(tmp_path):
     site = tmp_path / "site"
     (site / "echo_builder-0.0.1.dist-info").mkdir(parents=True)
     (site / "echo_builder.py").write_text(textwrap.dedent(THIRD_PARTY))
-    (site / "echo_builder-0.0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-builder\nVersion: 0.0.1\n")
-    (site / "echo_builder-0.0.1.dist-info" / "entry_points.txt").write_text("[ctpairs.builders]\necho = echo_builder:EchoBuilder\n")
+    (site / "echo_builder-0.0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: echo-builder\nVersion: 0.0.1\n"
+    )
+    (site / "echo_builder-0.0.1.dist-info" / "entry_points.txt").write_text(
+        "[ctpairs.builders]\necho = echo_builder:EchoBuilder\n"
+    )
     env = {**__import__("os").environ, "PYTHONPATH": str(site)}
     cli = [sys.executable, "-m", "ctpairs"]
     listed = subprocess.run(cli + ["builders"], env=env, capture_output=True, text=True, check=True).stdout
     assert "echo" in listed and "test builder registered by entry point" in listed and "dose" in listed
     out = tmp_path / "out"
-    subprocess.run(cli + ["build", "--axis", "echo", "--source", "sample", "--out", str(out), "-q"], env=env, check=True)
+    subprocess.run(
+        cli + ["build", "--axis", "echo", "--source", "sample", "--out", str(out), "-q"], env=env, check=True
+    )
     report = json.loads((out / REPORT_NAME).read_text())
     assert report["axes"]["echo"]["skips"] == {"echo saw a trial": 300}
     assert pq.read_table(out / "echo.parquet").num_rows == 0

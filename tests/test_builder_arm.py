@@ -6,17 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-
-from ctpairs.builder import Skip
 from ctpairs.builders.arm import CONTROL_ARM_TYPES, ArmBuilder
 from ctpairs.builders.dose import DoseBuilder
+
+from ctpairs.builder import Skip
 from ctpairs.dose import is_placebo
 from ctpairs.model.numbers import parse_number, parse_qualified_number
 from ctpairs.model.trial import ResultGroup, Trial
 from ctpairs.pairing import is_pooled_group
 from ctpairs.schema import Pair
 from tests._data import resolve_pointer
-
 
 EXAMPLES = ("NCT00790751", "NCT00049543", "NCT00148798")
 
@@ -33,7 +32,11 @@ class Survey:
 
 
 def _key(p: Pair) -> tuple[str, str | None, frozenset[str]]:
-    return p.factual.outcome.title, p.factual.result.category, frozenset((p.factual.group_id, p.counterfactual.group_id))
+    return (
+        p.factual.outcome.title,
+        p.factual.result.category,
+        frozenset((p.factual.group_id, p.counterfactual.group_id)),
+    )
 
 
 def _problems(record: dict, pairs: list[Pair], dose_keys: set[tuple[str, str | None, frozenset[str]]]) -> Iterator[str]:
@@ -95,7 +98,10 @@ def test_avanafil_placebo_is_factual_and_doses_are_left_to_the_dose_axis(survey:
         assert p.factual.arm_type == "PLACEBO_COMPARATOR"
         assert (p.change.attribute, p.change.from_, p.change.to) == ("arm", "Placebo", p.counterfactual.group_title)
     skips = [s for s in survey.built["NCT00790751"] if isinstance(s, Skip)]
-    assert any(s.reason == "same drug, differing at most in dose" and s.detail == "Avanafil 50 mg / Avanafil 100 mg" for s in skips)
+    assert any(
+        s.reason == "same drug, differing at most in dose" and s.detail == "Avanafil 50 mg / Avanafil 100 mg"
+        for s in skips
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
+from ctpairs.builders.outcome import OutcomeBuilder, cycle_length_days, time_point_days
 
 from ctpairs.builder import Skip
-from ctpairs.builders.outcome import OutcomeBuilder, cycle_length_days, time_point_days
 from ctpairs.model.numbers import parse_number
 from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
@@ -94,7 +93,9 @@ def test_cycle_length_days(text: str | None, days: float | None) -> None:
 
 @pytest.mark.parametrize("nct_id", ["NCT01871805", "NCT00390806", "NCT00600821", "NCT02945046"])
 def test_time_series_within_a_measure(pairs: dict[str, list[Pair]], nct_id: str) -> None:
-    series = [p for p in pairs[nct_id] if p.change.attribute == "time_frame" and p.factual.outcome == p.counterfactual.outcome]
+    series = [
+        p for p in pairs[nct_id] if p.change.attribute == "time_frame" and p.factual.outcome == p.counterfactual.outcome
+    ]
     assert series
     for p in series:
         assert p.factual.group_id == p.counterfactual.group_id
@@ -107,7 +108,8 @@ def test_time_series_within_a_measure(pairs: dict[str, list[Pair]], nct_id: str)
 def test_appetite_loss_weeks_are_consecutive(pairs: dict[str, list[Pair]]) -> None:
     """NCT01871805 posts 'Appetite loss: Week N' every 3 weeks: Week 15 pairs with Week 18 only."""
     from_week_15 = [
-        p for p in pairs["NCT01871805"]
+        p
+        for p in pairs["NCT01871805"]
         if p.factual.result.category == "Appetite loss: Week 15" and p.factual.outcome == p.counterfactual.outcome
     ]
     assert from_week_15
@@ -148,8 +150,13 @@ def test_every_pair_keeps_one_group_and_orders_time(pairs: dict[str, list[Pair]]
     assert len(all_pairs) > 1000
     for p in all_pairs:
         assert p.axis == "outcome" and p.builder == "outcome"
-        assert p.factual.group_title == p.counterfactual.group_title or p.factual.arm_label == p.counterfactual.arm_label
-        assert p.factual.result.category == p.counterfactual.result.category or p.factual.outcome == p.counterfactual.outcome
+        assert (
+            p.factual.group_title == p.counterfactual.group_title or p.factual.arm_label == p.counterfactual.arm_label
+        )
+        assert (
+            p.factual.result.category == p.counterfactual.result.category
+            or p.factual.outcome == p.counterfactual.outcome
+        )
         assert p.label.method != "trial_analysis"
         if p.change.attribute == "time_frame":
             earlier, later = time_point_days(p.change.from_), time_point_days(p.change.to)
@@ -162,7 +169,7 @@ def test_every_pair_keeps_one_group_and_orders_time(pairs: dict[str, list[Pair]]
 
 def test_values_match_the_record_at_their_pointers(records: dict[str, dict], pairs: dict[str, list[Pair]]) -> None:
     checked = 0
-    for nct_id, ps in pairs.items():
+    for ps in pairs.values():
         for p in ps:
             sources = {s.field: s for s in p.provenance.sources}
             for side in ("factual", "counterfactual"):

@@ -20,9 +20,11 @@ def store(tmp_path):
 
 
 def test_help_imports_nothing_heavy():
-    code = ("import sys, ctpairs.cli as c; c.build_parser().format_help(); "
-            "heavy = [m for m in ('pandas', 'pyarrow', 'datasets', 'torch', 'sentence_transformers', 'faiss', 'requests') if m in sys.modules]; "
-            "print(heavy)")
+    code = (
+        "import sys, ctpairs.cli as c; c.build_parser().format_help(); "
+        "heavy = [m for m in ('pandas', 'pyarrow', 'datasets', 'torch', 'sentence_transformers', 'faiss', 'requests') if m in sys.modules]; "
+        "print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert "build" in run("--help").stdout
@@ -48,7 +50,9 @@ def test_ingest_reports_bad_lines_and_export_round_trips(tmp_path, store):
 
     records = real_records()[:4]
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join([json.dumps(records[0]), "{bad json", json.dumps(records[1]), json.dumps({"x": 1})]) + "\n")
+    path.write_text(
+        "\n".join([json.dumps(records[0]), "{bad json", json.dumps(records[1]), json.dumps({"x": 1})]) + "\n"
+    )
     res = run("ingest", str(path), "--store", store)
     assert "skipped in.jsonl:2: malformed JSON" in res.stderr
     assert "skipped in.jsonl:4: not a v2 study record" in res.stderr
@@ -56,7 +60,8 @@ def test_ingest_reports_bad_lines_and_export_round_trips(tmp_path, store):
     run("export", "--out", str(tmp_path / "out.jsonl.gz"), "--store", store)
     with gzip.open(tmp_path / "out.jsonl.gz", "rt") as fh:
         assert sorted(json.loads(line)["protocolSection"]["identificationModule"]["nctId"] for line in fh) == sorted(
-            r["protocolSection"]["identificationModule"]["nctId"] for r in records[:2])
+            r["protocolSection"]["identificationModule"]["nctId"] for r in records[:2]
+        )
 
 
 def test_unknown_axis_exits_2_with_the_list(store, tmp_path):
@@ -72,6 +77,17 @@ def test_build_defaults_to_sample_when_store_is_empty(store, tmp_path):
 
 
 def test_bad_since_date_is_a_clear_error(store):
-    res = run("fetch", "--since", "last week", "--store", store, "--base-url", "http://127.0.0.1:9/api/v2", "--retries", "0",
-              "--no-sample-fallback", check=False)
+    res = run(
+        "fetch",
+        "--since",
+        "last week",
+        "--store",
+        store,
+        "--base-url",
+        "http://127.0.0.1:9/api/v2",
+        "--retries",
+        "0",
+        "--no-sample-fallback",
+        check=False,
+    )
     assert res.returncode == 2 and "error:" in res.stderr

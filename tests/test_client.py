@@ -6,8 +6,8 @@ import time
 
 import pytest
 import requests
+from ctgov_server import BAD_PARAM_MESSAGE, PHELAN, PHELAN_PARAMS, VERSION, FakeCTGov, Fault, load_page, page_nct_ids
 
-from ctgov_server import BAD_PARAM_MESSAGE, PHELAN, PHELAN_PARAMS, VERSION, Fault, FakeCTGov, load_page, page_nct_ids
 from ctpairs.errors import ApiError, CtpairsError
 from ctpairs.sources.client import API_URL_ENV, CTGovClient, build_params
 

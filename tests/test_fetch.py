@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from ctgov_server import PHELAN, PHELAN_PARAMS, VERSION, FakeCTGov, Fault, load_page, page_nct_ids
 
-from ctgov_server import PHELAN, PHELAN_PARAMS, VERSION, Fault, FakeCTGov, load_page, page_nct_ids
 from ctpairs.errors import ApiError, CtpairsError
 from ctpairs.fetch import fetch_to_store, query_key, since_filter
 from ctpairs.sources.client import CTGovClient
@@ -154,7 +154,9 @@ def test_max_pages_then_resume_or_restart(ctgov_server: FakeCTGov, tmp_path: Pat
             fetch_to_store(store, client, PHELAN_PARAMS, max_pages=0, progress=False)
 
 
-def test_records_without_nct_id_are_skipped(ctgov_server: FakeCTGov, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_records_without_nct_id_are_skipped(
+    ctgov_server: FakeCTGov, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     broken = load_page(PHELAN[0])
     dropped = broken["studies"][3]["protocolSection"]["identificationModule"].pop("nctId")
     ctgov_server.set_pages([broken, PHELAN[1], PHELAN[2]])

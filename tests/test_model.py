@@ -60,8 +60,19 @@ def test_analysis_p_values_are_numbers():
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("14.1", 14.1), (".0003", 0.0003), ("26,300", 26300.0), ("NA", None), ("", None), ("-3.5", -3.5),
-     ("1e-5", 1e-5), ("1,5", None), ("abc", None), (None, None), ("1,234,567.5", 1234567.5)],
+    [
+        ("14.1", 14.1),
+        (".0003", 0.0003),
+        ("26,300", 26300.0),
+        ("NA", None),
+        ("", None),
+        ("-3.5", -3.5),
+        ("1e-5", 1e-5),
+        ("1,5", None),
+        ("abc", None),
+        (None, None),
+        ("1,234,567.5", 1234567.5),
+    ],
 )
 def test_parse_number(text, expected):
     assert parse_number(text) == expected

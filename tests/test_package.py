@@ -85,8 +85,11 @@ def test_cross_trial_pair_kept_only_when_both_trials_share_a_split() -> None:
 
 
 def test_date_plan_puts_later_results_in_test_and_unknown_dates_nowhere() -> None:
-    plan = SplitPlan(by="date", cutoff=date(2022, 1, 1),
-                     posted={"NCT1": "2023-05-01", "NCT2": "2021-12-31", "NCT3": "2022-01", "NCT4": None})
+    plan = SplitPlan(
+        by="date",
+        cutoff=date(2022, 1, 1),
+        posted={"NCT1": "2023-05-01", "NCT2": "2021-12-31", "NCT3": "2022-01", "NCT4": None},
+    )
     assert plan.trial_split("NCT1") == "test"
     assert plan.trial_split("NCT2") in ("train", "validation")
     assert plan.trial_split("NCT3") in ("train", "validation")  # a month counts as its first day
@@ -143,7 +146,9 @@ def test_no_trial_crosses_splits_and_a_trial_has_one_split_in_every_config(repo:
 def test_cross_trial_pairs_that_straddle_splits_are_dropped_and_counted(repo: Path, pairs_dir: Path) -> None:
     table = pq.read_table(pairs_dir / "approx.parquet", columns=["nct_id", "cf_nct_id"])
     plan = SplitPlan()
-    expected = sum(plan.pair_split(a, b) is None for a, b in zip(*(table.column(c).to_pylist() for c in table.column_names)))
+    expected = sum(
+        plan.pair_split(a, b) is None for a, b in zip(*(table.column(c).to_pylist() for c in table.column_names))
+    )
     manifest = json.loads((repo / MANIFEST_NAME).read_text())
     assert 0 < expected < table.num_rows
     assert manifest["configs"]["approx"]["dropped_cross_split"] == expected
@@ -162,8 +167,12 @@ def test_date_split_respects_the_cutoff(pairs_dir: Path, tmp_path: Path) -> None
             assert (value[:10] > "2015-01-01") == (split == "test"), (path, value)
     assert {"train", "test"} <= seen
     manifest = json.loads((tmp_path / "ds" / MANIFEST_NAME).read_text())
-    assert manifest["split"] == {"by": "date", "cutoff": "2015-01-01", "seed": 0,
-                                 "fractions": {"train": 0.8, "validation": 0.1, "test": 0.1}}
+    assert manifest["split"] == {
+        "by": "date",
+        "cutoff": "2015-01-01",
+        "seed": 0,
+        "fractions": {"train": 0.8, "validation": 0.1, "test": 0.1},
+    }
 
 
 def test_packaging_is_deterministic(repo: Path, pairs_dir: Path, tmp_path: Path) -> None:
@@ -181,10 +190,23 @@ def test_packaging_is_deterministic(repo: Path, pairs_dir: Path, tmp_path: Path)
 def test_card_has_every_section_real_numbers_and_valid_metadata(repo: Path, pairs_dir: Path) -> None:
     text = (repo / "README.md").read_text()
     card = validate_card(text)
-    for heading in ("## Dataset summary", "## Uses", "### Out-of-scope use", "## Dataset structure", "### Fields",
-                    "### Label definitions", "## Dataset creation", "### Source data", "### Splits",
-                    "## Bias, risks and limitations", "## Citation", "## License", "### Top conditions",
-                    "### Top drugs", "### Dose-response example"):
+    for heading in (
+        "## Dataset summary",
+        "## Uses",
+        "### Out-of-scope use",
+        "## Dataset structure",
+        "### Fields",
+        "### Label definitions",
+        "## Dataset creation",
+        "### Source data",
+        "### Splits",
+        "## Bias, risks and limitations",
+        "## Citation",
+        "## License",
+        "### Top conditions",
+        "### Top drugs",
+        "### Dose-response example",
+    ):
         assert heading in text, heading
     assert "${" not in text
     assert "arxiv.org/abs/2604.23054" in text and "clinicaltrials.gov/about-site/terms-conditions" in text
@@ -192,7 +214,9 @@ def test_card_has_every_section_real_numbers_and_valid_metadata(repo: Path, pair
     manifest = json.loads((repo / MANIFEST_NAME).read_text())
     for config, info in manifest["configs"].items():
         s = info["splits"]
-        assert f"| `{config}` | {s['train']['pairs']:,} | {s['validation']['pairs']:,} | {s['test']['pairs']:,} |" in text
+        assert (
+            f"| `{config}` | {s['train']['pairs']:,} | {s['validation']['pairs']:,} | {s['test']['pairs']:,} |" in text
+        )
     dose = pq.read_table(pairs_dir / "dose.parquet").column("label").combine_chunks().field("direction").to_pylist()
     assert f"| `dose` | {dose.count('higher'):,} (" in text
     data = card.data.to_dict()
@@ -234,7 +258,9 @@ def test_manifest_hashes_match_the_files(repo: Path, pairs_dir: Path) -> None:
     assert manifest["data_timestamp"]
 
 
-def test_second_version_gets_a_changelog_and_older_versions_are_refused(repo: Path, pairs_dir: Path, tmp_path: Path) -> None:
+def test_second_version_gets_a_changelog_and_older_versions_are_refused(
+    repo: Path, pairs_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "ds"
     shutil.copytree(repo, out)
     fewer = tmp_path / "fewer"
@@ -274,16 +300,44 @@ def test_refuses_bad_versions_unknown_folders_and_empty_pairs(pairs_dir: Path, t
         package_pairs(tmp_path / "nothing", tmp_path / "out", "1.0.0")
 
 
-def test_cli_package_writes_the_folder_and_refuses_the_same_version(pairs_dir: Path, tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_package_writes_the_folder_and_refuses_the_same_version(
+    pairs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "ds"
-    args = ["package", "--pairs", str(pairs_dir), "--out", str(out), "--version", "2.0.0", "--split-by", "date",
-            "--cutoff", "2016-06-30", "--seed", "3"]
+    args = [
+        "package",
+        "--pairs",
+        str(pairs_dir),
+        "--out",
+        str(out),
+        "--version",
+        "2.0.0",
+        "--split-by",
+        "date",
+        "--cutoff",
+        "2016-06-30",
+        "--seed",
+        "3",
+    ]
     assert main(args) == 0
     assert "packaged version 2.0.0" in capsys.readouterr().out
     assert json.loads((out / MANIFEST_NAME).read_text())["split"]["seed"] == 3
     assert main(args) == 2
     assert "already holds version 2.0.0" in capsys.readouterr().err
-    assert main(["package", "--pairs", str(pairs_dir), "--out", str(tmp_path / "x"), "--version", "1.0.0",
-                 "--split-by", "date"]) == 2
+    assert (
+        main(
+            [
+                "package",
+                "--pairs",
+                str(pairs_dir),
+                "--out",
+                str(tmp_path / "x"),
+                "--version",
+                "1.0.0",
+                "--split-by",
+                "date",
+            ]
+        )
+        == 2
+    )
     assert "--cutoff" in capsys.readouterr().err

@@ -84,8 +84,15 @@ class FakeHub:
             body = json.loads(h._body())
             repo_id = f"{body['organization']}/{body['name']}"
             if repo_id in self.repos:
-                return h._send(409, {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo_id}"})
-            self.repos[repo_id] = {"files": {}, "commits": [], "tags": {}, "private": body.get("visibility") == "private"}
+                return h._send(
+                    409, {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo_id}"}
+                )
+            self.repos[repo_id] = {
+                "files": {},
+                "commits": [],
+                "tags": {},
+                "private": body.get("visibility") == "private",
+            }
             return h._send(200, {"url": f"{self.url}/datasets/{repo_id}"})
         if method == "POST" and path == "/api/validate-yaml":
             content = json.loads(h._body())["content"]
@@ -97,16 +104,28 @@ class FakeHub:
         action = parts[4]
         if method == "GET" and action == "refs":
             head = repo["commits"][-1] if repo["commits"] else "0" * 40
-            return h._send(200, {"branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": head}],
-                                 "converts": [], "pullRequests": [],
-                                 "tags": [{"name": t, "ref": f"refs/tags/{t}", "targetCommit": c} for t, c in repo["tags"].items()]})
+            return h._send(
+                200,
+                {
+                    "branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": head}],
+                    "converts": [],
+                    "pullRequests": [],
+                    "tags": [{"name": t, "ref": f"refs/tags/{t}", "targetCommit": c} for t, c in repo["tags"].items()],
+                },
+            )
         if method == "GET" and action == "tree":
-            return h._send(200, [{"type": "file", "path": p, "size": len(b), "oid": hashlib.sha1(b).hexdigest()}
-                                 for p, b in sorted(repo["files"].items())])
+            return h._send(
+                200,
+                [
+                    {"type": "file", "path": p, "size": len(b), "oid": hashlib.sha1(b).hexdigest()}
+                    for p, b in sorted(repo["files"].items())
+                ],
+            )
         if method == "POST" and action == "preupload":
             files = json.loads(h._body())["files"]
-            return h._send(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
-                                           for f in files]})
+            return h._send(
+                200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]}
+            )
         if method == "POST" and action == "commit":
             for line in h._body().splitlines():
                 item = json.loads(line)
@@ -116,8 +135,14 @@ class FakeHub:
                     repo["files"].pop(item["value"]["path"])
             oid = hashlib.sha1(repr(sorted(repo["files"].items())).encode()).hexdigest()
             repo["commits"].append(oid)
-            return h._send(200, {"commitUrl": f"{self.url}/datasets/{parts[2]}/{parts[3]}/commit/{oid}",
-                                 "commitOid": oid, "pullRequestUrl": None})
+            return h._send(
+                200,
+                {
+                    "commitUrl": f"{self.url}/datasets/{parts[2]}/{parts[3]}/commit/{oid}",
+                    "commitOid": oid,
+                    "pullRequestUrl": None,
+                },
+            )
         if method == "POST" and action == "tag":
             tag = json.loads(h._body())["tag"]
             if tag in repo["tags"]:
@@ -155,7 +180,9 @@ def _manifest_files(repo: Path) -> list[str]:
     return sorted([*json.loads((repo / MANIFEST_NAME).read_text())["files"], MANIFEST_NAME])
 
 
-def test_dry_run_lists_the_exact_files_and_sizes_without_network(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_lists_the_exact_files_and_sizes_without_network(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["publish", str(repo), "--repo-id", "org/ctpairs", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "version 1.0.0, tag v1.0.0" in out
@@ -179,8 +206,9 @@ def test_a_folder_edited_after_packaging_is_refused(repo: Path, tmp_path: Path) 
         publish_folder(copy, "org/ctpairs", dry_run=True)
 
 
-def test_publish_uploads_tags_and_refuses_the_same_version(repo: Path, hub: FakeHub,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_publish_uploads_tags_and_refuses_the_same_version(
+    repo: Path, hub: FakeHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["publish", str(repo), "--repo-id", "org/ctpairs", "--private"]) == 0
     out = capsys.readouterr()
     assert "published version 1.0.0" in out.out and "tagged v1.0.0" in out.out

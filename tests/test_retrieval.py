@@ -86,7 +86,13 @@ def test_build_save_load_round_trip(embedded, tmp_path):
     index = VectorIndex.build(vectors, keys, hashes, kind="hnsw", model_id="m")
     index.save(tmp_path)
     loaded = VectorIndex.load(tmp_path)
-    assert (loaded.kind, loaded.keys, loaded.hashes, loaded.model_id, len(loaded)) == ("hnsw", keys, hashes, "m", len(texts))
+    assert (loaded.kind, loaded.keys, loaded.hashes, loaded.model_id, len(loaded)) == (
+        "hnsw",
+        keys,
+        hashes,
+        "m",
+        len(texts),
+    )
     assert np.array_equal(index.search(vectors[:5], 3)[1], loaded.search(vectors[:5], 3)[1])
 
 

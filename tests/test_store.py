@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from ctpairs.errors import StoreError
+from ctpairs.errors import BadRecordError, StoreError
 from ctpairs.export import export_jsonl
 from ctpairs.store import Checkpoint, Store
 from tests._data import real_records
@@ -37,7 +37,7 @@ def test_failed_page_write_loses_nothing(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         store.put_many(good)
         cp = Checkpoint("q", {}, "tok", 1, 3, None, False)
-        with pytest.raises(Exception):
+        with pytest.raises(BadRecordError):
             store.put_page(good[:1] + [{"not": "a study"}], cp, data_timestamp=None, source="x")
         assert len(store) == 3 and store.checkpoint("q") is None
 

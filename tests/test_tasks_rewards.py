@@ -37,8 +37,13 @@ def rows(tmp_path_factory):
 def approximate(row: dict) -> dict:
     """A real pair recast as an approximate (cross-trial) geography pair."""
     row = copy.deepcopy(row)
-    row.update(axis="geography", kind="approximate", cf_nct_id="NCT09999999", similarity=0.91,
-               matched_on=["condition", "intervention", "dose"])
+    row.update(
+        axis="geography",
+        kind="approximate",
+        cf_nct_id="NCT09999999",
+        similarity=0.91,
+        matched_on=["condition", "intervention", "dose"],
+    )
     row["change"] = {"attribute": "country", "from": "United States", "to": "Japan", "ratio": None}
     row["counterfactual"]["group_title"] = "Japan cohort"
     return row
@@ -83,8 +88,9 @@ def _hide_counterfactual_result(row: dict) -> dict:
     result = row["counterfactual"]["result"]
     result.update(value=result["value"] + 12345.678, spread=7.77, lower=-1.5, upper=99.25, n=4321.0)
     flipped = {"higher": "lower", "lower": "similar", "similar": "higher"}[row["label"]["direction"]]
-    row["label"].update(direction=flipped, delta=-3.5, relative_delta=0.5, significant=True, p_value=0.001,
-                        method="trial_analysis")
+    row["label"].update(
+        direction=flipped, delta=-3.5, relative_delta=0.5, significant=True, p_value=0.001, method="trial_analysis"
+    )
     return row
 
 
@@ -145,8 +151,12 @@ def test_documented_placeholders_are_the_rendered_fields(rows):
 
 
 def test_custom_template(rows):
-    template = TaskTemplate(system="", user="{change_attribute} {change_from} -> {change_to} on {outcome}; {choices}?",
-                            assistant="{evidence}\nAnswer: {answer}", version="mine")
+    template = TaskTemplate(
+        system="",
+        user="{change_attribute} {change_from} -> {change_to} on {outcome}; {choices}?",
+        assistant="{evidence}\nAnswer: {answer}",
+        version="mine",
+    )
     task = task_columns(rows[0], template)
     assert [m["role"] for m in task["messages"]] == ["user", "assistant"]
     assert task["prompt"] == task["messages"][0]["content"] + "\n"
@@ -173,8 +183,18 @@ def test_unknown_direction_is_refused(rows):
         task_columns(row)
 
 
-@pytest.mark.parametrize(("value", "text"), [(75.0, "75"), (2.54, "2.54"), (-0.5, "-0.5"), (0.000123, "0.000123"),
-                                             (1234567.5, "1234567.5"), (1e-7, "0.0000001"), (1 / 3, "0.333333")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (75.0, "75"),
+        (2.54, "2.54"),
+        (-0.5, "-0.5"),
+        (0.000123, "0.000123"),
+        (1234567.5, "1234567.5"),
+        (1e-7, "0.0000001"),
+        (1 / 3, "0.333333"),
+    ],
+)
 def test_format_number(value, text):
     assert format_number(value) == text
 
@@ -182,50 +202,75 @@ def test_format_number(value, text):
 # -- rewards ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The dose doubles.\nAnswer: higher", "higher"),
-    ("**Answer:** Lower", "lower"),
-    ("answer - similar.", "similar"),
-    ("Answer: higher\nOn second thought... Answer: lower", "lower"),
-    ("similar", "similar"),
-    ("  Higher. ", "higher"),
-    ("higher or lower", None),
-    ("Answer: maybe", None),
-    ("Answer: highest", None),
-    ("", None),
-    (None, None),
-    (5, None),
-    (3.2, None),
-    ({"content": 1}, None),
-    ({"role": "assistant", "content": "Answer: lower"}, "lower"),
-    ([{"role": "user", "content": "Answer: lower?"}, {"role": "assistant", "content": "Answer: similar"}], "similar"),
-    ([{"role": "user", "content": "Answer: lower"}], None),
-    ([{"role": "assistant", "content": None}], None),
-    ([], None),
-    (["Answer: higher"], None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The dose doubles.\nAnswer: higher", "higher"),
+        ("**Answer:** Lower", "lower"),
+        ("answer - similar.", "similar"),
+        ("Answer: higher\nOn second thought... Answer: lower", "lower"),
+        ("similar", "similar"),
+        ("  Higher. ", "higher"),
+        ("higher or lower", None),
+        ("Answer: maybe", None),
+        ("Answer: highest", None),
+        ("", None),
+        (None, None),
+        (5, None),
+        (3.2, None),
+        ({"content": 1}, None),
+        ({"role": "assistant", "content": "Answer: lower"}, "lower"),
+        (
+            [{"role": "user", "content": "Answer: lower?"}, {"role": "assistant", "content": "Answer: similar"}],
+            "similar",
+        ),
+        ([{"role": "user", "content": "Answer: lower"}], None),
+        ([{"role": "assistant", "content": None}], None),
+        ([], None),
+        (["Answer: higher"], None),
+    ],
+)
 def test_parse_answer(text, expected):
     assert parse_answer(text) == expected
 
 
 def test_completion_text_takes_last_assistant_message():
-    conversation = [{"role": "assistant", "content": "first"}, {"role": "user", "content": "u"},
-                    {"role": "assistant", "content": "last"}]
+    conversation = [
+        {"role": "assistant", "content": "first"},
+        {"role": "user", "content": "u"},
+        {"role": "assistant", "content": "last"},
+    ]
     assert completion_text(conversation) == "last"
     assert completion_text("plain") == "plain"
     assert completion_text(42) is None
 
 
 def test_direction_reward_scores_and_never_raises():
-    completions = ["Answer: higher", "Answer: lower", None, 3, {"x": 1}, "", "garbage", ["Answer: higher"],
-                   [{"role": "assistant", "content": "Reasoning.\nAnswer: similar"}], "Answer: SIMILAR"]
+    completions = [
+        "Answer: higher",
+        "Answer: lower",
+        None,
+        3,
+        {"x": 1},
+        "",
+        "garbage",
+        ["Answer: higher"],
+        [{"role": "assistant", "content": "Reasoning.\nAnswer: similar"}],
+        "Answer: SIMILAR",
+    ]
     answers = ["higher", "higher", "higher", "lower", "lower", "similar", "similar", "higher", "similar", "similar"]
     assert direction_reward(completions, answer=answers) == [1.0, 0.0, 0, 0, 0, 0, 0, 0, 1.0, 1.0]
 
 
 def test_direction_reward_takes_trl_keywords_and_odd_answers():
-    kwargs = dict(prompts=["p", "p"], completion_ids=[[1], [2]], trainer_state=None, log_extra=None, log_metric=None,
-                  pair_id=["a", "b"])
+    kwargs = dict(
+        prompts=["p", "p"],
+        completion_ids=[[1], [2]],
+        trainer_state=None,
+        log_extra=None,
+        log_metric=None,
+        pair_id=["a", "b"],
+    )
     assert direction_reward(["Answer: lower", "Answer: higher"], answer=["lower", "lower"], **kwargs) == [1.0, 0.0]
     assert direction_reward(["Answer: lower", "Answer: lower"], answer="lower") == [1.0, 1.0]  # one answer for all
     assert direction_reward(["Answer: lower", "Answer: lower"], answer=["lower"]) == [1.0, 0.0]  # too few answers
@@ -238,6 +283,14 @@ def test_direction_reward_takes_trl_keywords_and_odd_answers():
 
 
 def test_format_reward():
-    completions = ["Because.\nAnswer: higher\n", "Answer: higher.", "answer: higher", "Answer: higher\nmore text",
-                   None, 7, [{"role": "assistant", "content": "x\nAnswer: similar"}], ""]
+    completions = [
+        "Because.\nAnswer: higher\n",
+        "Answer: higher.",
+        "answer: higher",
+        "Answer: higher\nmore text",
+        None,
+        7,
+        [{"role": "assistant", "content": "x\nAnswer: similar"}],
+        "",
+    ]
     assert format_reward(completions) == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]

@@ -14,8 +14,17 @@ from ctpairs.tasks import TASK_COLUMNS  # noqa: E402
 from ctpairs.train import TrainExtraMissingError, build_tiny_model, load_pairs_dataset, train_grpo, train_sft  # noqa: E402
 from tests._pairs import build_small_pairs, package_small_pairs  # noqa: E402
 
-CPU = dict(use_cpu=True, bf16=False, report_to="none", activation_checkpointing=False, logging_steps=1,
-           dataloader_num_workers=0, max_samples=8, max_steps=2, per_device_train_batch_size=2)
+CPU = dict(
+    use_cpu=True,
+    bf16=False,
+    report_to="none",
+    activation_checkpointing=False,
+    logging_steps=1,
+    dataloader_num_workers=0,
+    max_samples=8,
+    max_steps=2,
+    per_device_train_batch_size=2,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +58,17 @@ def test_load_from_repo_folder_and_from_parquet(repo, pairs_dir):
 
 
 def test_sft_with_lora(repo, tiny_model, tmp_path, capsys):
-    out = train_sft(repo, tiny_model, config="dose", output_dir=tmp_path / "sft", max_length=1024,
-                    lora_r=4, lora_alpha=8, learning_rate=1e-3, **CPU)
+    out = train_sft(
+        repo,
+        tiny_model,
+        config="dose",
+        output_dir=tmp_path / "sft",
+        max_length=1024,
+        lora_r=4,
+        lora_alpha=8,
+        learning_rate=1e-3,
+        **CPU,
+    )
     assert out == tmp_path / "sft"
     assert (out / "adapter_config.json").is_file() and (out / "tokenizer.json").is_file()
     losses = [entry["loss"] for entry in _log_history(out) if "loss" in entry]
@@ -59,24 +77,71 @@ def test_sft_with_lora(repo, tiny_model, tmp_path, capsys):
 
 
 def test_grpo_conversational_with_direction_reward(repo, tiny_model, tmp_path):
-    out = train_grpo(repo, tiny_model, config="dose", output_dir=tmp_path / "grpo", conversational=True,
-                     num_generations=2, max_completion_length=8, reward_format=True, **CPU)
+    out = train_grpo(
+        repo,
+        tiny_model,
+        config="dose",
+        output_dir=tmp_path / "grpo",
+        conversational=True,
+        num_generations=2,
+        max_completion_length=8,
+        reward_format=True,
+        **CPU,
+    )
     assert (out / "model.safetensors").is_file()
     logged = [entry for entry in _log_history(out) if "rewards/direction_reward/mean" in entry]
     assert len(logged) == 2 and all("rewards/format_reward/mean" in entry for entry in logged)
 
 
 def test_cli_train_sft_on_built_parquet(pairs_dir, tiny_model, tmp_path):
-    code = main(["train", "sft", "--dataset", str(pairs_dir / "outcome.parquet"), "--model", str(tiny_model),
-                 "--output-dir", str(tmp_path / "cli"), "--cpu", "--max-steps", "1", "--batch-size", "1",
-                 "--max-samples", "2", "--max-length", "1024", "--conversational", "-q",
-                 "--trl-arg", "activation_checkpointing=false", "--trl-arg", "report_to=none"])
+    code = main(
+        [
+            "train",
+            "sft",
+            "--dataset",
+            str(pairs_dir / "outcome.parquet"),
+            "--model",
+            str(tiny_model),
+            "--output-dir",
+            str(tmp_path / "cli"),
+            "--cpu",
+            "--max-steps",
+            "1",
+            "--batch-size",
+            "1",
+            "--max-samples",
+            "2",
+            "--max-length",
+            "1024",
+            "--conversational",
+            "-q",
+            "--trl-arg",
+            "activation_checkpointing=false",
+            "--trl-arg",
+            "report_to=none",
+        ]
+    )
     assert code == 0 and (tmp_path / "cli" / "model.safetensors").is_file()
 
 
 def test_bad_trl_arguments_are_reported(repo, tiny_model, tmp_path, capsys):
-    code = main(["train", "grpo", "--dataset", str(repo), "--config", "dose", "--model", str(tiny_model),
-                 "--output-dir", str(tmp_path / "bad"), "--cpu", "--trl-arg", "no_such_field=1"])
+    code = main(
+        [
+            "train",
+            "grpo",
+            "--dataset",
+            str(repo),
+            "--config",
+            "dose",
+            "--model",
+            str(tiny_model),
+            "--output-dir",
+            str(tmp_path / "bad"),
+            "--cpu",
+            "--trl-arg",
+            "no_such_field=1",
+        ]
+    )
     assert code == 2 and "invalid GRPOConfig arguments" in capsys.readouterr().err
 
 
@@ -88,6 +153,10 @@ def test_missing_train_extra_says_how_to_install(repo, monkeypatch):
 
 
 def test_module_imports_without_trainer_libraries():
-    code = ("import sys; import ctpairs.train, ctpairs.tasks, ctpairs.rewards; "
-            "print([m for m in ('trl', 'peft', 'transformers', 'torch', 'datasets') if m in sys.modules])")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = (
+        "import sys; import ctpairs.train, ctpairs.tasks, ctpairs.rewards; "
+        "print([m for m in ('trl', 'peft', 'transformers', 'torch', 'datasets') if m in sys.modules])"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )

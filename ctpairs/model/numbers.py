@@ -8,7 +8,14 @@ import re
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
-_AGE_IN_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960}
+_AGE_IN_YEARS = {
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / 8766,
+    "minute": 1 / 525960,
+}
 
 
 def parse_number(text: str | int | float | None) -> float | None:
@@ -46,7 +53,7 @@ def parse_qualified_number(text: str | None) -> tuple[float | None, str | None]:
 
 
 def parse_age_years(text: str | None) -> float | None:
-    """"18 Years" -> 18.0, "6 Months" -> 0.5; ``None`` when absent or unreadable."""
+    """ "18 Years" -> 18.0, "6 Months" -> 0.5; ``None`` when absent or unreadable."""
     if not text:
         return None
     m = _AGE.match(text)
@@ -56,7 +63,7 @@ def parse_age_years(text: str | None) -> float | None:
 
 
 def normalize_enum(text: str | None) -> str | None:
-    """"LEAST_SQUARES_MEAN" / "Least Squares Mean" -> "least_squares_mean"."""
+    """ "LEAST_SQUARES_MEAN" / "Least Squares Mean" -> "least_squares_mean"."""
     if not text:
         return None
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_") or None

@@ -252,7 +252,9 @@ def _parse_results(rs: dict, arm_labels: list[str]) -> Results:
         return Results()
     om_base = "/resultsSection/outcomeMeasuresModule/outcomeMeasures"
     outcomes = [
-        _measure(raw, i, "outcome", _groups(_list(raw.get("groups")), arm_labels, f"{om_base}/{i}/groups"), f"{om_base}/{i}")
+        _measure(
+            raw, i, "outcome", _groups(_list(raw.get("groups")), arm_labels, f"{om_base}/{i}/groups"), f"{om_base}/{i}"
+        )
         for i, raw in enumerate(_list((rs.get("outcomeMeasuresModule") or {}).get("outcomeMeasures")))
     ]
     bl = rs.get("baselineCharacteristicsModule") or {}
@@ -278,7 +280,9 @@ def _participant_flow(pf: dict | None, arm_labels: list[str]) -> ParticipantFlow
     periods = []
     for period in _list(pf.get("periods")):
         milestones = {
-            ms.get("type") or "": {a["groupId"]: parse_number(a.get("numSubjects")) for a in _list(ms.get("achievements"))}
+            ms.get("type") or "": {
+                a["groupId"]: parse_number(a.get("numSubjects")) for a in _list(ms.get("achievements"))
+            }
             for ms in _list(period.get("milestones"))
         }
         drops = {
@@ -312,8 +316,12 @@ def _adverse_events(ae: dict | None, arm_labels: list[str]) -> AdverseEvents | N
             term=ev.get("term") or "",
             organ_system=ev.get("organSystem"),
             serious=serious,
-            affected={s["groupId"]: parse_number(s.get("numAffected")) for s in _list(ev.get("stats")) if s.get("groupId")},
-            at_risk={s["groupId"]: parse_number(s.get("numAtRisk")) for s in _list(ev.get("stats")) if s.get("groupId")},
+            affected={
+                s["groupId"]: parse_number(s.get("numAffected")) for s in _list(ev.get("stats")) if s.get("groupId")
+            },
+            at_risk={
+                s["groupId"]: parse_number(s.get("numAtRisk")) for s in _list(ev.get("stats")) if s.get("groupId")
+            },
         )
         for key, serious in (("seriousEvents", True), ("otherEvents", False))
         for ev in _list(ae.get(key))

@@ -80,9 +80,16 @@ def index_anchors(
     finally:
         embedder.close()
     index, update = sync_index(
-        index_dir, vectors, [a.key for a in anchors], [a.text_hash for a in anchors], model_id=embedder.model_id, kind=kind
+        index_dir,
+        vectors,
+        [a.key for a in anchors],
+        [a.text_hash for a in anchors],
+        model_id=embedder.model_id,
+        kind=kind,
     )
-    return IndexedCorpus(anchors, vectors, index, update, embedder.embedded, embedder.device if embedder.embedded else None)
+    return IndexedCorpus(
+        anchors, vectors, index, update, embedder.embedded, embedder.device if embedder.embedded else None
+    )
 
 
 def index_trials(
@@ -97,4 +104,6 @@ def index_trials(
 ) -> IndexedCorpus:
     """Embed the anchors of ``trials`` and bring the index in ``index_dir`` up to date (``ctpairs index``)."""
     anchors, _ = collect_anchors(trials)
-    return index_anchors(anchors, index_dir, model=model, device=device, kind=kind, batch_size=batch_size, progress=progress)
+    return index_anchors(
+        anchors, index_dir, model=model, device=device, kind=kind, batch_size=batch_size, progress=progress
+    )

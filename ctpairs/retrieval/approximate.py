@@ -59,11 +59,19 @@ from ctpairs.schema import Change, DoseInfo, Pair
 log = logging.getLogger(__name__)
 
 DEFAULT_K = 10
-MIN_SIMILARITY = 0.6  # cosine (all-MiniLM-L6-v2); pairs made on the sample score > 0.95, so this only drops unrelated texts
+MIN_SIMILARITY = (
+    0.6  # cosine (all-MiniLM-L6-v2); pairs made on the sample score > 0.95, so this only drops unrelated texts
+)
 OUTCOME_TITLE_MATCH = 85.0
 AGE_TOLERANCE_YEARS = 1.0
 ATTRIBUTES = ("geography", "population", "phase", "comparator", "dose")
-CHANGE_ATTRIBUTE = {"geography": "countries", "population": "population", "phase": "phase", "comparator": "comparator", "dose": "dose"}
+CHANGE_ATTRIBUTE = {
+    "geography": "countries",
+    "population": "population",
+    "phase": "phase",
+    "comparator": "comparator",
+    "dose": "dose",
+}
 
 # Why an anchor found no partner: the furthest of these stages any of its candidates reached.
 NO_NEIGHBOUR = "no neighbour from another trial within top k above the similarity threshold"
@@ -75,7 +83,17 @@ AXIS_SAME = "axis attribute the same"
 MORE_THAN_ONE = "differs in more than one attribute"
 NO_SHARED_VALUE = "no value posted in a category both report"
 MADE_ALREADY = "partner group already matched on this outcome (or paired from the other side)"
-STAGES = (NO_NEIGHBOUR, NO_SAME_DRUG, NO_SAME_REGIMEN, OUTCOME_MISMATCH, AXIS_UNKNOWN, AXIS_SAME, MORE_THAN_ONE, NO_SHARED_VALUE, MADE_ALREADY)
+STAGES = (
+    NO_NEIGHBOUR,
+    NO_SAME_DRUG,
+    NO_SAME_REGIMEN,
+    OUTCOME_MISMATCH,
+    AXIS_UNKNOWN,
+    AXIS_SAME,
+    MORE_THAN_ONE,
+    NO_SHARED_VALUE,
+    MADE_ALREADY,
+)
 NOT_PREPARED = "trial not in the prepared corpus (call prepare() first)"
 
 SAME, DIFFERS, UNSTATED, UNKNOWN = "same", "differs", "unstated", "unknown"
@@ -114,7 +132,10 @@ def _comparators(anchor: Anchor) -> frozenset[str]:
         if arm is not None and arm.label == anchor.arm.label:
             continue
         drugs = arm_drugs(arm) if arm else frozenset()
-        if is_placebo(group.title) or (arm is not None and (arm.type == "PLACEBO_COMPARATOR" or not drugs and any(is_placebo(iv.name) for iv in arm.interventions))):
+        if is_placebo(group.title) or (
+            arm is not None
+            and (arm.type == "PLACEBO_COMPARATOR" or not drugs and any(is_placebo(iv.name) for iv in arm.interventions))
+        ):
             found.add("placebo")
         elif drugs:
             found.add(" + ".join(sorted(drugs)))
@@ -203,7 +224,15 @@ def corpus_neighbours(
     The result is kept for the last corpus asked for, so several approximate builders in one
     build embed, index and search once.
     """
-    key = (tuple((t.nct_id, t.last_update_posted) for t in trials), str(index_dir), model, device, k, min_similarity, kind)
+    key = (
+        tuple((t.nct_id, t.last_update_posted) for t in trials),
+        str(index_dir),
+        model,
+        device,
+        k,
+        min_similarity,
+        kind,
+    )
     if key in _memo:
         return _memo[key]
     anchors, without = collect_anchors(trials)
@@ -263,7 +292,14 @@ class ApproximateBuilder:
     attribute: str
     kind = "approximate"
 
-    def __init__(self, *, k: int = DEFAULT_K, min_similarity: float = MIN_SIMILARITY, allow_reverse: bool = False, kind: str = "auto"):
+    def __init__(
+        self,
+        *,
+        k: int = DEFAULT_K,
+        min_similarity: float = MIN_SIMILARITY,
+        allow_reverse: bool = False,
+        kind: str = "auto",
+    ):
         self.k = k
         self.min_similarity = min_similarity
         self.allow_reverse = allow_reverse
@@ -272,7 +308,9 @@ class ApproximateBuilder:
         self._prepared: frozenset[str] = frozenset()
         self.anchor_summary: dict[str, int] = {}
 
-    def prepare(self, trials: list[Trial], *, index_dir: Path | None = None, model: str | None = None, device: str | None = None) -> None:
+    def prepare(
+        self, trials: list[Trial], *, index_dir: Path | None = None, model: str | None = None, device: str | None = None
+    ) -> None:
         """Embed/load the index over ``trials`` and make every pair; :meth:`build` then hands them out by trial.
 
         Candidates that pass every rule are taken best first (highest similarity, then keys):
@@ -280,7 +318,13 @@ class ApproximateBuilder:
         ``allow_reverse`` a couple of groups is paired once per outcome, from one side.
         """
         nb = corpus_neighbours(
-            trials, index_dir=index_dir, model=model, device=device, k=self.k, min_similarity=self.min_similarity, kind=self.index_kind
+            trials,
+            index_dir=index_dir,
+            model=model,
+            device=device,
+            k=self.k,
+            min_similarity=self.min_similarity,
+            kind=self.index_kind,
         )
         anchors = nb.corpus.anchors
         furthest = [-1] * len(anchors)
@@ -347,7 +391,9 @@ class ApproximateBuilder:
         mine, theirs = _slots(anchor), _slots(other)
         before, after = attribute_value(anchor, self.attribute), attribute_value(other, self.attribute)
         ratio = round(dose_ratio(before, after), 6) if self.attribute == "dose" else None  # type: ignore[arg-type]
-        change = Change(CHANGE_ATTRIBUTE[self.attribute], show(self.attribute, before), show(self.attribute, after), ratio)
+        change = Change(
+            CHANGE_ATTRIBUTE[self.attribute], show(self.attribute, before), show(self.attribute, after), ratio
+        )
         return [
             make_pair(
                 builder=self.name,
@@ -374,4 +420,3 @@ class ApproximateBuilder:
             yield Skip(NOT_PREPARED)
             return
         yield from self._results.get(trial.nct_id, [])
-

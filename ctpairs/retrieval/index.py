@@ -156,7 +156,9 @@ class VectorIndex:
         items = json.loads((folder / ITEMS_FILE).read_text())
         index = faiss.read_index(str(folder / INDEX_FILE))
         if index.ntotal != len(items["keys"]):
-            raise ValueError(f"{folder} is inconsistent: {index.ntotal} vectors, {len(items['keys'])} keys; rerun `ctpairs index`")
+            raise ValueError(
+                f"{folder} is inconsistent: {index.ntotal} vectors, {len(items['keys'])} keys; rerun `ctpairs index`"
+            )
         return cls(index, meta["kind"], items["keys"], items["hashes"], meta.get("model_id"))
 
     @staticmethod
@@ -215,7 +217,9 @@ def sync_index(
             if new:
                 saved.save(folder)  # type: ignore[arg-type]  # saved is only set when folder is
             took = round(time.perf_counter() - started, 3)
-            return saved, IndexUpdate(saved.kind, len(saved), len(new), False, "added new texts" if new else "up to date", took)
+            return saved, IndexUpdate(
+                saved.kind, len(saved), len(new), False, "added new texts" if new else "up to date", took
+            )
     index = VectorIndex.build(vectors, keys, hashes, kind=wanted, model_id=model_id)
     if folder is not None:
         index.save(folder)

@@ -150,7 +150,9 @@ class CTGovClient:
                 f"{self.base_url}/studies answered without a 'studies' list; "
                 "check that the API URL points at a ClinicalTrials.gov v2 API"
             )
-        return Page(studies=studies, next_page_token=data.get("nextPageToken") or None, total_count=data.get("totalCount"))
+        return Page(
+            studies=studies, next_page_token=data.get("nextPageToken") or None, total_count=data.get("totalCount")
+        )
 
     def iter_pages(self, params: Mapping[str, Any], page_token: str | None = None) -> Iterator[Page]:
         """Yield pages from ``page_token`` (or the first page) to the last, repeating every other parameter."""
@@ -230,4 +232,3 @@ def _body_error(exc: requests.exceptions.RequestException) -> Exception | None:
     if isinstance(inner, (ProtocolError, DecodeError, ReadTimeoutError)):
         return inner
     return None
-
