@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
 from ctpairs.build import REPORT_NAME
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import PackageError
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
 from ctpairs.tasks import TASK_COLUMNS, task_columns
@@ -48,10 +48,6 @@ _CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 #: The schema of every packaged Parquet file: the pair schema plus the task columns.
 PACKAGE_SCHEMA = pa.schema(list(PAIR_SCHEMA) + [pa.field(name, t) for name, t in TASK_COLUMNS.items()])
-
-
-class PackageError(CtpairsError):
-    """The pairs cannot be packaged as asked (bad version, no pairs, unknown output folder...)."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import CtpairsError, TrainExtraMissingError
 from ctpairs.rewards import direction_reward, format_reward
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 
@@ -33,10 +33,6 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 """The ChatML template :func:`build_tiny_model` gives its tokenizer."""
-
-
-class TrainExtraMissingError(CtpairsError, ImportError):
-    """The training extra (TRL, PEFT, Accelerate) is not installed."""
 
 
 def _require(*modules: str) -> None:
