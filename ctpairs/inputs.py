@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctpairs.errors import InputError
-from ctpairs.sources.files import BadRecordTally, GoodRecord, iter_file_records
+from ctpairs.sources.files import BadRecordTally, GoodRecord, check_input, iter_file_records
 from ctpairs.sources.sample import sample_path
 from ctpairs.store import Store
 
@@ -55,10 +54,9 @@ def open_input(
     ``source="sample"``, else the store at ``store``; an empty or missing store falls back to
     the bundled sample with a notice, unless ``store_required`` (a store the user named), where a
     missing store raises :class:`~ctpairs.errors.StoreNotFoundError`. A ``path`` that does not
-    exist raises :class:`~ctpairs.errors.InputError` here, before anything is built."""
+    exist (or is not supported) raises :class:`~ctpairs.errors.InputError` here, before anything is built."""
     if path is not None:
-        if not Path(path).exists():
-            raise InputError(f"{path} does not exist; give a file or folder of study records")
+        check_input(path)
         return RecordInput(str(path), None, None, _path=Path(path))
     if source == "sample":
         return RecordInput("bundled sample", None, None, _path=sample_path())

@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,15 @@ from ctpairs.atomic import atomic_dir
 from ctpairs.build import REPORT_NAME
 from ctpairs.errors import PackageError
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
-from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
+from ctpairs.splits import (
+    DEFAULT_FRACTIONS,
+    DEFAULT_SEED,
+    MIN_TRIALS_FOR_ALL_SPLITS,
+    SPLITS,
+    SplitPlan,
+    balance_overrides,
+    parse_cutoff,
+)
 from ctpairs.tasks import TASK_COLUMNS, task_columns
 
 MANIFEST_NAME = "ctpairs-manifest.json"
@@ -60,6 +69,7 @@ class PackageResult:
     counts: dict[str, dict[str, int]]  # config -> split -> pairs
     dropped: dict[str, int]  # config -> cross-split pairs dropped
     files: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+    notes: list[str] = field(default_factory=list)  # warnings for the console: empty splits, dropped configs
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
@@ -180,6 +190,11 @@ def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
             f"{fr['validation'] / (fr['train'] + fr['validation']):.0%} is `validation` and the rest `train`. "
             "Trials without a results-posted date are left out."
         )
+    if plan.overrides:
+        how += (
+            f" {len(plan.overrides)} trial(s) were moved from their hashed split ({', '.join(sorted(plan.overrides))}) "
+            f"so that every config of at least {MIN_TRIALS_FOR_ALL_SPLITS} trials has a trial in every split."
+        )
     how += " A config declares only the splits that hold pairs."
     total = sum(dropped.values())
     return (
@@ -187,6 +202,39 @@ def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
         f"split; cross-trial pairs whose trials fall in different splits are dropped ({total:,} in this "
         "version), so no trial's results appear in two splits."
     )
+
+
+def _balanced(plan: SplitPlan, tables: dict[str, pa.Table]) -> SplitPlan:
+    """``plan`` with the trial moves that give every config of at least 3 trials a trial in every split."""
+    ids = {config: set(table.column("nct_id").to_pylist()) for config, table in tables.items()}
+    return replace(plan, overrides=balance_overrides(plan, ids))
+
+
+def _split_notes(split_tables: dict[str, dict[str, pa.Table]]) -> list[str]:
+    """A warning for each config that ends with an empty split (or no pairs at all)."""
+    notes = []
+    for config, splits in sorted(split_tables.items()):
+        empty = [s for s, t in splits.items() if not t.num_rows]
+        trials = len(_trial_ids(splits))
+        if len(empty) == len(splits):
+            notes.append(f"config {config!r} has no pairs left after splitting; it is left out of this version")
+        elif empty:
+            notes.append(
+                f"config {config!r} has no {' or '.join(empty)} split ({trials} trial(s)); "
+                "it is published without it (the card says which splits each config has)"
+            )
+    return notes
+
+
+def _dropped_config_notes(previous: dict[str, Any] | None, configs: Iterable[str]) -> list[str]:
+    """A note for each config of the previous version that this one no longer has."""
+    if previous is None:
+        return []
+    gone = sorted(set(previous.get("configs", {})) - set(configs))
+    return [
+        f"config {c!r} of version {previous['version']} is not in this version (no {c}.parquet with pairs)"
+        for c in gone
+    ]
 
 
 def _trial_ids(tables: dict[str, pa.Table]) -> set[str]:
@@ -311,11 +359,18 @@ def package_pairs(
         )
     except ValueError as exc:
         raise PackageError(str(exc)) from None
+    plan = _balanced(plan, tables)
 
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
         split_tables[config], dropped[config] = _split_rows(table, plan)
+    notes = _split_notes(split_tables)
+    for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
+        del split_tables[config], tables[config], dropped[config]
+    if not split_tables:
+        raise PackageError(f"no pairs left after splitting in {pairs_dir}; nothing to package")
+    notes += _dropped_config_notes(previous, split_tables)
 
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
@@ -334,8 +389,6 @@ def package_pairs(
         for config, all_splits in split_tables.items():
             # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
             splits = {s: t for s, t in all_splits.items() if t.num_rows}
-            if not splits:
-                raise PackageError(f"config {config!r} has no pairs left after splitting; remove {config}.parquet")
             size = sum(
                 p.stat().st_size
                 for s, t in splits.items()
@@ -427,4 +480,4 @@ def package_pairs(
         (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         result_files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
 
-    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files)
+    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files, notes)

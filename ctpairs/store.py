@@ -53,7 +53,8 @@ def record_nct_id(record: Any) -> str:
     if not isinstance(protocol, dict):
         keys = ", ".join(sorted(record)[:5]) or "none"
         raise BadRecordError(f"not a v2 study record: no protocolSection (keys: {keys})")
-    nct_id = (protocol.get("identificationModule") or {}).get("nctId")
+    ident = protocol.get("identificationModule")
+    nct_id = ident.get("nctId") if isinstance(ident, dict) else None
     if not isinstance(nct_id, str) or not nct_id:
         raise BadRecordError("study record has no protocolSection.identificationModule.nctId")
     return nct_id

@@ -128,7 +128,7 @@ def test_bad_input_records_are_counted_not_fatal(tmp_path):
     path.write_text("\n".join([json.dumps(good[0]), "{oops", json.dumps({"no": "study"}), json.dumps(good[1])]) + "\n")
     source = open_input(path=path)
     report = build_pairs(source, ["dose"], tmp_path / "out", inputs=[str(path)], progress=False)
-    assert report.studies == 2 and source.bad == 2
+    assert report.studies == 2 and source.bad.count == 2 and report.bad_records == 2
 
 
 THIRD_PARTY = '''

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import requests
 from ctgov_server import BAD_PARAM_MESSAGE, PHELAN, PHELAN_PARAMS, VERSION, FakeCTGov, Fault, load_page, page_nct_ids
 
-from ctpairs.errors import ApiError, CtpairsError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError
 from ctpairs.sources.client import API_URL_ENV, CTGovClient, build_params
 
 
@@ -166,7 +165,7 @@ def test_unreachable_server_raises_connection_error() -> None:
     with FakeCTGov() as api:
         url = api.url
     with CTGovClient(url, rate=0, retries=1, backoff_factor=0.01, timeout=2) as client:
-        with pytest.raises(requests.ConnectionError):
+        with pytest.raises(ApiUnreachableError):
             client.version()
 
 

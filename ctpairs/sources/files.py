@@ -9,7 +9,7 @@ says where it was.
 
 from __future__ import annotations
 
-import gzip
+import io
 import json
 import zipfile
 import zlib
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from ctpairs.errors import BadRecordError, InputError
+from ctpairs.sources.salvage import GZIP_MAGIC, ZIP_LOCAL_HEADER, DamagedStreamError, GunzipReader, zip_local_members
 from ctpairs.store import record_nct_id
 
 
@@ -74,10 +75,8 @@ def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | Bad
         yield _check(obj, location)
 
 
-_GZIP_MAGIC = b"\x1f\x8b"
-_ZIP_MAGIC = b"PK\x03\x04"
-#: What a damaged compressed stream raises while it is read (a cut gzip: EOFError; garbage: BadGzipFile,
-#: zlib.error; a zip member with a bad CRC: BadZipFile).
+#: What a damaged compressed stream raises while it is read (gzip: DamagedStreamError, an OSError; a
+#: zip member: zlib.error, or BadZipFile for a bad CRC; EOFError for a member cut short).
 _DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile)
 _READ_BLOCK = 1 << 20
 
@@ -161,7 +160,7 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        yield BadRecord(path.name, f"not a readable zip file ({exc}); skipped")
+        yield from _damaged_zip(path, exc)
         return
     with zf:
         for info in zf.infolist():
@@ -175,11 +174,30 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
                 yield BadRecord(location, f"zip member cannot be read ({exc}); skipped")
 
 
+def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRecord]:
+    """A zip without a readable central directory (a cut download): its members read front to back."""
+    found = False
+    try:
+        for name, data in zip_local_members(path):
+            location = f"{path.name}:{name}"
+            if isinstance(data, DamagedStreamError):
+                yield _damaged(location, data)
+                return
+            found = True
+            yield from _read_stream(io.BufferedReader(io.BytesIO(data)), name, location)  # type: ignore[arg-type]
+    except (OSError, ValueError) as err:  # an empty file cannot be mapped
+        exc = err
+    if not found:
+        yield BadRecord(path.name, f"not a readable zip file ({exc}); skipped")
+    else:
+        yield _damaged(path.name, exc)
+
+
 def _read_stream(fh: IO[bytes], name: str, location: str) -> Iterator[GoodRecord | BadRecord]:
     """The records of one file's bytes: gzip is found by its magic number, whatever the name says;
     the name says JSON Lines (``.jsonl``, ``.ndjson``) or one JSON document (``.json``)."""
-    if fh.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
-        fh = gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[assignment]
+    if fh.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
+        fh = io.BufferedReader(GunzipReader(fh))
     stem = name.lower().removesuffix(".gz")
     if stem.endswith((".jsonl", ".ndjson")):
         yield from _jsonl(fh, location)
@@ -195,34 +213,40 @@ def _read_file(path: Path) -> Iterator[GoodRecord | BadRecord]:
     except OSError as exc:
         yield BadRecord(path.name, f"cannot be read ({exc.strerror or exc}); skipped")
         return
-    if magic == _ZIP_MAGIC or path.name.lower().endswith(".zip"):
+    if magic == ZIP_LOCAL_HEADER or path.name.lower().endswith(".zip"):
         yield from _zip(path)
         return
     with path.open("rb") as fh:
         yield from _read_stream(fh, path.name, path.name)
 
 
+def check_input(path: str | Path) -> Path:
+    """``path`` as a Path, when it exists and is a folder or a supported file; raises
+    :class:`~ctpairs.errors.InputError` saying what is wrong otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist; give a file or folder of study records")
+    if path.is_file() and not _is_supported(path):
+        raise InputError(f"{path}: unsupported file type (expected .zip, .json, .jsonl, .jsonl.gz or .json.gz)")
+    return path
+
+
 def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
-    """Yield every study found at ``path`` (a file or a directory), good or bad, in a stable order.
+    """Every study found at ``path`` (a file or a directory), good or bad, in a stable order.
 
     Nothing readable is lost: a truncated or corrupt file yields every record before the damage and
     then a :class:`BadRecord` saying where and why; in a directory, a bad file never stops the others.
     Gzip and zip are recognised by their content, so a wrongly named file is still read.
-    Raises :class:`~ctpairs.errors.InputError` when ``path`` does not exist or is of an unsupported type.
+    Raises :class:`~ctpairs.errors.InputError` at once (not when iterated) when ``path`` does not
+    exist, is of an unsupported type, or is a folder with no supported file.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist; give a file or folder of study records")
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
-        if not files:
-            raise InputError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
-        for file in files:
-            yield from _read_file(file)
-        return
-    if not _is_supported(path):
-        raise InputError(f"{path}: unsupported file type (expected .zip, .json, .jsonl, .jsonl.gz or .json.gz)")
-    yield from _read_file(path)
+    path = check_input(path)
+    if path.is_file():
+        return _read_file(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
+    if not files:
+        raise InputError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
+    return (item for file in files for item in _read_file(file))
 
 
 def _is_supported(p: Path) -> bool:
