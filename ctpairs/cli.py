@@ -53,10 +53,10 @@ def _non_negative(text: str) -> float:
 
 
 def _print_bad(args: argparse.Namespace, tally) -> None:
-    """The bad records of a read, once each: the first :data:`SHOWN_BAD`, then how many more."""
-    if not getattr(args, "quiet", False):
-        for line in tally.lines(SHOWN_BAD):
-            print(line, file=sys.stderr)
+    """The bad records of a read, once each: the first :data:`SHOWN_BAD`, then how many more (also
+    with ``--quiet``: they explain the exit code)."""
+    for line in tally.lines(SHOWN_BAD):
+        print(line, file=sys.stderr)
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:

@@ -455,6 +455,7 @@ def package_pairs(
                 "seed": plan.seed,
                 "fractions": dict(plan.fractions),
                 "cutoff": plan.cutoff.isoformat() if plan.cutoff else None,
+                "moved": dict(sorted(plan.overrides.items())),  # trials moved off their hashed split
             },
             "configs": {
                 c: {

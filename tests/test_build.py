@@ -168,7 +168,8 @@ def test_third_party_builder_by_entry_point(tmp_path):
     )
     report = json.loads((out / REPORT_NAME).read_text())
     assert report["axes"]["echo"]["skips"] == {"echo saw a trial": 300}
-    assert pq.read_table(out / "echo.parquet").num_rows == 0
+    assert report["axes"]["echo"]["pairs"] == 0 and report["axes"]["echo"]["file"] is None
+    assert not (out / "echo.parquet").exists()  # an axis with no pairs is reported, not written
 
 
 def test_readme_builder_example_works():

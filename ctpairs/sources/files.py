@@ -79,6 +79,7 @@ def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | Bad
 #: zip member: zlib.error, or BadZipFile for a bad CRC; EOFError for a member cut short).
 _DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile)
 _READ_BLOCK = 1 << 20
+_SNIFF = 4096  # bytes looked at to tell text from binary
 
 
 def _damaged(location: str, exc: BaseException) -> BadRecord:
@@ -174,6 +175,18 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
                 yield BadRecord(location, f"zip member cannot be read ({exc}); skipped")
 
 
+def _binary(head: bytes) -> bool:
+    """Whether the first bytes of a file are no text: a NUL byte, or invalid UTF-8 (a character cut
+    at the end of the sample aside)."""
+    if b"\0" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3
+    return False
+
+
 def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRecord]:
     """A zip without a readable central directory (a cut download): its members read front to back."""
     found = False
@@ -198,6 +211,14 @@ def _read_stream(fh: IO[bytes], name: str, location: str) -> Iterator[GoodRecord
     the name says JSON Lines (``.jsonl``, ``.ndjson``) or one JSON document (``.json``)."""
     if fh.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
         fh = io.BufferedReader(GunzipReader(fh))
+    try:
+        head = fh.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
+    except _DAMAGE as exc:  # a gzip whose very start is damaged
+        yield _damaged(f"{location}:1", exc)
+        return
+    if _binary(head):
+        yield BadRecord(location, "binary data that is neither gzip nor zip, not JSON text; skipped")
+        return
     stem = name.lower().removesuffix(".gz")
     if stem.endswith((".jsonl", ".ndjson")):
         yield from _jsonl(fh, location)
