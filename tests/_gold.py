@@ -74,25 +74,25 @@ def score_dose(pairs: list[Pair], gold: list[dict]) -> DoseScore:
     return score
 
 
-def sample_key(p: Pair) -> tuple:
-    """A sampled pair's identity: trial, outcome measures, slot, and the two groups in order."""
-    return (
-        p.nct_id,
-        p.factual.outcome.title,
-        p.counterfactual.outcome.title,
-        p.factual.result.category,
-        p.factual.group_title,
-        p.counterfactual.group_title,
-    )
-
-
-def row_key(row: dict) -> tuple:
-    return tuple(row["key"])
+def _side(s) -> tuple:
+    return (s.outcome.title, s.result.category, s.group_title)
 
 
 def validity(pairs: list[Pair], labelled: list[dict]) -> tuple[int, int, list[dict]]:
-    """(valid, judged, invalid rows still made): of the labelled pairs the builder still makes."""
-    made = {sample_key(p) for p in pairs}
-    kept = [row for row in labelled if row_key(row) in made]
-    invalid = [row for row in kept if row["verdict"] != "valid"]
-    return len(kept) - len(invalid), len(kept), invalid
+    """(valid, judged, wrong rows): of the labelled pairs the builder still makes, in either order,
+    those whose verdict is ``valid`` and, where the row names the side that must be factual (the
+    control of an arm pair), that is made factual."""
+    made: dict[tuple, set[str]] = {}
+    for p in pairs:
+        made.setdefault((p.nct_id, frozenset((_side(p.factual), _side(p.counterfactual)))), set()).add(
+            p.factual.group_title
+        )
+    wrong, judged = [], 0
+    for row in labelled:
+        factuals = made.get((row["key"][0], frozenset(tuple(side) for side in row["key"][1:])))
+        if factuals is None:
+            continue
+        judged += 1
+        if row["verdict"] != "valid" or (row["factual"] is not None and factuals != {row["factual"]}):
+            wrong.append(row)
+    return judged - len(wrong), judged, wrong
