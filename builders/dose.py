@@ -22,8 +22,8 @@ Two groups are paired only when
   arms have the same interventions.
 
 The factual side is the lower dose; the ``change`` gives the two doses (prefixed with the drug's
-name when the regimen has more than one drug). Placebo groups have no dose of the drug: placebo
-versus active contrasts belong to the ``arm`` axis.
+name when the regimen has more than one drug). A placebo group states no dose of a drug (the
+parser leaves placebo amounts out): placebo versus active contrasts belong to the ``arm`` axis.
 """
 
 from __future__ import annotations
@@ -69,14 +69,18 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def trial_drugs(trial: Trial) -> list[tuple[str, ...]]:
-    """Each registered drug intervention's names (name first, then other names), placebo left out."""
-    drugs = []
+    """Each registered drug intervention's names (name first, then other names), placebo left out.
+
+    A dose written into the name ("Azacitidine 30mg/m2") is taken out of it, and interventions
+    that are then the same drug are one drug."""
+    by_name: dict[str, list[str]] = {}
     for iv in trial.interventions:
         if (iv.type is None or iv.type in DRUG_TYPES) and not is_placebo(iv.name):
-            names = tuple(dict.fromkeys(n.strip() for n in [iv.name, *iv.other_names] if n and n.strip()))
+            names = [_AMOUNT.sub(" ", n).strip(" ,-") for n in [iv.name, *iv.other_names] if n and n.strip()]
+            names = [n for n in names if n]
             if names:
-                drugs.append(names)
-    return drugs
+                by_name.setdefault(names[0].casefold(), []).extend(names)
+    return [tuple(dict.fromkeys(names)) for names in by_name.values()]
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,6 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: list[tuple[str, ...]]
     """The regimen a result group states, or why it has none that can be used."""
     if is_pooled(group):
         return Skip(SKIP_POOLED, group.title)
-    if is_placebo(group.title):
-        return Skip(SKIP_PLACEBO, group.title)
     merged: dict[str, DrugDose] = {}
     pointers: dict[str, str] = {}
     for text, pointer, own in _sources(trial, group):
@@ -175,7 +177,7 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: list[tuple[str, ...]]
     if "" in merged and set(merged[""].amounts) <= _named_amounts(merged.values()):
         del merged[""]  # "Pembro 10 mg/kg" in the title, "pembrolizumab 10 mg/kg" in the description
     if not any(d.amounts for d in merged.values()):
-        return Skip(SKIP_NO_DOSE, group.title)
+        return Skip(SKIP_PLACEBO if is_placebo(group.title) else SKIP_NO_DOSE, group.title)
     return GroupRegimen(Regimen(tuple(merged[k] for k in sorted(merged))), pointers)
 
 

@@ -11,10 +11,12 @@ description, what says otherwise, and gives the reason as a declared constant:
   "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B"), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
   open-label, extension, continuation, switch or crossover phases, maintenance vs induction;
-* :data:`SKIP_PERIODS`: crossover periods, sequences or cycle windows ("Period 2", "Cycles 4 to 6");
+* :data:`SKIP_PERIODS`: crossover periods, sequences, cycle windows or time points ("Period 2",
+  "Cycles 4 to 6", "(Week 12)");
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
   vs previously treated, regional cohorts ("Global" / "China", "Japanese");
-* :data:`SKIP_NON_RANDOMIZED`: a non-randomized or single-arm cohort beside randomized ones.
+* :data:`SKIP_NON_RANDOMIZED`: a non-randomized or single-arm cohort beside randomized ones;
+* :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles.
 
 :func:`responders_only` tells outcome measures whose population is the responders alone
 (duration of response, time to response), never comparable with whole-population ones.
@@ -35,8 +37,17 @@ SKIP_STAGES = "different stages (run-in, blinded, open-label, extension, switch,
 SKIP_PERIODS = "crossover periods, sequences or cycle windows"
 SKIP_POPULATIONS = "different populations (healthy, prior treatment, region)"
 SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
+SKIP_CONDITIONS = "different conditions (fed or fasted)"
 
-SKIP_REASONS = (SKIP_POOLED, SKIP_PARTS, SKIP_STAGES, SKIP_PERIODS, SKIP_POPULATIONS, SKIP_NON_RANDOMIZED)
+SKIP_REASONS = (
+    SKIP_POOLED,
+    SKIP_PARTS,
+    SKIP_STAGES,
+    SKIP_PERIODS,
+    SKIP_POPULATIONS,
+    SKIP_NON_RANDOMIZED,
+    SKIP_CONDITIONS,
+)
 
 _POOLED = re.compile(
     r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
@@ -67,7 +78,8 @@ _STAGES = {
 _PERIOD = re.compile(
     r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
     r"|\bcycles?\s*(?P<c>\d+\s*(?:to|-|–|through)\s*\d+)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
-    r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))",
+    r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
+    r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b",
     re.I,
 )
 _POPULATION = {
@@ -100,6 +112,10 @@ _RESPONDERS_POPULATION = re.compile(
     r"|\bwith\s+(?:an?\s+)?(?:confirmed\s+)?(?:objective\s+)?(?:\w+\s+)?response\b",
     re.I,
 )
+_CONDITIONS = {
+    "fed": re.compile(r"\bfed\b|\bnon-?fasting\b|\bwith\s+(?:a\s+)?(?:\w+[\s-]+)?(?:meal|food)\b", re.I),
+    "fasted": re.compile(r"\bfast(?:ed|ing)\b(?!\s*/)", re.I),
+}
 _SPACE = re.compile(r"\s+")
 
 
@@ -114,6 +130,7 @@ class GroupContext:
     populations: frozenset[str]
     regions: frozenset[str]
     non_randomized: bool
+    conditions: frozenset[str]
 
 
 def _norm(token: str) -> str:
@@ -140,6 +157,7 @@ def _context(title: str, description: str) -> GroupContext:
         populations=_found(_POPULATION, both),
         regions=frozenset(_norm(m.group(0)) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both)),
+        conditions=_found(_CONDITIONS, title),
     )
 
 
@@ -171,6 +189,8 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
         return SKIP_POPULATIONS
     if ca.non_randomized != cb.non_randomized:
         return SKIP_NON_RANDOMIZED
+    if ca.conditions != cb.conditions:
+        return SKIP_CONDITIONS
     return None
 
 
