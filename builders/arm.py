@@ -118,7 +118,9 @@ def is_pure_control(trial: Trial, group: ResultGroup, drugs: list[tuple[str, ...
     return control_rank(trial, group) > 0 and not parse_regimen(group.title, drugs).names
 
 
-_FROM_BASELINE = re.compile(r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I)
+_FROM_BASELINE = re.compile(
+    r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I
+)
 
 
 def _is_baseline(label: str | None) -> bool:

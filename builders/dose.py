@@ -64,7 +64,9 @@ _LABEL = re.compile(
     r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*(?:[a-z]?\d+[a-z]?|[a-z])\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
     re.I,
 )
-_AMOUNT = re.compile(r"(?:\d+(?:[.,]\d+)?\s*(?:/\s*)?)+\s*(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?", re.I)
+_AMOUNT = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*(?:/\s*)?)+\s*(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?", re.I
+)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -108,7 +110,9 @@ def _refine(base: DrugDose, later: DrugDose) -> DrugDose | None:
     dose = lt if lt.per and not b.per else b
     frequency = b.frequency or lt.frequency
     route = b.route or lt.route
-    return DrugDose(base.drug, type(b)(dose.value, dose.unit, dose.per, frequency, route, dose.text), None, base.amounts, base.text)
+    return DrugDose(
+        base.drug, type(b)(dose.value, dose.unit, dose.per, frequency, route, dose.text), None, base.amounts, base.text
+    )
 
 
 def _sources(trial: Trial, group: ResultGroup) -> list[tuple[str | None, str, bool]]:
@@ -312,4 +316,3 @@ class DoseBuilder(PerMeasureBuilder):
     def _aliases(self, names: set[str] | frozenset[str]) -> frozenset[str]:
         """Every name of the given drugs (a title may use the other name)."""
         return frozenset(n for aliases in self._drugs if aliases[0] in names for n in aliases)
-

@@ -135,7 +135,9 @@ class GroupContext:
 
 def _norm(token: str) -> str:
     token = _SPACE.sub("", token.casefold())
-    return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}.get(token, token)
+    return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}.get(
+        token, token
+    )
 
 
 def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
@@ -145,9 +147,7 @@ def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
-    parts = frozenset(
-        _norm(m.group("p") or m.group("ph") or m.group("pp") or "") for m in _PART.finditer(title)
-    ) - {""}
+    parts = frozenset(_norm(m.group("p") or m.group("ph") or m.group("pp") or "") for m in _PART.finditer(title)) - {""}
     periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),

@@ -952,7 +952,9 @@ def _cuts(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, st
     prev_end = 0
     for start, end, drug in mentions:
         cut = start
-        before = [a for a in amounts if prev_end <= a[0] and a[1] <= start and _AMOUNT_THEN_DRUG.match(text[a[1] : start])]
+        before = [
+            a for a in amounts if prev_end <= a[0] and a[1] <= start and _AMOUNT_THEN_DRUG.match(text[a[1] : start])
+        ]
         if before:
             a_start = before[-1][0]
             owned = any(prev_end <= s and e <= a_start for s, e in amounts)

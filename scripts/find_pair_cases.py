@@ -32,11 +32,16 @@ DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "studies.json
 KIND_PATTERNS = {
     "add-on": re.compile(r"\s\+\s|\bplus\b|in combination with|added to|add-on|\bcombined with\b", re.I),
     "expansion": re.compile(r"\bexpansion\b", re.I),
-    "pooled": re.compile(r"^\s*(total|overall)\b|\bpooled\b|\bcombined\b|\ball (parts|cohorts|doses|participants)\b", re.I),
+    "pooled": re.compile(
+        r"^\s*(total|overall)\b|\bpooled\b|\bcombined\b|\ball (parts|cohorts|doses|participants)\b", re.I
+    ),
     "crossover": re.compile(r"\bperiod\s*\d|\bcross-?over\b|\bsequence\b", re.I),
     "run-in": re.compile(r"\brun-?in\b|\blead-?in\b", re.I),
     "extension": re.compile(r"\bextension\b|\bswitch(ed)?\b|\brollover\b|\bre-?treatment\b", re.I),
-    "regional": re.compile(r"\b(china|chinese|japan|japanese|korea|korean|taiwan|global|us|eu)\b\s*(cohort|part|population|sub-?study)?", re.I),
+    "regional": re.compile(
+        r"\b(china|chinese|japan|japanese|korea|korean|taiwan|global|us|eu)\b\s*(cohort|part|population|sub-?study)?",
+        re.I,
+    ),
 }
 
 
@@ -55,9 +60,7 @@ def kinds(record: dict, groups: list[dict]) -> list[str]:
     """The kinds (see the module docstring) that a trial shows."""
     found = []
     amounts = {
-        d.base_amount()
-        for g in groups
-        for d in parse_dose(g["title"]).doses or parse_dose(g["description"]).doses
+        d.base_amount() for g in groups for d in parse_dose(g["title"]).doses or parse_dose(g["description"]).doses
     }
     if len(amounts) >= 2:
         found.append("multi-dose")
@@ -75,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("studies", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--kind", action="append", help="only trials of this kind (repeatable)")
     args = parser.parse_args(argv)
-    with gzip.open(args.studies, "rt", encoding="utf-8") if args.studies.suffix == ".gz" else open(
-        args.studies, encoding="utf-8"
-    ) as fh:
+    with (
+        gzip.open(args.studies, "rt", encoding="utf-8")
+        if args.studies.suffix == ".gz"
+        else open(args.studies, encoding="utf-8") as fh
+    ):
         for line in fh:
             record = json.loads(line)
             groups = result_groups(record)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from ctpairs.model.parse import parse_trial
 from ctpairs.schema import Pair
@@ -25,7 +25,7 @@ def load(name: str) -> list[dict]:
     return json.loads((GOLD / name).read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def trial(nct_id: str):
     return parse_trial(real_record(nct_id))
 
