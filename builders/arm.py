@@ -2,9 +2,10 @@
 
 Active versus placebo, drug A versus drug B, experimental versus standard of care. Both sides
 share the measure and the class/category slot. The factual side is the more control-like group
-(:func:`control_rank`): placebo, sham or no intervention first, then an active comparator or
-standard of care, read from the linked arm's type and from the group's own title (and its
-description when no arm is linked); between equals, the group with the smaller id.
+(:func:`order_groups`): placebo, sham or no intervention first, then an active comparator or
+standard of care, read from the linked arm's type and from the group's own title; between equals,
+the add-on design's control ("X + placebo" against "X + Y"), then a group whose description alone
+speaks of a placebo, then the smaller group id.
 
 Left out, each with a declared skip reason:
 
@@ -28,7 +29,7 @@ import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, dose_difference, group_regimen, trial_drugs
+from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference
 from ctpairs.builders.outcome import read_time
 
 from ctpairs.builder import PerMeasureBuilder, Skip
@@ -67,13 +68,9 @@ def _text_rank(text: str | None) -> int:
 def control_rank(trial: Trial, group: ResultGroup) -> int:
     """How control-like a group is: 2 placebo, sham, vehicle or no intervention; 1 an active
     comparator, control or standard of care; 0 a treatment. From the linked arm's type and the
-    group's title; when no arm is linked, a placebo in its description counts too (a comparator
-    named in an experimental arm's description is its backbone, not its role)."""
+    group's own title."""
     arm = trial.arm(group.arm.arm_label) if group.arm else None
-    ranks = [_RANK_BY_TYPE.get(arm.type or "", 0) if arm else 0, _text_rank(group.title)]
-    if arm is None and group.description and is_placebo(group.description):
-        ranks.append(2)
-    return max(ranks)
+    return max(_RANK_BY_TYPE.get(arm.type or "", 0) if arm else 0, _text_rank(group.title))
 
 
 def is_control(trial: Trial, group: ResultGroup) -> bool:
@@ -81,41 +78,48 @@ def is_control(trial: Trial, group: ResultGroup) -> bool:
     return control_rank(trial, group) > 0
 
 
-def order_groups(trial: Trial, a: ResultGroup, b: ResultGroup) -> tuple[ResultGroup, ResultGroup]:
-    """(factual, counterfactual): the more control-like group first, else the smaller group id."""
+def order_groups(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> tuple[ResultGroup, ResultGroup]:
+    """(factual, counterfactual): the more control-like group first (:func:`control_rank`); between
+    equals, the group whose drugs are a strict part of the other's (the add-on design's control,
+    "X + placebo" against "X + Y"), then the one whose description alone speaks of a placebo, then
+    the smaller group id."""
+    trial = regimens.trial
     ra, rb = control_rank(trial, a), control_rank(trial, b)
     if ra != rb:
         return (a, b) if ra > rb else (b, a)
+    na, nb = regimens.names(a), regimens.names(b)
+    if na != nb and (na < nb or nb < na):
+        return (a, b) if na < nb else (b, a)
+    pa, pb = (bool(g.description) and is_placebo(g.description or "") for g in (a, b))
+    if pa != pb:
+        return (a, b) if pa else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
 
 
 _DOSE_WORDS = re.compile(r"\b(?:low|lower|medium|mid|middle|intermediate|high|higher|reduced)[\s-]*dose\b", re.I)
 
 
-def same_drug_doses(trial: Trial, a: ResultGroup, b: ResultGroup, drugs: list[tuple[str, ...]]) -> bool:
+def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     """True when two groups give the same drugs and differ in an amount: a dose contrast (the
     ``dose`` axis's, or none when the dose builder refuses it), never an arm contrast. Read with the
     dose builder's regimens; groups named "low dose" / "high dose" count too."""
     if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
         return True
-    ra, rb = group_regimen(trial, a, drugs), group_regimen(trial, b, drugs)
+    ra, rb = regimens.of(a), regimens.of(b)
     if isinstance(ra, Skip) or isinstance(rb, Skip):
         unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}
-        return unsure and _named(a, drugs) == _named(b, drugs) != frozenset()
-    if not ra.regimen.names or ra.regimen.names != rb.regimen.names:
+        return unsure and regimens.names(a) == regimens.names(b) != frozenset()
+    drugs_a, drugs_b = ({d.drug for d in r.regimen.drugs} for r in (ra, rb))
+    if not drugs_a or drugs_a != drugs_b:
         return False
     difference = dose_difference(ra.regimen, rb.regimen)
     return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
 
 
-def _named(group: ResultGroup, drugs: list[tuple[str, ...]]) -> frozenset[str]:
-    return parse_regimen(group.title, drugs).names | parse_regimen(group.description, drugs).names
-
-
-def is_pure_control(trial: Trial, group: ResultGroup, drugs: list[tuple[str, ...]]) -> bool:
+def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
     """A control that names no drug of the trial in its title (placebo, observation, standard of
     care, or a comparator arm): what a non-randomized trial's groups may be contrasted with."""
-    return control_rank(trial, group) > 0 and not parse_regimen(group.title, drugs).names
+    return is_control(regimens.trial, group) and not parse_regimen(group.title, regimens.drugs).names
 
 
 _FROM_BASELINE = re.compile(
@@ -140,7 +144,7 @@ class ArmBuilder(PerMeasureBuilder):
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
-        self._drugs = trial_drugs(trial)
+        self._regimens = Regimens(trial)
         yield from super().build(trial)
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
@@ -165,15 +169,13 @@ class ArmBuilder(PerMeasureBuilder):
             if (why := concurrency_skip(ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
-            if same_drug_doses(trial, ga, gb, self._drugs):
+            if same_drug_doses(self._regimens, ga, gb):
                 yield Skip(SKIP_SAME_DRUGS, f"{ga.title} / {gb.title}")
                 continue
-            if not randomized and not (
-                is_pure_control(trial, ga, self._drugs) or is_pure_control(trial, gb, self._drugs)
-            ):
+            if not randomized and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):
                 yield Skip(SKIP_NO_CONTROL, f"{ga.title} / {gb.title}")
                 continue
-            factual, counterfactual = order_groups(trial, ga, gb)
+            factual, counterfactual = order_groups(self._regimens, ga, gb)
             change = Change("arm", factual.title, counterfactual.title)
             for item in group_contrast(self, trial, measure, by_group, factual, counterfactual, change):
                 if isinstance(item, Pair) and _is_baseline(item.factual.result.category):

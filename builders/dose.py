@@ -70,7 +70,7 @@ _AMOUNT = re.compile(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def trial_drugs(trial: Trial) -> list[tuple[str, ...]]:
+def trial_drugs(trial: Trial) -> tuple[tuple[str, ...], ...]:
     """Each registered drug intervention's names (name first, then other names), placebo left out.
 
     A dose written into the name ("Azacitidine 30mg/m2") is taken out of it, and interventions
@@ -82,7 +82,7 @@ def trial_drugs(trial: Trial) -> list[tuple[str, ...]]:
             names = [n for n in names if n]
             if names:
                 by_name.setdefault(names[0].casefold(), []).extend(names)
-    return [tuple(dict.fromkeys(names)) for names in by_name.values()]
+    return tuple(tuple(dict.fromkeys(names)) for names in by_name.values())
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,29 @@ def _sources(trial: Trial, group: ResultGroup) -> list[tuple[str | None, str, bo
     return out
 
 
+class Regimens:
+    """The regimens of one trial's result groups, each read once (groups repeat across measures)."""
+
+    def __init__(self, trial: Trial) -> None:
+        self.trial = trial
+        self.drugs = trial_drugs(trial)
+        self._cache: dict[tuple[str, str | None, str | None], GroupRegimen | Skip] = {}
+
+    def of(self, group: ResultGroup) -> GroupRegimen | Skip:
+        key = (group.title, group.description, group.arm.arm_label if group.arm else None)
+        if key not in self._cache:
+            self._cache[key] = group_regimen(self.trial, group, self.drugs)
+        return self._cache[key]
+
+    def aliases(self, names: frozenset[str]) -> frozenset[str]:
+        """Every name of the given drugs (a title may use another name)."""
+        return frozenset(n for aliases in self.drugs if aliases[0] in names for n in aliases)
+
+    def names(self, group: ResultGroup) -> frozenset[str]:
+        """The drugs a group's title and description name (with or without an amount)."""
+        return parse_regimen(group.title, self.drugs).names | parse_regimen(group.description, self.drugs).names
+
+
 def _named_amounts(readings) -> set[tuple[float, str]]:
     return {a for d in readings if d.drug for a in d.amounts}
 
@@ -152,7 +175,7 @@ def _placed(regimen: Regimen, merged: dict[str, DrugDose], own: bool) -> list[Dr
     return [*named, unnamed]
 
 
-def group_regimen(trial: Trial, group: ResultGroup, drugs: list[tuple[str, ...]]) -> GroupRegimen | Skip:
+def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...], ...]) -> GroupRegimen | Skip:
     """The regimen a result group states, or why it has none that can be used."""
     if is_pooled(group):
         return Skip(SKIP_POOLED, group.title)
@@ -260,20 +283,13 @@ class DoseBuilder(PerMeasureBuilder):
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
-        self._drugs = trial_drugs(trial)
-        self._regimens: dict[tuple[str, str | None, str | None], GroupRegimen | Skip] = {}
+        self._regimens = Regimens(trial)
         yield from super().build(trial)
-
-    def _regimen(self, trial: Trial, group: ResultGroup) -> GroupRegimen | Skip:
-        key = (group.title, group.description, group.arm.arm_label if group.arm else None)
-        if key not in self._regimens:
-            self._regimens[key] = group_regimen(trial, group, self._drugs)
-        return self._regimens[key]
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
         dosed: list[tuple[ResultGroup, GroupRegimen]] = []
         for group in measure.groups:
-            gr = self._regimen(trial, group)
+            gr = self._regimens.of(group)
             if isinstance(gr, Skip):
                 yield gr
             else:
@@ -289,7 +305,7 @@ class DoseBuilder(PerMeasureBuilder):
                 yield Skip(diff, f"{ga.title} / {gb.title}")
                 continue
             da, db = diff
-            names = self._aliases(ra.regimen.names)
+            names = self._regimens.aliases(ra.regimen.names)
             if (why := differs_beyond_dose(trial, ga, gb, ra.regimen, rb.regimen, names)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
@@ -312,7 +328,3 @@ class DoseBuilder(PerMeasureBuilder):
                 factual_dose=_dose_info(dlo, plo),
                 counterfactual_dose=_dose_info(dhi, phi),
             )
-
-    def _aliases(self, names: set[str] | frozenset[str]) -> frozenset[str]:
-        """Every name of the given drugs (a title may use the other name)."""
-        return frozenset(n for aliases in self._drugs if aliases[0] in names for n in aliases)

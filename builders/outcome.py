@@ -20,7 +20,9 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
    same class/category slot, when the two measure the same instrument or construct with the same
    population at the same time: same unit and parameter type; titles that share their acronyms
-   (IIEF-EF vs FSFI is two instruments) and are alike once time phrases are out (rapidfuzz
+   (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`constructs`:
+   overall vs progression-free survival, response vs disease control, Cmax vs trough are
+   different) and are alike once time phrases are out (rapidfuzz
    ``token_set_ratio`` >= :data:`INSTRUMENT_MATCH`); the same time frame (and no other time point
    in the titles); the same number of participants analysed in the group; neither a
    responders-only measure. The primary is factual.
@@ -453,6 +455,41 @@ class OutcomeBuilder:
             yield from self._across(trial, p, s, Change("outcome", p.title, s.title), same_n=True)
 
 
+# clinical endpoints that are different constructs even when their titles look alike
+_CONSTRUCTS = {
+    "overall survival": re.compile(
+        r"\boverall\s+survival\b|(?-i:\bOS\b)|\bpercentage\s+(?:of\s+participants\s+)?alive\b(?!\s+(?:and|without))",
+        re.I,
+    ),
+    "progression-free survival": re.compile(
+        r"\bprogression[\s-]*free\b|(?-i:\bPFS\b)|\balive\s+(?:and|without)\s+(?:\w+\s+)?progression\b", re.I
+    ),
+    "disease-free survival": re.compile(r"\bdisease[\s-]*free\b|(?-i:\bDFS\b)", re.I),
+    "event-free survival": re.compile(r"\bevent[\s-]*free\b|(?-i:\bEFS\b)", re.I),
+    "time to progression": re.compile(r"\btime\s+to\s+(?:\w+\s+)?progression\b|(?-i:\bTTP\b)", re.I),
+    "response": re.compile(
+        r"\b(?:objective|overall|best|complete|partial|tumou?r)\s+(?:\w+\s+)?response\b|\bresponse\s+rate\b|(?-i:\bORR\b)",
+        re.I,
+    ),
+    "disease control": re.compile(r"\bdisease\s+control\b|\bclinical\s+benefit\b|(?-i:\bDCR\b|\bCBR\b)", re.I),
+    "adverse events": re.compile(
+        r"\badverse\s+events?\b|\btoxicit(?:y|ies)\b|\bside\s+effects?\b|(?-i:\bT?E?AEs?\b)", re.I
+    ),
+    "quality of life": re.compile(r"\bquality\s+of\s+life\b|(?-i:\bQoL\b)", re.I),
+    "maximum concentration": re.compile(r"\bmaximum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?max\b", re.I),
+    "trough concentration": re.compile(
+        r"\btrough\b|\bminimum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?(?:min|trough)\b", re.I
+    ),
+    "time to maximum": re.compile(r"\bT\s?max\b|\btime\s+to\s+(?:the\s+)?maximum\b", re.I),
+    "half-life": re.compile(r"\bhalf[\s-]*life\b|\bt\s?1/2\b", re.I),
+}
+
+
+def constructs(title: str) -> frozenset[str]:
+    """The clinical endpoints a measure title names (overall survival, response, Cmax, ...)."""
+    return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
+
+
 _ACRONYM = re.compile(r"[A-Z]{2,}")
 _NOT_ACRONYMS = frozenset({"II", "III", "IV", "VI", "CI", "NA", "OR", "AND", "OF", "IN"})
 
@@ -482,7 +519,12 @@ def related_skip(p: Measure, s: Measure) -> str | None:
     if responders_only(p) or responders_only(s):
         return SKIP_RESPONDERS
     ap, as_ = _acronyms(p.title), _acronyms(s.title)
-    if (ap and as_ and not ap & as_) or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH:
+    cp, cs = constructs(p.title), constructs(s.title)
+    if (
+        (ap and as_ and not ap & as_)
+        or (cp and cs and cp != cs)
+        or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
+    ):
         return SKIP_INSTRUMENT
     tp, ts = read_time(p.title), read_time(s.title)
     if _words(p.time_frame) != _words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):

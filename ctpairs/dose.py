@@ -23,7 +23,9 @@ Public API
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 __all__ = [
     "Dose",
@@ -917,28 +919,42 @@ _SALT = re.compile(
 )
 
 
-def _name_forms(names: tuple[str, ...]) -> list[str]:
-    """The ways a text may name a drug: each name, without brackets and salt or form words
-    ("Motesanib diphosphate" -> "Motesanib", "bevacizumab [Avastin]" -> "bevacizumab")."""
-    forms: list[str] = []
+# the first word of a registered name when it has an international nonproprietary name's stem
+# ("Poziotinib Once Daily Dosing" -> "Poziotinib")
+_INN_WORD = re.compile(
+    r"^[A-Za-z][a-z-]{2,}(?:mab|nib|lisib|ciclib|parib|platin|taxel|rubicin|mycin|stat|vir|prazole|sartan|pril|"
+    r"olol|afil|gliptin|glutide|xaban|cept|tide|tecan|trexate|citabine|limus|sertib|degib|rafenib)\b"
+)
+
+
+def _name_forms(names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The ways a text may name a drug, with a rank (0 before 1 where two drugs' forms tie): each
+    name, without brackets and salt or form words ("Motesanib diphosphate" -> "Motesanib",
+    "bevacizumab [Avastin]" -> "bevacizumab"); then its first word when that is a drug's name
+    ("Poziotinib Once Daily Dosing" -> "Poziotinib")."""
+    forms: dict[str, int] = {}
     for name in names:
         for form in (name, _BRACKETED.sub("", name).strip()):
-            forms += [form, _SALT.sub("", form).strip()]
-    return [f for f in dict.fromkeys(forms) if len(f) >= 2]
+            for full in (form, _SALT.sub("", form).strip()):
+                forms[full] = 0
+    for name in list(forms):
+        if (m := _INN_WORD.match(name)) and m.group(0) not in forms:
+            forms[m.group(0)] = 1
+    return [(f, rank) for f, rank in forms.items() if len(f) >= 2]
 
 
-def _mentions(text: str, drugs: list[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+def _mentions(text: str, drugs: Sequence[tuple[str, ...]]) -> list[tuple[int, int, str]]:
     """(start, end, canonical name) of each drug named in ``text`` (not as its placebo), in order."""
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, int, str]] = []
     for names in drugs:
-        for name in _name_forms(names):
+        for name, rank in _name_forms(names):
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I):
                 if _PLACEBO_MENTION_AFTER.match(text[m.end() :]) or _PLACEBO_MENTION_BEFORE.search(text[: m.start()]):
                     continue
-                found.append((m.start(), m.end(), names[0]))
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+                found.append((m.start(), m.end(), rank, names[0]))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
     kept: list[tuple[int, int, str]] = []
-    for start, end, drug in found:
+    for start, end, _, drug in found:
         if not kept or start >= kept[-1][1]:
             kept.append((start, end, drug))
     return kept
@@ -992,7 +1008,7 @@ def _merge(drug: str, parts: list[tuple[str, DoseParse]]) -> DrugDose:
     return DrugDose(drug, replace(first, frequency=frequency, route=route), None, amounts, text)
 
 
-def parse_regimen(text: str | None, drugs: list[tuple[str, ...]]) -> Regimen:
+def parse_regimen(text: str | None, drugs: Sequence[tuple[str, ...]]) -> Regimen:
     """A dose per drug: the regimen ``text`` states, for the drugs named in ``drugs``.
 
     ``drugs`` holds each drug's names (the first is canonical), e.g. the trial's registered
@@ -1005,7 +1021,11 @@ def parse_regimen(text: str | None, drugs: list[tuple[str, ...]]) -> Regimen:
     """
     if not text or not text.strip():
         return Regimen(())
-    text = text.replace("\u00a0", " ")
+    return _parse_regimen(text.replace("\u00a0", " "), tuple(drugs))
+
+
+@lru_cache(maxsize=65536)
+def _parse_regimen(text: str, drugs: tuple[tuple[str, ...], ...]) -> Regimen:
     cuts = _cuts(text, _mentions(text, drugs))
     starts = [c for c, _ in cuts] + [len(text)]
     parts: dict[str, list[tuple[str, DoseParse]]] = {}
