@@ -10,7 +10,9 @@
       CHANGELOG.md              what changed against each previous version
       ctpairs-manifest.json     inputs, versions, split method, counts, sha256 of every file
 
-One config per axis file present; splits ``train``/``validation``/``test`` by trial (see
+One curated training config per axis file present (see :mod:`ctpairs.curate`; the dropped rows
+are counted by reason in the manifest) and, beside it, ``<axis>-all`` with every pair of the build;
+``curation=None`` packages the uncurated pairs under the axis names alone. Splits ``train``/``validation``/``test`` by trial (see
 :mod:`ctpairs.splits`); every row gets the task columns of :mod:`ctpairs.tasks`. Strings stay
 ``string`` (not ``large_string``). The folder is written beside ``out_dir`` and renamed into
 place, and packaging the same pairs with the same options gives byte-identical files.
@@ -31,7 +33,9 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
+from ctpairs.audit import audit_rows
 from ctpairs.build import REPORT_NAME
+from ctpairs.curate import CurationPolicy, curate
 from ctpairs.errors import CtpairsError
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
@@ -43,6 +47,7 @@ CARD_NAME = "README.md"
 SHARD_ROWS = 100_000
 ROW_GROUP_SIZE = 10_000
 LISTED_TRIALS = 20  # trials named per config in a changelog entry
+ALL_SUFFIX = "-all"  # the uncurated config beside each curated one
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -138,7 +143,8 @@ def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], 
         if split is None:
             dropped += 1
             continue
-        row.update(task_columns(row))
+        # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+        row.update(task_columns(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -157,7 +163,7 @@ def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) ->
 def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
     out = {}
     for config, table in tables.items():
-        axis = report.get("axes", {}).get(config)
+        axis = report.get("axes", {}).get(config.removesuffix(ALL_SUFFIX))
         if axis:
             out[config] = {"builder": axis["builder"], "version": axis["builder_version"], "kind": axis["kind"]}
         else:  # a pairs file without a build report entry: say what its rows say
@@ -167,6 +173,23 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
                 "kind": ",".join(sorted(set(table.column("kind").to_pylist()))),
             }
     return out
+
+
+def _configs(
+    tables: dict[str, pa.Table], policy: CurationPolicy | None
+) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
+    """The configs to package: ``<axis>`` curated by ``policy`` plus ``<axis>-all`` uncurated, or the
+    axes as built when ``policy`` is ``None``; with what curation dropped per config, by reason."""
+    if policy is None:
+        return dict(tables), {}
+    configs: dict[str, pa.Table] = {}
+    report: dict[str, dict[str, Any]] = {}
+    for axis, table in sorted(tables.items()):
+        kept, dropped = curate(table.to_pylist(), policy)
+        configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        configs[f"{axis}{ALL_SUFFIX}"] = table
+        report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
+    return configs, report
 
 
 def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
@@ -264,6 +287,7 @@ def package_pairs(
     seed: int = DEFAULT_SEED,
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
+    curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -279,6 +303,8 @@ def package_pairs(
         shard_rows: most rows per Parquet shard.
         repo_id: the Hub dataset the card's loading example names (default
             ``deepimagine/ct-counterfactuals``).
+        curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
+            axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -292,7 +318,8 @@ def package_pairs(
 
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
     previous = _previous(out_dir, version)
-    tables = _read_configs(pairs_dir)
+    built = _read_configs(pairs_dir)
+    tables, curation_report = _configs(built, curation)
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
@@ -376,6 +403,9 @@ def package_pairs(
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
+            audits={c: audit_rows(pa.concat_tables(sp.values()).to_pylist()) for c, sp in split_tables.items()},
+            curation=curation.as_dict() if curation else None,
+            curation_dropped=curation_report,
         )
         card.write_plots(stats, tmp)
         metadata = card.card_metadata(stats)
@@ -401,6 +431,7 @@ def package_pairs(
                 },
             },
             "builders": builders,
+            "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
             "split": {
                 "by": plan.by,
                 "seed": plan.seed,
