@@ -1,0 +1,82 @@
+"""Outcome polarity rules measured on 260 real outcome measures hand-labelled before the rules were written."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ctpairs.polarity import (
+    HIGHER_BETTER,
+    LOWER_BETTER,
+    POLARITIES,
+    UNKNOWN,
+    better_direction,
+    outcome_polarity,
+    stated_direction,
+)
+
+LABELS = Path(__file__).parent / "data" / "polarity_labels.jsonl"
+
+
+def _labelled():
+    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
+
+
+def test_precision_and_coverage_on_hand_labelled_measures():
+    rows = _labelled()
+    assert len(rows) >= 200 and {r["label"] for r in rows} == set(POLARITIES)
+    decidable = [r for r in rows if r["label"] != UNKNOWN]
+    predicted = [(r, outcome_polarity(r["title"], r["description"], r["unit"], r["param_type"])) for r in rows]
+    called = [(r, p) for r, p in predicted if p != UNKNOWN]
+    correct = sum(r["label"] == p for r, p in called)
+    precision = correct / len(called)
+    coverage = sum(1 for r, p in called if r["label"] != UNKNOWN) / len(decidable)
+    wrong = [(r["title"][:80], r["label"], p) for r, p in called if r["label"] != p]
+    print(
+        f"\npolarity: precision {precision:.3f} ({correct}/{len(called)}), coverage {coverage:.3f} of {len(decidable)}"
+    )
+    assert precision >= 0.95, wrong
+    assert coverage >= 0.70
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            "Possible total scores range from 5 (all of the time) to 30 (none of the time). Higher scores indicate less impact of ED.",
+            HIGHER_BETTER,
+        ),
+        ("The single item is scored on a scale of 1-4, with higher scores indicating worse outcomes.", LOWER_BETTER),
+        ("Possible total scores for IIEF-EF range from 1 (worst) to 30 (best).", HIGHER_BETTER),
+        ("Scored range from 0-63, where 0 is no anxiety and 63 is the worst possible anxiety.", LOWER_BETTER),
+        ("Summarized using descriptive statistics.", UNKNOWN),
+        (None, UNKNOWN),
+    ],
+)
+def test_stated_direction_on_real_descriptions(description, expected):
+    assert stated_direction(description) == expected
+
+
+def test_time_to_event_depends_on_the_event():
+    assert (
+        outcome_polarity(
+            "Time to Deterioration (TTD) in Patient-Reported Lung Cancer Symptoms", unit="Months", param_type="MEDIAN"
+        )
+        == HIGHER_BETTER
+    )
+    assert outcome_polarity("Time to Response (TTR) as Per BIRC", unit="Months", param_type="MEAN") == LOWER_BETTER
+    assert (
+        outcome_polarity(
+            "Time to Metastatic Disease (TTMD) at 36 Month", unit="Percentage of participants", param_type="NUMBER"
+        )
+        == UNKNOWN
+    )
+    assert (
+        outcome_polarity("Part 1: Time to Maximum Serum Concentration (Tmax) of Atezolizumab", unit="days") == UNKNOWN
+    )
+
+
+def test_better_direction():
+    assert better_direction(HIGHER_BETTER) == "higher"
+    assert better_direction(LOWER_BETTER) == "lower"
+    assert better_direction(UNKNOWN) is None
