@@ -304,6 +304,8 @@ def cmd_package(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         seed=args.seed,
         repo_id=args.repo_id,
+        benchmark_configs=args.benchmark_configs,
+        exclude_benchmark=args.exclude_benchmark,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -552,6 +554,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--repo-id",
         default="deepimagine/ct-counterfactuals",
         help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)",
+    )
+    p.add_argument(
+        "--benchmark-configs",
+        action="store_true",
+        help="also write the CT Open-format configs superiority, comparative and endpoint",
+    )
+    p.add_argument(
+        "--exclude-benchmark",
+        type=Path,
+        metavar="PATH",
+        help="a CT Open benchmark pickle: leave out every trial in it (recorded in the manifest)",
     )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)
