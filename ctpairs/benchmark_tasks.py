@@ -43,6 +43,7 @@ from ctpairs.ctopen import (
     superiority_options,
 )
 from ctpairs.ctscore import decision_line
+from ctpairs.labels import METHOD_TRIAL
 from ctpairs.polarity import better_direction, outcome_polarity
 
 BENCHMARK_CONFIGS = (SUPERIORITY, COMPARATIVE, ENDPOINT)
@@ -71,8 +72,8 @@ SKIP_REASONS = (
 
 
 def is_verifiable(label: Mapping[str, Any]) -> bool:
-    """Whether a pair label rests on evidence (a trial analysis or a proper test)."""
-    return label.get("method") in ("trial_analysis", "z_test_from_spread")
+    """Whether a pair label rests on evidence (a trial analysis or a test) and says which way."""
+    return bool(label.get("verifiable")) and label.get("direction") in ("higher", "lower", "similar")
 
 
 def arm_name(side: Mapping[str, Any]) -> str:
@@ -110,7 +111,7 @@ def skip_reason(config: str, row: Mapping[str, Any]) -> str | None:
     label = row["label"]
     if not is_verifiable(label) or label.get("significant") is None:
         return SKIP_NOT_VERIFIABLE
-    if config == ENDPOINT and label.get("method") != "trial_analysis":
+    if config == ENDPOINT and label.get("method") != METHOD_TRIAL:
         return SKIP_NO_TRIAL_ANALYSIS
     if row["factual"]["result"].get("category") is not None:
         return SKIP_CATEGORY
