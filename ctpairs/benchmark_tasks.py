@@ -152,7 +152,7 @@ def pair_question(config: str, row: Mapping[str, Any]) -> Question:
     else:
         raise ValueError(f"unknown benchmark config {config!r}; one of {BENCHMARK_CONFIGS}")
     return Question(
-        key=(row["nct_id"], row["pair_id"], 0),
+        key=(row["nct_id"], f"{config}/{row['pair_id']}", 0),
         category=config,
         meta_label=META_LABELS[config],
         title=row["trial"].get("title") or "",

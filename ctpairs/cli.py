@@ -306,7 +306,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         cache=args.out / CACHE_NAME,
     )
-    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit)
+    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit, split=args.split)
     if not args.quiet:
         m = result.metrics
         print(f"{m['questions']} questions x {m['runs']} run(s), {m['malformed']:g} malformed; wrote {result.out_dir}")
@@ -618,7 +618,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate a predictor on a benchmark, scored as the benchmark scores")
     eval_sub = p.add_subparsers(dest="benchmark_kind", required=True, metavar="BENCHMARK")
     e = eval_sub.add_parser("ctopen", help="a CT Open benchmark pickle (read without running anything in it)")
-    e.add_argument("benchmark", type=Path, help="CT Open benchmark file, e.g. Winter_2025.pickle")
+    e.add_argument(
+        "benchmark",
+        type=Path,
+        help="CT Open benchmark file (e.g. Winter_2025.pickle), or a packaged dataset folder (its --split)",
+    )
+    e.add_argument(
+        "--split", default="test", help="with a dataset folder: the split of its benchmark configs (default test)"
+    )
     e.add_argument(
         "--predictor",
         required=True,

@@ -91,7 +91,7 @@ class Question:
     """One multiple-choice question about a trial's endpoint, in CT Open's form.
 
     ``key`` is CT Open's ``(nct_id, endpoint_key, question_index)`` (for a pair: ``(nct_id,
-    pair_id, 0)``); ``answer`` the index of the true option (``None`` when unknown); ``arm_x``
+    "<config>/<pair_id>", 0)``); ``answer`` the index of the true option (``None`` when unknown); ``arm_x``
     and ``arm_y`` the two arms an explicit question names (X: the studied arm, Y: its
     comparator); ``listed_arms`` the labels of the arms an implicit question lists.
     """

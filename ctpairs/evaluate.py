@@ -29,7 +29,7 @@ from typing import Any
 from ctpairs.atomic import atomic_path
 from ctpairs.ctopen import PROMPT_VERSION, benchmark_questions, load_benchmark, render_prompt
 from ctpairs.ctscore import decide, score_runs
-from ctpairs.predictors import EvalError, Predictor
+from ctpairs.predictors import EvalError, Predictor, training_questions
 
 CACHE_NAME = "answers.sqlite"
 
@@ -53,6 +53,13 @@ def _write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def _manifest_version(dataset_dir: Path) -> dict[str, Any]:
+    from ctpairs.package import read_manifest
+
+    manifest = read_manifest(dataset_dir) or {}
+    return {"version": manifest.get("version")}
+
+
 def evaluate_ctopen(
     benchmark_path: str | Path,
     predictor: Predictor,
@@ -60,14 +67,25 @@ def evaluate_ctopen(
     *,
     runs: int = 1,
     limit: int | None = None,
+    split: str = "test",
 ) -> EvalResult:
     """Answer every question of the CT Open file ``benchmark_path`` with ``predictor`` ``runs``
     times (the first ``limit`` questions only, when given), write the files listed in the module
-    docstring into ``out_dir`` and return the metrics (averaged over runs)."""
+    docstring into ``out_dir`` and return the metrics (averaged over runs).
+
+    ``benchmark_path`` may also be a packaged dataset folder: then the questions are the
+    ``split`` of its benchmark-format configs (:func:`ctpairs.predictors.training_questions`),
+    scored the same way: a held-out measure on ctpairs' own data.
+    """
     if runs < 1:
         raise EvalError("--runs must be at least 1")
     benchmark_path, out_dir = Path(benchmark_path), Path(out_dir)
-    questions = list(benchmark_questions(load_benchmark(benchmark_path)))[:limit]
+    if benchmark_path.is_dir():
+        questions = training_questions(benchmark_path, split)[:limit]
+        source = {"dataset": str(benchmark_path), "split": split, **_manifest_version(benchmark_path)}
+    else:
+        questions = list(benchmark_questions(load_benchmark(benchmark_path)))[:limit]
+        source = {"file": benchmark_path.name, "sha256": hashlib.sha256(benchmark_path.read_bytes()).hexdigest()}
     prompts = [render_prompt(q) for q in questions]
     eval_rets, lines = [], []
     for run in range(runs):
@@ -92,7 +110,7 @@ def evaluate_ctopen(
     metrics = score_runs(eval_rets, questions)
     metrics.update(
         predictor=predictor.name,
-        benchmark={"file": benchmark_path.name, "sha256": hashlib.sha256(benchmark_path.read_bytes()).hexdigest()},
+        benchmark=source,
         prompt_version=PROMPT_VERSION,
     )
     out_dir.mkdir(parents=True, exist_ok=True)

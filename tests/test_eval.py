@@ -3,6 +3,7 @@ baselines trained on a packaged dataset of real pairs, the tiny random model via
 via a loopback OpenAI-compatible server, including a killed run that resumes from its cache."""
 
 import json
+import math
 import os
 import signal
 import sqlite3
@@ -189,3 +190,34 @@ def test_openai_needs_a_model_and_a_server(tmp_path, capsys):
         p = OpenAIPredictor("http://127.0.0.1:9/v1", model="m", timeout=2)
         p.client = p.client.with_options(max_retries=0)
         p.predict([], ["hello"], 0)
+
+
+def test_a_packaged_split_is_scored_the_same_way(dataset, tmp_path):
+    out = tmp_path / "own"
+    assert (
+        main(
+            [
+                "eval",
+                "ctopen",
+                str(dataset),
+                "--split",
+                "train",
+                "--predictor",
+                "prior",
+                "--train",
+                str(dataset),
+                "--out",
+                str(out),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    metrics = json.loads((out / "metrics.json").read_text())
+    train = training_questions(dataset)
+    assert metrics["questions"] == len(train) and metrics["benchmark"]["split"] == "train"
+    prior = ClassPrior(train, one_hot=False)
+    comparative = [q for q in train if q.category == "comparative"]
+    # the prior's cross-entropy on its own training data is the entropy of the class frequencies
+    expected = -sum(math.log(prior.scores("comparative")[q.answer]) for q in comparative) / len(comparative)
+    assert metrics["three_class"]["ComparativeEffect"]["Cross_Entropy"] == pytest.approx(expected, rel=1e-3)
