@@ -28,13 +28,20 @@ before coverage):
    efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
    diarrhoea, sleepiness, distress -> lower is better; both kinds named -> ``unknown``.
 
-Anything else is ``unknown``. :func:`better_direction` turns a polarity and a label direction
-into whether the counterfactual side did better.
+Anything else is ``unknown``.
+
+A trial's own analysis may state the direction (:func:`analysis_polarity`): "a difference less
+than 0 favors X" (lower is better), "an odds ratio > 1 favours X" (higher is better), "a hazard
+ratio < 1 favours X" (the event is bad: a *time* to it is better higher; a count of events is left
+``unknown``). :func:`outcome_polarity` takes such statements (``analyses``): when they agree with
+each other they win over the text rules, unless the text rules say the opposite, which gives
+``unknown``. :func:`better_direction` maps a polarity to the label direction that means better.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 HIGHER_BETTER = "higher_better"
 LOWER_BETTER = "lower_better"
@@ -197,6 +204,13 @@ _STATED = [
     ),
     (re.compile(r"\d (?:is|=) no \w+[^.;]{0,30}?\d+ (?:is|=) (?:the )?worst", re.IGNORECASE), LOWER_BETTER),
 ]
+_FAVOURS = re.compile(
+    r"(?P<what>hazard ratio|\bhr\b|odds ratio|\bor\b|(?:risk|rate) ratio|ratio|difference|\bchange)"
+    r"[^.;]{0,80}?(?P<cmp><|less than|lower than|below|smaller than|>|greater than|higher than|above|more than)"
+    r"\s*(?:0|1|zero|one)\b[^.;]{0,30}?\b(?:favou?r|in favou?r)",
+    re.IGNORECASE,
+)
+_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
 _PARTICIPANT_UNIT = re.compile(r"participants?|patients?|subjects?|events?|people", re.IGNORECASE)
 _SHARE_UNIT = re.compile(r"percent|proportion|%|rate|probabilit", re.IGNORECASE)
 
@@ -236,15 +250,45 @@ def _scale(title: str, description: str) -> str:
     return UNKNOWN
 
 
+def analysis_polarity(statement: str | None, measure_is_time: bool) -> str:
+    """The polarity a trial's analysis states about the measure, e.g. "A hazard ratio < 1 favours
+    X" or "a difference in least square means less than 0 favors X"; ``unknown`` when it states
+    none. A hazard ratio speaks of the event, so it decides only for a time to that event
+    (``measure_is_time``)."""
+    found = set()
+    for m in _FAVOURS.finditer(statement or ""):
+        low = m["cmp"].lower() in ("<", "less than", "lower than", "below", "smaller than")
+        if m["what"].lower() in ("hazard ratio", "hr"):
+            if measure_is_time:
+                found.add(HIGHER_BETTER if low else LOWER_BETTER)
+        else:
+            found.add(LOWER_BETTER if low else HIGHER_BETTER)
+    return found.pop() if len(found) == 1 else UNKNOWN
+
+
 def outcome_polarity(
     title: str | None,
     description: str | None = None,
     unit: str | None = None,
     param_type: str | None = None,
+    analyses: Sequence[str] = (),
 ) -> str:
     """``higher_better``, ``lower_better`` or ``unknown`` for one outcome measure (rules in the
     module docstring). ``param_type`` takes the registry's form (``COUNT_OF_PARTICIPANTS``) or
-    ctpairs' normalized one (``count_of_participants``)."""
+    ctpairs' normalized one (``count_of_participants``). ``analyses``: the statements of the
+    trial's own analyses of this measure (estimate comments, group descriptions...)."""
+    text = _text_polarity(title, description, unit, param_type)
+    is_time = bool(_TIME_UNIT.search(unit or "")) and not _is_count(unit or "", (param_type or "").lower())
+    stated = {p for p in (analysis_polarity(a, is_time) for a in analyses) if p != UNKNOWN}
+    if len(stated) > 1:
+        return UNKNOWN
+    if stated:
+        (trial,) = stated
+        return trial if text in (UNKNOWN, trial) else UNKNOWN
+    return text
+
+
+def _text_polarity(title: str | None, description: str | None, unit: str | None, param_type: str | None) -> str:
     title, description = title or "", description or ""
     unit, param_type = unit or "", (param_type or "").lower()
     if not title.strip() or _NOT_EFFICACY.search(title):

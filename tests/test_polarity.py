@@ -80,3 +80,45 @@ def test_better_direction():
     assert better_direction(HIGHER_BETTER) == "higher"
     assert better_direction(LOWER_BETTER) == "lower"
     assert better_direction(UNKNOWN) is None
+
+
+@pytest.mark.parametrize(
+    ("statement", "is_time", "expected"),
+    [
+        # real estimate comments of posted analyses (tests/data/studies.jsonl.gz)
+        ("A Hazard Ratio less than 1 favoured AZD6244 + Docetaxel", True, HIGHER_BETTER),
+        (r"HR\<1 favors Cetuximab arm", True, HIGHER_BETTER),
+        (r"A hazard ratio \< 1 favours osimertinib PFS in Ex19Del positive patients", False, UNKNOWN),
+        (r"An odds ratio \>1 favours osimertinib", False, HIGHER_BETTER),
+        (
+            "A response rate ratio \\> 1 favors the albumin-bound paclitaxel/carboplatin arm of the study",
+            False,
+            HIGHER_BETTER,
+        ),
+        (
+            "A difference in least square means less than 0 favors the Osimertinib (AZD9291) + Chemo treatment arm",
+            False,
+            LOWER_BETTER,
+        ),
+        (
+            "Power adjustment for 3 primary efficacy variables (3 variables have to be significant in favor of Vardenafil)",
+            False,
+            UNKNOWN,
+        ),
+        (None, True, UNKNOWN),
+    ],
+)
+def test_analysis_polarity_on_real_statements(statement, is_time, expected):
+    from ctpairs.polarity import analysis_polarity
+
+    assert analysis_polarity(statement, is_time) == expected
+
+
+def test_a_trial_statement_decides_unless_the_text_says_the_opposite():
+    depth = "Depth of Response (Percent Change From Baseline in Tumor Diameter)"
+    statement = "A difference in least square means less than 0 favors the Osimertinib + Chemo treatment arm"
+    assert outcome_polarity(depth, unit="percent change") == UNKNOWN
+    assert outcome_polarity(depth, unit="percent change", analyses=[statement]) == LOWER_BETTER
+    survival = ("Overall Survival", None, "months", "MEDIAN")
+    assert outcome_polarity(*survival, analyses=["A Hazard Ratio less than 1 favoured AZD6244"]) == HIGHER_BETTER
+    assert outcome_polarity(*survival, analyses=["A hazard ratio greater than 1 favours AZD6244"]) == UNKNOWN
