@@ -221,3 +221,27 @@ def test_a_packaged_split_is_scored_the_same_way(dataset, tmp_path):
     # the prior's cross-entropy on its own training data is the entropy of the class frequencies
     expected = -sum(math.log(prior.scores("comparative")[q.answer]) for q in comparative) / len(comparative)
     assert metrics["three_class"]["ComparativeEffect"]["Cross_Entropy"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_grpo_on_a_benchmark_config_rewards_the_decision_line(dataset, tiny_model, tmp_path):
+    pytest.importorskip("trl")
+    from ctpairs.train import train_grpo
+
+    out = train_grpo(
+        dataset,
+        tiny_model,
+        config="comparative",
+        output_dir=tmp_path / "grpo",
+        max_steps=1,
+        per_device_train_batch_size=2,
+        num_generations=2,
+        max_completion_length=6,
+        use_cpu=True,
+        bf16=False,
+        max_samples=4,
+        report_to="none",
+        logging_steps=1,
+    )
+    (state,) = Path(out).glob("checkpoint-*/trainer_state.json")
+    logged = json.loads(state.read_text())["log_history"][0]
+    assert "rewards/decision_reward/mean" in logged and "rewards/direction_reward/mean" not in logged
