@@ -227,27 +227,25 @@ def _is_count(unit: str, param_type: str) -> bool:
     return bool(_PARTICIPANT_UNIT.search(unit)) and not _SHARE_UNIT.search(unit) or "count" in param_type
 
 
+def _either(higher: object, lower: object) -> str:
+    """The polarity when exactly one kind of cue was found, else ``unknown``."""
+    if bool(higher) == bool(lower):
+        return UNKNOWN
+    return HIGHER_BETTER if higher else LOWER_BETTER
+
+
 def _time_to(rest: str, unit: str, param_type: str) -> str:
     if _is_count(unit, param_type) or _SHARE_UNIT.search(unit):
         return UNKNOWN
-    bad, good = _BAD_EVENT_AFTER_TIME.search(rest), _GOOD_EVENT_AFTER_TIME.search(rest)
-    if bad and not good:
-        return HIGHER_BETTER
-    if good and not bad:
-        return LOWER_BETTER
-    return UNKNOWN
+    # time to a bad event: longer is better; time to a good event: shorter is better
+    return _either(_BAD_EVENT_AFTER_TIME.search(rest), _GOOD_EVENT_AFTER_TIME.search(rest))
 
 
 def _scale(title: str, description: str) -> str:
     stated = stated_direction(description)
     if stated != UNKNOWN:
         return stated
-    good, bad = _GOOD_SCALE.search(title), _BAD_SCALE.search(title)
-    if good and not bad:
-        return HIGHER_BETTER
-    if bad and not good:
-        return LOWER_BETTER
-    return UNKNOWN
+    return _either(_GOOD_SCALE.search(title), _BAD_SCALE.search(title))
 
 
 def analysis_polarity(statement: str | None, measure_is_time: bool) -> str:
