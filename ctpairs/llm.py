@@ -64,7 +64,7 @@ class HFPredictor:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model, padding_side="left")
             self.model = AutoModelForCausalLM.from_pretrained(model).to(self.device).eval()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # missing files, not a model id, unknown architecture
             raise EvalError(f"cannot load model {model!r}: {exc}") from None
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
