@@ -15,7 +15,8 @@ before coverage):
 3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
    rates, local or disease control, duration of response -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``.
-4. **Absence of a bad event** ("no ... attacks", "free of", "remission") -> higher is better.
+4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
+   "remission") -> higher is better.
 5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, anti-drug antibodies, a
    clinically meaningful decrease or deterioration -> lower is better.
@@ -106,7 +107,13 @@ _SURVIVAL = _rx(
     r"response duration",
     r"duration of (?:disease control|remission|clinical benefit)",
 )
-_ABSENCE = _rx(r"\bno\b.{0,40}\battacks?\b", r"\bfree of\b", r"\bremission\b", r"\bconversion from\b")
+_ABSENCE = _rx(
+    r"\bno\b.{0,40}\battacks?\b",
+    r"\bfree(?:dom)? (?:of|from)\b",
+    r"\w[- ]free(?:dom)?\b",
+    r"\bremission\b",
+    r"\bconversion from\b",
+)
 _BAD_EVENT = _rx(
     r"adverse event",
     r"\baes?\b",

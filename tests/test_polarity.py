@@ -122,3 +122,9 @@ def test_a_trial_statement_decides_unless_the_text_says_the_opposite():
     survival = ("Overall Survival", None, "months", "MEDIAN")
     assert outcome_polarity(*survival, analyses=["A Hazard Ratio less than 1 favoured AZD6244"]) == HIGHER_BETTER
     assert outcome_polarity(*survival, analyses=["A hazard ratio greater than 1 favours AZD6244"]) == UNKNOWN
+
+
+def test_absence_of_a_bad_event_is_good():
+    # a real measure title (NCT04066023) met while checking the benchmark configs by hand
+    assert outcome_polarity("Percentage of Subjects That Achieve Pain Freedom", unit="Participants") == HIGHER_BETTER
+    assert outcome_polarity("VAS for Leg Pain - 3rd Month", unit="units on a scale") == LOWER_BETTER
