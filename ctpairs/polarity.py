@@ -22,10 +22,10 @@ before coverage):
    clinically meaningful decrease or deterioration -> lower is better.
 6. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
 7. **Good events**: response rates (objective, complete, partial, pathologic, disease control),
-   improvement, successful intercourse -> higher is better.
+   improvement, relief, successful intercourse -> higher is better.
 8. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
-   domains, global health, satisfaction, EQ-5D, FACT/FACIT, lung function (FEV1), sleep
+   domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
    efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
    diarrhoea, sleepiness, distress -> lower is better; both kinds named -> ``unknown``.
 
@@ -152,6 +152,7 @@ _GOOD_EVENT = _rx(
     r"tumou?r response",
     r"disease control",
     r"\bimprovement\b",
+    r"\brelief\b",
     r"successful intercourse",
 )
 _GOOD_SCALE = _rx(
@@ -162,7 +163,7 @@ _GOOD_SCALE = _rx(
     r"satisfaction",
     r"euroqol",
     r"eq-?5d",
-    r"\bfact-|\bfacit",
+    r"\bfact-|\bfacit|\bfaact\b",
     r"functional assessment",
     r"\bfev1\b",
     r"forced expiratory",

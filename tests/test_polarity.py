@@ -124,7 +124,14 @@ def test_a_trial_statement_decides_unless_the_text_says_the_opposite():
     assert outcome_polarity(*survival, analyses=["A hazard ratio greater than 1 favours AZD6244"]) == UNKNOWN
 
 
-def test_absence_of_a_bad_event_is_good():
+def test_real_titles_met_checking_the_configs_by_hand():
     # a real measure title (NCT04066023) met while checking the benchmark configs by hand
     assert outcome_polarity("Percentage of Subjects That Achieve Pain Freedom", unit="Participants") == HIGHER_BETTER
     assert outcome_polarity("VAS for Leg Pain - 3rd Month", unit="units on a scale") == LOWER_BETTER
+    # real titles met in the superiority config: relief is good; a FACIT-family symptom subscale is left unknown
+    assert (
+        outcome_polarity("Percentage of Subjects That Achieve Sustained Pain Relief", unit="Participants")
+        == HIGHER_BETTER
+    )
+    faact = "Part A: Change From Baseline in FAACT- 5-Item Anorexia Symptom Scale (5IASS) at Week 12"
+    assert outcome_polarity(faact, unit="Units on a scale") == UNKNOWN
