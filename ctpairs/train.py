@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
 from ctpairs.errors import CtpairsError, TrainExtraMissingError, UsageError
-from ctpairs.rewards import direction_reward, format_reward
+from ctpairs.rewards import decision_reward, direction_reward, format_reward
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 from ctpairs.tiny import build_tiny_model, tiny_model_texts
 from ctpairs.train_checks import check_dataset, check_model, check_output_dir, clear_output_dir, pick_device
@@ -321,7 +322,8 @@ def train_grpo(
     For each prompt the model samples ``num_generations`` completions; each scores 1.0 when its
     ``Answer:`` matches the pair's label direction (:func:`ctpairs.rewards.direction_reward`), plus,
     with ``reward_format=True``, 1.0 for ending on the exact answer line
-    (:func:`ctpairs.rewards.format_reward`). ``per_device_train_batch_size *
+    (:func:`ctpairs.rewards.format_reward`); on the benchmark-format configs (``superiority``,
+    ``comparative``, ``endpoint``) the reward is :func:`ctpairs.rewards.decision_reward` alone. ``per_device_train_batch_size *
     gradient_accumulation_steps`` must be a multiple of ``num_generations``. ``conversational``,
     ``lora_r``, ``use_cpu``, ``bf16``, ``overwrite``, ``resume``, ``tiny_model``, the errors raised and
     extra keywords (to ``trl.GRPOConfig``, e.g. ``temperature``, ``beta``) are as in :func:`train_sft`. The prompts are not truncated: pick a model whose context holds
@@ -363,7 +365,11 @@ def train_grpo(
             config_kwargs=config_kwargs,
         ),
     )
-    rewards: list[Callable[..., list[float]]] = [direction_reward] + ([format_reward] if reward_format else [])
+    rewards: list[Callable[..., list[float]]] = (
+        [decision_reward]  # the CT Open-format configs: the DECISION line, as CT Open scores it
+        if config in BENCHMARK_CONFIGS
+        else [direction_reward] + ([format_reward] if reward_format else [])
+    )
     trainer = GRPOTrainer(
         model=start,
         reward_funcs=rewards,
