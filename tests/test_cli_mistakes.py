@@ -143,14 +143,12 @@ def test_build_out_pointing_at_a_file(tmp_path):
 
 def test_build_out_replaces_an_older_build_whole_and_refuses_other_folders(tmp_path):
     records = tmp_path / "in.jsonl"
-    records.write_text("\n".join(json.dumps(real_record(n)) for n in DOSE_TRIALS) + "\n")
+    records.write_text("\n".join(json.dumps(real_record(n)) for n in (*DOSE_TRIALS, ARM_ONLY_TRIAL)) + "\n")
     out = tmp_path / "pairs"
-    assert (
-        run("build", "--axis", "dose", "--axis", "outcome", "--input", str(records), "--out", str(out)).returncode == 0
-    )
-    assert (out / "outcome.parquet").is_file()
+    assert run("build", "--axis", "dose", "--axis", "arm", "--input", str(records), "--out", str(out)).returncode == 0
+    assert (out / "arm.parquet").is_file()
     assert run("build", "--axis", "dose", "--input", str(records), "--out", str(out), "-q").returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == [REPORT_NAME, "dose.parquet"]  # no stale outcome.parquet
+    assert sorted(p.name for p in out.iterdir()) == [REPORT_NAME, "dose.parquet"]  # no stale arm.parquet
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "thesis.tex").write_text("keep me")
@@ -176,10 +174,11 @@ def test_an_axis_with_no_pairs_is_reported_not_written_and_package_works(tmp_pat
     assert not (pairs / "dose.parquet").exists() and (pairs / "arm.parquet").is_file()
     res = run("package", "--pairs", str(pairs), "--out", str(tmp_path / "ds"), "--version", "1.0.0")
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
-    # one trial cannot fill three splits: said once on the console
+    # one trial cannot fill three splits: said once per config (the curated one and `-all`) on the console
     assert [line for line in res.stderr.splitlines() if line.startswith("warning:")] == [
-        "warning: config 'arm' has no validation or test split (1 trial(s)); it is published without it "
+        f"warning: config {config!r} has no validation or test split (1 trial(s)); it is published without it "
         "(the card says which splits each config has)"
+        for config in ("arm", "arm-all")
     ]
 
 
