@@ -175,8 +175,8 @@ def _one_error(capsys) -> str:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ((), "has several configs; pick one with --config: arm, dose, outcome"),
-        (("--config", "phase"), "has no config 'phase'; its configs: arm, dose, outcome"),
+        ((), "has several configs; pick one with --config: arm, arm-all, dose, dose-all"),
+        (("--config", "phase"), "has no config 'phase'; its configs: arm, arm-all, dose, dose-all"),
         (("--config", "dose", "--split", "nope"), "config 'dose' of "),
     ],
 )

@@ -79,7 +79,6 @@ def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | Bad
 #: zip member: zlib.error, or BadZipFile for a bad CRC; EOFError for a member cut short).
 _DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile)
 _READ_BLOCK = 1 << 20
-_SNIFF = 4096  # bytes looked at to tell text from binary
 
 
 def _damaged(location: str, exc: BaseException) -> BadRecord:
@@ -134,7 +133,9 @@ def _load_json(fh: IO[bytes], location: str) -> Iterator[GoodRecord | BadRecord]
         yield _damaged(location, damage)
 
 
-def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
+def _parsed_lines(fh: IO[bytes], name: str) -> Iterator[tuple[int, object, str | None]]:
+    """``(line number, JSON value, None)`` for each non-blank line that parses, ``(n, None, error)`` for
+    one that does not; a damaged stream ends with ``(n, BadRecord, None)``."""
     lineno = 0
     lines = iter(fh)
     while True:
@@ -143,18 +144,41 @@ def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
         except StopIteration:
             return
         except _DAMAGE as exc:
-            yield _damaged(f"{name}:{lineno + 1}", exc)
+            yield lineno + 1, _damaged(f"{name}:{lineno + 1}", exc), None
             return
         lineno += 1
-        if not line.strip():
+        if line.strip():
+            try:
+                yield lineno, json.loads(line), None
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield lineno, None, f"malformed JSON: {exc}"
+
+
+def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
+    """One record per line. A run of consecutive lines that are not JSON (random bytes, a binary file
+    under a text name) is one bad record, ``name:first-last``, reported once rather than per line."""
+    run: list = []  # [first line, last line, first error] of the current run of lines that are not JSON
+    for lineno, obj, error in _parsed_lines(fh, name):
+        if error is not None:
+            if run and run[1] == lineno - 1:
+                run[1] = lineno
+                continue
+            if run:
+                yield _malformed(name, *run)
+            run = [lineno, lineno, error]
             continue
-        location = f"{name}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield BadRecord(location, f"malformed JSON: {exc}")
-            continue
-        yield _check(obj, location)
+        if run:
+            yield _malformed(name, *run)
+            run = []
+        yield obj if isinstance(obj, BadRecord) else _check(obj, f"{name}:{lineno}")
+    if run:
+        yield _malformed(name, *run)
+
+
+def _malformed(name: str, first: int, last: int, error: str) -> BadRecord:
+    if first == last:
+        return BadRecord(f"{name}:{first}", error)
+    return BadRecord(f"{name}:{first}-{last}", f"{last - first + 1} lines that are not JSON ({error})")
 
 
 def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
@@ -173,18 +197,6 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
                     yield from _read_stream(fh, info.filename, location)
             except (*_DAMAGE, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
                 yield BadRecord(location, f"zip member cannot be read ({exc}); skipped")
-
-
-def _binary(head: bytes) -> bool:
-    """Whether the first bytes of a file are no text: a NUL byte, or invalid UTF-8 (a character cut
-    at the end of the sample aside)."""
-    if b"\0" in head:
-        return True
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start < len(head) - 3
-    return False
 
 
 def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRecord]:
@@ -211,14 +223,6 @@ def _read_stream(fh: IO[bytes], name: str, location: str) -> Iterator[GoodRecord
     the name says JSON Lines (``.jsonl``, ``.ndjson``) or one JSON document (``.json``)."""
     if fh.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
         fh = io.BufferedReader(GunzipReader(fh))
-    try:
-        head = fh.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
-    except _DAMAGE as exc:  # a gzip whose very start is damaged
-        yield _damaged(f"{location}:1", exc)
-        return
-    if _binary(head):
-        yield BadRecord(location, "binary data that is neither gzip nor zip, not JSON text; skipped")
-        return
     stem = name.lower().removesuffix(".gz")
     if stem.endswith((".jsonl", ".ndjson")):
         yield from _jsonl(fh, location)
