@@ -110,8 +110,8 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
         unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}
         return unsure and regimens.names(a) == regimens.names(b) != frozenset()
     drugs_a, drugs_b = ({d.drug for d in r.regimen.drugs} for r in (ra, rb))
-    if not drugs_a or drugs_a != drugs_b:
-        return False
+    if not ra.regimen.names or drugs_a != drugs_b:
+        return False  # amounts of drugs no text names cannot tell the same drug
     difference = dose_difference(ra.regimen, rb.regimen)
     return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
 
