@@ -82,3 +82,12 @@ def _measure(title: str, population: str | None = None) -> Measure:
 )
 def test_responders_only(title: str, population: str | None, expected: bool) -> None:
     assert cohorts.responders_only(_measure(title, population)) is expected
+
+
+def test_cohort_skip_for_arm_contrasts() -> None:
+    """NCT02039674: Part 1 cohorts A2 and F are enrolled side by side, not randomized."""
+    a = _group("Part1 Cohort A2 (Pembro 2 mg/kg+Paclitaxel [Pa]+Carboplatin [C])")
+    f = _group("Part 1 Cohort F (Pembro 2 mg/kg+Gefitinib)")
+    assert cohorts.concurrency_skip(a, f) is None  # same part: a dose contrast may still hold
+    assert cohorts.cohort_skip(a, f) == cohorts.SKIP_COHORTS
+    assert cohorts.cohort_skip(_group("Arm A: Drug"), _group("Arm B: Placebo")) is None
