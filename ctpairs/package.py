@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -135,7 +136,9 @@ def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
-def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], int]:
+def _split_rows(
+    table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
+) -> tuple[dict[str, pa.Table], int]:
     rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
     dropped = 0
     for row in table.sort_by("pair_id").to_pylist():
@@ -144,7 +147,7 @@ def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], 
             dropped += 1
             continue
         # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
-        row.update(task_columns(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
+        row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -277,6 +280,50 @@ def _changelog(
     return "\n".join(lines + [""] + notes) + "\n"
 
 
+def exclude_benchmark_trials(tables: dict[str, pa.Table], benchmark_path: str | Path) -> dict[str, Any]:
+    """Drop from ``tables`` (in place) every pair whose trial (``nct_id`` or ``cf_nct_id``) is in
+    the CT Open benchmark file ``benchmark_path``; what was dropped and why, for the manifest."""
+    from ctpairs.ctopen import CTOpenError, load_benchmark
+
+    path = Path(benchmark_path)
+    try:
+        trials = {nct_id for nct_id, _ in load_benchmark(path)}
+    except CTOpenError as exc:
+        raise PackageError(str(exc)) from None
+    dropped_pairs, dropped_trials = {}, set()
+    for config, table in tables.items():
+        ids, cf_ids = table.column("nct_id").to_pylist(), table.column("cf_nct_id").to_pylist()
+        keep = [a not in trials and b not in trials for a, b in zip(ids, cf_ids)]
+        dropped_trials.update(t for pair in zip(ids, cf_ids) for t in pair if t in trials)
+        dropped_pairs[config] = keep.count(False)
+        tables[config] = table.filter(pa.array(keep, type=pa.bool_()))
+    return {
+        "file": path.name,
+        "sha256": file_sha256(path),
+        "reason": f"trial appears in the CT Open benchmark {path.name}: kept out so the dataset cannot leak its answers",
+        "benchmark_trials": len(trials),
+        "trials_dropped": sorted(dropped_trials),
+        "pairs_dropped": dropped_pairs,
+    }
+
+
+def add_benchmark_configs(
+    tables: dict[str, pa.Table], renderers: dict[str, Callable[[dict], dict[str, Any]]]
+) -> dict[str, dict[str, int]]:
+    """Add the benchmark-format configs (:mod:`ctpairs.benchmark_tasks`) to ``tables`` and their
+    task renderers to ``renderers``; returns the pairs skipped per config and reason."""
+    from ctpairs.benchmark_tasks import benchmark_tables, benchmark_task_columns
+
+    clash = sorted(set(tables) & {"superiority", "comparative", "endpoint"})
+    if clash:
+        raise PackageError(f"pairs files named {', '.join(clash)} clash with the benchmark-format configs")
+    configs, skips = benchmark_tables(tables)
+    for config, table in configs.items():
+        tables[config] = table
+        renderers[config] = benchmark_task_columns(config)
+    return skips
+
+
 def package_pairs(
     pairs_dir: str | Path,
     out_dir: str | Path,
@@ -288,6 +335,8 @@ def package_pairs(
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
     curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
+    benchmark_configs: bool = False,
+    exclude_benchmark: str | Path | None = None,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -305,6 +354,11 @@ def package_pairs(
             ``deepimagine/ct-counterfactuals``).
         curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
             axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
+        benchmark_configs: also write the CT Open-format configs ``superiority``, ``comparative``
+            and ``endpoint`` (:mod:`ctpairs.benchmark_tasks`), from the (curated) ``arm`` and
+            ``dose`` configs.
+        exclude_benchmark: a CT Open benchmark file; every pair of a trial in it is left out of
+            every config (recorded in the manifest under ``excluded``).
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -319,7 +373,10 @@ def package_pairs(
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
     previous = _previous(out_dir, version)
     built = _read_configs(pairs_dir)
+    excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
     tables, curation_report = _configs(built, curation)
+    renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
+    benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
@@ -346,7 +403,7 @@ def package_pairs(
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
-        split_tables[config], dropped[config] = _split_rows(table, plan)
+        split_tables[config], dropped[config] = _split_rows(table, plan, renderers.get(config, task_columns))
 
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
@@ -448,6 +505,10 @@ def package_pairs(
                 for c in sorted(split_tables)
             },
         }
+        if excluded is not None:
+            manifest["excluded"] = excluded
+        if benchmark_skips is not None:
+            manifest["benchmark_configs"] = {"skipped": benchmark_skips}
         entry = _changelog(out_dir, version, previous, manifest, split_tables)
         old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
         old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log
