@@ -186,15 +186,17 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
 def _configs(
     tables: dict[str, pa.Table], policy: CurationPolicy | None
 ) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
-    """The configs to package: ``<axis>`` curated by ``policy`` plus ``<axis>-all`` uncurated, or the
-    axes as built when ``policy`` is ``None``; with what curation dropped per config, by reason."""
+    """The configs to package: ``<axis>`` curated by ``policy`` (left out when curation keeps no
+    pair) plus ``<axis>-all`` uncurated, or the axes as built when ``policy`` is ``None``; with what
+    curation dropped per config, by reason."""
     if policy is None:
         return dict(tables), {}
     configs: dict[str, pa.Table] = {}
     report: dict[str, dict[str, Any]] = {}
     for axis, table in sorted(tables.items()):
         kept, dropped = curate(table.to_pylist(), policy)
-        configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
+            configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
         configs[f"{axis}{ALL_SUFFIX}"] = table
         report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
     return configs, report
