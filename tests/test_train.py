@@ -55,6 +55,12 @@ def test_load_from_repo_folder_and_from_parquet(repo, pairs_dir):
     rendered = load_pairs_dataset(pairs_dir / "dose.parquet", max_samples=5)
     assert set(TASK_COLUMNS) <= set(rendered.column_names)
     assert {r["answer"] for r in rendered} <= {"higher", "lower", "similar"}
+    # raw pairs whose label has no direction are no task: left out, as packaging leaves them out
+    import pyarrow.parquet as pq
+
+    labels = pq.read_table(pairs_dir / "dose.parquet", columns=["label"]).column("label").to_pylist()
+    answerable = sum(label["direction"] in ("higher", "lower", "similar") for label in labels)
+    assert 0 < answerable < len(labels) and len(load_pairs_dataset(pairs_dir / "dose.parquet")) == answerable
 
 
 def test_sft_with_lora(repo, tiny_model, tmp_path, capsys):
@@ -99,7 +105,7 @@ def test_cli_train_sft_on_built_parquet(pairs_dir, tiny_model, tmp_path):
             "train",
             "sft",
             "--dataset",
-            str(pairs_dir / "outcome.parquet"),
+            str(pairs_dir / "dose.parquet"),
             "--model",
             str(tiny_model),
             "--output-dir",
