@@ -4,7 +4,10 @@ directory of such files.
 
 Everything is streamed: the bulk zip is read one member at a time and JSONL one line at
 a time. A bad record never stops the rest; it is yielded as a :class:`BadRecord` that
-says where it was.
+says where it was. Nothing readable is lost to damage: a truncated or corrupt gzip or zip
+yields every record before the damage (:mod:`ctpairs.sources.salvage`), a cut JSON array
+every complete item, and then one :class:`BadRecord` for the damage; gzip and zip are
+recognised by their content, whatever the file is called.
 """
 
 from __future__ import annotations
