@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
-from ctpairs.errors import CtpairsError, TrainError, TrainExtraMissingError, UsageError
+from ctpairs.errors import CtpairsError, TrainExtraMissingError, UsageError
 from ctpairs.rewards import decision_reward, direction_reward, format_reward
-from ctpairs.schema import DIRECTIONS
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 from ctpairs.tiny import build_tiny_model, tiny_model_texts
 from ctpairs.train_checks import check_dataset, check_model, check_output_dir, clear_output_dir, pick_device
@@ -65,9 +64,8 @@ def load_pairs_dataset(
 
     ``dataset`` is a Hub dataset id or a local dataset repo folder (loaded with
     ``load_dataset(dataset, config, split=split, revision=revision)``), or a ``.parquet`` file of
-    pairs (all of it is the split). Task columns are rendered when the rows lack them, or always
-    when a ``template`` is given; raw pairs whose label has no direction (``indeterminate``) are left
-    out, as the packaged configs leave them out. ``max_samples`` keeps the first rows only.
+    pairs (all of it is the split). Only pairs with a verifiable label are kept. Task columns are rendered when the rows lack them, or always
+    when a ``template`` is given. ``max_samples`` keeps the first rows only.
     """
     from datasets import load_dataset
 
@@ -76,21 +74,20 @@ def load_pairs_dataset(
         data = load_dataset("parquet", data_files=str(path), split="train")
     else:
         data = load_dataset(str(dataset), config, split=split, revision=revision)
-    render = template is not None or not set(TASK_COLUMNS) <= set(data.column_names)
-    if render:
+    if "label" in data.column_names:
+        # only a verifiable label is a training target (an `*-all` config also holds the others)
+        data = data.filter(lambda label: bool(label.get("verifiable")), input_columns="label", desc="verifiable")
+        if not len(data):
+            raise CtpairsError(f"{dataset}: no pair with a verifiable label to train on")
+    if max_samples is not None:
+        data = data.select(range(min(max_samples, len(data))))
+    if template is not None or not set(TASK_COLUMNS) <= set(data.column_names):
         missing = {"trial", "factual", "counterfactual", "change", "label"} - set(data.column_names)
         if missing:
             raise CtpairsError(
                 f"{dataset} has neither the task columns nor the pair columns to render them "
                 f"(missing {', '.join(sorted(missing))})"
             )
-        if "answer" not in data.column_names:  # raw pairs: a label with no direction is no task
-            data = data.filter(lambda row: row["label"]["direction"] in DIRECTIONS, desc="pairs with an answer")
-            if not len(data):
-                raise TrainError(f"{dataset} holds no pair whose label has a direction ({', '.join(DIRECTIONS)})")
-    if max_samples is not None:
-        data = data.select(range(min(max_samples, len(data))))
-    if render:
         data = data.map(lambda row: task_columns(row, template), desc="rendering tasks")
     return data
 
