@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
 from ctpairs.errors import CtpairsError
 from ctpairs.rewards import decision_reward, direction_reward, format_reward
+from ctpairs.schema import DIRECTIONS
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def load_pairs_dataset(
 
     ``dataset`` is a Hub dataset id or a local dataset repo folder (loaded with
     ``load_dataset(dataset, config, split=split, revision=revision)``), or a ``.parquet`` file of
-    pairs (all of it is the split). Task columns are rendered when the rows lack them, or always
+    pairs (all of it is the split, less the pairs whose label has no answer: ``indeterminate``). Task columns are rendered when the rows lack them, or always
     when a ``template`` is given. ``max_samples`` keeps the first rows only.
     """
     from datasets import load_dataset
@@ -74,6 +75,8 @@ def load_pairs_dataset(
     path = Path(dataset)
     if path.suffix == ".parquet" and path.is_file():
         data = load_dataset("parquet", data_files=str(path), split="train")
+        if "label" in data.column_names:  # a build's pairs: only labels with an answer can be trained on
+            data = data.filter(lambda row: row["label"]["direction"] in DIRECTIONS, desc="answerable labels")
     else:
         data = load_dataset(str(dataset), config, split=split, revision=revision)
     if max_samples is not None:
