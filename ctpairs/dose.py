@@ -906,7 +906,8 @@ _AMOUNT_THEN_DRUG = re.compile(r"^\s*(?:of\s+)?(?:the\s+)?$", re.I)
 _DRUG_SEPARATOR = re.compile(
     r"\+|\bplus\b|\band\b|\bwith\b|\bfollowed\s+by\b|\bthen\b|[,;]|\.\s|\n|\bor\b|\bvs\.?\b|\bversus\b", re.I
 )
-_PLACEBO_MENTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,1}placebo\b", re.I)
+# "erlotinib 150 mg placebo", "dacomitinib placebo"; not "erlotinib + placebo" or "X and placebo"
+_PLACEBO_MENTION_AFTER = re.compile(r"^[\s,()\[\]-]{0,3}(?:(?!(?:and|plus|with|or)\b)[\w.]+\s+){0,3}placebo\b", re.I)
 _PLACEBO_MENTION_BEFORE = re.compile(r"\bplacebo\s+(?:\w+\s+){0,2}$|\bmatching\s+$", re.I)
 
 
