@@ -11,17 +11,7 @@ from tests._data import real_records
 
 # Real trials with dose, arm and outcome pairs, labelled by all three methods
 # (trial_analysis, z_test_from_spread, relative_threshold) and all three directions.
-# NCT01037218 brings outcome pairs of one instrument (IIEF domains), which the outcome builder keeps
-# since primary/secondary pairs must share instrument, time frame and n.
-PAIR_TRIALS = (
-    "NCT00700180",
-    "NCT00809471",
-    "NCT00833638",
-    "NCT01037218",
-    "NCT01183858",
-    "NCT01737502",
-    "NCT05259696",
-)
+PAIR_TRIALS = ("NCT00700180", "NCT00809471", "NCT00833638", "NCT01183858", "NCT01737502", "NCT05259696")
 # Real trials with cross-trial (approximate) neighbours: comparator, dose-cross, geography, population.
 APPROXIMATE_TRIALS = (
     "NCT00790751",
