@@ -304,6 +304,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         seed=args.seed,
         repo_id=args.repo_id,
+        template=args.template,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -548,6 +549,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
+    p.add_argument(
+        "--template",
+        choices=["reasoning", "restating"],
+        default="reasoning",
+        help="task template of the completions: reasoning (default; never states a counterfactual value) or "
+        "restating (states the counterfactual result: for analysis, not an SFT target)",
+    )
     p.add_argument(
         "--repo-id",
         default="deepimagine/ct-counterfactuals",

@@ -33,9 +33,10 @@ from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
 from ctpairs.build import REPORT_NAME
 from ctpairs.errors import CtpairsError
+from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
-from ctpairs.tasks import TASK_COLUMNS, task_columns
+from ctpairs.tasks import DEFAULT_TEMPLATE, TASK_COLUMNS, TEMPLATES, TaskTemplate, task_columns, template_peeks
 
 MANIFEST_NAME = "ctpairs-manifest.json"
 CHANGELOG_NAME = "CHANGELOG.md"
@@ -130,7 +131,27 @@ def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
-def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], int]:
+def resolve_template(name: str) -> TaskTemplate:
+    """The named template of :data:`ctpairs.tasks.TEMPLATES`; raises :class:`PackageError` otherwise."""
+    if name not in TEMPLATES:
+        raise PackageError(f"unknown template {name!r}; choose one of {', '.join(TEMPLATES)}")
+    return TEMPLATES[name]
+
+
+def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
+    """The task columns of ``row``; a completion of a template that should not peek is checked."""
+    task = task_columns(row, template)
+    if not template_peeks(template):
+        try:
+            check_no_peek(task["completion"], row, task["prompt"])
+        except PeekError as exc:
+            raise PackageError(f"template {template.version}: {exc}") from None
+    return task
+
+
+def _split_rows(
+    table: pa.Table, plan: SplitPlan, template: TaskTemplate = DEFAULT_TEMPLATE
+) -> tuple[dict[str, pa.Table], int]:
     rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
     dropped = 0
     for row in table.sort_by("pair_id").to_pylist():
@@ -138,7 +159,7 @@ def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], 
         if split is None:
             dropped += 1
             continue
-        row.update(task_columns(row))
+        row.update(_task_row(row, template))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -264,6 +285,7 @@ def package_pairs(
     seed: int = DEFAULT_SEED,
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
+    template: str = "reasoning",
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -279,6 +301,8 @@ def package_pairs(
         shard_rows: most rows per Parquet shard.
         repo_id: the Hub dataset the card's loading example names (default
             ``deepimagine/ct-counterfactuals``).
+        template: the named task template (:data:`ctpairs.tasks.TEMPLATES`) of the task columns;
+            completions of ``reasoning`` (the default) are checked not to state counterfactual values.
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -291,6 +315,7 @@ def package_pairs(
     from ctpairs import card
 
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
+    task_template = resolve_template(template)
     previous = _previous(out_dir, version)
     tables = _read_configs(pairs_dir)
     report_path = pairs_dir / REPORT_NAME
@@ -319,7 +344,7 @@ def package_pairs(
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
-        split_tables[config], dropped[config] = _split_rows(table, plan)
+        split_tables[config], dropped[config] = _split_rows(table, plan, task_template)
 
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
@@ -401,6 +426,7 @@ def package_pairs(
                 },
             },
             "builders": builders,
+            "template": {"name": template, "version": task_template.version, "peeks": template_peeks(task_template)},
             "split": {
                 "by": plan.by,
                 "seed": plan.seed,
