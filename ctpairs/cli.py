@@ -380,6 +380,48 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- traces ----------------------------------------------------------------------------------
+
+
+def cmd_traces(args: argparse.Namespace) -> int:
+    from ctpairs.atomic import atomic_path
+    from ctpairs.teacher import Sampling, open_generator
+    from ctpairs.traces import TraceCache, default_cache_path, generate_traces, read_pair_rows
+
+    rows = read_pair_rows(args.pairs, args.axis, args.limit)
+    sampling = Sampling(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens)
+    generator = open_generator(args.generator, args.model, sampling, key_env=args.api_key_env, device=args.device)
+    try:
+        with TraceCache(args.cache or default_cache_path(args.pairs)) as cache:
+            report = generate_traces(
+                rows,
+                generator,
+                cache,
+                samples=args.samples,
+                concurrency=args.concurrency,
+                min_words=args.min_words,
+                max_words=args.max_words,
+                progress=not (args.quiet or args.json),
+            )
+    finally:
+        generator.close()
+    summary = report.as_dict()
+    if args.report:
+        with atomic_path(args.report) as tmp:
+            tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(report.rejected.items())) or "none"
+        _notice(
+            args,
+            f"{report.kept} of {report.pairs} pairs have a trace ({report.attempts} tries, "
+            f"{report.cached_attempts} from the cache); rejected: {reasons}; tokens: "
+            f"{report.prompt_tokens} prompt + {report.completion_tokens} completion",
+        )
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -604,6 +646,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("traces", help="generate reasoning traces for pairs with a teacher model (cached, resumable)")
+    p.add_argument(
+        "--pairs", type=Path, required=True, help="a `ctpairs build` output folder, or one pairs Parquet file"
+    )
+    p.add_argument("--axis", action="append", help="only these axes' files (repeatable; default: all)")
+    p.add_argument("--limit", type=int, help="only the first N pairs (by pair id) of each axis")
+    p.add_argument(
+        "--generator",
+        required=True,
+        help="openai:BASE_URL (any OpenAI-compatible server, e.g. openai:http://127.0.0.1:8000/v1) or hf:MODEL_OR_PATH",
+    )
+    p.add_argument("--model", help="the model name an openai: server serves (hf: names its own)")
+    p.add_argument(
+        "--api-key-env",
+        default="OPENAI_API_KEY",
+        help="environment variable holding the API key (default OPENAI_API_KEY; never printed or stored)",
+    )
+    p.add_argument("--samples", type=int, default=4, help="tries per pair until one is kept (default 4)")
+    p.add_argument("--concurrency", type=int, default=4, help="pairs in flight at once (default 4)")
+    p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature; 0 = greedy (default 0.7)")
+    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (default 0.95)")
+    p.add_argument("--max-tokens", type=int, default=512, help="most new tokens per trace (default 512)")
+    p.add_argument("--min-words", type=int, default=20, help="shortest trace kept, in words (default 20)")
+    p.add_argument("--max-words", type=int, default=300, help="longest trace kept, in words (default 300)")
+    p.add_argument("--cache", type=Path, help="SQLite cache of every try (default: PAIRS/.traces.sqlite)")
+    p.add_argument("--device", help="hf: torch device (default: cuda when available)")
+    p.add_argument("--report", type=Path, help="write the run report (kept, rejected by reason, tokens) as JSON")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_traces)
     return parser
 
 

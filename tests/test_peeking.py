@@ -15,8 +15,8 @@ from ctpairs.tasks import RESTATING_TEMPLATE, format_number, task_columns
 from tests._data import real_records
 from tests._pairs import build_small_pairs
 
-MELOXICAM = "0a68ed86f0a212ddb8f2"  # NCT00700180, 7.5 mg -> 15 mg: 42.86 -> 47.69 (n 82 -> 75), +11.3%
-LEVETIRACETAM = "0b97799170ab386cd3cc"  # NCT00809471, 100 mg -> 200 mg: 4.5 (SD 0.64) -> 5.4 (SD 0.66), n=125 both
+BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180 bevacizumab, 7.5 mg -> 15 mg: 42.86 -> 47.69 (n 82 -> 75), +11.3%
+AVANAFIL = "0b97799170ab386cd3cc"  # NCT00809471 avanafil, 100 mg -> 200 mg: 4.5 (SD 0.64) -> 5.4 (SD 0.66), n=125 both
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def _prompt(row):
 
 
 def test_the_pairs_are_the_ones_described(rows):
-    m, lv = rows[MELOXICAM], rows[LEVETIRACETAM]
+    m, lv = rows[BEVACIZUMAB], rows[AVANAFIL]
     assert (m["factual"]["result"]["value"], m["counterfactual"]["result"]["value"]) == (42.86, 47.69)
     assert (m["factual"]["result"]["n"], m["counterfactual"]["result"]["n"]) == (82, 75)
     assert (lv["counterfactual"]["result"]["value"], lv["counterfactual"]["result"]["spread"]) == (5.4, 0.66)
@@ -40,18 +40,18 @@ def test_the_pairs_are_the_ones_described(rows):
 @pytest.mark.parametrize(
     ("pair", "text", "field"),
     [
-        (MELOXICAM, "At 15 mg the rate would reach 47.69%.", "counterfactual.result.value"),
-        (MELOXICAM, "I expect about 47.7 at the higher dose.", "counterfactual.result.value"),
-        (MELOXICAM, "Roughly 48 percent would respond.", "counterfactual.result.value"),
-        (MELOXICAM, "Expect an 11.3% relative increase.", "label.relative_delta"),
-        (MELOXICAM, "That is about 11 percent more.", "label.relative_delta"),
-        (MELOXICAM, "A rise of 4.83 points.", "label.delta"),
-        (MELOXICAM, "The 15 mg group (n=75) should do better.", "counterfactual.result.n"),
-        (MELOXICAM, "About 1.11 times the factual rate.", "counterfactual/factual"),
-        (LEVETIRACETAM, "The mean should rise to 5.4.", "counterfactual.result.value"),
-        (LEVETIRACETAM, "with a standard deviation of 0.66", "counterfactual.result.spread"),
-        (LEVETIRACETAM, "a 20% higher mean", "label.relative_delta"),
-        (LEVETIRACETAM, "a change of -0.90", "label.delta"),
+        (BEVACIZUMAB, "At 15 mg the rate would reach 47.69%.", "counterfactual.result.value"),
+        (BEVACIZUMAB, "I expect about 47.7 at the higher dose.", "counterfactual.result.value"),
+        (BEVACIZUMAB, "Roughly 48 percent would respond.", "counterfactual.result.value"),
+        (BEVACIZUMAB, "Expect an 11.3% relative increase.", "label.relative_delta"),
+        (BEVACIZUMAB, "That is about 11 percent more.", "label.relative_delta"),
+        (BEVACIZUMAB, "A rise of 4.83 points.", "label.delta"),
+        (BEVACIZUMAB, "The 15 mg group (n=75) should do better.", "counterfactual.result.n"),
+        (BEVACIZUMAB, "About 1.11 times the factual rate.", "counterfactual/factual"),
+        (AVANAFIL, "The mean should rise to 5.4.", "counterfactual.result.value"),
+        (AVANAFIL, "with a standard deviation of 0.66", "counterfactual.result.spread"),
+        (AVANAFIL, "a 20% higher mean", "label.relative_delta"),
+        (AVANAFIL, "a change of -0.90", "label.delta"),
     ],
 )
 def test_peeks_are_found(rows, pair, text, field):
@@ -66,14 +66,14 @@ def test_peeks_are_found(rows, pair, text, field):
     ("pair", "text"),
     [
         (
-            MELOXICAM,
-            "Doubling the dose from 7.5 mg to 15 mg raises exposure roughly 2-fold; for an NSAID the response "
+            BEVACIZUMAB,
+            "Doubling the dose from 7.5 mg to 15 mg raises exposure roughly 2-fold; with more VEGF blockade the response "
             "rate usually climbs with exposure, so the rate should be above 42.86.\nAnswer: higher",
         ),
-        (MELOXICAM, "About 50% at most; around 43 now. Under the 5% threshold? No.\nAnswer: higher"),
-        (MELOXICAM, "NCT00700180 reports the factual rate of 42.86 (n=82)."),
-        (LEVETIRACETAM, "Both groups had n=125 and the factual mean was 4.5 (SD 0.64).\nAnswer: higher"),
-        (LEVETIRACETAM, "p < 0.05 would make it significant."),
+        (BEVACIZUMAB, "About 50% at most; around 43 now. Under the 5% threshold? No.\nAnswer: higher"),
+        (BEVACIZUMAB, "NCT00700180 reports the factual rate of 42.86 (n=82)."),
+        (AVANAFIL, "Both groups had n=125 and the factual mean was 4.5 (SD 0.64).\nAnswer: higher"),
+        (AVANAFIL, "p < 0.05 would make it significant."),
     ],
 )
 def test_reasoning_from_the_prompt_is_not_a_peek(rows, pair, text):
@@ -126,7 +126,7 @@ def test_no_packaged_default_completion_states_a_counterfactual_value(tmp_path):
 
 
 def test_restating_template_is_packaged_as_declared_peeking(rows, tmp_path):
-    row = rows[MELOXICAM]
+    row = rows[BEVACIZUMAB]
     with pytest.raises(PeekError, match="counterfactual.result.value"):
         check_no_peek(task_columns(row, RESTATING_TEMPLATE)["completion"], row, _prompt(row))
     pairs = build_small_pairs(tmp_path / "pairs")
