@@ -102,7 +102,9 @@ class OpenAICompatibleServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                server.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                server.requests.append(
+                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                )
                 if self.headers.get("Authorization") != f"Bearer {server.api_key}":
                     server.unauthorized += 1
                     self._send(401, {"error": {"message": "invalid API key", "type": "invalid_request_error"}})
