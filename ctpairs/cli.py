@@ -305,6 +305,9 @@ def cmd_package(args: argparse.Namespace) -> int:
         seed=args.seed,
         repo_id=args.repo_id,
         template=args.template,
+        traces=args.traces,
+        trace_generator=args.trace_generator,
+        trace_model=args.trace_model,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -598,6 +601,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="task template of the completions: reasoning (default; never states a counterfactual value) or "
         "restating (states the counterfactual result: for analysis, not an SFT target)",
     )
+    p.add_argument(
+        "--traces",
+        type=Path,
+        help="a `ctpairs traces` cache (PAIRS/.traces.sqlite): adds a <config>-traces config of the pairs with a kept trace",
+    )
+    p.add_argument("--trace-generator", help="with --traces: the run's generator, when the cache holds several runs")
+    p.add_argument("--trace-model", help="with --traces: the run's model, when the cache holds several runs")
     p.add_argument(
         "--repo-id",
         default="deepimagine/ct-counterfactuals",

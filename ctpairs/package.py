@@ -164,6 +164,59 @@ def _split_rows(
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
 
+TRACES_SUFFIX = "-traces"
+
+#: The schema of a ``<config>-traces`` file: the package schema plus the teacher's ``reasoning``.
+TRACES_SCHEMA = PACKAGE_SCHEMA.append(pa.field("reasoning", pa.string()))
+
+
+def _with_traces(table: pa.Table, kept: dict[str, str]) -> pa.Table:
+    """The rows of ``table`` that have a kept trace, with it as ``reasoning``, ``completion`` and
+    the assistant turn of ``messages``."""
+    rows = []
+    for row in table.to_pylist():
+        trace = kept.get(row["pair_id"])
+        if trace is None:
+            continue
+        messages = [dict(m) for m in row["messages"]]
+        messages[-1]["content"] = trace
+        rows.append({**row, "completion": trace, "messages": messages, "reasoning": trace})
+    return pa.Table.from_pylist(rows, schema=TRACES_SCHEMA)
+
+
+def _trace_configs(
+    cache_path: str | Path,
+    split_tables: dict[str, dict[str, pa.Table]],
+    generator: str | None,
+    model: str | None,
+) -> tuple[dict[str, Any], dict[str, dict[str, pa.Table]]]:
+    """The ``<config>-traces`` split tables from the kept traces of one run of a traces cache, and
+    what the manifest and card say about that run."""
+    from ctpairs.traces import TraceCache, TraceError, select_run
+
+    if not Path(cache_path).is_file():
+        raise PackageError(f"no traces cache at {cache_path}; run `ctpairs traces` first")
+    try:
+        with TraceCache(cache_path) as cache:
+            run = select_run(cache, generator, model)
+            kept = cache.kept(run)
+    except TraceError as exc:
+        raise PackageError(str(exc)) from None
+    out = {}
+    for config, splits in split_tables.items():
+        with_traces = {s: _with_traces(t, kept) for s, t in splits.items()}
+        if any(t.num_rows for t in with_traces.values()):
+            out[config + TRACES_SUFFIX] = with_traces
+    info = {
+        "generator": run.generator,
+        "model": run.model,
+        "template_version": run.template_version,
+        "sampling": run.settings,
+        "configs": {c: sum(t.num_rows for t in s.values()) for c, s in sorted(out.items())},
+    }
+    return info, out
+
+
 def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     n = max(1, -(-table.num_rows // shard_rows))
@@ -286,6 +339,9 @@ def package_pairs(
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
     template: str = "reasoning",
+    traces: str | Path | None = None,
+    trace_generator: str | None = None,
+    trace_model: str | None = None,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -303,6 +359,9 @@ def package_pairs(
             ``deepimagine/ct-counterfactuals``).
         template: the named task template (:data:`ctpairs.tasks.TEMPLATES`) of the task columns;
             completions of ``reasoning`` (the default) are checked not to state counterfactual values.
+        traces: a ``ctpairs traces`` cache; each config's pairs with a kept trace also form a
+            ``<config>-traces`` config whose ``reasoning``, ``completion`` and assistant turn are the trace.
+        trace_generator, trace_model: which run of the cache, when it holds more than one.
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -346,8 +405,13 @@ def package_pairs(
     for config, table in tables.items():
         split_tables[config], dropped[config] = _split_rows(table, plan, task_template)
 
-    features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
+    trace_info = None
+    if traces is not None:
+        trace_info, trace_tables = _trace_configs(traces, split_tables, trace_generator, trace_model)
+        split_tables.update(trace_tables)
+        dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
+        builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
     data_timestamp = report.get("data_timestamp") or max(
         (
             ts
@@ -371,7 +435,7 @@ def package_pairs(
                 for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
             )
             infos[config] = DatasetInfo(
-                features=features,
+                features=Features.from_arrow_schema(next(iter(splits.values())).schema),
                 splits=SplitDict(
                     {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
                 ),
@@ -401,12 +465,13 @@ def package_pairs(
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
+            task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
         )
         card.write_plots(stats, tmp)
         metadata = card.card_metadata(stats)
         MetadataConfigs(configs).to_dataset_card_data(metadata)
         DatasetInfosDict(infos).to_dataset_card_data(metadata)
-        readme = card.render_card(stats, PACKAGE_SCHEMA, metadata)
+        readme = card.render_card(stats, TRACES_SCHEMA if trace_info else PACKAGE_SCHEMA, metadata)
         card.validate_card(readme)
         (tmp / CARD_NAME).write_text(readme, encoding="utf-8")
 
@@ -427,6 +492,7 @@ def package_pairs(
             },
             "builders": builders,
             "template": {"name": template, "version": task_template.version, "peeks": template_peeks(task_template)},
+            "traces": trace_info,
             "split": {
                 "by": plan.by,
                 "seed": plan.seed,

@@ -282,3 +282,57 @@ def test_select_run_needs_one_match(tmp_path, bevacizumab):
             select_run(cache)
         assert select_run(cache, model="b").model == "b"
         assert cache.kept(select_run(cache, model="a")) == {BEVACIZUMAB: GOOD}
+
+
+def test_kept_traces_become_a_traces_config_with_the_run_in_manifest_and_card(
+    server, pairs_dir, bevacizumab, tmp_path, monkeypatch
+):
+    from datasets import load_dataset
+
+    from ctpairs.package import package_pairs
+    from ctpairs.traces import Attempt
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    cache_path = tmp_path / "traces.sqlite"
+    generator = open_generator(f"openai:{server.url}", server.model_name, Sampling(temperature=0, max_tokens=16))
+    rows = read_pair_rows(pairs_dir, ["dose"], limit=3)
+    with TraceCache(cache_path) as cache:
+        report = generate_traces(rows, generator, cache, samples=1, progress=False)
+        assert report.kept == 0
+        # the teacher's good reply for one pair, judged by the same rule as a generated one
+        assert judge_trace(GOOD, bevacizumab) is None
+        cache.add(select_run(cache), [Attempt(BEVACIZUMAB, 0, GOOD, KEPT, 900, 80)])
+    repo = tmp_path / "repo"
+    package_pairs(pairs_dir, repo, "1.0.0", traces=cache_path)
+
+    (row,) = load_dataset(str(repo), "dose-traces", split=_split_of(repo))
+    assert row["pair_id"] == BEVACIZUMAB and row["reasoning"] == row["completion"] == GOOD
+    assert row["messages"][-1] == {"role": "assistant", "content": GOOD}
+    assert (
+        row["prompt"]
+        == load_dataset(str(repo), "dose", split=_split_of(repo)).filter(lambda r: r["pair_id"] == BEVACIZUMAB)[0][
+            "prompt"
+        ]
+    )
+    manifest = json.loads((repo / "ctpairs-manifest.json").read_text())
+    traces = manifest["traces"]
+    assert traces["generator"] == f"openai:{server.url}" and traces["model"] == server.model_name
+    assert traces["template_version"] == TRACE_TEMPLATE_VERSION and traces["configs"] == {"dose-traces": 1}
+    assert traces["sampling"] == {
+        "temperature": 0,
+        "top_p": 0.95,
+        "max_tokens": 16,
+        "samples": 1,
+        "min_words": 20,
+        "max_words": 300,
+    }
+    card = (repo / "README.md").read_text()
+    assert "`dose-traces` (1 pairs)" in card and f"`{server.model_name}`" in card and "temperature 0" in card
+    assert "config_name: dose-traces" in card and "| `reasoning` | string |" in card
+    for path in repo.rglob("*"):
+        assert not path.is_file() or KEY.encode() not in path.read_bytes(), path
+
+
+def _split_of(repo):
+    manifest = json.loads((repo / "ctpairs-manifest.json").read_text())
+    return next(s for s, info in manifest["configs"]["dose-traces"]["splits"].items() if info["pairs"])
