@@ -425,6 +425,57 @@ def cmd_traces(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- pathway ---------------------------------------------------------------------------------
+
+
+def _target_record(target: str, store) -> dict:
+    """The v2 record of ``target``: an NCT id in the store, or a file holding one record."""
+    import re
+
+    from ctpairs.sources.files import GoodRecord, iter_file_records
+
+    if re.fullmatch(r"NCT\d{8}", target):
+        record = store.get(target)
+        if record is None:
+            raise CtpairsError(f"{target} is not in the store {store.path}; `ctpairs fetch` it or give its record file")
+        return record
+    path = Path(target)
+    if not path.exists():
+        raise CtpairsError(f"{target} is neither an NCT id nor a file")
+    records = [item.record for item in iter_file_records(path) if isinstance(item, GoodRecord)]
+    if len(records) != 1:
+        raise CtpairsError(f"{target} holds {len(records)} study records; give a file with exactly one")
+    return records[0]
+
+
+def cmd_pathway(args: argparse.Namespace) -> int:
+    from ctpairs.atomic import atomic_path
+    from ctpairs.pathway import find_pathways
+    from ctpairs.retrieval import default_index_dir
+    from ctpairs.store import Store
+
+    store_path = _store_path(args)
+    with Store(store_path) as store:
+        target = _target_record(args.target, store)
+        pathways = find_pathways(
+            target,
+            store.get,
+            args.index_dir or default_index_dir(store_path),
+            k=args.k,
+            cutoff=args.cutoff,
+            order=[f.strip() for f in args.order.split(",") if f.strip()],
+            device=args.device,
+        )
+    lines = "".join(json.dumps(p.as_dict(), ensure_ascii=False) + "\n" for p in pathways)
+    if args.out:
+        with atomic_path(args.out) as tmp:
+            tmp.write_text(lines, encoding="utf-8")
+        _notice(args, f"{len(pathways)} pathways to {args.target} written to {args.out}")
+    else:
+        sys.stdout.write(lines)
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -687,6 +738,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_traces)
+
+    p = sub.add_parser(
+        "pathway",
+        help="the most similar earlier trials with results and, for each, the factors that differ from a target",
+    )
+    p.add_argument("target", help="an NCT id in the store, or a file holding one v2 study record")
+    _add_store(p)
+    p.add_argument("--index-dir", type=Path, help="the retrieval index (default: <store>.index, see `ctpairs index`)")
+    p.add_argument("--k", type=int, default=5, help="anchors (one per trial) to return (default 5)")
+    p.add_argument(
+        "--cutoff",
+        metavar="YYYY-MM-DD",
+        help="anchors' results first posted before it (default: the target's start date)",
+    )
+    p.add_argument(
+        "--order",
+        default="population,intervention,outcome,setting",
+        help="the order of the factors in each pathway (default population,intervention,outcome,setting)",
+    )
+    p.add_argument("--device", help="device that embeds the target's texts (default: cuda when available)")
+    p.add_argument("--out", type=Path, help="write the JSON lines here instead of standard output")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_pathway)
     return parser
 
 
