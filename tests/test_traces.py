@@ -40,6 +40,8 @@ from ctpairs.train import build_tiny_model  # noqa: E402
 from tests._pairs import build_small_pairs  # noqa: E402
 from tests.openai_server import OpenAICompatibleServer  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 KEY = "sk-ctpairs-test-7f3a9c2e51"
 BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180, bevacizumab 7.5 -> 15 mg/kg: response 42.86% -> 47.69%, higher
 GOOD = (
@@ -73,17 +75,6 @@ def rows(pairs_dir):
 @pytest.fixture(scope="module")
 def bevacizumab(pairs_dir):
     return next(r for r in read_pair_rows(pairs_dir, ["dose"]) if r["pair_id"] == BEVACIZUMAB)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Generation with the tiny model is ten times faster on one thread than on two busy cores."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
