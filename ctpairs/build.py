@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_path
+from ctpairs.audit import audit_rows
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -52,6 +53,7 @@ class AxisReport:
     trials_without_pairs: dict[str, int] = field(default_factory=dict)  # main skip reason -> trials
     file: str | None = None
     anchors: dict[str, int] | None = None  # approximate axes: {"anchors": n, "with_partner": m}
+    audit: dict | None = None  # label methods, verifiable share, agreement, balance (ctpairs.audit)
 
 
 @dataclass
@@ -293,6 +295,9 @@ def build_pairs(
         axis.file = f"{name}.parquet"
         axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
         axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+        path = out_dir / axis.file
+        if path.is_file():
+            axis.audit = audit_rows(pq.read_table(path, columns=["nct_id", "label"]).to_pylist())
     report.data_timestamp = max(timestamps) if timestamps else None
     report.seconds = round(time.perf_counter() - started, 3)
     with atomic_path(out_dir / REPORT_NAME) as tmp:

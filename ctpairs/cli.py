@@ -288,7 +288,49 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ctpairs.audit import audit_pairs_dir
+
+    audits = audit_pairs_dir(args.pairs)
+    if args.json:
+        print(json.dumps(audits, indent=2))
+        return 0
+    for axis, a in audits.items():
+        b, agree = a["balance"], a["agreement"]
+        rate = f"{100 * agree['rate']:.1f}% of {agree['pairs']}" if agree["rate"] is not None else "no pairs with both"
+        print(
+            f"{axis}: {a['pairs']} pairs, {b['trials']} trials (top {b['top_trial']} {100 * b['top_trial_share']:.1f}%, "
+            f"effective {b['effective_trials']}); verifiable {100 * a['verifiable_share']:.1f}%"
+        )
+        print("  methods: " + ", ".join(f"{m} {100 * v['share']:.1f}%" for m, v in a["methods"].items()))
+        print("  directions: " + ", ".join(f"{d} {100 * v['share']:.1f}%" for d, v in a["directions"].items()))
+        print(f"  our test agrees with the trial's analysis on significance: {rate}")
+        for stat, r in agree["by_statistic"].items():
+            print(f"    {stat:<16} {100 * r['rate']:.1f}% of {r['pairs']}")
+    return 0
+
+
 # -- package / publish -----------------------------------------------------------------------
+
+
+def _curation_policy(args: argparse.Namespace):
+    """The ``package`` curation options as a :class:`~ctpairs.curate.CurationPolicy` (``None``: --no-curate)."""
+    from ctpairs.curate import CurationPolicy
+
+    if args.no_curate:
+        return None
+    for name in ("max_per_measure", "max_per_trial"):
+        if getattr(args, name) < 1:
+            raise CtpairsError(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 < args.max_trial_share <= 1:
+        raise CtpairsError("--max-trial-share must be a share in (0, 1], e.g. 0.05")
+    return CurationPolicy(
+        verifiable_only=not args.keep_unverifiable,
+        drop_zero_vs_zero=not args.keep_zero_vs_zero,
+        max_per_measure=args.max_per_measure,
+        max_per_trial=args.max_per_trial,
+        max_trial_share=args.max_trial_share,
+    )
 
 
 def cmd_package(args: argparse.Namespace) -> int:
@@ -308,6 +350,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         traces=args.traces,
         trace_generator=args.trace_generator,
         trace_model=args.trace_model,
+        curation=_curation_policy(args),
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -577,6 +620,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser(
+        "audit", help="what the labels of a pairs folder rest on: methods, verifiable share, agreement, balance"
+    )
+    p.add_argument("pairs", type=Path, help="a `ctpairs build` output folder (<axis>.parquet files)")
+    p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.set_defaults(func=cmd_audit)
+
     p = sub.add_parser("builders", help="list the registered pair builders")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_builders)
@@ -663,6 +713,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--repo-id",
         default="deepimagine/ct-counterfactuals",
         help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)",
+    )
+    from ctpairs.curate import CurationPolicy
+
+    defaults = CurationPolicy()
+    p.add_argument(
+        "--no-curate",
+        action="store_true",
+        help="package every pair under the axis names (default: curated <axis> configs plus uncurated <axis>-all)",
+    )
+    p.add_argument(
+        "--keep-unverifiable",
+        action="store_true",
+        help="curated configs keep labels that rest on no analysis or test",
+    )
+    p.add_argument("--keep-zero-vs-zero", action="store_true", help="curated configs keep pairs where both sides are 0")
+    p.add_argument(
+        "--max-per-measure",
+        type=int,
+        default=defaults.max_per_measure,
+        help=f"most pairs from one measure of a trial (default {defaults.max_per_measure})",
+    )
+    p.add_argument(
+        "--max-per-trial",
+        type=int,
+        default=defaults.max_per_trial,
+        help=f"most pairs from one trial (default {defaults.max_per_trial})",
+    )
+    p.add_argument(
+        "--max-trial-share",
+        type=float,
+        default=defaults.max_trial_share,
+        help=f"largest share of a config one trial may give (default {defaults.max_trial_share})",
     )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)

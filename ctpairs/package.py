@@ -10,7 +10,9 @@
       CHANGELOG.md              what changed against each previous version
       ctpairs-manifest.json     inputs, versions, split method, counts, sha256 of every file
 
-One config per axis file present; splits ``train``/``validation``/``test`` by trial (see
+One curated training config per axis file present (see :mod:`ctpairs.curate`; the dropped rows
+are counted by reason in the manifest) and, beside it, ``<axis>-all`` with every pair of the build;
+``curation=None`` packages the uncurated pairs under the axis names alone. Splits ``train``/``validation``/``test`` by trial (see
 :mod:`ctpairs.splits`); every row gets the task columns of :mod:`ctpairs.tasks`. Strings stay
 ``string`` (not ``large_string``). The folder is written beside ``out_dir`` and renamed into
 place, and packaging the same pairs with the same options gives byte-identical files.
@@ -31,7 +33,9 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
+from ctpairs.audit import audit_rows
 from ctpairs.build import REPORT_NAME
+from ctpairs.curate import CurationPolicy, curate
 from ctpairs.errors import CtpairsError
 from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
@@ -44,6 +48,7 @@ CARD_NAME = "README.md"
 SHARD_ROWS = 100_000
 ROW_GROUP_SIZE = 10_000
 LISTED_TRIALS = 20  # trials named per config in a changelog entry
+ALL_SUFFIX = "-all"  # the uncurated config beside each curated one
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -159,7 +164,8 @@ def _split_rows(
         if split is None:
             dropped += 1
             continue
-        row.update(_task_row(row, template))
+        # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+        row.update(_task_row(row, template) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -176,7 +182,7 @@ def _with_traces(table: pa.Table, kept: dict[str, str]) -> pa.Table:
     rows = []
     for row in table.to_pylist():
         trace = kept.get(row["pair_id"])
-        if trace is None:
+        if trace is None or row["messages"] is None:
             continue
         messages = [dict(m) for m in row["messages"]]
         messages[-1]["content"] = trace
@@ -204,6 +210,8 @@ def _trace_configs(
         raise PackageError(str(exc)) from None
     out = {}
     for config, splits in split_tables.items():
+        if config.endswith(ALL_SUFFIX):  # traces explain verifiable labels: the curated configs
+            continue
         with_traces = {s: _with_traces(t, kept) for s, t in splits.items()}
         if any(t.num_rows for t in with_traces.values()):
             out[config + TRACES_SUFFIX] = with_traces
@@ -231,7 +239,7 @@ def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) ->
 def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
     out = {}
     for config, table in tables.items():
-        axis = report.get("axes", {}).get(config)
+        axis = report.get("axes", {}).get(config.removesuffix(ALL_SUFFIX))
         if axis:
             out[config] = {"builder": axis["builder"], "version": axis["builder_version"], "kind": axis["kind"]}
         else:  # a pairs file without a build report entry: say what its rows say
@@ -241,6 +249,23 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
                 "kind": ",".join(sorted(set(table.column("kind").to_pylist()))),
             }
     return out
+
+
+def _configs(
+    tables: dict[str, pa.Table], policy: CurationPolicy | None
+) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
+    """The configs to package: ``<axis>`` curated by ``policy`` plus ``<axis>-all`` uncurated, or the
+    axes as built when ``policy`` is ``None``; with what curation dropped per config, by reason."""
+    if policy is None:
+        return dict(tables), {}
+    configs: dict[str, pa.Table] = {}
+    report: dict[str, dict[str, Any]] = {}
+    for axis, table in sorted(tables.items()):
+        kept, dropped = curate(table.to_pylist(), policy)
+        configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        configs[f"{axis}{ALL_SUFFIX}"] = table
+        report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
+    return configs, report
 
 
 def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
@@ -342,6 +367,7 @@ def package_pairs(
     traces: str | Path | None = None,
     trace_generator: str | None = None,
     trace_model: str | None = None,
+    curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -362,6 +388,8 @@ def package_pairs(
         traces: a ``ctpairs traces`` cache; each config's pairs with a kept trace also form a
             ``<config>-traces`` config whose ``reasoning``, ``completion`` and assistant turn are the trace.
         trace_generator, trace_model: which run of the cache, when it holds more than one.
+        curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
+            axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -376,7 +404,8 @@ def package_pairs(
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
     task_template = resolve_template(template)
     previous = _previous(out_dir, version)
-    tables = _read_configs(pairs_dir)
+    built = _read_configs(pairs_dir)
+    tables, curation_report = _configs(built, curation)
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
@@ -466,6 +495,9 @@ def package_pairs(
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
             task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
+            audits={c: audit_rows(pa.concat_tables(sp.values()).to_pylist()) for c, sp in split_tables.items()},
+            curation=curation.as_dict() if curation else None,
+            curation_dropped=curation_report,
         )
         card.write_plots(stats, tmp)
         metadata = card.card_metadata(stats)
@@ -493,6 +525,7 @@ def package_pairs(
             "builders": builders,
             "template": {"name": template, "version": task_template.version, "peeks": template_peeks(task_template)},
             "traces": trace_info,
+            "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
             "split": {
                 "by": plan.by,
                 "seed": plan.seed,

@@ -265,8 +265,9 @@ def default_cache_path(pairs: str | Path) -> Path:
 
 
 def read_pair_rows(pairs: str | Path, axes: Iterable[str] | None = None, limit: int | None = None) -> list[dict]:
-    """The pair rows of a ``ctpairs build`` folder (every ``<axis>.parquet``, or those of ``axes``) or
-    of one Parquet file, by axis then pair id; the first ``limit`` of each file when given."""
+    """The pair rows with a verifiable label of a ``ctpairs build`` folder (every ``<axis>.parquet``,
+    or those of ``axes``) or of one Parquet file, by axis then pair id; the first ``limit`` of each
+    file when given."""
     import pyarrow.parquet as pq
 
     from ctpairs.schema import PAIR_SCHEMA
@@ -284,7 +285,8 @@ def read_pair_rows(pairs: str | Path, axes: Iterable[str] | None = None, limit: 
             table = pq.read_table(path).select(PAIR_SCHEMA.names).sort_by("pair_id")
         except (KeyError, ValueError, OSError) as exc:
             raise TraceError(f"{path} is not a pairs file: {exc}") from None
-        rows.extend(table.slice(0, limit).to_pylist() if limit is not None else table.to_pylist())
+        verifiable = [r for r in table.to_pylist() if r["label"]["verifiable"]]
+        rows.extend(verifiable[:limit] if limit is not None else verifiable)
     return rows
 
 

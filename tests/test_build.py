@@ -71,7 +71,7 @@ def test_avanafil_dose_pairs(dose_rows):
     )
     assert (primary["factual"]["result"]["value"], primary["counterfactual"]["result"]["value"]) == (27.8, 44.2)
     assert primary["change"] == {"attribute": "dose", "from": "50 mg", "to": "200 mg", "ratio": 4.0}
-    assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "z_test_from_spread"
+    assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "welch_t"
     assert not any(
         "placebo" in (r["factual"]["group_title"] + r["counterfactual"]["group_title"]).lower() for r in dose_rows
     )

@@ -176,6 +176,20 @@ def _groups(raw_groups: list, arm_labels: list[str], base: str) -> list[ResultGr
     ]
 
 
+_ANALYSIS_COMMENTS = (
+    "statisticalComment",
+    "estimateComment",
+    "pValueComment",
+    "otherAnalysisDescription",
+    "nonInferiorityComment",
+)
+
+
+def _join_text(raw: dict, keys: tuple[str, ...]) -> str | None:
+    parts = [raw[k] for k in keys if isinstance(raw.get(k), str) and raw[k].strip()]
+    return "\n".join(parts) or None
+
+
 def _denoms(raw_denoms: list) -> tuple[dict[str, float], str | None]:
     for denom in _list(raw_denoms):
         counts = {c["groupId"]: parse_number(c.get("value")) for c in _list(denom.get("counts")) if c.get("groupId")}
@@ -224,6 +238,8 @@ def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: 
                 dispersion_type=normalize_dispersion(a.get("dispersionType")),
                 dispersion_value=parse_number(a.get("dispersionValue")),
                 pointer=f"{base}/analyses/{ai}",
+                group_description=a.get("groupDescription"),
+                comment=_join_text(a, _ANALYSIS_COMMENTS),
             )
         )
     return Measure(
