@@ -326,6 +326,7 @@ def anchor_result(trial: Trial, group_id: str, query: TargetQuery, measure_index
                 "spread": m.spread,
                 "lower": m.lower,
                 "upper": m.upper,
+                "n": measure.row_n(group_id, cls, cat).n,
                 "pointer": m.pointer,
             }
             for cls, cat, m in measure.measurements_for(group_id)
@@ -337,7 +338,6 @@ def anchor_result(trial: Trial, group_id: str, query: TargetQuery, measure_index
                 "unit": measure.unit,
                 "param_type": measure.param_type,
                 "dispersion_type": measure.dispersion_type,
-                "n": measure.n_for(group_id),
                 "values": values,
                 "pointer": measure.pointer,
             }

@@ -5,8 +5,9 @@ shows. It *peeks* when it contains a counterfactual-side value that the prompt d
 
 * the counterfactual result (``value``), its ``spread``, interval bounds (``lower``, ``upper``) and
   ``n``, as posted or rounded (``41.88`` as ``41.9`` or ``42``);
-* the difference (``label.delta``) and the fold change (counterfactual / factual), as posted or
-  rounded;
+* the difference (``label.delta``, on the compared statistic, and the difference of the posted
+  values) and the fold change (counterfactual / factual), as posted or rounded;
+* for a count of participants, the counterfactual proportion as a percentage (``5 of 15`` as ``33%``);
 * the percentage change (``label.relative_delta`` x 100), as posted or rounded, when written as a
   percentage (``15.7%``, ``16 percent``).
 
@@ -87,8 +88,11 @@ def secrets(row: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
     if label.get("delta") is not None:
         out.append(("label.delta", abs(label["delta"]), False))
     factual = row["factual"]["result"]["value"]
+    out.append(("counterfactual - factual", abs(result["value"] - factual), False))
     if factual:
         out.append(("counterfactual/factual", abs(result["value"] / factual), False))
+    if row["counterfactual"]["outcome"].get("param_type") == "count_of_participants" and result.get("n"):
+        out.append(("counterfactual proportion", 100 * abs(result["value"]) / result["n"], True))
     if label.get("relative_delta") is not None:
         out.append(("label.relative_delta", abs(label["relative_delta"]) * 100, True))
     return [s for s in out if math.isfinite(s[1])]

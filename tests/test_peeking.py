@@ -15,14 +15,21 @@ from ctpairs.tasks import RESTATING_TEMPLATE, format_number, task_columns
 from tests._data import real_records
 from tests._pairs import build_small_pairs
 
-BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180 bevacizumab, 7.5 mg -> 15 mg: 42.86 -> 47.69 (n 82 -> 75), +11.3%
+BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180 bevacizumab, 7.5 -> 15 mg: 42.86% -> 47.69% (n 77 -> 65), +11.3%
+BEVACIZUMAB_ALL = "510aa18bc4da32c8a245"  # NCT00700180, another outcome: 83.1 (n=154) -> 85.9 (n=149)
+AE_COUNT = "06e355f4e87ce0c19a74"  # NCT05259696, 3 -> 30 mg/kg: 1 of 4 -> 5 of 15 participants with a serious AE
 AVANAFIL = "0b97799170ab386cd3cc"  # NCT00809471 avanafil, 100 mg -> 200 mg: 4.5 (SD 0.64) -> 5.4 (SD 0.66), n=125 both
 
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
     out = build_small_pairs(tmp_path_factory.mktemp("pairs"))
-    return {r["pair_id"]: r for p in sorted(out.glob("*.parquet")) for r in pq.read_table(p).to_pylist()}
+    return {
+        r["pair_id"]: r
+        for p in sorted(out.glob("*.parquet"))
+        for r in pq.read_table(p).to_pylist()
+        if r["label"]["verifiable"]  # task columns are rendered for verifiable labels only
+    }
 
 
 def _prompt(row):
@@ -30,11 +37,13 @@ def _prompt(row):
 
 
 def test_the_pairs_are_the_ones_described(rows):
-    m, lv = rows[BEVACIZUMAB], rows[AVANAFIL]
-    assert (m["factual"]["result"]["value"], m["counterfactual"]["result"]["value"]) == (42.86, 47.69)
-    assert (m["factual"]["result"]["n"], m["counterfactual"]["result"]["n"]) == (82, 75)
-    assert (lv["counterfactual"]["result"]["value"], lv["counterfactual"]["result"]["spread"]) == (5.4, 0.66)
-    assert lv["factual"]["result"]["n"] == lv["counterfactual"]["result"]["n"] == 125
+    b, a, c = rows[BEVACIZUMAB], rows[AVANAFIL], rows[AE_COUNT]
+    assert (b["factual"]["result"]["value"], b["counterfactual"]["result"]["value"]) == (42.86, 47.69)
+    assert (b["factual"]["result"]["n"], b["counterfactual"]["result"]["n"]) == (77, 65)
+    assert rows[BEVACIZUMAB_ALL]["counterfactual"]["result"]["n"] == 149
+    assert (a["counterfactual"]["result"]["value"], a["counterfactual"]["result"]["spread"]) == (5.4, 0.66)
+    assert a["factual"]["result"]["n"] == a["counterfactual"]["result"]["n"] == 125
+    assert (c["counterfactual"]["result"]["value"], c["counterfactual"]["result"]["n"]) == (5, 15)
 
 
 @pytest.mark.parametrize(
@@ -45,13 +54,16 @@ def test_the_pairs_are_the_ones_described(rows):
         (BEVACIZUMAB, "Roughly 48 percent would respond.", "counterfactual.result.value"),
         (BEVACIZUMAB, "Expect an 11.3% relative increase.", "label.relative_delta"),
         (BEVACIZUMAB, "That is about 11 percent more.", "label.relative_delta"),
-        (BEVACIZUMAB, "A rise of 4.83 points.", "label.delta"),
-        (BEVACIZUMAB, "The 15 mg group (n=75) should do better.", "counterfactual.result.n"),
+        (BEVACIZUMAB, "A rise of 4.83 points.", "counterfactual - factual"),
+        (BEVACIZUMAB, "A rise of 0.048 in the proportion.", "label.delta"),
+        (BEVACIZUMAB_ALL, "The 15 mg group (n=149) should do better.", "counterfactual.result.n"),
+        (AE_COUNT, "About 33% would have a serious AE.", "counterfactual proportion"),
         (BEVACIZUMAB, "About 1.11 times the factual rate.", "counterfactual/factual"),
         (AVANAFIL, "The mean should rise to 5.4.", "counterfactual.result.value"),
         (AVANAFIL, "with a standard deviation of 0.66", "counterfactual.result.spread"),
         (AVANAFIL, "a 20% higher mean", "label.relative_delta"),
         (AVANAFIL, "a change of -0.90", "label.delta"),
+        (AVANAFIL, "1.2 times the factual mean", "counterfactual/factual"),
     ],
 )
 def test_peeks_are_found(rows, pair, text, field):

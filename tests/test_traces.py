@@ -43,22 +43,23 @@ from tests.openai_server import OpenAICompatibleServer  # noqa: E402
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 KEY = "sk-ctpairs-test-7f3a9c2e51"
-BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180, bevacizumab 7.5 -> 15 mg/kg: response 42.86% -> 47.69%, higher
+BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180, bevacizumab 7.5 -> 15 mg/kg: response 42.86% -> 47.69%, similar
 GOOD = (
-    "Bevacizumab binds VEGF-A, and at 15 mg/kg instead of 7.5 mg/kg trough concentrations roughly double, "
-    "so VEGF blockade is more complete through each 3-week cycle. In non-squamous NSCLC with carboplatin "
-    "doublets, more complete blockade normalizes tumour vasculature and improves chemotherapy delivery, so "
-    "objective responses should be somewhat more frequent than the 42.86% seen at the lower dose, even "
-    "within the low-bFGF subgroup.\nAnswer: higher"
+    "Bevacizumab binds VEGF-A, and 7.5 mg/kg every 3 weeks already keeps free VEGF-A suppressed, so "
+    "doubling to 15 mg/kg adds exposure but little extra target inhibition. In non-squamous NSCLC treated "
+    "with carboplatin doublets the response rate is driven mostly by the chemotherapy, and in the low-bFGF "
+    "subgroup of a few dozen participants per group a small gain from the higher dose would not stand out "
+    "from chance. I expect the response rate at 15 mg/kg to stay close to the 42.86% seen at 7.5 mg/kg."
+    "\nAnswer: similar"
 )
 CASES = [
     (GOOD, None),
-    (GOOD.replace("Answer: higher", "Answer: similar"), REJECT_WRONG_ANSWER),
-    (GOOD.replace("more frequent than the 42.86%", "more frequent, about 47.7%, against the 42.86%"), REJECT_PEEK),
-    (GOOD.replace("somewhat more frequent", "about 11% more frequent"), REJECT_PEEK),
-    (GOOD.replace("\nAnswer: higher", " " + "Exposure rises with dose. " * 60 + "\nAnswer: higher"), REJECT_TOO_LONG),
-    ("More drug, more response.\nAnswer: higher", REJECT_TOO_SHORT),
-    (GOOD.replace("\nAnswer: higher", ""), REJECT_NO_ANSWER),
+    (GOOD.replace("Answer: similar", "Answer: higher"), REJECT_WRONG_ANSWER),
+    (GOOD.replace("close to the 42.86%", "near 47.7%, against the 42.86%"), REJECT_PEEK),
+    (GOOD.replace("a small gain from", "a gain of about 11% from"), REJECT_PEEK),
+    (GOOD.replace("\nAnswer: similar", " " + "Exposure rises with dose. " * 60 + "\nAnswer: similar"), REJECT_TOO_LONG),
+    ("Blockade is already saturated.\nAnswer: similar", REJECT_TOO_SHORT),
+    (GOOD.replace("\nAnswer: similar", ""), REJECT_NO_ANSWER),
 ]
 
 
@@ -97,7 +98,7 @@ def test_keep_and_reject_rules_on_real_text(bevacizumab, text, reason):
 def test_the_trace_case_is_the_pair_described(bevacizumab):
     assert bevacizumab["factual"]["result"]["value"] == 42.86
     assert bevacizumab["counterfactual"]["result"]["value"] == 47.69
-    assert bevacizumab["label"]["direction"] == "higher"
+    assert bevacizumab["label"]["direction"] == "similar"
     assert set(REJECT_REASONS) > {r for _, r in CASES if r}
 
 
@@ -111,9 +112,9 @@ def test_teacher_sees_both_sides_and_the_label_and_is_told_not_to_quote(bevacizu
     system, user = teacher_messages(bevacizumab)
     assert system["role"] == "system" and user["role"] == "user"
     text = user["content"]
-    assert "47.69 percentage of participants (n=75)" in text and 'verified answer is "higher"' in text
-    assert "Result: 42.86 percentage of participants (n=82)" in text
-    assert "Never state the counterfactual result" in text and text.endswith("Answer: higher")
+    assert "47.69 percentage of participants (n=65)" in text and 'verified answer is "similar"' in text
+    assert "Result: 42.86 percentage of participants (n=77)" in text
+    assert "Never state the counterfactual result" in text and text.endswith("Answer: similar")
     question = text.split("--- question shown to the student ---")[1].split("--- end of question ---")[0]
     assert "47.69" not in question
 
