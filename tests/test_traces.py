@@ -328,3 +328,46 @@ def test_kept_traces_become_a_traces_config_with_the_run_in_manifest_and_card(
 def _split_of(repo):
     manifest = json.loads((repo / "ctpairs-manifest.json").read_text())
     return next(s for s, info in manifest["configs"]["dose-traces"]["splits"].items() if info["pairs"])
+
+
+def _teach(model_dir, row, trace, out_dir):
+    """A copy of the tiny model fitted to answer the teacher prompt of ``row`` with ``trace``
+    (a plain torch loop on the completion tokens; a few dozen steps)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    prompt = tokenizer.apply_chat_template(teacher_messages(row), add_generation_prompt=True, return_tensors="pt")
+    prompt = prompt if isinstance(prompt, torch.Tensor) else prompt["input_ids"]
+    reply = tokenizer(trace + "<|im_end|>", return_tensors="pt", add_special_tokens=False)["input_ids"]
+    ids = torch.cat([prompt, reply], 1)
+    labels = ids.clone()
+    labels[:, : prompt.shape[1]] = -100
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    model.train()
+    for _ in range(150):
+        loss = model(input_ids=ids, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        if loss.item() < 0.02:
+            break
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
+
+
+@pytest.mark.slow
+def test_a_teacher_that_writes_a_good_trace_over_http_gets_it_kept(tiny_model, bevacizumab, tmp_path, monkeypatch):
+    """Real generation end to end, kept: the tiny model fitted to one real good trace, served over HTTP."""
+    taught = _teach(tiny_model, bevacizumab, GOOD, tmp_path / "taught")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with OpenAICompatibleServer(taught, api_key=KEY) as taught_server, TraceCache(tmp_path / "t.sqlite") as cache:
+        generator = open_generator(
+            f"openai:{taught_server.url}", taught_server.model_name, Sampling(temperature=0, max_tokens=160)
+        )
+        report = generate_traces([bevacizumab], generator, cache, samples=2, progress=False)
+        kept = cache.kept(select_run(cache))
+    assert report.kept == 1 and report.attempts == 1 and report.rejected == {}
+    assert kept[BEVACIZUMAB].endswith("Answer: similar") and judge_trace(kept[BEVACIZUMAB], bevacizumab) is None
