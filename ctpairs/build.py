@@ -6,8 +6,8 @@ progress, counting skips and writing files. Output under ``out_dir``:
 * ``<axis>.parquet`` for each axis, streamed as the trials are built (memory stays bounded by
   a row group): rows follow the input order of the trials, by ``pair_id`` within each block of
   trials, so two builds of the same input give byte-identical files, whatever ``workers`` is;
-* ``.build-report.json``: inputs, counts per axis, skips per reason, data timestamp,
-  versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
+* ``.build-report.json``: inputs, counts per axis, skips per reason with the first example of
+  each, data timestamp, versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
   ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
 """
 
@@ -50,6 +50,7 @@ class AxisReport:
     pairs: int = 0
     trials_with_pairs: int = 0
     skips: dict[str, int] = field(default_factory=dict)  # reason -> times
+    skip_examples: dict[str, str] = field(default_factory=dict)  # reason -> "NCT id: what was skipped" (the first)
     trials_without_pairs: dict[str, int] = field(default_factory=dict)  # main skip reason -> trials
     file: str | None = None
     anchors: dict[str, int] | None = None  # approximate axes: {"anchors": n, "with_partner": m}
@@ -76,6 +77,7 @@ class BuildReport:
 class _ChunkResult:
     pairs: dict[str, list[Pair]]  # filled while building; sealed into ``tables`` at the end of a chunk
     skips: dict[str, Counter]
+    examples: dict[str, dict[str, str]]  # axis -> reason -> first example, in input order
     trials_with_pairs: Counter
     trials_without_pairs: dict[str, Counter]
     studies: int
@@ -96,6 +98,7 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
     return _ChunkResult(
         {b.name: [] for b in builders},
         {b.name: Counter() for b in builders},
+        {b.name: {} for b in builders},
         Counter(),
         {b.name: Counter() for b in builders},
         0,
@@ -108,9 +111,12 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
 def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
     for builder in builders:
         made, skips = 0, Counter()
+        examples = out.examples[builder.name]
         for item in builder.build(trial):
             if isinstance(item, Skip):
                 skips[item.reason] += 1
+                if item.reason not in examples:
+                    examples[item.reason] = f"{trial.nct_id}: {item.detail}" if item.detail else trial.nct_id
             else:
                 out.pairs[builder.name].append(item)
                 made += 1
@@ -277,6 +283,8 @@ def build_pairs(
                     axis = report.axes[name]
                     axis.trials_with_pairs += res.trials_with_pairs[name]
                     axis.skips = dict(Counter(axis.skips) + res.skips[name])
+                    for reason, example in res.examples[name].items():
+                        axis.skip_examples.setdefault(reason, example)
                     axis.trials_without_pairs = dict(
                         Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
                     )
@@ -294,6 +302,7 @@ def build_pairs(
         axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
         axis.file = f"{name}.parquet"
         axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
+        axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
         axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
         path = out_dir / axis.file
         if path.is_file():

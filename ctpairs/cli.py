@@ -288,6 +288,37 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- eval ------------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ctpairs.evaluate import CACHE_NAME, evaluate_ctopen
+    from ctpairs.predictors import make_predictor
+
+    predictor = make_predictor(
+        args.predictor,
+        train=args.train,
+        model=args.model,
+        batch_size=args.batch_size,
+        max_new_tokens=args.max_new_tokens,
+        device=args.device,
+        temperature=args.temperature,
+        concurrency=args.concurrency,
+        cache=args.out / CACHE_NAME,
+    )
+    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit, split=args.split)
+    if not args.quiet:
+        m = result.metrics
+        print(f"{m['questions']} questions x {m['runs']} run(s), {m['malformed']:g} malformed; wrote {result.out_dir}")
+        for version in ("binary_mapped", "three_class"):
+            for cat, v in m[version].items():
+                print(
+                    f"  {version:<13} {cat:<17} w_acc {v['Weighted_Accuracy']:.4f}  "
+                    f"macro-F1 {v['Macro-F1']:.4f}  CE {v['Cross_Entropy']:.4f}"
+                )
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from ctpairs.audit import audit_pairs_dir
 
@@ -351,6 +382,8 @@ def cmd_package(args: argparse.Namespace) -> int:
         trace_generator=args.trace_generator,
         trace_model=args.trace_model,
         curation=_curation_policy(args),
+        benchmark_configs=args.benchmark_configs,
+        exclude_benchmark=args.exclude_benchmark,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -679,6 +712,39 @@ def build_parser() -> argparse.ArgumentParser:
         )
         t.add_argument("-q", "--quiet", action="store_true")
         t.set_defaults(func=cmd_train)
+    p = sub.add_parser("eval", help="evaluate a predictor on a benchmark, scored as the benchmark scores")
+    eval_sub = p.add_subparsers(dest="benchmark_kind", required=True, metavar="BENCHMARK")
+    e = eval_sub.add_parser("ctopen", help="a CT Open benchmark pickle (read without running anything in it)")
+    e.add_argument(
+        "benchmark",
+        type=Path,
+        help="CT Open benchmark file (e.g. Winter_2025.pickle), or a packaged dataset folder (its --split)",
+    )
+    e.add_argument(
+        "--split", default="test", help="with a dataset folder: the split of its benchmark configs (default test)"
+    )
+    e.add_argument(
+        "--predictor",
+        required=True,
+        help="majority, prior, logreg (need --train), hf:MODEL_OR_PATH or openai:BASE_URL (needs --model)",
+    )
+    e.add_argument(
+        "--out", type=Path, required=True, help="folder for eval_ret.pickle, predictions.jsonl, metrics.json"
+    )
+    e.add_argument("--train", type=Path, help="packaged dataset folder with the benchmark-format configs")
+    e.add_argument("--model", help="with openai:, the model name the server serves")
+    e.add_argument("--runs", type=int, default=1, help="answer every question N times and average (default 1)")
+    e.add_argument("--limit", type=int, help="only the first N questions")
+    e.add_argument("--batch-size", type=int, default=8, help="hf: prompts per generation batch (default 8)")
+    e.add_argument("--max-new-tokens", type=int, default=512, help="hf/openai: most generated tokens (default 512)")
+    e.add_argument("--device", help="hf: cpu, cuda, cuda:1... (default cuda when torch sees a GPU)")
+    e.add_argument(
+        "--temperature", type=float, help="hf/openai: sampling temperature (default 0 for run 1, 0.7 for later runs)"
+    )
+    e.add_argument("--concurrency", type=int, default=8, help="openai: requests in flight at once (default 8)")
+    e.add_argument("-q", "--quiet", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
     p = sub.add_parser(
         "package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)"
     )
@@ -745,6 +811,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=defaults.max_trial_share,
         help=f"largest share of a config one trial may give (default {defaults.max_trial_share})",
+    )
+    p.add_argument(
+        "--benchmark-configs",
+        action="store_true",
+        help="also write the CT Open-format configs superiority, comparative and endpoint",
+    )
+    p.add_argument(
+        "--exclude-benchmark",
+        type=Path,
+        metavar="PATH",
+        help="a CT Open benchmark pickle: leave out every trial in it (recorded in the manifest)",
     )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)

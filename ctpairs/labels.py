@@ -19,6 +19,7 @@ posted statistic                            test
 count of participants, or a number whose    proportions x/n with the row's denominators: Fisher's exact
 unit is a percentage / proportion of        test for small expected counts, else the pooled two-proportion
 participants                                z-test; ``delta`` and ``direction`` are about the proportion
+                                            (a percentage posted with a CI: Welch from the CI, below)
 mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
                                             about the value is read on the log scale (approximate)
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ctpairs import significance as sig
 from ctpairs.model.trial import Analysis
@@ -230,6 +231,13 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
     """Our test of the posted statistic (see the module docstring), or ``None`` when none applies."""
     if stat is None:
         return None
+    if stat.kind == "percentage" and _CI.match(stat.dispersion_type or ""):
+        # a posted CI carries the estimate's own uncertainty (a Kaplan-Meier rate, an adjusted
+        # rate), which a binomial test of value x n would understate; an unusable CI (e.g. an
+        # exact interval at 0%) falls back to the proportions
+        from_ci = _summary_test(f, c, replace(stat, param_type="number", unit=None))
+        if from_ci is not None:
+            return from_ci
     if stat.kind in ("proportion", "percentage"):
         return _proportion_test(f, c, stat)
     return _summary_test(f, c, stat)

@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ from ctpairs.errors import CtpairsError
 from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
-from ctpairs.tasks import DEFAULT_TEMPLATE, TASK_COLUMNS, TEMPLATES, TaskTemplate, task_columns, template_peeks
+from ctpairs.tasks import TASK_COLUMNS, TEMPLATES, TaskTemplate, task_columns, template_peeks
 
 MANIFEST_NAME = "ctpairs-manifest.json"
 CHANGELOG_NAME = "CHANGELOG.md"
@@ -155,7 +157,7 @@ def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
 
 
 def _split_rows(
-    table: pa.Table, plan: SplitPlan, template: TaskTemplate = DEFAULT_TEMPLATE
+    table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
 ) -> tuple[dict[str, pa.Table], int]:
     rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
     dropped = 0
@@ -165,7 +167,7 @@ def _split_rows(
             dropped += 1
             continue
         # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
-        row.update(_task_row(row, template) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
+        row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -196,8 +198,8 @@ def _trace_configs(
     generator: str | None,
     model: str | None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, pa.Table]]]:
-    """The ``<config>-traces`` split tables from the kept traces of one run of a traces cache, and
-    what the manifest and card say about that run."""
+    """The ``<config>-traces`` split tables from the kept traces of one run of a traces cache (for
+    the pair configs given: the curated ones), and what the manifest and card say about that run."""
     from ctpairs.traces import TraceCache, TraceError, select_run
 
     if not Path(cache_path).is_file():
@@ -210,8 +212,6 @@ def _trace_configs(
         raise PackageError(str(exc)) from None
     out = {}
     for config, splits in split_tables.items():
-        if config.endswith(ALL_SUFFIX):  # traces explain verifiable labels: the curated configs
-            continue
         with_traces = {s: _with_traces(t, kept) for s, t in splits.items()}
         if any(t.num_rows for t in with_traces.values()):
             out[config + TRACES_SUFFIX] = with_traces
@@ -353,6 +353,50 @@ def _changelog(
     return "\n".join(lines + [""] + notes) + "\n"
 
 
+def exclude_benchmark_trials(tables: dict[str, pa.Table], benchmark_path: str | Path) -> dict[str, Any]:
+    """Drop from ``tables`` (in place) every pair whose trial (``nct_id`` or ``cf_nct_id``) is in
+    the CT Open benchmark file ``benchmark_path``; what was dropped and why, for the manifest."""
+    from ctpairs.ctopen import CTOpenError, load_benchmark
+
+    path = Path(benchmark_path)
+    try:
+        trials = {nct_id for nct_id, _ in load_benchmark(path)}
+    except CTOpenError as exc:
+        raise PackageError(str(exc)) from None
+    dropped_pairs, dropped_trials = {}, set()
+    for config, table in tables.items():
+        ids, cf_ids = table.column("nct_id").to_pylist(), table.column("cf_nct_id").to_pylist()
+        keep = [a not in trials and b not in trials for a, b in zip(ids, cf_ids)]
+        dropped_trials.update(t for pair in zip(ids, cf_ids) for t in pair if t in trials)
+        dropped_pairs[config] = keep.count(False)
+        tables[config] = table.filter(pa.array(keep, type=pa.bool_()))
+    return {
+        "file": path.name,
+        "sha256": file_sha256(path),
+        "reason": f"trial appears in the CT Open benchmark {path.name}: kept out so the dataset cannot leak its answers",
+        "benchmark_trials": len(trials),
+        "trials_dropped": sorted(dropped_trials),
+        "pairs_dropped": dropped_pairs,
+    }
+
+
+def add_benchmark_configs(
+    tables: dict[str, pa.Table], renderers: dict[str, Callable[[dict], dict[str, Any]]]
+) -> dict[str, dict[str, int]]:
+    """Add the benchmark-format configs (:mod:`ctpairs.benchmark_tasks`) to ``tables`` and their
+    task renderers to ``renderers``; returns the pairs skipped per config and reason."""
+    from ctpairs.benchmark_tasks import benchmark_tables, benchmark_task_columns
+
+    clash = sorted(set(tables) & {"superiority", "comparative", "endpoint"})
+    if clash:
+        raise PackageError(f"pairs files named {', '.join(clash)} clash with the benchmark-format configs")
+    configs, skips = benchmark_tables(tables)
+    for config, table in configs.items():
+        tables[config] = table
+        renderers[config] = benchmark_task_columns(config)
+    return skips
+
+
 def package_pairs(
     pairs_dir: str | Path,
     out_dir: str | Path,
@@ -368,6 +412,8 @@ def package_pairs(
     trace_generator: str | None = None,
     trace_model: str | None = None,
     curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
+    benchmark_configs: bool = False,
+    exclude_benchmark: str | Path | None = None,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -390,6 +436,11 @@ def package_pairs(
         trace_generator, trace_model: which run of the cache, when it holds more than one.
         curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
             axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
+        benchmark_configs: also write the CT Open-format configs ``superiority``, ``comparative``
+            and ``endpoint`` (:mod:`ctpairs.benchmark_tasks`), from the (curated) ``arm`` and
+            ``dose`` configs.
+        exclude_benchmark: a CT Open benchmark file; every pair of a trial in it is left out of
+            every config (recorded in the manifest under ``excluded``).
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -405,7 +456,10 @@ def package_pairs(
     task_template = resolve_template(template)
     previous = _previous(out_dir, version)
     built = _read_configs(pairs_dir)
+    excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
     tables, curation_report = _configs(built, curation)
+    renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
+    benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
@@ -432,12 +486,14 @@ def package_pairs(
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
-        split_tables[config], dropped[config] = _split_rows(table, plan, task_template)
+        render = renderers.get(config, partial(_task_row, template=task_template))
+        split_tables[config], dropped[config] = _split_rows(table, plan, render)
 
     builders = _builders(report, tables)
     trace_info = None
     if traces is not None:
-        trace_info, trace_tables = _trace_configs(traces, split_tables, trace_generator, trace_model)
+        explained = {c: t for c, t in split_tables.items() if c not in renderers and not c.endswith(ALL_SUFFIX)}
+        trace_info, trace_tables = _trace_configs(traces, explained, trace_generator, trace_model)
         split_tables.update(trace_tables)
         dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
         builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
@@ -542,6 +598,10 @@ def package_pairs(
                 for c in sorted(split_tables)
             },
         }
+        if excluded is not None:
+            manifest["excluded"] = excluded
+        if benchmark_skips is not None:
+            manifest["benchmark_configs"] = {"skipped": benchmark_skips}
         entry = _changelog(out_dir, version, previous, manifest, split_tables)
         old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
         old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log

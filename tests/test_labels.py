@@ -49,8 +49,12 @@ def _pair(built: dict[str, list[dict]], axis: str, nct_id: str, pointer_part: st
 REPRODUCED = [
     # mean with SD: Welch's t
     ("NCT00301262", "outcomeMeasures/44/analyses/1/", "welch_t", 0.8899, 0.002),
-    # percentage of participants with n: the two-proportion z-test
-    ("NCT00556322", "outcomeMeasures/12/analyses/0/", "two_proportion_z", 0.5349, 0.001),
+    # counts of participants: the two-proportion z-test
+    ("NCT00668707", "outcomeMeasures/10/analyses/0/", "two_proportion_z", 0.37, 0.001),
+    # percentage of participants (no CI) with the group's n: the two-proportion z-test
+    ("NCT02453282", "outcomeMeasures/9/analyses/1/", "two_proportion_z", 0.029, 0.0005),
+    # percentage of participants with a 95% CI: Welch's t with the SD recovered from the CI
+    ("NCT01328951", "outcomeMeasures/2/analyses/0/", "welch_t_from_ci", 0.9207, 0.002),
     # counts of participants, small: Fisher's exact test
     ("NCT02584686", "outcomeMeasures/", "fisher_exact", 0.027191, 1e-5),
     # LS mean with a 95% CI: Welch's t with the SD recovered from the CI

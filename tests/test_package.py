@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from ctpairs.builders.dose import DoseBuilder
 
 from ctpairs.build import build_pairs
 from ctpairs.card import FIELD_DOCS, fields_table, validate_card
@@ -253,7 +254,7 @@ def test_manifest_hashes_match_the_files(repo: Path, pairs_dir: Path) -> None:
     for rel, info in manifest["files"].items():
         assert file_sha256(repo / rel) == info["sha256"] and (repo / rel).stat().st_size == info["bytes"]
     assert manifest["version"] == "1.0.0" and manifest["previous_version"] is None
-    assert manifest["builders"]["dose"] == {"builder": "DoseBuilder", "version": "1.0.0", "kind": "natural"}
+    assert manifest["builders"]["dose"] == {"builder": "DoseBuilder", "version": DoseBuilder.version, "kind": "natural"}
     assert manifest["inputs"]["build"] == ["bundled sample (first 100)"]
     assert manifest["inputs"]["pairs"]["dose.parquet"]["sha256"] == file_sha256(pairs_dir / "dose.parquet")
     assert manifest["data_timestamp"]

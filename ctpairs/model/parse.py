@@ -6,6 +6,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ctpairs.dose import parse_dose
 from ctpairs.model.numbers import (
     normalize_dispersion,
     normalize_enum,
@@ -135,9 +136,16 @@ def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
 # -- results --------------------------------------------------------------------------
 
 
+def _doses_disagree(title: str, label: str) -> bool:
+    """Both texts state amounts, and not the same ones ("1 mg X" against the arm "5 mg X")."""
+    a, b = ({d.base_amount() for d in parse_dose(text).doses} for text in (title, label))
+    return bool(a and b and a != b)
+
+
 def link_groups(groups: list[dict], arm_labels: list[str]) -> dict[str, ArmLink]:
     """Link result groups to arm labels: exact (case-insensitive) title match first, then the best
-    remaining rapidfuzz ``token_sort_ratio`` match at or above :data:`FUZZY_LINK_CUTOFF`, one arm per group."""
+    remaining rapidfuzz ``token_sort_ratio`` match at or above :data:`FUZZY_LINK_CUTOFF`, one arm per
+    group, never to an arm whose label states other amounts than the group's title."""
     links: dict[str, ArmLink] = {}
     free = {label.strip().casefold(): label for label in arm_labels}
     for g in groups:
@@ -151,7 +159,7 @@ def link_groups(groups: list[dict], arm_labels: list[str]) -> dict[str, ArmLink]
         title = (g.get("title") or "").casefold()
         for key, label in free.items():
             score = fuzz.token_sort_ratio(title, key)
-            if score >= FUZZY_LINK_CUTOFF:
+            if score >= FUZZY_LINK_CUTOFF and not _doses_disagree(title, key):
                 candidates.append((score, g["id"], key, label))
     for score, gid, key, label in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if gid not in links and key in free:
