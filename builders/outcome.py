@@ -432,7 +432,8 @@ class OutcomeBuilder:
             for slot in fa:
                 if slot not in fb:
                     continue
-                if same_n and a.n_for(ga.id, fa[slot].cls) != b.n_for(gb.id, fb[slot].cls):
+                n_a = a.row_n(ga.id, fa[slot].cls, fa[slot].category).n
+                if same_n and n_a != b.row_n(gb.id, fb[slot].cls, fb[slot].category).n:
                     yield Skip(SKIP_POPULATIONS, f"{a.title} / {b.title}: {ga.title}")
                     continue
                 made = True

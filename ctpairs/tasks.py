@@ -58,7 +58,7 @@ and user templates may use the *prompt placeholders*:
 ``{held_equal}``            the attributes held equal (approximate pairs), or ``not stated``
 ``{change_size}``           the size of the change where the prompt states it, e.g. ``, a 2-fold increase``, else empty
 ``{comparison}``            one sentence on what the two sides share: the same trial, or the matched attributes
-``{polarity}``              one sentence on which direction of the outcome is better, where known, else empty
+``{polarity}``              which direction of the outcome is better (:mod:`ctpairs.polarity`), where known, else empty
 ``{choices}``               ``higher, lower or similar``
 ``{similar_rule}``          what ``similar`` means for these labels
 =========================  ============================================================================
@@ -81,6 +81,7 @@ from typing import Any
 import pyarrow as pa
 
 from ctpairs.labels import ALPHA, METHOD_TRIAL
+from ctpairs.polarity import better_direction, outcome_polarity
 from ctpairs.schema import DIRECTIONS
 
 TEMPLATE_VERSION = "v2"
@@ -363,17 +364,14 @@ def _comparison(row: Mapping[str, Any]) -> str:
     return f"The counterfactual group comes from another trial ({row['cf_nct_id']}){matched}."
 
 
-def outcome_polarity(outcome: Mapping[str, Any]) -> str | None:
-    """Which direction of an outcome is better (``"higher"`` or ``"lower"``), or None when unknown.
-
-    No polarity source is wired in yet, so this is None for every outcome and the completion leaves
-    the polarity sentence out; an outcome-polarity classifier plugs in here.
-    """
-    return None
-
-
 def _polarity(outcome: Mapping[str, Any]) -> str:
-    better = outcome_polarity(outcome)
+    """One sentence on which direction of the outcome is better (:mod:`ctpairs.polarity`, from the
+    outcome's title, description, unit and parameter as the prompt shows them), or empty when unknown."""
+    better = better_direction(
+        outcome_polarity(
+            outcome.get("title"), outcome.get("description"), outcome.get("unit"), outcome.get("param_type")
+        )
+    )
     return f"For this outcome, {better} values are better." if better else ""
 
 

@@ -11,6 +11,7 @@ import pytest
 import ctpairs.tasks as tasks_module
 from ctpairs.builder import available_builders
 from ctpairs.peeking import find_peeks
+from ctpairs.polarity import better_direction, outcome_polarity
 from ctpairs.rewards import completion_text, direction_reward, format_reward, parse_answer
 from ctpairs.schema import DIRECTIONS
 from ctpairs.tasks import (
@@ -122,6 +123,7 @@ def test_counterfactual_value_not_in_prompt(rows):
 
 
 def test_default_completion_reasons_without_counterfactual_values_and_parses_back(rows):
+    polarities = 0
     for row in all_rows(rows):
         task = task_columns(row)
         completion = task["completion"]
@@ -130,10 +132,17 @@ def test_default_completion_reasons_without_counterfactual_values_and_parses_bac
         assert f"from {row['change']['from']} to {row['change']['to']}" in completion
         assert completion.splitlines()[-1] == f"Answer: {task['answer']}"
         assert parse_answer(completion) == task["answer"] and format_reward([completion]) == [1.0]
+        outcome = row["factual"]["outcome"]
+        better = better_direction(
+            outcome_polarity(outcome["title"], outcome["description"], outcome["unit"], outcome["param_type"])
+        )
+        assert (f"For this outcome, {better} values are better." in completion) == (better is not None)
+        polarities += better is not None
         same_trial = "same trial" in completion
         assert same_trial == (row["cf_nct_id"] == row["nct_id"])
         if row["change"].get("ratio") and row["change"]["ratio"] > 1:
             assert f"{format_number(round(row['change']['ratio'], 2))}-fold increase" in completion
+    assert polarities > len(rows) // 2
 
 
 def test_default_completion_does_not_depend_on_counterfactual_values_beyond_the_label(rows):
