@@ -504,12 +504,18 @@ def cmd_traces(args: argparse.Namespace) -> int:
 # -- pathway ---------------------------------------------------------------------------------
 
 
-def _target_record(target: str, store) -> dict:
-    """The v2 record of ``target``: an NCT id in the store, or a file holding one record."""
+def _target_record(target: str, store, ctopen: Path | None) -> dict:
+    """The v2 record of ``target``: an NCT id of a CT Open file (``ctopen``) or of the store, or
+    a file holding one record."""
     import re
 
     from ctpairs.sources.files import GoodRecord, iter_file_records
 
+    if ctopen is not None:
+        from ctpairs.ctopen import load_benchmark
+        from ctpairs.pathway import ctopen_record
+
+        return ctopen_record(load_benchmark(ctopen), target)
     if re.fullmatch(r"NCT\d{8}", target):
         record = store.get(target)
         if record is None:
@@ -532,7 +538,7 @@ def cmd_pathway(args: argparse.Namespace) -> int:
 
     store_path = _store_path(args)
     with Store(store_path) as store:
-        target = _target_record(args.target, store)
+        target = _target_record(args.target, store, args.ctopen)
         pathways = find_pathways(
             target,
             store.get,
@@ -902,8 +908,9 @@ def build_parser() -> argparse.ArgumentParser:
         "pathway",
         help="the most similar earlier trials with results and, for each, the factors that differ from a target",
     )
-    p.add_argument("target", help="an NCT id in the store, or a file holding one v2 study record")
+    p.add_argument("target", help="an NCT id in the store (or in --ctopen), or a file holding one v2 study record")
     _add_store(p)
+    p.add_argument("--ctopen", type=Path, help="take the target from this CT Open benchmark file (needs --cutoff)")
     p.add_argument("--index-dir", type=Path, help="the retrieval index (default: <store>.index, see `ctpairs index`)")
     p.add_argument("--k", type=int, default=5, help="anchors (one per trial) to return (default 5)")
     p.add_argument(

@@ -1,6 +1,7 @@
 """Stepwise imagination pathways: from similar historical trials to a target, one factor at a time.
 
-For a target trial (a v2 record: from the store, a file, or a CT Open item), :func:`find_pathways`
+For a target trial (a v2 record: from the store, a file, or a CT Open item through
+:func:`ctopen_record`), :func:`find_pathways`
 asks the retrieval index (:mod:`ctpairs.retrieval`) for the anchors (drug-arm result groups x
 outcome measures) most similar to the target's drug arms x protocol outcomes, keeps those of other
 trials whose results were **first posted before the cutoff** (default: the target's start date),
@@ -297,6 +298,46 @@ def check_order(order: Sequence[str]) -> tuple[str, ...]:
             f"a factor order names each of {', '.join(FACTORS)} at most once, got {', '.join(order) or 'nothing'}"
         )
     return tuple(order)
+
+
+def ctopen_record(benchmark: Mapping[tuple[str, str], Mapping[str, Any]], nct_id: str) -> dict[str, Any]:
+    """A CT Open item as a v2-shaped record to use as a target: the title, the arms with their
+    interventions, and every endpoint the benchmark asks about for ``nct_id`` as a primary
+    outcome. CT Open gives no conditions, eligibility, locations or dates, so those steps name
+    ``None`` on the target side and the cutoff must be given. The target's pointers refer to this
+    record.
+    """
+    from ctpairs.ctopen import CTOpenError, parse_endpoint
+
+    items = [item for (nct, _), item in benchmark.items() if nct == nct_id]
+    if not items:
+        raise CTOpenError(f"{nct_id} is not in the CT Open file")
+    arms = [dict(a) for a in items[0].get("arms") or [] if isinstance(a, Mapping)]
+    interventions: dict[tuple[str, str], dict[str, Any]] = {}
+    for arm in arms:
+        for iv in arm.get("interventions") or []:
+            entry = interventions.setdefault(
+                (iv.get("type") or "OTHER", iv.get("name") or ""),
+                {"type": iv.get("type") or "OTHER", "name": iv.get("name") or "", "armGroupLabels": []},
+            )
+            entry["armGroupLabels"].append(arm.get("label"))
+        arm.setdefault(
+            "interventionNames",
+            [f"{(iv.get('type') or 'other').title()}: {iv.get('name')}" for iv in arm.get("interventions") or []],
+        )
+        arm.pop("interventions", None)
+    endpoints = [parse_endpoint(item["endpoint"]) for item in items]
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": nct_id, "briefTitle": items[0].get("brief_title")},
+            "armsInterventionsModule": {"armGroups": arms, "interventions": list(interventions.values())},
+            "outcomesModule": {
+                "primaryOutcomes": [
+                    {k: e[k] for k in ("measure", "description", "timeFrame") if e.get(k)} for e in endpoints
+                ]
+            },
+        }
+    }
 
 
 # -- matching outcomes and results ---------------------------------------------------------------

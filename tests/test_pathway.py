@@ -180,3 +180,30 @@ def test_target_without_a_drug_arm_is_refused(store, records):
     )
     with Store(store) as s, pytest.raises(PathwayError, match="no arm with a drug"):
         find_pathways(behavioural, s.get, default_index_dir(store), cutoff="2030-01-01")
+
+
+def test_a_ct_open_item_is_a_target(store, records, capsys):
+    from ctpairs.ctopen import load_benchmark, parse_endpoint
+    from tests._data import DATA
+
+    benchmark_path = DATA / "ctopen_winter_2025_sample.pickle"
+    target = "NCT03512223"  # dexamethasone for brachial plexus block: CT Open asks about 4 endpoints
+    endpoints = [parse_endpoint(i["endpoint"])["measure"] for (n, _), i in load_benchmark(benchmark_path).items()]
+    code, pathways, err = _run(capsys, target, "--ctopen", str(benchmark_path), "--store", str(store))
+    assert code == 2 and "states no start date; give --cutoff" in err  # CT Open gives no dates
+    code, pathways, err = _run(
+        capsys, target, "--ctopen", str(benchmark_path), "--store", str(store), "--cutoff", "2025-02-01", "--k", "3"
+    )
+    assert code == 0, err
+    assert len(pathways) == 3 and all(p["target"] == target and p["cutoff"] == "2025-02-01" for p in pathways)
+    for p in pathways:
+        assert p["anchor"] in STORED and p["results_first_posted"] < "2025-02-01"
+        assert p["target_outcome"] in endpoints and p["target_arm"].startswith("Group ")
+        steps = {s["field"]: s for s in p["steps"]}
+        assert steps["drugs"]["to"] == ["Dexamethasone"] and steps["outcome"]["to"] == p["target_outcome"]
+        assert steps["start_date"]["to"] is None and steps["start_date"]["to_pointers"] == []
+        for step in p["steps"]:
+            value, pointers = step["from"], step["from_pointers"]
+            if value is not None and step["field"] not in ("drugs", "dose"):
+                posted = [resolve_pointer(records[p["anchor"]], ptr) for ptr in pointers]
+                assert posted == (value if isinstance(value, list) else [value])
