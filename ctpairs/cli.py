@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from ctpairs import __version__
@@ -291,6 +292,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 # -- eval ------------------------------------------------------------------------------------
 
 
+def _pathway_blocks(args: argparse.Namespace, stack):
+    """The pathways of each question's trial for ``eval --pathways K``: targets from the CT Open
+    file (or, for a dataset folder, from the store); anchors from the store and its index."""
+    from ctpairs.pathway import PathwayBlocks, Searcher, ctopen_record
+    from ctpairs.retrieval import default_index_dir
+    from ctpairs.store import Store
+
+    store_path = _store_path(args)
+    store = stack.enter_context(Store(store_path))
+    if args.benchmark.is_dir():
+        load_target = store.get
+    else:
+        from ctpairs.ctopen import load_benchmark
+
+        benchmark = load_benchmark(args.benchmark)
+        load_target = lambda nct_id: ctopen_record(benchmark, nct_id)  # noqa: E731
+    searcher = Searcher(args.index_dir or default_index_dir(store_path), device=args.device)
+    return PathwayBlocks(load_target, store.get, searcher, k=args.pathways, cutoff=args.pathways_cutoff)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from ctpairs.evaluate import CACHE_NAME, evaluate_ctopen
     from ctpairs.predictors import make_predictor
@@ -306,7 +327,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         cache=args.out / CACHE_NAME,
     )
-    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit, split=args.split)
+    with ExitStack() as stack:
+        context = _pathway_blocks(args, stack) if args.pathways else None
+        result = evaluate_ctopen(
+            args.benchmark,
+            predictor,
+            args.out,
+            runs=args.runs,
+            limit=args.limit,
+            split=args.split,
+            context=context,
+            context_name=f"pathways{args.pathways}" if args.pathways else None,
+        )
     if not args.quiet:
         m = result.metrics
         print(f"{m['questions']} questions x {m['runs']} run(s), {m['malformed']:g} malformed; wrote {result.out_dir}")
@@ -748,6 +780,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--temperature", type=float, help="hf/openai: sampling temperature (default 0 for run 1, 0.7 for later runs)"
     )
     e.add_argument("--concurrency", type=int, default=8, help="openai: requests in flight at once (default 8)")
+    e.add_argument(
+        "--pathways",
+        type=int,
+        metavar="K",
+        help="put the K closest earlier trials with posted results, and how each differs, in every prompt "
+        "(`ctpairs pathway`; needs the store and its index)",
+    )
+    e.add_argument(
+        "--pathways-cutoff",
+        metavar="YYYY-MM-DD",
+        help="with --pathways: anchors' results first posted before it (CT Open files state no dates: give the "
+        "benchmark's results date, e.g. 2025-02-01)",
+    )
+    _add_store(e)
+    e.add_argument("--index-dir", type=Path, help="with --pathways: the retrieval index (default <store>.index)")
     e.add_argument("-q", "--quiet", action="store_true")
     e.set_defaults(func=cmd_eval)
 

@@ -388,10 +388,32 @@ def anchor_result(trial: Trial, group_id: str, query: TargetQuery, measure_index
 # -- the search ---------------------------------------------------------------------------------
 
 
+class Searcher:
+    """The retrieval index of a folder written by ``ctpairs index`` and the model that embeds
+    queries for it, loaded once for many targets."""
+
+    def __init__(self, index_dir: str | Path, *, device: str | None = None):
+        from ctpairs.retrieval.embed import DEFAULT_MODEL_ID, Embedder
+        from ctpairs.retrieval.index import VectorIndex
+
+        if not VectorIndex.exists(index_dir):
+            raise PathwayError(f"no retrieval index in {index_dir}; run `ctpairs index` first")
+        self.index = VectorIndex.load(index_dir)
+        self.embedder = Embedder(
+            None if self.index.model_id == DEFAULT_MODEL_ID else self.index.model_id, device=device
+        )
+
+    def search(self, texts: Sequence[str], k: int):
+        """(similarities, positions) of the ``k`` nearest anchors of each text."""
+        import numpy as np
+
+        return self.index.search(np.asarray(self.embedder.embed(list(texts))), k)
+
+
 def find_pathways(
     target: Mapping[str, Any],
     load_record: Callable[[str], Mapping[str, Any] | None],
-    index_dir: str | Path,
+    index_dir: str | Path | Searcher,
     *,
     k: int = DEFAULT_K,
     cutoff: str | dt.date | None = None,
@@ -403,32 +425,22 @@ def find_pathways(
     Args:
         target: the target's v2 record (it needs no results).
         load_record: gives the v2 record of an NCT id of the index (e.g. ``Store.get``), or None.
-        index_dir: a folder written by ``ctpairs index`` (``<store>.index/``).
+        index_dir: a folder written by ``ctpairs index`` (``<store>.index/``), or a :class:`Searcher`
+            over one (to search for many targets with one model load).
         k: anchors (one per trial) to return, best first.
         cutoff: only anchors whose results were first posted before it (default: the target's start).
         order: the factor order of the steps (see :data:`DEFAULT_ORDER`).
         device: where the query texts are embedded.
     """
-    import numpy as np
-
-    from ctpairs.retrieval.embed import DEFAULT_MODEL_ID, Embedder
-    from ctpairs.retrieval.index import VectorIndex
-
     order = check_order(order)
     if k < 1:
         raise PathwayError("--k must be at least 1")
-    if not VectorIndex.exists(index_dir):
-        raise PathwayError(f"no retrieval index in {index_dir}; run `ctpairs index` first")
+    searcher = index_dir if isinstance(index_dir, Searcher) else Searcher(index_dir, device=device)
     trial = parse_trial(dict(target))
     limit = resolve_cutoff(cutoff, trial)
     queries = target_queries(target, trial)
-    index = VectorIndex.load(index_dir)
-    embedder = Embedder(None if index.model_id == DEFAULT_MODEL_ID else index.model_id, device=device)
-    try:
-        vectors = embedder.embed([q.text for q in queries])
-    finally:
-        embedder.close()
-    sims, hits = index.search(np.asarray(vectors), k * SEARCH_WIDTH)
+    index = searcher.index
+    sims, hits = searcher.search([q.text for q in queries], k * SEARCH_WIDTH)
 
     best: dict[str, tuple[float, int, str]] = {}  # nct id -> (similarity, query, anchor key)
     for qi, (row_sims, row_hits) in enumerate(zip(sims, hits)):
@@ -507,3 +519,65 @@ def _pathway(
         steps=steps,
         anchor_result=anchor_result(anchor_trial, group_id, query, measure.index),
     )
+
+
+# -- pathways in prompts ------------------------------------------------------------------------
+
+
+def _result_text(result: Mapping[str, Any] | None) -> str:
+    if not result or not result["values"]:
+        return "no posted result for this outcome"
+    parts = []
+    for v in result["values"][:3]:
+        label = " / ".join(x for x in (v["class"], v["category"]) if x)
+        n = f", n={v['n']:g}" if v.get("n") else ""
+        parts.append(f"{label + ': ' if label else ''}{v['value_text']} {result['unit'] or ''}".rstrip() + n)
+    more = f" (+{len(result['values']) - 3} more)" if len(result["values"]) > 3 else ""
+    return f"{result['measure']} [{result['param_type'] or 'value'}]: " + "; ".join(parts) + more
+
+
+def describe_pathways(pathways: Sequence[Pathway]) -> str:
+    """The pathways to one target as a prompt block: each anchor, its posted result for the
+    target's outcome where one matched, and the steps from it to the target, in order."""
+    if not pathways:
+        return "Similar earlier trials with posted results: none found."
+    lines = ["Similar earlier trials with posted results (closest first), and how each differs from this trial:"]
+    for i, p in enumerate(pathways, 1):
+        lines.append(f"{i}. {p.anchor}, arm {p.anchor_arm!r}, outcome {p.anchor_measure!r}")
+        lines.append(f"   Posted result: {_result_text(p.anchor_result)}")
+        steps = "; ".join(f"{s.field}: {s.anchor.value} -> {s.target.value}" for s in p.steps) or "nothing listed"
+        lines.append(f"   Differences (anchor -> this trial): {steps}")
+    return "\n".join(lines)
+
+
+class PathwayBlocks:
+    """For evaluation prompts: :func:`describe_pathways` of each target trial, found once per trial.
+
+    ``load_target`` gives a target's v2 record by NCT id (a CT Open item through
+    :func:`ctopen_record`, or the store); ``load_record`` the records of the index's trials.
+    """
+
+    def __init__(
+        self,
+        load_target: Callable[[str], Mapping[str, Any] | None],
+        load_record: Callable[[str], Mapping[str, Any] | None],
+        searcher: Searcher,
+        *,
+        k: int,
+        cutoff: str | dt.date | None,
+        order: Sequence[str] = DEFAULT_ORDER,
+    ):
+        self.load_target, self.load_record, self.searcher = load_target, load_record, searcher
+        self.k, self.cutoff, self.order = k, cutoff, order
+        self._blocks: dict[str, str] = {}
+
+    def __call__(self, nct_id: str) -> str:
+        if nct_id not in self._blocks:
+            target = self.load_target(nct_id)
+            if target is None:
+                raise PathwayError(f"{nct_id}: no record to find pathways for")
+            pathways = find_pathways(
+                target, self.load_record, self.searcher, k=self.k, cutoff=self.cutoff, order=self.order
+            )
+            self._blocks[nct_id] = describe_pathways(pathways)
+        return self._blocks[nct_id]

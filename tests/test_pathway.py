@@ -207,3 +207,52 @@ def test_a_ct_open_item_is_a_target(store, records, capsys):
             if value is not None and step["field"] not in ("drugs", "dose"):
                 posted = [resolve_pointer(records[p["anchor"]], ptr) for ptr in pointers]
                 assert posted == (value if isinstance(value, list) else [value])
+
+
+class _RecordingPredictor:
+    """Answers every option with equal probability and keeps the prompts it was given."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.prompts: list[str] = []
+
+    def predict(self, questions, prompts, run):
+        self.prompts += prompts
+        return ["DECISION: (" + ", ".join(["0.5"] * len(q.options)) + ")" for q in questions]
+
+
+def test_eval_prompts_carry_each_trials_pathways_before_the_question(store, tmp_path):
+    from ctpairs.ctopen import benchmark_questions, load_benchmark, render_prompt
+    from ctpairs.evaluate import evaluate_ctopen
+    from ctpairs.pathway import PathwayBlocks, Searcher, ctopen_record
+    from tests._data import DATA
+
+    sample = DATA / "ctopen_winter_2025_sample.pickle"
+    benchmark = load_benchmark(sample)
+    questions = list(benchmark_questions(benchmark))[:6]
+    predictor = _RecordingPredictor()
+    with Store(store) as s:
+        searcher = Searcher(default_index_dir(store))
+        blocks = PathwayBlocks(lambda n: ctopen_record(benchmark, n), s.get, searcher, k=2, cutoff="2025-02-01")
+        result = evaluate_ctopen(
+            sample, predictor, tmp_path / "eval", limit=6, context=blocks, context_name="pathways2"
+        )
+        expected = {
+            q.nct_id: find_pathways(ctopen_record(benchmark, q.nct_id), s.get, searcher, k=2, cutoff="2025-02-01")
+            for q in questions
+        }
+    assert result.metrics["prompt_version"] == "ctopen-v1+pathways2"
+    assert len(predictor.prompts) == 6
+    for q, prompt in zip(questions, predictor.prompts):
+        plain = render_prompt(q)
+        head, question = plain.split("\nWhich statement is true?")
+        assert prompt.startswith(head) and prompt.endswith("Which statement is true?" + question)
+        block = prompt[len(head) : -len("Which statement is true?" + question)]
+        assert block.strip().startswith("Similar earlier trials with posted results")
+        for i, pathway in enumerate(expected[q.nct_id], 1):
+            assert f"{i}. {pathway.anchor}, arm {pathway.anchor_arm!r}" in block
+            assert pathway.anchor != q.nct_id and pathway.results_first_posted < "2025-02-01"
+        assert block.count("   Differences (anchor -> this trial): ") == len(expected[q.nct_id]) == 2
+    lines = [json.loads(x) for x in (tmp_path / "eval" / "predictions.jsonl").read_text().splitlines()]
+    assert [x["prompt"] for x in lines] == predictor.prompts
