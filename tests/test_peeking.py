@@ -13,7 +13,7 @@ from ctpairs.package import PackageError, package_pairs
 from ctpairs.peeking import PeekError, check_no_peek, find_peeks, numbers
 from ctpairs.tasks import RESTATING_TEMPLATE, format_number, task_columns
 from tests._data import real_records
-from tests._pairs import build_small_pairs
+from tests._pairs import axes_only, build_small_pairs
 
 BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180 bevacizumab, 7.5 -> 15 mg: 42.86% -> 47.69% (n 77 -> 65), +11.3%
 BEVACIZUMAB_ALL = "510aa18bc4da32c8a245"  # NCT00700180, another outcome: 83.1 (n=154) -> 85.9 (n=149)
@@ -141,7 +141,7 @@ def test_restating_template_is_packaged_as_declared_peeking(rows, tmp_path):
     row = rows[BEVACIZUMAB]
     with pytest.raises(PeekError, match="counterfactual.result.value"):
         check_no_peek(task_columns(row, RESTATING_TEMPLATE)["completion"], row, _prompt(row))
-    pairs = build_small_pairs(tmp_path / "pairs")
+    pairs = axes_only(build_small_pairs(tmp_path / "pairs"), tmp_path / "dose-pairs")
     package_pairs(pairs, tmp_path / "restating", "1.0.0", template="restating")
     manifest = json.loads((tmp_path / "restating" / "ctpairs-manifest.json").read_text())
     assert manifest["template"] == {"name": "restating", "version": "v1", "peeks": True}

@@ -37,12 +37,13 @@ from ctpairs.traces import (  # noqa: E402
     teacher_messages,
 )
 from ctpairs.train import build_tiny_model  # noqa: E402
-from tests._pairs import build_small_pairs  # noqa: E402
-from tests.openai_server import OpenAICompatibleServer  # noqa: E402
+from tests._pairs import axes_only, build_small_pairs  # noqa: E402
+from tests.llm_server import ChatServer  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 KEY = "sk-ctpairs-test-7f3a9c2e51"
+MODEL_NAME = "tiny-qwen2"
 BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180, bevacizumab 7.5 -> 15 mg/kg: response 42.86% -> 47.69%, similar
 GOOD = (
     "Bevacizumab binds VEGF-A, and 7.5 mg/kg every 3 weeks already keeps free VEGF-A suppressed, so "
@@ -86,7 +87,7 @@ def tiny_model(rows, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(tiny_model):
-    with OpenAICompatibleServer(tiny_model, api_key=KEY) as s:
+    with ChatServer(tiny_model, api_key=KEY, model_name=MODEL_NAME, max_new_tokens=256) as s:
         yield s
 
 
@@ -152,20 +153,22 @@ def test_openai_generation_over_http_reports_tokens_and_never_leaks_the_key(
 ):
     monkeypatch.setenv("CTPAIRS_TEST_KEY", KEY)
     cache, report = tmp_path / "traces.sqlite", tmp_path / "report.json"
-    generator = f"openai:{server.url}"
+    generator = f"openai:{server.base_url}"
     args = _traces_args(pairs_dir, cache, generator, "--model", server.model_name, "--api-key-env", "CTPAIRS_TEST_KEY")
-    before = len(server.requests)
+    before, headers_before = len(server.requests), len(server.headers)
     with caplog.at_level(logging.DEBUG):
         assert main(["-v", *args, "--report", str(report), "--concurrency", "2"]) == 0
     summary = json.loads(report.read_text())
     sent = server.requests[before:]
-    assert server.unauthorized == 0 and all(r["headers"]["authorization"] == f"Bearer {KEY}" for r in sent)
+    assert server.unauthorized == 0 and all(
+        h["authorization"] == f"Bearer {KEY}" for h in server.headers[headers_before:]
+    )
     assert summary["pairs"] == 4 and summary["attempts"] == len(sent) == 8
     # a random 2-layer model never writes a correct answer line: every try is rejected, and counted by reason
     assert summary["kept"] == 0 and summary["without_trace"] == 4
     assert sum(summary["rejected"].values()) == 8 and set(summary["rejected"]) <= set(REJECT_REASONS)
     assert summary["prompt_tokens"] > 8 * 500 and 8 <= summary["completion_tokens"] <= 8 * 24
-    assert {r["body"]["temperature"] for r in sent} == {0.0} and {r["body"]["max_tokens"] for r in sent} == {24}
+    assert {r["temperature"] for r in sent} == {0.0} and {r["max_tokens"] for r in sent} == {24}
     assert summary["generator"] == generator and summary["template_version"] == TRACE_TEMPLATE_VERSION
     with TraceCache(cache) as c:
         (run,) = c.runs()
@@ -189,7 +192,7 @@ def test_hf_generator_on_the_same_model_writes_what_the_server_wrote(server, tin
         hf = open_generator(f"hf:{tiny_model}", None, sampling)
         assert isinstance(hf, HFGenerator) and hf.name == f"hf:{tiny_model}"
         report = generate_traces(rows, hf, hf_cache, samples=1, concurrency=2, progress=False)
-        http = open_generator(f"openai:{server.url}", server.model_name, sampling)
+        http = open_generator(f"openai:{server.base_url}", server.model_name, sampling)
         generate_traces(rows, http, http_cache, samples=1, progress=False)
         hf_texts = [a.text for t in hf_cache.attempts(select_run(hf_cache)).values() for a in t]
         http_texts = [a.text for t in http_cache.attempts(select_run(http_cache)).values() for a in t]
@@ -199,7 +202,7 @@ def test_hf_generator_on_the_same_model_writes_what_the_server_wrote(server, tin
 
 def test_kill_and_resume_gives_the_cache_of_an_uninterrupted_run(server, pairs_dir, tmp_path):
     env = {**os.environ, "OPENAI_API_KEY": KEY}
-    generator = f"openai:{server.url}"
+    generator = f"openai:{server.base_url}"
     whole, resumed = tmp_path / "whole.sqlite", tmp_path / "resumed.sqlite"
     base = ["--model", server.model_name, "--concurrency", "1", "-q"]
     command = [sys.executable, "-m", "ctpairs", *_traces_args(pairs_dir, resumed, generator, *base)]
@@ -235,7 +238,7 @@ def test_kill_and_resume_gives_the_cache_of_an_uninterrupted_run(server, pairs_d
 def test_bad_key_stops_the_run_with_one_line_and_no_key(server, pairs_dir, tmp_path, monkeypatch, capsys):
     wrong = "sk-wrong-0123456789"
     monkeypatch.setenv("OPENAI_API_KEY", wrong)
-    args = _traces_args(pairs_dir, tmp_path / "t.sqlite", f"openai:{server.url}", "--model", server.model_name)
+    args = _traces_args(pairs_dir, tmp_path / "t.sqlite", f"openai:{server.base_url}", "--model", server.model_name)
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1].startswith("error: ") and "AuthenticationError" in err and wrong not in err
@@ -286,7 +289,7 @@ def test_kept_traces_become_a_traces_config_with_the_run_in_manifest_and_card(
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     cache_path = tmp_path / "traces.sqlite"
-    generator = open_generator(f"openai:{server.url}", server.model_name, Sampling(temperature=0, max_tokens=16))
+    generator = open_generator(f"openai:{server.base_url}", server.model_name, Sampling(temperature=0, max_tokens=16))
     rows = read_pair_rows(pairs_dir, ["dose"], limit=3)
     with TraceCache(cache_path) as cache:
         report = generate_traces(rows, generator, cache, samples=1, progress=False)
@@ -295,7 +298,9 @@ def test_kept_traces_become_a_traces_config_with_the_run_in_manifest_and_card(
         assert judge_trace(GOOD, bevacizumab) is None
         cache.add(select_run(cache), [Attempt(BEVACIZUMAB, 0, GOOD, KEPT, 900, 80)])
     repo = tmp_path / "repo"
-    package_pairs(pairs_dir, repo, "1.0.0", traces=cache_path)
+    package_pairs(axes_only(pairs_dir, tmp_path / "dose-pairs"), repo, "1.0.0", traces=cache_path)
+    manifest = json.loads((repo / "ctpairs-manifest.json").read_text())
+    assert sorted(manifest["configs"]) == ["dose", "dose-all", "dose-traces"]  # none for the uncurated config
 
     (row,) = load_dataset(str(repo), "dose-traces", split=_split_of(repo))
     assert row["pair_id"] == BEVACIZUMAB and row["reasoning"] == row["completion"] == GOOD
@@ -306,9 +311,8 @@ def test_kept_traces_become_a_traces_config_with_the_run_in_manifest_and_card(
             "prompt"
         ]
     )
-    manifest = json.loads((repo / "ctpairs-manifest.json").read_text())
     traces = manifest["traces"]
-    assert traces["generator"] == f"openai:{server.url}" and traces["model"] == server.model_name
+    assert traces["generator"] == f"openai:{server.base_url}" and traces["model"] == server.model_name
     assert traces["template_version"] == TRACE_TEMPLATE_VERSION and traces["configs"] == {"dose-traces": 1}
     assert traces["sampling"] == {
         "temperature": 0,
@@ -363,9 +367,12 @@ def test_a_teacher_that_writes_a_good_trace_over_http_gets_it_kept(tiny_model, b
     """Real generation end to end, kept: the tiny model fitted to one real good trace, served over HTTP."""
     taught = _teach(tiny_model, bevacizumab, GOOD, tmp_path / "taught")
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    with OpenAICompatibleServer(taught, api_key=KEY) as taught_server, TraceCache(tmp_path / "t.sqlite") as cache:
+    with (
+        ChatServer(taught, api_key=KEY, model_name=MODEL_NAME, max_new_tokens=256) as taught_server,
+        TraceCache(tmp_path / "t.sqlite") as cache,
+    ):
         generator = open_generator(
-            f"openai:{taught_server.url}", taught_server.model_name, Sampling(temperature=0, max_tokens=160)
+            f"openai:{taught_server.base_url}", taught_server.model_name, Sampling(temperature=0, max_tokens=160)
         )
         report = generate_traces([bevacizumab], generator, cache, samples=2, progress=False)
         kept = cache.kept(select_run(cache))
