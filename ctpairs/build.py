@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -28,9 +28,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ctpairs import __version__
-from ctpairs.atomic import atomic_path
+from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_rows
 from ctpairs.builder import Builder, Skip, load_builders
+from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
@@ -134,7 +135,7 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
         try:
             trial = parse_trial(record)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
-            log.warning("skipped a record that does not parse: %s", exc)
+            log.debug("skipped a record that does not parse: %s", exc)
             out.bad += 1
             continue
         out.studies += 1
@@ -174,7 +175,7 @@ class _AxisWriter:
         self.rows = 0
         self._buffer: list[pa.Table] = []
         self._buffered = 0
-        self._writer = pq.ParquetWriter(path, PAIR_SCHEMA, compression="zstd")
+        self._writer: pq.ParquetWriter | None = None  # opened with the first row: an empty axis writes no file
 
     def write(self, table: pa.Table) -> None:
         self._buffer.append(table)
@@ -185,12 +186,15 @@ class _AxisWriter:
 
     def _flush(self) -> None:
         if self._buffered:
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, PAIR_SCHEMA, compression="zstd")
             self._writer.write_table(pa.concat_tables(self._buffer), row_group_size=ROW_GROUP_SIZE)
         self._buffer, self._buffered = [], 0
 
     def close(self) -> None:
         self._flush()
-        self._writer.close()
+        if self._writer is not None:
+            self._writer.close()
 
 
 def _ordered_map(
@@ -205,6 +209,24 @@ def _ordered_map(
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the main process's to handle (it cancels the pool), so the
+    workers never print a ``KeyboardInterrupt`` traceback of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an ``--out`` that is a file, or a non-empty folder that is not a ctpairs build (no
+    :data:`REPORT_NAME`): a build replaces the whole folder."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputExistsError(f"--out {out_dir} is a file, not a folder; give a folder for the pairs")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_NAME).is_file():
+        raise OutputExistsError(
+            f"--out {out_dir} is not empty and holds no ctpairs build ({REPORT_NAME}); a build replaces its "
+            "folder whole, so give a new or empty folder"
+        )
 
 
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -228,6 +250,14 @@ def build_pairs(
 ) -> BuildReport:
     """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
 
+    The folder is built beside ``out_dir`` and swapped into place at the end, so it only ever holds
+    one whole build (no stale axis files of an older one); a non-empty folder that is not a ctpairs
+    build is refused (:class:`~ctpairs.errors.OutputExistsError`). An axis that finds no pairs gets
+    no file (its report entry says 0 pairs, ``file`` null). ``records`` may carry a ``bad``
+    :class:`~ctpairs.sources.files.BadRecordTally` (as :class:`ctpairs.inputs.RecordInput` does),
+    counted into ``bad_records``. Raises :class:`~ctpairs.errors.NoStudiesError` when no study
+    could be read (nothing is written).
+
     ``workers > 1`` parses and builds in that many processes; the output is the same either way.
     Approximate (cross-trial) builders need the whole corpus: when one is selected the records
     are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
@@ -236,6 +266,10 @@ def build_pairs(
     """
     from tqdm.auto import tqdm
 
+    if workers < 1:
+        raise UsageError(f"workers must be at least 1, got {workers}")
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir)
     started = time.perf_counter()
     builders: list[Builder] = load_builders(axes)
     names = [b.name for b in builders]
@@ -247,13 +281,11 @@ def build_pairs(
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
     timestamps: set[str] = set()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    with ExitStack() as files:
-        writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
+    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else None
+    with atomic_dir(out_dir) as tmp_dir:
+        writers = {n: _AxisWriter(tmp_dir / f"{n}.parquet") for n in names}
         try:
 
             def results() -> Iterator[_ChunkResult]:
@@ -289,6 +321,11 @@ def build_pairs(
                         Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
                     )
                 bar.update(res.studies + res.bad)
+        except BaseException:
+            if pool:  # Ctrl-C or a failure: drop the queued chunks, let the running ones end quietly
+                pool.shutdown(cancel_futures=True)
+                pool = None
+            raise
         finally:
             bar.close()
             if pool:
@@ -296,19 +333,23 @@ def build_pairs(
             for writer in writers.values():
                 writer.close()
 
-    for name in names:
-        axis = report.axes[name]
-        axis.pairs = writers[name].rows
-        axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
-        axis.file = f"{name}.parquet"
-        axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
-        axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
-        axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
-        path = out_dir / axis.file
-        if path.is_file():
-            axis.audit = audit_rows(pq.read_table(path, columns=["nct_id", "label"]).to_pylist())
-    report.data_timestamp = max(timestamps) if timestamps else None
-    report.seconds = round(time.perf_counter() - started, 3)
-    with atomic_path(out_dir / REPORT_NAME) as tmp:
-        tmp.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+        report.bad_records += getattr(getattr(records, "bad", None), "count", 0)
+        if report.studies == 0:
+            raise NoStudiesError(
+                f"no readable study in {', '.join(inputs)} ({report.bad_records:,} bad records); nothing was "
+                "written. Check the input with `ctpairs ingest`, which lists the bad records"
+            )
+        for name in names:
+            axis = report.axes[name]
+            axis.pairs = writers[name].rows
+            axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
+            axis.file = f"{name}.parquet" if axis.pairs else None
+            axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
+            axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
+            axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+            if axis.file:
+                axis.audit = audit_rows(pq.read_table(tmp_dir / axis.file, columns=["nct_id", "label"]).to_pylist())
+        report.data_timestamp = max(timestamps) if timestamps else None
+        report.seconds = round(time.perf_counter() - started, 3)
+        (tmp_dir / REPORT_NAME).write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report

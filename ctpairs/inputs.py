@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctpairs.sources.files import GoodRecord, iter_file_records
+from ctpairs.sources.files import BadRecordTally, GoodRecord, check_input, iter_file_records
 from ctpairs.sources.sample import sample_path
 from ctpairs.store import Store
 
@@ -16,14 +16,18 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RecordInput:
-    """An opened input: a description for the report, an optional total, and the records."""
+    """An opened input: a description for the report, an optional total, and the records.
+
+    Bad records met while iterating are counted in :attr:`bad` (a
+    :class:`~ctpairs.sources.files.BadRecordTally`), which :func:`ctpairs.build.build_pairs` reads
+    into the build report."""
 
     label: str
     total: int | None
     notice: str | None
     _path: Path | None = None
     _store: Path | None = None
-    bad: int = 0
+    bad: BadRecordTally = field(default_factory=BadRecordTally)
 
     def __iter__(self) -> Iterator[dict]:
         if self._store is not None:
@@ -35,22 +39,29 @@ class RecordInput:
             if isinstance(item, GoodRecord):
                 yield item.record
             else:
-                self.bad += 1
-                log.warning("skipped %s: %s", item.location, item.reason)
+                log.debug("skipped %s: %s", item.location, item.reason)
+                self.bad.add(item)
 
 
 def open_input(
-    *, path: str | Path | None = None, source: str | None = None, store: str | Path | None = None
+    *,
+    path: str | Path | None = None,
+    source: str | None = None,
+    store: str | Path | None = None,
+    store_required: bool = False,
 ) -> RecordInput:
     """Pick the records to build from: ``path`` (what ``ctpairs ingest`` takes), the bundled
     ``source="sample"``, else the store at ``store``; an empty or missing store falls back to
-    the bundled sample with a notice."""
+    the bundled sample with a notice, unless ``store_required`` (a store the user named), where a
+    missing store raises :class:`~ctpairs.errors.StoreNotFoundError`. A ``path`` that does not
+    exist (or is not supported) raises :class:`~ctpairs.errors.InputError` here, before anything is built."""
     if path is not None:
+        check_input(path)
         return RecordInput(str(path), None, None, _path=Path(path))
     if source == "sample":
         return RecordInput("bundled sample", None, None, _path=sample_path())
-    if store is not None and Path(store).exists():
-        with Store(store) as s:
+    if store is not None and (store_required or Path(store).exists()):
+        with Store(store, create=False) as s:
             count = len(s)
         if count:
             return RecordInput(f"store {store}", count, None, _store=Path(store))
