@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ctpairs import __version__
-from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError, NoStudiesError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError, InputError, NoStudiesError
 from ctpairs.paths import default_store_path
 
 #: Exit codes: done; done but bad records were skipped (each listed); failed; a bug; interrupted.
@@ -614,14 +614,14 @@ def _target_record(target: str, store, ctopen: Path | None) -> dict:
     if re.fullmatch(r"NCT\d{8}", target):
         record = store.get(target)
         if record is None:
-            raise CtpairsError(f"{target} is not in the store {store.path}; `ctpairs fetch` it or give its record file")
+            raise InputError(f"{target} is not in the store {store.path}; `ctpairs fetch` it or give its record file")
         return record
     path = Path(target)
     if not path.exists():
-        raise CtpairsError(f"{target} is neither an NCT id nor a file")
+        raise InputError(f"{target} is neither an NCT id nor a file")
     records = [item.record for item in iter_file_records(path) if isinstance(item, GoodRecord)]
     if len(records) != 1:
-        raise CtpairsError(f"{target} holds {len(records)} study records; give a file with exactly one")
+        raise InputError(f"{target} holds {len(records)} study records; give a file with exactly one")
     return records[0]
 
 
@@ -903,7 +903,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument(
         "--pathways",
-        type=int,
+        type=_int_range(1),
         metavar="K",
         help="put the K closest earlier trials with posted results, and how each differs, in every prompt "
         "(`ctpairs pathway`; needs the store and its index)",
@@ -1049,7 +1049,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pairs", type=Path, required=True, help="a `ctpairs build` output folder, or one pairs Parquet file"
     )
     p.add_argument("--axis", action="append", help="only these axes' files (repeatable; default: all)")
-    p.add_argument("--limit", type=int, help="only the first N pairs (by pair id) of each axis")
+    p.add_argument("--limit", type=_int_range(1), help="only the first N pairs (by pair id) of each axis")
     p.add_argument(
         "--generator",
         required=True,
@@ -1061,13 +1061,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="OPENAI_API_KEY",
         help="environment variable holding the API key (default OPENAI_API_KEY; never printed or stored)",
     )
-    p.add_argument("--samples", type=int, default=4, help="tries per pair until one is kept (default 4)")
-    p.add_argument("--concurrency", type=int, default=4, help="pairs in flight at once (default 4)")
+    p.add_argument("--samples", type=_int_range(1), default=4, help="tries per pair until one is kept (default 4)")
+    p.add_argument("--concurrency", type=_int_range(1), default=4, help="pairs in flight at once (default 4)")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature; 0 = greedy (default 0.7)")
     p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (default 0.95)")
-    p.add_argument("--max-tokens", type=int, default=512, help="most new tokens per trace (default 512)")
-    p.add_argument("--min-words", type=int, default=20, help="shortest trace kept, in words (default 20)")
-    p.add_argument("--max-words", type=int, default=300, help="longest trace kept, in words (default 300)")
+    p.add_argument("--max-tokens", type=_int_range(1), default=512, help="most new tokens per trace (default 512)")
+    p.add_argument("--min-words", type=_int_range(1), default=20, help="shortest trace kept, in words (default 20)")
+    p.add_argument("--max-words", type=_int_range(1), default=300, help="longest trace kept, in words (default 300)")
     p.add_argument("--cache", type=Path, help="SQLite cache of every try (default: PAIRS/.traces.sqlite)")
     p.add_argument("--device", help="hf: torch device (default: cuda when available)")
     p.add_argument("--report", type=Path, help="write the run report (kept, rejected by reason, tokens) as JSON")
@@ -1083,7 +1083,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(p)
     p.add_argument("--ctopen", type=Path, help="take the target from this CT Open benchmark file (needs --cutoff)")
     p.add_argument("--index-dir", type=Path, help="the retrieval index (default: <store>.index, see `ctpairs index`)")
-    p.add_argument("--k", type=int, default=5, help="anchors (one per trial) to return (default 5)")
+    p.add_argument("--k", type=_int_range(1), default=5, help="anchors (one per trial) to return (default 5)")
     p.add_argument(
         "--cutoff",
         metavar="YYYY-MM-DD",

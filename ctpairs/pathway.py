@@ -38,7 +38,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ctpairs.dose import is_placebo, parse_dose
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import PathwayError
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.retrieval.texts import DRUG_TYPES, arm_drugs, compose_text, outcome_text
@@ -58,10 +58,6 @@ OUTCOME_TITLE_MATCH = 85.0  # rapidfuzz token_sort_ratio for "the same outcome"
 _PROTOCOL = "/protocolSection"
 _ELIGIBILITY = f"{_PROTOCOL}/eligibilityModule"
 _STATUS = f"{_PROTOCOL}/statusModule"
-
-
-class PathwayError(CtpairsError):
-    """A pathway cannot be made: no index, a target without drug arms or outcomes, a bad cutoff..."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import PeekError
 
 MIN_ROUNDED_DIGITS = 2
 
@@ -37,10 +37,6 @@ _NUMBER = re.compile(
     r"(?<![\w.])(?P<digits>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)(?:\s*(?P<pct>%|percent\b|per cent\b))?",
     re.IGNORECASE,
 )
-
-
-class PeekError(CtpairsError):
-    """A completion states a counterfactual-side value the prompt does not show."""
 
 
 @dataclass(frozen=True)

@@ -23,17 +23,9 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import GeneratorError, ReplyError
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
-
-
-class GeneratorError(CtpairsError):
-    """A generator spec is malformed, or a teacher cannot be reached, used or loaded: the run stops."""
-
-
-class ReplyError(GeneratorError):
-    """The teacher refused one request (e.g. a prompt too long for it): that try fails, the run goes on."""
 
 
 @dataclass(frozen=True)

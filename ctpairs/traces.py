@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import TraceError
 from ctpairs.peeking import find_peeks
 from ctpairs.rewards import parse_answer
 from ctpairs.tasks import answer_fields, prompt_fields, task_columns
@@ -79,10 +79,6 @@ REJECT_ERROR = "request refused by the teacher"
 REJECT_REASONS = (REJECT_NO_ANSWER, REJECT_WRONG_ANSWER, REJECT_PEEK, REJECT_TOO_SHORT, REJECT_TOO_LONG, REJECT_ERROR)
 
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL)
-
-
-class TraceError(CtpairsError):
-    """Traces cannot be generated or read as asked (no pairs, an unknown run in the cache...)."""
 
 
 def teacher_messages(row: Mapping[str, Any]) -> list[dict[str, str]]:
