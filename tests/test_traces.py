@@ -18,6 +18,7 @@ pytest.importorskip("transformers")
 
 from ctpairs.cli import main  # noqa: E402
 from ctpairs.teacher import GeneratorError, HFGenerator, Sampling, open_generator, redact_url  # noqa: E402
+from ctpairs.tiny import build_tiny_model  # noqa: E402
 from ctpairs.traces import (  # noqa: E402
     KEPT,
     REJECT_NO_ANSWER,
@@ -36,7 +37,6 @@ from ctpairs.traces import (  # noqa: E402
     select_run,
     teacher_messages,
 )
-from ctpairs.train import build_tiny_model  # noqa: E402
 from tests._pairs import axes_only, build_small_pairs  # noqa: E402
 from tests.llm_server import ChatServer  # noqa: E402
 
