@@ -64,7 +64,7 @@ def load_pairs_dataset(
 
     ``dataset`` is a Hub dataset id or a local dataset repo folder (loaded with
     ``load_dataset(dataset, config, split=split, revision=revision)``), or a ``.parquet`` file of
-    pairs (all of it is the split). Task columns are rendered when the rows lack them, or always
+    pairs (all of it is the split). Only pairs with a verifiable label are kept. Task columns are rendered when the rows lack them, or always
     when a ``template`` is given. ``max_samples`` keeps the first rows only.
     """
     from datasets import load_dataset
@@ -74,6 +74,11 @@ def load_pairs_dataset(
         data = load_dataset("parquet", data_files=str(path), split="train")
     else:
         data = load_dataset(str(dataset), config, split=split, revision=revision)
+    if "label" in data.column_names:
+        # only a verifiable label is a training target (an `*-all` config also holds the others)
+        data = data.filter(lambda label: bool(label.get("verifiable")), input_columns="label", desc="verifiable")
+        if not len(data):
+            raise CtpairsError(f"{dataset}: no pair with a verifiable label to train on")
     if max_samples is not None:
         data = data.select(range(min(max_samples, len(data))))
     if template is not None or not set(TASK_COLUMNS) <= set(data.column_names):

@@ -99,7 +99,7 @@ def test_cli_train_sft_on_built_parquet(pairs_dir, tiny_model, tmp_path):
             "train",
             "sft",
             "--dataset",
-            str(pairs_dir / "outcome.parquet"),
+            str(pairs_dir / "dose.parquet"),
             "--model",
             str(tiny_model),
             "--output-dir",
@@ -175,8 +175,8 @@ def _one_error(capsys) -> str:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ((), "has several configs; pick one with --config: arm, dose, outcome"),
-        (("--config", "phase"), "has no config 'phase'; its configs: arm, dose, outcome"),
+        ((), "has several configs; pick one with --config: arm, arm-all, dose, dose-all, outcome-all"),
+        (("--config", "phase"), "has no config 'phase'; its configs: arm, arm-all, dose, dose-all, outcome-all"),
         (("--config", "dose", "--split", "nope"), "config 'dose' of "),
     ],
 )
