@@ -124,6 +124,7 @@ FIELD_DOCS: dict[str, str] = {
     "messages[].role": "`system`, `user` or `assistant`.",
     "messages[].content": "Text of the turn.",
     "answer": "The verifiable answer (the label asked for), for rewards and exact-match scoring.",
+    "reasoning": "`-traces` configs only: the teacher's reasoning trace, also the `completion`.",
 }
 
 
@@ -160,6 +161,32 @@ class CardStats:
     audits: dict[str, dict[str, Any]] = field(default_factory=dict)  # config -> ctpairs.audit.audit_rows
     curation: dict[str, Any] | None = None  # the CurationPolicy, as a dict; None: not curated
     curation_dropped: dict[str, dict[str, Any]] = field(default_factory=dict)  # axis -> pairs in, kept, dropped
+    task_notes: str = ""  # how the task columns were made (template, traces), see task_notes()
+
+
+def task_notes(template_version: str, peeks: bool, traces: Mapping[str, Any] | None) -> str:
+    """The card's paragraph on how `completion` was made: the template, and the traces run if any."""
+    if peeks:
+        text = (
+            f"Completions use the *restating* template ({template_version}): they state the counterfactual "
+            "group's posted result, which the prompt does not show. Use them for analysis, not as an SFT target."
+        )
+    else:
+        text = (
+            f"Completions use the *reasoning* template ({template_version}): they reason from what the prompt "
+            "shows and end with the answer; none states a counterfactual value (each was checked)."
+        )
+    if traces:
+        settings = ", ".join(f"{k} {v}" for k, v in sorted(traces["sampling"].items()))
+        configs = ", ".join(f"`{c}` ({n:,} pairs)" for c, n in traces["configs"].items()) or "none"
+        text += (
+            f"\n\nThe `-traces` configs ({configs}) hold the pairs with a synthetic reasoning trace in `reasoning` "
+            f"(also the `completion` and the assistant turn of `messages`): written by `{traces['model']}` "
+            f"through `{traces['generator']}` with teacher prompt {traces['template_version']} ({settings}), "
+            "kept only when its answer equals the label, it states no counterfactual value and its length is "
+            "within bounds."
+        )
+    return text
 
 
 # -- statistics -----------------------------------------------------------------------------
@@ -352,6 +379,7 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "conditions_table": _ranked_table("condition", stats.top_conditions),
         "drugs_table": _ranked_table("drug or biological", stats.top_drugs),
         "dose_example": _dose_text(stats.dose_series),
+        "task_notes": stats.task_notes,
     }
     body = string.Template(load_template()).substitute(values)
     return f"---\n{metadata.to_yaml()}\n---\n\n{body}"

@@ -13,10 +13,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from ctpairs import __version__
-from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError, NoStudiesError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError, InputError, NoStudiesError
 from ctpairs.paths import default_store_path
 
 #: Exit codes: done; done but bad records were skipped (each listed); failed; a bug; interrupted.
@@ -352,6 +353,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 # -- eval ------------------------------------------------------------------------------------
 
 
+def _pathway_blocks(args: argparse.Namespace, stack):
+    """The pathways of each question's trial for ``eval --pathways K``: targets from the CT Open
+    file (or, for a dataset folder, from the store); anchors from the store and its index."""
+    from ctpairs.pathway import PathwayBlocks, Searcher, ctopen_record
+    from ctpairs.retrieval import default_index_dir
+    from ctpairs.store import Store
+
+    store_path = _store_path(args)
+    store = stack.enter_context(Store(store_path))
+    if args.benchmark.is_dir():
+        load_target = store.get
+    else:
+        from ctpairs.ctopen import load_benchmark
+
+        benchmark = load_benchmark(args.benchmark)
+        load_target = lambda nct_id: ctopen_record(benchmark, nct_id)  # noqa: E731
+    searcher = Searcher(args.index_dir or default_index_dir(store_path), device=args.device)
+    return PathwayBlocks(load_target, store.get, searcher, k=args.pathways, cutoff=args.pathways_cutoff)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from ctpairs.evaluate import CACHE_NAME, evaluate_ctopen
     from ctpairs.predictors import make_predictor
@@ -367,7 +388,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         cache=args.out / CACHE_NAME,
     )
-    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit, split=args.split)
+    with ExitStack() as stack:
+        context = _pathway_blocks(args, stack) if args.pathways else None
+        result = evaluate_ctopen(
+            args.benchmark,
+            predictor,
+            args.out,
+            runs=args.runs,
+            limit=args.limit,
+            split=args.split,
+            context=context,
+            context_name=f"pathways{args.pathways}" if args.pathways else None,
+        )
     if not args.quiet:
         m = result.metrics
         print(f"{m['questions']} questions x {m['runs']} run(s), {m['malformed']:g} malformed; wrote {result.out_dir}")
@@ -438,6 +470,10 @@ def cmd_package(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         seed=args.seed,
         repo_id=args.repo_id,
+        template=args.template,
+        traces=args.traces,
+        trace_generator=args.trace_generator,
+        trace_model=args.trace_model,
         curation=_curation_policy(args),
         benchmark_configs=args.benchmark_configs,
         exclude_benchmark=args.exclude_benchmark,
@@ -515,6 +551,105 @@ def cmd_index(args: argparse.Namespace) -> int:
             f"indexed {len(corpus.anchors)} anchors from {source.label}: {corpus.embedded} texts embedded, "
             f"{corpus.update.kind} index {action}; {index_dir}",
         )
+    return 0
+
+
+# -- traces ----------------------------------------------------------------------------------
+
+
+def cmd_traces(args: argparse.Namespace) -> int:
+    from ctpairs.atomic import atomic_path
+    from ctpairs.teacher import Sampling, open_generator
+    from ctpairs.traces import TraceCache, default_cache_path, generate_traces, read_pair_rows
+
+    rows = read_pair_rows(args.pairs, args.axis, args.limit)
+    sampling = Sampling(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens)
+    generator = open_generator(args.generator, args.model, sampling, key_env=args.api_key_env, device=args.device)
+    try:
+        with TraceCache(args.cache or default_cache_path(args.pairs)) as cache:
+            report = generate_traces(
+                rows,
+                generator,
+                cache,
+                samples=args.samples,
+                concurrency=args.concurrency,
+                min_words=args.min_words,
+                max_words=args.max_words,
+                progress=not (args.quiet or args.json),
+            )
+    finally:
+        generator.close()
+    summary = report.as_dict()
+    if args.report:
+        with atomic_path(args.report) as tmp:
+            tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(report.rejected.items())) or "none"
+        _notice(
+            args,
+            f"{report.kept} of {report.pairs} pairs have a trace ({report.attempts} tries, "
+            f"{report.cached_attempts} from the cache); rejected: {reasons}; tokens: "
+            f"{report.prompt_tokens} prompt + {report.completion_tokens} completion",
+        )
+    return 0
+
+
+# -- pathway ---------------------------------------------------------------------------------
+
+
+def _target_record(target: str, store, ctopen: Path | None) -> dict:
+    """The v2 record of ``target``: an NCT id of a CT Open file (``ctopen``) or of the store, or
+    a file holding one record."""
+    import re
+
+    from ctpairs.sources.files import GoodRecord, iter_file_records
+
+    if ctopen is not None:
+        from ctpairs.ctopen import load_benchmark
+        from ctpairs.pathway import ctopen_record
+
+        return ctopen_record(load_benchmark(ctopen), target)
+    if re.fullmatch(r"NCT\d{8}", target):
+        record = store.get(target)
+        if record is None:
+            raise InputError(f"{target} is not in the store {store.path}; `ctpairs fetch` it or give its record file")
+        return record
+    path = Path(target)
+    if not path.exists():
+        raise InputError(f"{target} is neither an NCT id nor a file")
+    records = [item.record for item in iter_file_records(path) if isinstance(item, GoodRecord)]
+    if len(records) != 1:
+        raise InputError(f"{target} holds {len(records)} study records; give a file with exactly one")
+    return records[0]
+
+
+def cmd_pathway(args: argparse.Namespace) -> int:
+    from ctpairs.atomic import atomic_path
+    from ctpairs.pathway import find_pathways
+    from ctpairs.retrieval import default_index_dir
+    from ctpairs.store import Store
+
+    store_path = _store_path(args)
+    with Store(store_path) as store:
+        target = _target_record(args.target, store, args.ctopen)
+        pathways = find_pathways(
+            target,
+            store.get,
+            args.index_dir or default_index_dir(store_path),
+            k=args.k,
+            cutoff=args.cutoff,
+            order=[f.strip() for f in args.order.split(",") if f.strip()],
+            device=args.device,
+        )
+    lines = "".join(json.dumps(p.as_dict(), ensure_ascii=False) + "\n" for p in pathways)
+    if args.out:
+        with atomic_path(args.out) as tmp:
+            tmp.write_text(lines, encoding="utf-8")
+        _notice(args, f"{len(pathways)} pathways to {args.target} written to {args.out}")
+    else:
+        sys.stdout.write(lines)
     return 0
 
 
@@ -766,6 +901,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--concurrency", type=_int_range(1), default=8, help="openai: requests in flight at once (default 8)"
     )
+    e.add_argument(
+        "--pathways",
+        type=_int_range(1),
+        metavar="K",
+        help="put the K closest earlier trials with posted results, and how each differs, in every prompt "
+        "(`ctpairs pathway`; needs the store and its index)",
+    )
+    e.add_argument(
+        "--pathways-cutoff",
+        metavar="YYYY-MM-DD",
+        help="with --pathways: anchors' results first posted before it (CT Open files state no dates: give the "
+        "benchmark's results date, e.g. 2025-02-01)",
+    )
+    _add_store(e)
+    e.add_argument("--index-dir", type=Path, help="with --pathways: the retrieval index (default <store>.index)")
     e.add_argument("-q", "--quiet", action="store_true")
     e.set_defaults(func=cmd_eval)
 
@@ -788,6 +938,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
+    p.add_argument(
+        "--template",
+        choices=["reasoning", "restating"],
+        default="reasoning",
+        help="task template of the completions: reasoning (default; never states a counterfactual value) or "
+        "restating (states the counterfactual result: for analysis, not an SFT target)",
+    )
+    p.add_argument(
+        "--traces",
+        type=Path,
+        help="a `ctpairs traces` cache (PAIRS/.traces.sqlite): adds a <config>-traces config of the pairs with a kept trace",
+    )
+    p.add_argument("--trace-generator", help="with --traces: the run's generator, when the cache holds several runs")
+    p.add_argument("--trace-model", help="with --traces: the run's model, when the cache holds several runs")
     p.add_argument(
         "--repo-id",
         default="deepimagine/ct-counterfactuals",
@@ -879,6 +1043,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("traces", help="generate reasoning traces for pairs with a teacher model (cached, resumable)")
+    p.add_argument(
+        "--pairs", type=Path, required=True, help="a `ctpairs build` output folder, or one pairs Parquet file"
+    )
+    p.add_argument("--axis", action="append", help="only these axes' files (repeatable; default: all)")
+    p.add_argument("--limit", type=_int_range(1), help="only the first N pairs (by pair id) of each axis")
+    p.add_argument(
+        "--generator",
+        required=True,
+        help="openai:BASE_URL (any OpenAI-compatible server, e.g. openai:http://127.0.0.1:8000/v1) or hf:MODEL_OR_PATH",
+    )
+    p.add_argument("--model", help="the model name an openai: server serves (hf: names its own)")
+    p.add_argument(
+        "--api-key-env",
+        default="OPENAI_API_KEY",
+        help="environment variable holding the API key (default OPENAI_API_KEY; never printed or stored)",
+    )
+    p.add_argument("--samples", type=_int_range(1), default=4, help="tries per pair until one is kept (default 4)")
+    p.add_argument("--concurrency", type=_int_range(1), default=4, help="pairs in flight at once (default 4)")
+    p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature; 0 = greedy (default 0.7)")
+    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (default 0.95)")
+    p.add_argument("--max-tokens", type=_int_range(1), default=512, help="most new tokens per trace (default 512)")
+    p.add_argument("--min-words", type=_int_range(1), default=20, help="shortest trace kept, in words (default 20)")
+    p.add_argument("--max-words", type=_int_range(1), default=300, help="longest trace kept, in words (default 300)")
+    p.add_argument("--cache", type=Path, help="SQLite cache of every try (default: PAIRS/.traces.sqlite)")
+    p.add_argument("--device", help="hf: torch device (default: cuda when available)")
+    p.add_argument("--report", type=Path, help="write the run report (kept, rejected by reason, tokens) as JSON")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_traces)
+
+    p = sub.add_parser(
+        "pathway",
+        help="the most similar earlier trials with results and, for each, the factors that differ from a target",
+    )
+    p.add_argument("target", help="an NCT id in the store (or in --ctopen), or a file holding one v2 study record")
+    _add_store(p)
+    p.add_argument("--ctopen", type=Path, help="take the target from this CT Open benchmark file (needs --cutoff)")
+    p.add_argument("--index-dir", type=Path, help="the retrieval index (default: <store>.index, see `ctpairs index`)")
+    p.add_argument("--k", type=_int_range(1), default=5, help="anchors (one per trial) to return (default 5)")
+    p.add_argument(
+        "--cutoff",
+        metavar="YYYY-MM-DD",
+        help="anchors' results first posted before it (default: the target's start date)",
+    )
+    p.add_argument(
+        "--order",
+        default="population,intervention,outcome,setting",
+        help="the order of the factors in each pathway (default population,intervention,outcome,setting)",
+    )
+    p.add_argument("--device", help="device that embeds the target's texts (default: cuda when available)")
+    p.add_argument("--out", type=Path, help="write the JSON lines here instead of standard output")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_pathway)
     return parser
 
 

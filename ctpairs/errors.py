@@ -19,6 +19,11 @@ says what went wrong, where, and what to do next, on one line.
     ├── UnknownAxisError        no pair builder under that axis name
     ├── OutputExistsError       an output path holds something ctpairs will not overwrite
     ├── PackageError            pairs cannot be packaged as asked
+    ├── PeekError               a completion states a counterfactual value its prompt does not show
+    ├── TraceError              traces cannot be generated or read as asked
+    ├── GeneratorError          a teacher model cannot be named, reached or loaded
+    │   └── ReplyError          the teacher refused one request (that try fails, the run goes on)
+    ├── PathwayError            a pathway cannot be made (no index, no drug arm, no cutoff...)
     ├── PublishError            a packaged folder cannot be published as asked
     └── TrainError              a training run cannot start
         ├── DatasetNotFoundError, ConfigNotFoundError, SplitNotFoundError, ModelNotFoundError
@@ -108,3 +113,23 @@ class ModelNotFoundError(TrainError):
 
 class TrainExtraMissingError(TrainError, ImportError):
     """The training extra (TRL, PEFT, Accelerate) is not installed."""
+
+
+class PeekError(CtpairsError):
+    """A completion states a counterfactual-side value the prompt does not show."""
+
+
+class TraceError(CtpairsError):
+    """Traces cannot be generated or read as asked (no pairs, an unknown run in the cache...)."""
+
+
+class PathwayError(CtpairsError):
+    """A pathway cannot be made: no index, a target without drug arms or outcomes, a bad cutoff..."""
+
+
+class GeneratorError(CtpairsError):
+    """A generator spec is malformed, or a teacher cannot be reached, used or loaded: the run stops."""
+
+
+class ReplyError(GeneratorError):
+    """The teacher refused one request (e.g. a prompt too long for it): that try fails, the run goes on."""

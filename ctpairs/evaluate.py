@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,14 @@ def _manifest_version(dataset_dir: Path) -> dict[str, Any]:
     return {"version": manifest.get("version")}
 
 
+def with_context(prompt: str, block: str) -> str:
+    """``prompt`` with ``block`` put before its question ("Which statement is true?")."""
+    head, sep, tail = prompt.partition("\nWhich statement is true?")
+    if not sep:
+        raise EvalError("the prompt has no question line to put the context before")
+    return f"{head}\n{block}\n{sep}{tail}"
+
+
 def evaluate_ctopen(
     benchmark_path: str | Path,
     predictor: Predictor,
@@ -68,6 +77,8 @@ def evaluate_ctopen(
     runs: int = 1,
     limit: int | None = None,
     split: str = "test",
+    context: Callable[[str], str] | None = None,
+    context_name: str | None = None,
 ) -> EvalResult:
     """Answer every question of the CT Open file ``benchmark_path`` with ``predictor`` ``runs``
     times (the first ``limit`` questions only, when given), write the files listed in the module
@@ -76,6 +87,10 @@ def evaluate_ctopen(
     ``benchmark_path`` may also be a packaged dataset folder: then the questions are the
     ``split`` of its benchmark-format configs (:func:`ctpairs.predictors.training_questions`),
     scored the same way: a held-out measure on ctpairs' own data.
+
+    ``context`` gives a text block for a question's trial (by NCT id), put in its prompt before the
+    options (e.g. :class:`ctpairs.pathway.PathwayBlocks`: the RAG-with-anchors setting);
+    ``context_name`` is added to the prompt version in the metrics.
     """
     if runs < 1:
         raise EvalError("--runs must be at least 1")
@@ -87,6 +102,8 @@ def evaluate_ctopen(
         questions = list(benchmark_questions(load_benchmark(benchmark_path)))[:limit]
         source = {"file": benchmark_path.name, "sha256": hashlib.sha256(benchmark_path.read_bytes()).hexdigest()}
     prompts = [render_prompt(q) for q in questions]
+    if context is not None:
+        prompts = [with_context(p, context(q.nct_id)) for q, p in zip(questions, prompts)]
     eval_rets, lines = [], []
     for run in range(runs):
         outputs = predictor.predict(questions, prompts, run)
@@ -111,7 +128,7 @@ def evaluate_ctopen(
     metrics.update(
         predictor=predictor.name,
         benchmark=source,
-        prompt_version=PROMPT_VERSION,
+        prompt_version=f"{PROMPT_VERSION}+{context_name}" if context_name else PROMPT_VERSION,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [out_dir / "eval_ret.pickle"] + [out_dir / f"eval_ret_run{i + 1}.pickle" for i in range(1, runs)]

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from ctpairs.audit import audit_rows
 from ctpairs.build import REPORT_NAME
 from ctpairs.curate import CurationPolicy, curate
 from ctpairs.errors import PackageError
+from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import (
     DEFAULT_FRACTIONS,
@@ -48,7 +50,7 @@ from ctpairs.splits import (
     balance_overrides,
     parse_cutoff,
 )
-from ctpairs.tasks import TASK_COLUMNS, task_columns
+from ctpairs.tasks import TASK_COLUMNS, TEMPLATES, TaskTemplate, task_columns, template_peeks
 
 MANIFEST_NAME = "ctpairs-manifest.json"
 CHANGELOG_NAME = "CHANGELOG.md"
@@ -141,6 +143,24 @@ def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
+def resolve_template(name: str) -> TaskTemplate:
+    """The named template of :data:`ctpairs.tasks.TEMPLATES`; raises :class:`PackageError` otherwise."""
+    if name not in TEMPLATES:
+        raise PackageError(f"unknown template {name!r}; choose one of {', '.join(TEMPLATES)}")
+    return TEMPLATES[name]
+
+
+def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
+    """The task columns of ``row``; a completion of a template that should not peek is checked."""
+    task = task_columns(row, template)
+    if not template_peeks(template):
+        try:
+            check_no_peek(task["completion"], row, task["prompt"])
+        except PeekError as exc:
+            raise PackageError(f"template {template.version}: {exc}") from None
+    return task
+
+
 def _split_rows(
     table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
 ) -> tuple[dict[str, pa.Table], int]:
@@ -155,6 +175,59 @@ def _split_rows(
         row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
+
+
+TRACES_SUFFIX = "-traces"
+
+#: The schema of a ``<config>-traces`` file: the package schema plus the teacher's ``reasoning``.
+TRACES_SCHEMA = PACKAGE_SCHEMA.append(pa.field("reasoning", pa.string()))
+
+
+def _with_traces(table: pa.Table, kept: dict[str, str]) -> pa.Table:
+    """The rows of ``table`` that have a kept trace, with it as ``reasoning``, ``completion`` and
+    the assistant turn of ``messages``."""
+    rows = []
+    for row in table.to_pylist():
+        trace = kept.get(row["pair_id"])
+        if trace is None or row["messages"] is None:
+            continue
+        messages = [dict(m) for m in row["messages"]]
+        messages[-1]["content"] = trace
+        rows.append({**row, "completion": trace, "messages": messages, "reasoning": trace})
+    return pa.Table.from_pylist(rows, schema=TRACES_SCHEMA)
+
+
+def _trace_configs(
+    cache_path: str | Path,
+    split_tables: dict[str, dict[str, pa.Table]],
+    generator: str | None,
+    model: str | None,
+) -> tuple[dict[str, Any], dict[str, dict[str, pa.Table]]]:
+    """The ``<config>-traces`` split tables from the kept traces of one run of a traces cache (for
+    the pair configs given: the curated ones), and what the manifest and card say about that run."""
+    from ctpairs.traces import TraceCache, TraceError, select_run
+
+    if not Path(cache_path).is_file():
+        raise PackageError(f"no traces cache at {cache_path}; run `ctpairs traces` first")
+    try:
+        with TraceCache(cache_path) as cache:
+            run = select_run(cache, generator, model)
+            kept = cache.kept(run)
+    except TraceError as exc:
+        raise PackageError(str(exc)) from None
+    out = {}
+    for config, splits in split_tables.items():
+        with_traces = {s: _with_traces(t, kept) for s, t in splits.items()}
+        if any(t.num_rows for t in with_traces.values()):
+            out[config + TRACES_SUFFIX] = with_traces
+    info = {
+        "generator": run.generator,
+        "model": run.model,
+        "template_version": run.template_version,
+        "sampling": run.settings,
+        "configs": {c: sum(t.num_rows for t in s.values()) for c, s in sorted(out.items())},
+    }
+    return info, out
 
 
 def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) -> list[Path]:
@@ -379,6 +452,10 @@ def package_pairs(
     seed: int = DEFAULT_SEED,
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
+    template: str = "reasoning",
+    traces: str | Path | None = None,
+    trace_generator: str | None = None,
+    trace_model: str | None = None,
     curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
     benchmark_configs: bool = False,
     exclude_benchmark: str | Path | None = None,
@@ -397,6 +474,11 @@ def package_pairs(
         shard_rows: most rows per Parquet shard.
         repo_id: the Hub dataset the card's loading example names (default
             ``deepimagine/ct-counterfactuals``).
+        template: the named task template (:data:`ctpairs.tasks.TEMPLATES`) of the task columns;
+            completions of ``reasoning`` (the default) are checked not to state counterfactual values.
+        traces: a ``ctpairs traces`` cache; each config's pairs with a kept trace also form a
+            ``<config>-traces`` config whose ``reasoning``, ``completion`` and assistant turn are the trace.
+        trace_generator, trace_model: which run of the cache, when it holds more than one.
         curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
             axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
         benchmark_configs: also write the CT Open-format configs ``superiority``, ``comparative``
@@ -416,6 +498,7 @@ def package_pairs(
     from ctpairs import card
 
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
+    task_template = resolve_template(template)
     previous = _previous(out_dir, version)
     built = _read_configs(pairs_dir)
     excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
@@ -449,7 +532,8 @@ def package_pairs(
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
-        split_tables[config], dropped[config] = _split_rows(table, plan, renderers.get(config, task_columns))
+        render = renderers.get(config, partial(_task_row, template=task_template))
+        split_tables[config], dropped[config] = _split_rows(table, plan, render)
     notes = _split_notes(split_tables)
     for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
         del split_tables[config], tables[config], dropped[config]
@@ -457,8 +541,14 @@ def package_pairs(
         raise PackageError(f"no pairs left after splitting in {pairs_dir}; nothing to package")
     notes += _dropped_config_notes(previous, split_tables)
 
-    features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
+    trace_info = None
+    if traces is not None:
+        explained = {c: t for c, t in split_tables.items() if c not in renderers and not c.endswith(ALL_SUFFIX)}
+        trace_info, trace_tables = _trace_configs(traces, explained, trace_generator, trace_model)
+        split_tables.update(trace_tables)
+        dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
+        builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
     data_timestamp = report.get("data_timestamp") or max(
         (
             ts
@@ -480,7 +570,7 @@ def package_pairs(
                 for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
             )
             infos[config] = DatasetInfo(
-                features=features,
+                features=Features.from_arrow_schema(next(iter(splits.values())).schema),
                 splits=SplitDict(
                     {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
                 ),
@@ -510,6 +600,7 @@ def package_pairs(
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
+            task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
             audits={c: audit_rows(pa.concat_tables(sp.values()).to_pylist()) for c, sp in split_tables.items()},
             curation=curation.as_dict() if curation else None,
             curation_dropped=curation_report,
@@ -518,7 +609,7 @@ def package_pairs(
         metadata = card.card_metadata(stats)
         MetadataConfigs(configs).to_dataset_card_data(metadata)
         DatasetInfosDict(infos).to_dataset_card_data(metadata)
-        readme = card.render_card(stats, PACKAGE_SCHEMA, metadata)
+        readme = card.render_card(stats, TRACES_SCHEMA if trace_info else PACKAGE_SCHEMA, metadata)
         card.validate_card(readme)
         (tmp / CARD_NAME).write_text(readme, encoding="utf-8")
 
@@ -538,6 +629,8 @@ def package_pairs(
                 },
             },
             "builders": builders,
+            "template": {"name": template, "version": task_template.version, "peeks": template_peeks(task_template)},
+            "traces": trace_info,
             "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
             "split": {
                 "by": plan.by,

@@ -7,7 +7,7 @@ that TRL trainers read:
 ``prompt``
     the system text and the question, one string (SFT prompt-completion format);
 ``completion``
-    a short reasoning that states the posted numbers, ending with the line ``Answer: <direction>``;
+    a short reasoning from what the prompt shows, ending with the line ``Answer: <direction>``;
 ``messages``
     the same as a conversation: system, user and assistant messages (conversational format);
 ``answer``
@@ -16,6 +16,20 @@ that TRL trainers read:
 
 The question states the trial, the factual group with its dose, outcome and result, and the one
 change that makes the counterfactual side; it never shows the counterfactual result, nor the label.
+
+Named templates (:data:`TEMPLATES`):
+
+``reasoning`` (the default, :data:`DEFAULT_TEMPLATE`, version ``v2``)
+    the completion reasons from what the prompt shows: the change and its size, the outcome and
+    what it measures (and its polarity where known), whether the two sides share a trial, then the
+    expected direction from the factual result and the answer line. It never states a
+    counterfactual value; the packager checks every completion with
+    :func:`ctpairs.peeking.check_no_peek`.
+``restating`` (:data:`RESTATING_TEMPLATE`, version ``v1``)
+    the completion restates the counterfactual group's posted result, the difference and the
+    evidence behind the label. It *does* state counterfactual values the prompt does not show: a
+    model fine-tuned on it learns to produce exact figures it cannot know. Kept for comparison with
+    datasets packaged before v2 and for analysis, not as an SFT target.
 
 Templates are :meth:`str.format` strings (write ``{{`` and ``}}`` for literal braces). The system
 and user templates may use the *prompt placeholders*:
@@ -42,6 +56,9 @@ and user templates may use the *prompt placeholders*:
 ``{counterfactual}``        the counterfactual setting: group, dose, outcome and trial, without its result
 ``{counterfactual_group}``  the counterfactual group title
 ``{held_equal}``            the attributes held equal (approximate pairs), or ``not stated``
+``{change_size}``           the size of the change where the prompt states it, e.g. ``, a 2-fold increase``, else empty
+``{comparison}``            one sentence on what the two sides share: the same trial, or the matched attributes
+``{polarity}``              which direction of the outcome is better (:mod:`ctpairs.polarity`), where known, else empty
 ``{choices}``               ``higher, lower or similar``
 ``{similar_rule}``          what ``similar`` means for these labels
 =========================  ============================================================================
@@ -49,7 +66,8 @@ and user templates may use the *prompt placeholders*:
 The assistant template may use all of those, plus the *answer placeholders*:
 ``{counterfactual_result}``, ``{counterfactual_value}``, ``{delta}`` (signed difference),
 ``{relative_delta}`` (signed percentage, or ``n/a``), ``{evidence}`` (one sentence on the test or
-threshold behind the label) and ``{answer}``. A system or user template that names an answer
+threshold behind the label), ``{expectation}`` (the expected direction from the factual result, in
+words, without a counterfactual value) and ``{answer}``. A system or user template that names an answer
 placeholder is refused: it would leak the label into the prompt.
 """
 
@@ -63,9 +81,10 @@ from typing import Any
 import pyarrow as pa
 
 from ctpairs.labels import ALPHA, METHOD_TRIAL
+from ctpairs.polarity import better_direction, outcome_polarity
 from ctpairs.schema import DIRECTIONS
 
-TEMPLATE_VERSION = "v1"
+TEMPLATE_VERSION = "v2"
 
 SYSTEM_V1 = (
     "You are a clinical trial analyst. You reason about how a trial result changes when one thing "
@@ -84,6 +103,12 @@ Counterfactual: the same as the factual group, except {change}.
 Question: compared with the factual result ({factual_value}), would the counterfactual group's result be {choices}? {similar_rule}
 Reason briefly, then end with one line: "Answer: higher", "Answer: lower" or "Answer: similar".
 """
+
+ASSISTANT_V2 = """\
+What changes: {change_attribute}, from {change_from} to {change_to}{change_size}. {comparison}
+The outcome is {outcome}, reported as {measure} ({unit}). {polarity}
+The factual group ({factual_group}) had {factual_result}. {expectation}
+Answer: {answer}"""
 
 ASSISTANT_V1 = """\
 The factual group ({factual_group}) had {factual_result}. With {change_attribute} {change_to} instead of {change_from}, \
@@ -113,10 +138,21 @@ PROMPT_PLACEHOLDERS = (
     "counterfactual",
     "counterfactual_group",
     "held_equal",
+    "change_size",
+    "comparison",
+    "polarity",
     "choices",
     "similar_rule",
 )
-ANSWER_PLACEHOLDERS = ("counterfactual_result", "counterfactual_value", "delta", "relative_delta", "evidence", "answer")
+ANSWER_PLACEHOLDERS = (
+    "counterfactual_result",
+    "counterfactual_value",
+    "delta",
+    "relative_delta",
+    "evidence",
+    "expectation",
+    "answer",
+)
 
 TASK_COLUMNS: dict[str, pa.DataType] = {
     "prompt": pa.string(),
@@ -167,7 +203,20 @@ def _placeholders(template: str) -> set[str]:
     return names
 
 
-DEFAULT_TEMPLATE = TaskTemplate(system=SYSTEM_V1, user=USER_V1, assistant=ASSISTANT_V1, version=TEMPLATE_VERSION)
+DEFAULT_TEMPLATE = TaskTemplate(system=SYSTEM_V1, user=USER_V1, assistant=ASSISTANT_V2, version=TEMPLATE_VERSION)
+"""The ``reasoning`` template: a completion that never states a counterfactual value."""
+RESTATING_TEMPLATE = TaskTemplate(system=SYSTEM_V1, user=USER_V1, assistant=ASSISTANT_V1, version="v1")
+"""The ``restating`` template (v1): the completion restates the counterfactual result (it peeks)."""
+TEMPLATES: dict[str, TaskTemplate] = {"reasoning": DEFAULT_TEMPLATE, "restating": RESTATING_TEMPLATE}
+"""The named templates; :func:`template_peeks` tells which may state counterfactual values."""
+
+
+def template_peeks(template: TaskTemplate) -> bool:
+    """Whether ``template``'s assistant part names a counterfactual value (result, difference or
+    percentage change), so that its completions state what the prompt does not show."""
+    return bool(
+        _placeholders(template.assistant) & {"counterfactual_result", "counterfactual_value", "delta", "relative_delta"}
+    )
 
 
 # -- formatting helpers -------------------------------------------------------------------------
@@ -298,6 +347,43 @@ def _evidence(label: Mapping[str, Any]) -> str:
     return f"{source} gives {p_text}, {verdict} at the {format_number(ALPHA)} level."
 
 
+def _change_size(change: Mapping[str, Any]) -> str:
+    ratio = change.get("ratio")
+    if ratio is None or ratio <= 0 or ratio == 1:
+        return ""
+    if ratio > 1:
+        return f", a {format_number(round(ratio, 2))}-fold increase"
+    return f", a {format_number(round(1 / ratio, 2))}-fold decrease"
+
+
+def _comparison(row: Mapping[str, Any]) -> str:
+    if row["cf_nct_id"] == row["nct_id"]:
+        return "Both groups come from the same trial, so its design, setting and period are shared."
+    held = ", ".join(row.get("matched_on") or [])
+    matched = f", matched on {held}" if held else ""
+    return f"The counterfactual group comes from another trial ({row['cf_nct_id']}){matched}."
+
+
+def _polarity(outcome: Mapping[str, Any]) -> str:
+    """One sentence on which direction of the outcome is better (:mod:`ctpairs.polarity`, from the
+    outcome's title, description, unit and parameter as the prompt shows them), or empty when unknown."""
+    better = better_direction(
+        outcome_polarity(
+            outcome.get("title"), outcome.get("description"), outcome.get("unit"), outcome.get("param_type")
+        )
+    )
+    return f"For this outcome, {better} values are better." if better else ""
+
+
+def _expectation(direction: str, factual_value: str) -> str:
+    if direction == "similar":
+        return (
+            f"I expect no significant difference from {factual_value}: "
+            "this change should not move the outcome beyond what chance explains."
+        )
+    return f"With this change I expect the counterfactual result to be {direction} than {factual_value}."
+
+
 def _similar_rule() -> str:
     return (
         f'"Similar" means no significant difference (p >= {format_number(ALPHA)}) by the trial\'s own analysis '
@@ -333,6 +419,9 @@ def prompt_fields(row: Mapping[str, Any]) -> dict[str, str]:
         "counterfactual": _counterfactual_block(row),
         "counterfactual_group": cf["group_title"],
         "held_equal": ", ".join(row.get("matched_on") or []) or "not stated",
+        "change_size": _change_size(change),
+        "comparison": _comparison(row),
+        "polarity": _polarity(factual["outcome"]),
         "choices": ", ".join(DIRECTIONS[:-1]) + f" or {DIRECTIONS[-1]}",
         "similar_rule": _similar_rule(),
     }
@@ -348,6 +437,7 @@ def answer_fields(row: Mapping[str, Any]) -> dict[str, str]:
         "delta": _signed(round(label["delta"], 6)),
         "relative_delta": f"{_signed(round(relative * 100, 1))}%" if relative is not None else "n/a",
         "evidence": _evidence(label),
+        "expectation": _expectation(label["direction"], format_number(row["factual"]["result"]["value"])),
         "answer": label["direction"],
     }
 
@@ -368,7 +458,9 @@ def task_columns(row: Mapping[str, Any], template: TaskTemplate | None = None) -
     fields = prompt_fields(row)
     system = template.system.format_map(fields).strip()
     user = template.user.format_map(fields).strip()
-    completion = template.assistant.format_map({**fields, **answer_fields(row)}).strip()
+    completion = "\n".join(
+        line.strip() for line in template.assistant.format_map({**fields, **answer_fields(row)}).strip().splitlines()
+    )
     messages = ([{"role": "system", "content": system}] if system else []) + [
         {"role": "user", "content": user},
         {"role": "assistant", "content": completion},

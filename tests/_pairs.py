@@ -44,3 +44,15 @@ def package_small_pairs(pairs_dir: Path, repo_dir: Path) -> Path:
 
     package_pairs(pairs_dir, repo_dir, "1.0.0")
     return repo_dir
+
+
+def axes_only(pairs_dir: Path, out_dir: Path, axes: tuple[str, ...] = ("dose",)) -> Path:
+    """A copy of a pairs folder with only the files of ``axes`` (and the build report)."""
+    import shutil
+
+    from ctpairs.build import REPORT_NAME
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in [f"{axis}.parquet" for axis in axes] + [REPORT_NAME]:
+        shutil.copy(pairs_dir / name, out_dir / name)
+    return out_dir

@@ -28,6 +28,20 @@ settings.register_profile("long", settings(max_examples=800, derandomize=False, 
 settings.load_profile("ci")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` are skipped unless ``--run-slow`` is given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Keep every test off the Hugging Face Hub, with a throwaway HF cache."""
     global _HF_HOME
@@ -56,6 +70,18 @@ def trials(records: dict[str, dict]) -> Iterator[dict[str, Trial]]:
     gc.freeze()
     yield parsed
     gc.unfreeze()
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """Torch on one thread for a module: small models run several times faster on one thread than
+    on two busy cores (generation with the tiny Qwen2, embedding a few hundred texts)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture

@@ -10,12 +10,15 @@ import pytest
 
 import ctpairs.tasks as tasks_module
 from ctpairs.builder import available_builders
+from ctpairs.peeking import find_peeks
+from ctpairs.polarity import better_direction, outcome_polarity
 from ctpairs.rewards import completion_text, direction_reward, format_reward, parse_answer
 from ctpairs.schema import DIRECTIONS
 from ctpairs.tasks import (
     ANSWER_PLACEHOLDERS,
     DEFAULT_TEMPLATE,
     PROMPT_PLACEHOLDERS,
+    RESTATING_TEMPLATE,
     TASK_COLUMNS,
     TEMPLATE_VERSION,
     TaskTemplate,
@@ -24,6 +27,7 @@ from ctpairs.tasks import (
     prompt_fields,
     task_columns,
     task_features,
+    template_peeks,
 )
 from tests._pairs import build_small_pairs
 
@@ -118,9 +122,41 @@ def test_counterfactual_value_not_in_prompt(rows):
     assert checked > len(rows) // 3  # small counts such as 0 or 1 often appear elsewhere in the record
 
 
-def test_completion_states_numbers_and_parses_back(rows):
+def test_default_completion_reasons_without_counterfactual_values_and_parses_back(rows):
+    polarities = 0
     for row in all_rows(rows):
         task = task_columns(row)
+        completion = task["completion"]
+        assert find_peeks(completion, row, task["prompt"]) == [], row["pair_id"]
+        assert format_number(row["factual"]["result"]["value"]) in completion
+        assert f"from {row['change']['from']} to {row['change']['to']}" in completion
+        assert completion.splitlines()[-1] == f"Answer: {task['answer']}"
+        assert parse_answer(completion) == task["answer"] and format_reward([completion]) == [1.0]
+        outcome = row["factual"]["outcome"]
+        better = better_direction(
+            outcome_polarity(outcome["title"], outcome["description"], outcome["unit"], outcome["param_type"])
+        )
+        assert (f"For this outcome, {better} values are better." in completion) == (better is not None)
+        polarities += better is not None
+        same_trial = "same trial" in completion
+        assert same_trial == (row["cf_nct_id"] == row["nct_id"])
+        if row["change"].get("ratio") and row["change"]["ratio"] > 1:
+            assert f"{format_number(round(row['change']['ratio'], 2))}-fold increase" in completion
+    assert polarities > len(rows) // 2
+
+
+def test_default_completion_does_not_depend_on_counterfactual_values_beyond_the_label(rows):
+    for row in all_rows(rows):
+        other = copy.deepcopy(row)
+        other["counterfactual"]["result"].update(value=987654.5, spread=1.25, n=3.0)
+        other["label"].update(delta=-3.5, relative_delta=0.5, p_value=0.0123)
+        assert task_columns(other)["completion"] == task_columns(row)["completion"]
+
+
+def test_restating_completion_states_numbers_and_parses_back(rows):
+    assert template_peeks(RESTATING_TEMPLATE) and not template_peeks(DEFAULT_TEMPLATE)
+    for row in all_rows(rows):
+        task = task_columns(row, RESTATING_TEMPLATE)
         completion = task["completion"]
         assert format_number(row["factual"]["result"]["value"]) in completion
         assert format_number(row["counterfactual"]["result"]["value"]) in completion
@@ -132,7 +168,11 @@ def test_completion_states_numbers_and_parses_back(rows):
 
 
 def test_completion_explains_the_label_method(rows):
-    by_method = {r["label"]["method"]: task_columns(r)["completion"] for r in rows if r["label"]["delta"] != 0}
+    by_method = {
+        r["label"]["method"]: task_columns(r, RESTATING_TEMPLATE)["completion"]
+        for r in rows
+        if r["label"]["delta"] != 0
+    }
     assert "trial's own analysis" in by_method["trial_analysis"]
     assert "A test of the posted numbers (welch t)" in by_method["welch_t"]
     assert "A test of the posted numbers (fisher exact)" in by_method["fisher_exact"]
@@ -171,7 +211,7 @@ def test_custom_template(rows):
     assert task["prompt"] == task["messages"][0]["content"] + "\n"
     assert "higher, lower or similar?" in task["prompt"]
     assert parse_answer(task["completion"]) == rows[0]["label"]["direction"]
-    assert DEFAULT_TEMPLATE.version == TEMPLATE_VERSION == "v1"
+    assert DEFAULT_TEMPLATE.version == TEMPLATE_VERSION == "v2" and RESTATING_TEMPLATE.version == "v1"
 
 
 @pytest.mark.parametrize("user", ["{factual_value} vs {counterfactual_value}?", "Say {answer}", "{delta}"])

@@ -92,16 +92,21 @@ def _years(value: float | None) -> str:
     return "any" if value is None else f"{value:g}"
 
 
-def anchor_text(trial: Trial, measure: Measure, drugs: frozenset[str], dose: GroupDose | None) -> str:
-    """The text embedded for one anchor (see the module docstring for its shape)."""
-    el = trial.eligibility
-    dose_part = f" ({dose.dose.text})" if dose else ""
-    outcome = measure.title.strip()
-    details = "; ".join(x for x in (measure.unit, measure.param_type) if x)
+def outcome_text(title: str, unit: str | None, param_type: str | None, time_frame: str | None) -> str:
+    """The outcome line of a text: title, [unit; parameter type], at the start of the time frame."""
+    outcome = title.strip()
+    details = "; ".join(x for x in (unit, param_type) if x)
     if details:
         outcome += f" [{details}]"
-    if measure.time_frame:
-        outcome += f" at {_clip(measure.time_frame, MAX_TIME_FRAME_WORDS)}"
+    if time_frame:
+        outcome += f" at {_clip(time_frame, MAX_TIME_FRAME_WORDS)}"
+    return outcome
+
+
+def compose_text(trial: Trial, drugs: frozenset[str], dose_text: str | None, outcome: str) -> str:
+    """A text in the shape of the module docstring: condition, intervention, population, outcome."""
+    el = trial.eligibility
+    dose_part = f" ({dose_text})" if dose_text else ""
     return "\n".join(
         [
             f"condition: {'; '.join(trial.conditions[:MAX_CONDITIONS]) or 'not stated'}",
@@ -110,6 +115,12 @@ def anchor_text(trial: Trial, measure: Measure, drugs: frozenset[str], dose: Gro
             f"outcome: {outcome}",
         ]
     )
+
+
+def anchor_text(trial: Trial, measure: Measure, drugs: frozenset[str], dose: GroupDose | None) -> str:
+    """The text embedded for one anchor (see the module docstring for its shape)."""
+    outcome = outcome_text(measure.title, measure.unit, measure.param_type, measure.time_frame)
+    return compose_text(trial, drugs, dose.dose.text if dose else None, outcome)
 
 
 def iter_anchors(trial: Trial) -> Iterator[Anchor | str]:
