@@ -5,7 +5,8 @@ progress, counting skips and writing files. Output under ``out_dir``:
 
 * ``<axis>.parquet`` for each axis, streamed as the trials are built (memory stays bounded by
   a row group): rows follow the input order of the trials, by ``pair_id`` within each block of
-  trials, so two builds of the same input give byte-identical files, whatever ``workers`` is;
+  :data:`CHUNK_SIZE` input records, so two builds of the same input give byte-identical files,
+  whatever ``workers`` (or the executor) is;
 * ``.build-report.json``: inputs, counts per axis, skips per reason, data timestamp,
   versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
   ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -33,11 +35,14 @@ from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
+from ctpairs.sources.files import BadRecord, GoodRecord, RawRecord, load_raw
 
 log = logging.getLogger(__name__)
 
 REPORT_NAME = ".build-report.json"
-CHUNK_SIZE = 64
+CHUNK_SIZE = 64  # input records per chunk: the unit of the output order
+TASK_RESULTS = 64  # a worker task takes whole chunks until it holds this many records with results
+TASK_RECORDS = 1024  # ... or this many records
 ROW_GROUP_SIZE = 10_000
 
 
@@ -119,14 +124,31 @@ def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
             out.trials_without_pairs[builder.name][skips.most_common(1)[0][0] if skips else "nothing to pair"] += 1
 
 
-def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
-    builders = load_builders(axes)
+@cache
+def _natural_builders(axes: tuple[str, ...]) -> list[Builder]:
+    """The builders of ``axes``, made once per process (natural builders keep no state between trials)."""
+    return load_builders(axes)
+
+
+def _parsed(items: Iterable[dict | RawRecord]) -> Iterator[Trial | BadRecord]:
+    """Each item as a trial, or as the bad record it is (JSON texts are parsed here, in the worker)."""
+    for item in items:
+        for record in load_raw(item) if isinstance(item, RawRecord) else (item,):
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            try:
+                yield parse_trial(record.record if isinstance(record, GoodRecord) else record)
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
+                yield BadRecord("", f"does not parse: {exc}")
+
+
+def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _ChunkResult:
+    builders = _natural_builders(axes)
     out = _new_result(builders)
-    for record in records:
-        try:
-            trial = parse_trial(record)
-        except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
-            log.warning("skipped a record that does not parse: %s", exc)
+    for trial in _parsed(records):
+        if isinstance(trial, BadRecord):
+            log.warning("skipped a record %s: %s", trial.location, trial.reason)
             out.bad += 1
             continue
         out.studies += 1
@@ -137,17 +159,17 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
     return out.seal()
 
 
-def _run_approximate(builders: list[Builder], records: Iterable[dict], **prepare: object) -> _ChunkResult:
+def run_chunks(axes: tuple[str, ...], chunks: list[list[dict | RawRecord]]) -> list[_ChunkResult]:
+    """One worker task: the results of consecutive chunks, in order."""
+    return [_run_chunk(axes, chunk) for chunk in chunks]
+
+
+def _run_approximate(builders: list[Builder], records: Iterable[dict | RawRecord], **prepare: object) -> _ChunkResult:
     """Approximate builders see the whole corpus: parse it once, ``prepare`` them, then build per trial.
 
     Studies are counted by the natural pass over the same records, not here.
     """
-    trials = []
-    for record in records:
-        try:
-            trials.append(parse_trial(record))
-        except Exception:  # noqa: BLE001 - counted and logged by the natural pass
-            continue
+    trials = [t for t in _parsed(records) if isinstance(t, Trial)]  # bad ones: counted by the natural pass
     for builder in builders:
         builder.prepare(trials, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
     out = _new_result(builders)
@@ -186,27 +208,45 @@ class _AxisWriter:
 
 
 def _ordered_map(
-    pool: ProcessPoolExecutor, axes: list[str], chunks: Iterator[list[dict]], ahead: int
+    pool: ProcessPoolExecutor, axes: tuple[str, ...], tasks: Iterator[list[list[dict | RawRecord]]], ahead: int
 ) -> Iterator[_ChunkResult]:
-    """``pool.map`` that keeps at most ``ahead`` chunks in flight (``Executor.map`` reads its whole
-    input at once), yielding results in input order."""
-    pending: deque[Future[_ChunkResult]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(_run_chunk, axes, chunk))
+    """``pool.map`` that keeps at most ``ahead`` tasks in flight (``Executor.map`` reads its whole
+    input at once), yielding chunk results in input order."""
+    pending: deque[Future[list[_ChunkResult]]] = deque()
+    for task in tasks:
+        pending.append(pool.submit(run_chunks, axes, task))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
 
 
-def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def has_results(item: dict | RawRecord) -> bool:
+    """Whether a record has posted results, without parsing a JSON text (the key is never escaped)."""
+    if isinstance(item, RawRecord):
+        return b'"resultsSection"' in item.text
+    return bool(item.get("resultsSection"))
+
+
+def tasks(records: Iterable[dict | RawRecord]) -> Iterator[list[list[dict | RawRecord]]]:
+    """Chunks of :data:`CHUNK_SIZE` records, grouped into tasks of whole chunks holding about
+    :data:`TASK_RESULTS` records with results (at most :data:`TASK_RECORDS` records), so that every task costs about the same whether
+    the input is mostly studies without results (the registry) or only studies with them."""
+    task: list[list[dict | RawRecord]] = []
+    weight = 0
     it = iter(records)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    while chunk := list(islice(it, CHUNK_SIZE)):
+        task.append(chunk)
+        weight += sum(map(has_results, chunk))
+        if weight >= TASK_RESULTS or len(task) * CHUNK_SIZE >= TASK_RECORDS:
+            yield task
+            task, weight = [], 0
+    if task:
+        yield task
 
 
 def build_pairs(
-    records: Iterable[dict],
+    records: Iterable[dict | RawRecord],
     axes: list[str],
     out_dir: str | Path,
     *,
@@ -232,7 +272,7 @@ def build_pairs(
     builders: list[Builder] = load_builders(axes)
     names = [b.name for b in builders]
     approximate = [b for b in builders if b.kind == "approximate"]
-    natural_names = [b.name for b in builders if b.kind != "approximate"]
+    natural_names = tuple(b.name for b in builders if b.kind != "approximate")
     if approximate:
         records = list(records)
     report = BuildReport(inputs=inputs)
@@ -250,12 +290,11 @@ def build_pairs(
 
             def results() -> Iterator[_ChunkResult]:
                 """The natural chunks in input order, then (once) the approximate pass over the corpus."""
-                chunks = _chunks(records, CHUNK_SIZE)
-                yield from (
-                    _ordered_map(pool, natural_names, chunks, 2 * workers)
-                    if pool
-                    else (_run_chunk(natural_names, c) for c in chunks)
-                )
+                if pool:
+                    yield from _ordered_map(pool, natural_names, tasks(records), 2 * workers)
+                else:
+                    for task in tasks(records):
+                        yield from run_chunks(natural_names, task)
                 if approximate:
                     yield _run_approximate(
                         approximate,

@@ -182,7 +182,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     source = _open_input(args)
     report = build_pairs(
-        source,
+        source.texts(),
         args.axis,
         args.out,
         inputs=[source.label],

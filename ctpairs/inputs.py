@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ctpairs.sources.files import GoodRecord, iter_file_records
+from ctpairs.sources.files import GoodRecord, RawRecord, iter_file_records
 from ctpairs.sources.sample import sample_path
 from ctpairs.store import Store
 
@@ -37,6 +37,18 @@ class RecordInput:
             else:
                 self.bad += 1
                 log.warning("skipped %s: %s", item.location, item.reason)
+
+    def texts(self) -> Iterator[RawRecord]:
+        """The records as unparsed JSON texts, for :func:`~ctpairs.build.build_pairs` to parse in its
+        workers (a file holding a JSON array or page comes as one document); bad records are found
+        and counted where they are parsed."""
+        if self._store is not None:
+            with Store(self._store) as store:
+                for nct_id, text in store.iter_texts():
+                    yield RawRecord(text, f"store:{nct_id}")
+            return
+        assert self._path is not None
+        yield from iter_file_records(self._path, raw=True)  # type: ignore[misc]  # raw=True yields RawRecord only
 
 
 def open_input(

@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ctpairs.errors import BadRecordError, StoreError
 
 SCHEMA_VERSION = 1
@@ -71,11 +73,17 @@ def record_version_holder(record: dict) -> str | None:
 
 
 def encode_record(record: dict) -> bytes:
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    """Compact UTF-8 JSON (orjson: the same bytes as ``json.dumps(ensure_ascii=False, separators=(",", ":"))``), zlib-compressed."""
+    return zlib.compress(orjson.dumps(record), 6)
 
 
 def decode_record(blob: bytes) -> dict:
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+    return orjson.loads(decode_text(blob))
+
+
+def decode_text(blob: bytes) -> bytes:
+    """The record's JSON text, not parsed."""
+    return zlib.decompress(blob)
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,11 @@ class Store:
         cursor = self._db.cursor()
         for (blob,) in cursor.execute(sql + " ORDER BY nct_id"):
             yield decode_record(blob)
+
+    def iter_texts(self) -> Iterator[tuple[str, bytes]]:
+        """(nct_id, JSON text) in NCT id order: records left for the reader to parse (e.g. in a worker)."""
+        for nct_id, blob in self._db.execute("SELECT nct_id, record FROM studies ORDER BY nct_id"):
+            yield nct_id, decode_text(blob)
 
     def iter_rows(self) -> Iterator[tuple[str, str | None, str | None, bytes]]:
         """(nct_id, last_update, data_timestamp, compressed record) in NCT id order; for comparisons."""

@@ -4,18 +4,20 @@ directory of such files.
 
 Everything is streamed: the bulk zip is read one member at a time and JSONL one line at
 a time. A bad record never stops the rest; it is yielded as a :class:`BadRecord` that
-says where it was.
+says where it was. JSON is parsed with orjson; ``raw=True`` leaves one-study texts (JSONL lines,
+zip members) unparsed as :class:`RawRecord`, for a build worker to parse with :func:`load_raw`.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+import orjson
 
 from ctpairs.errors import BadRecordError, CtpairsError
 from ctpairs.store import record_nct_id
@@ -31,6 +33,29 @@ class GoodRecord:
 class BadRecord:
     location: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A JSON text not parsed yet: one study (a JSONL line) or a ``document`` (a ``.json`` file,
+    which may also hold an array or a ``{"studies": [...]}`` page)."""
+
+    text: bytes
+    location: str
+    document: bool = False
+
+
+def load_raw(raw: RawRecord) -> Iterator[GoodRecord | BadRecord]:
+    """Parse a :class:`RawRecord` into the records it holds (bad JSON is one :class:`BadRecord`)."""
+    try:
+        obj = orjson.loads(raw.text)
+    except orjson.JSONDecodeError as exc:
+        yield BadRecord(raw.location, f"malformed JSON: {exc}")
+        return
+    if raw.document:
+        yield from _from_json_document(obj, raw.location)
+    else:
+        yield _check(obj, raw.location)
 
 
 def _check(obj: object, location: str) -> GoodRecord | BadRecord:
@@ -52,29 +77,21 @@ def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | Bad
         yield _check(obj, location)
 
 
-def _load_json(fh: IO[bytes], location: str) -> Iterator[GoodRecord | BadRecord]:
-    try:
-        obj = json.load(fh)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        yield BadRecord(location, f"malformed JSON: {exc}")
-        return
-    yield from _from_json_document(obj, location)
+def _read(text: bytes, location: str, document: bool, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    item = RawRecord(text, location, document)
+    if raw:
+        yield item
+    else:
+        yield from load_raw(item)
 
 
-def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
+def _jsonl(fh: IO[bytes], name: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     for lineno, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        location = f"{name}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield BadRecord(location, f"malformed JSON: {exc}")
-            continue
-        yield _check(obj, location)
+        if line.strip():
+            yield from _read(line, f"{name}:{lineno}", False, raw)
 
 
-def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
+def _zip(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             if info.is_dir():
@@ -82,13 +99,16 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
             location = f"{path.name}:{info.filename}"
             with zf.open(info) as fh:
                 if info.filename.endswith((".jsonl", ".ndjson")):
-                    yield from _jsonl(fh, location)
+                    yield from _jsonl(fh, location, raw)
                 elif info.filename.endswith(".json"):
-                    yield from _load_json(fh, location)
+                    yield from _read(fh.read(), location, True, raw)
 
 
-def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
-    """Yield every study found at ``path`` (a file or a directory), good or bad, in a stable order."""
+def iter_file_records(path: str | Path, *, raw: bool = False) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    """Yield every study found at ``path`` (a file or a directory), good or bad, in a stable order.
+
+    ``raw=True`` yields each JSON text as a :class:`RawRecord` instead of parsing it here.
+    """
     path = Path(path)
     if not path.exists():
         raise CtpairsError(f"{path} does not exist")
@@ -97,23 +117,22 @@ def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
         if not files:
             raise CtpairsError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
         for file in files:
-            yield from iter_file_records(file)
+            yield from iter_file_records(file, raw=raw)
         return
     name = path.name.lower()
     if name.endswith(".zip"):
-        yield from _zip(path)
+        yield from _zip(path, raw)
     elif name.endswith((".jsonl.gz", ".ndjson.gz")):
         with gzip.open(path, "rb") as fh:
-            yield from _jsonl(fh, path.name)
+            yield from _jsonl(fh, path.name, raw)
     elif name.endswith((".jsonl", ".ndjson")):
         with path.open("rb") as fh:
-            yield from _jsonl(fh, path.name)
+            yield from _jsonl(fh, path.name, raw)
     elif name.endswith(".json.gz"):
         with gzip.open(path, "rb") as fh:
-            yield from _load_json(fh, path.name)
+            yield from _read(fh.read(), path.name, True, raw)
     elif name.endswith(".json"):
-        with path.open("rb") as fh:
-            yield from _load_json(fh, path.name)
+        yield from _read(path.read_bytes(), path.name, True, raw)
     else:
         raise CtpairsError(f"{path}: unsupported file type (expected .zip, .json, .jsonl or .jsonl.gz)")
 
