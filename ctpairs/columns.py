@@ -14,6 +14,7 @@ import keyword
 from collections.abc import Mapping, Sequence
 from functools import cache
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -36,8 +37,7 @@ def objects_table(items: Sequence[Any], schema: pa.Schema, constants: Mapping[st
         if f.name in constants:
             columns.append(pa.array([constants[f.name]] * len(items), type=f.type))
         else:
-            name = attribute(f.name)
-            columns.append(_array([getattr(item, name) for item in items], f.type))
+            columns.append(_array(list(map(attrgetter(attribute(f.name)), items)), f.type))
     return pa.Table.from_arrays(columns, schema=schema)
 
 
@@ -53,8 +53,10 @@ def _struct_array(values: list[Any], type_: pa.StructType) -> pa.Array:
     nulls = [v is None for v in values]
     children = []
     for f in type_:
-        name = attribute(f.name)
-        children.append(_array([None if v is None else getattr(v, name) for v in values], f.type))
+        get = attrgetter(attribute(f.name))
+        children.append(
+            _array([None if v is None else get(v) for v in values] if any(nulls) else list(map(get, values)), f.type)
+        )
     return pa.StructArray.from_arrays(children, fields=list(type_), mask=pa.array(nulls) if any(nulls) else None)
 
 
