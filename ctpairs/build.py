@@ -43,6 +43,7 @@ REPORT_NAME = ".build-report.json"
 CHUNK_SIZE = 64  # input records per chunk: the unit of the output order
 TASK_RESULTS = 64  # a worker task takes whole chunks until it holds this many records with results
 TASK_RECORDS = 1024  # ... or this many records
+EXECUTORS = ("local", "ray")
 ROW_GROUP_SIZE = 10_000
 
 
@@ -257,6 +258,7 @@ def build_pairs(
     index_dir: str | Path | None = None,
     model: str | None = None,
     device: str | None = None,
+    executor: str = "local",
 ) -> BuildReport:
     """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
 
@@ -265,10 +267,18 @@ def build_pairs(
     are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
     embedding cache folder; None keeps them in memory), ``model`` and ``device``, then run in
     this process.
+
+    ``executor="ray"`` runs the natural builders as a Ray Data pipeline on a Ray cluster (and,
+    unless ``device`` says otherwise, the embedding as a Ray actor pool): see :mod:`ctpairs.raydata`.
+    The files are the same bytes as with the local executor.
     """
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
+    if executor == "ray" and device is None:
+        device = "ray"
     builders: list[Builder] = load_builders(axes)
     names = [b.name for b in builders]
     approximate = [b for b in builders if b.kind == "approximate"]
@@ -283,14 +293,18 @@ def build_pairs(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers) if workers > 1 and executor == "local" else None
     with ExitStack() as files:
         writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
         try:
 
             def results() -> Iterator[_ChunkResult]:
                 """The natural chunks in input order, then (once) the approximate pass over the corpus."""
-                if pool:
+                if executor == "ray":
+                    from ctpairs.raydata import build_results
+
+                    yield from build_results(natural_names, tasks(records), progress=progress)
+                elif pool:
                     yield from _ordered_map(pool, natural_names, tasks(records), 2 * workers)
                 else:
                     for task in tasks(records):
