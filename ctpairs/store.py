@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
 from ctpairs.errors import BadRecordError, StoreError
 
@@ -72,9 +73,18 @@ def record_version_holder(record: dict) -> str | None:
     return ((record.get("derivedSection") or {}).get("miscInfoModule") or {}).get("versionHolder")
 
 
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # how a zstd frame starts; a zlib stream starts with 0x78
+
+
 def encode_record(record: dict) -> bytes:
-    """Compact UTF-8 JSON (orjson: the same bytes as ``json.dumps(ensure_ascii=False, separators=(",", ":"))``), zlib-compressed."""
-    return zlib.compress(orjson.dumps(record), 6)
+    """Compact UTF-8 JSON (orjson: the same bytes as ``json.dumps(ensure_ascii=False, separators=(",", ":"))``)
+    as a zstd frame (Arrow's codec), then the text's length (8 bytes, little-endian) for the decoder.
+
+    zstd compresses the records as well as zlib level 6 at about a ninth of the time, which
+    made compression the largest cost of ``ingest``. Stores written with zlib still read.
+    """
+    text = orjson.dumps(record)
+    return pa.compress(text, codec="zstd", asbytes=True) + len(text).to_bytes(8, "little")
 
 
 def decode_record(blob: bytes) -> dict:
@@ -82,8 +92,11 @@ def decode_record(blob: bytes) -> dict:
 
 
 def decode_text(blob: bytes) -> bytes:
-    """The record's JSON text, not parsed."""
-    return zlib.decompress(blob)
+    """The record's JSON text, not parsed (from a zstd blob, or a zlib one of an older store)."""
+    if blob[:4] != _ZSTD_MAGIC:
+        return zlib.decompress(blob)
+    size = int.from_bytes(blob[-8:], "little")
+    return pa.decompress(memoryview(blob)[:-8], size, codec="zstd", asbytes=True)
 
 
 @dataclass(frozen=True)
