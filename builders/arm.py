@@ -1,101 +1,184 @@
 """Arm pairs: two result groups of one trial on the same outcome, whose arms differ.
 
 Active versus placebo, drug A versus drug B, experimental versus standard of care. Both sides
-share the measure and the class/category slot. The factual side is the control when exactly
-one of the two groups is a control: a placebo/sham/vehicle group (by its title) or a group
-whose arm is a PLACEBO_COMPARATOR, SHAM_COMPARATOR, NO_INTERVENTION or ACTIVE_COMPARATOR.
-Otherwise the group with the smaller id is factual.
+share the measure and the class/category slot. The factual side is the more control-like group
+(:func:`order_groups`): placebo, sham or no intervention first, then an active comparator or
+standard of care, read from the linked arm's type and from the group's own title; between equals,
+the add-on design's control ("X + placebo" against "X + Y"), then a group whose description alone
+speaks of a placebo, then the smaller group id.
 
-Left out: pooled groups ("Total"), groups with identical titles, two groups of a trial that
-was not randomized when neither is a control (cohorts of a basket or single-arm trial differ in
-their population, not only in their arm), and pairs that belong to the
-``dose`` axis or differ by nothing at all: the same drug whose doses
-:mod:`ctpairs.builders.dose` reads as comparable and which differ in nothing but the dose
-(the dose builder's own test), including the same dose twice. When the trial posted an
-analysis of exactly these two groups, it labels the pair (``trial_analysis``).
+Left out, each with a declared skip reason:
+
+* pooled groups and groups that are not the same population at the same time
+  (:func:`ctpairs.cohorts.concurrency_skip`: parts, stages, crossover periods, regional or
+  non-randomized cohorts);
+* groups with identical titles;
+* two groups that give the same drugs at different amounts (:data:`SKIP_SAME_DRUGS`, read with the
+  dose builder's regimens): a dose contrast belongs to the ``dose`` axis;
+* two groups of a trial that was not randomized when neither is a control naming no drug of the
+  trial (cohorts of a basket or single-arm trial differ in their population, not only in their arm);
+* measures of responders only (duration of, time to response): each arm's responders are not a
+  randomized population; and slots that are the baseline, measured before any treatment.
+
+When the trial posted an analysis of exactly these two groups, it labels the pair (``trial_analysis``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builders.dose import differs_beyond_dose, group_dose
+from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference
+from ctpairs.builders.outcome import read_time
 
 from ctpairs.builder import PerMeasureBuilder, Skip
-from ctpairs.dose import comparable, is_placebo
+from ctpairs.cohorts import concurrency_skip, is_pooled, responders_only
+from ctpairs.dose import is_placebo, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_group
+from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
 
 CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"})
+_RANK_BY_TYPE = {"PLACEBO_COMPARATOR": 2, "SHAM_COMPARATOR": 2, "NO_INTERVENTION": 2, "ACTIVE_COMPARATOR": 1}
+_COMPARATOR = re.compile(
+    r"(?<!with )(?<!plus )(?<!\+ )(?<!adjunctive )(?<!and )"
+    r"\b(?:control|comparator|standard[\s-]+(?:of[\s-]+)?care|usual\s+care|SoC|best\s+supportive\s+care|"
+    r"observation|treatment\s+as\s+usual|investigator'?s\s+choice|no\s+(?:treatment|intervention))\b",
+    re.I,
+)
+
+SKIP_POOLED = "pooled group"
+SKIP_FEWER = "fewer than two groups"
+SKIP_IDENTICAL = "identical group titles"
+SKIP_SAME_DRUGS = "same drugs at different doses"
+SKIP_NO_CONTROL = "non-randomized groups without a control"
+SKIP_RESPONDERS = "responders-only measure"
+SKIP_BASELINE = "baseline value (before treatment)"
+
+
+def _text_rank(text: str | None) -> int:
+    if not text:
+        return 0
+    if is_placebo(text):
+        return 2
+    return 1 if _COMPARATOR.search(text) else 0
+
+
+def control_rank(trial: Trial, group: ResultGroup) -> int:
+    """How control-like a group is: 2 placebo, sham, vehicle or no intervention; 1 an active
+    comparator, control or standard of care; 0 a treatment. From the linked arm's type and the
+    group's own title."""
+    arm = trial.arm(group.arm.arm_label) if group.arm else None
+    return max(_RANK_BY_TYPE.get(arm.type or "", 0) if arm else 0, _text_rank(group.title))
 
 
 def is_control(trial: Trial, group: ResultGroup) -> bool:
-    """A placebo/sham/vehicle group, or one linked to a comparator or no-intervention arm."""
-    if is_placebo(group.title):
-        return True
-    arm = trial.arm(group.arm.arm_label) if group.arm else None
-    return arm is not None and arm.type in CONTROL_ARM_TYPES
+    """A placebo/sham/vehicle group, a comparator or standard of care (:func:`control_rank` > 0)."""
+    return control_rank(trial, group) > 0
 
 
-def same_drug(trial: Trial, a: ResultGroup, b: ResultGroup) -> bool:
-    """True when the two groups are the same drug differing at most in dose (the dose axis's pairs).
-
-    Uses the dose builder's own reading: each group states one dose, the doses are comparable,
-    and titles, descriptions and arm interventions agree once the dose is taken out.
-    """
-    da, db = group_dose(a), group_dose(b)
-    if isinstance(da, Skip) or isinstance(db, Skip) or not comparable(da.dose, db.dose):
-        return False
-    return differs_beyond_dose(trial, a, b, da, db) is None
-
-
-def order_groups(trial: Trial, a: ResultGroup, b: ResultGroup) -> tuple[ResultGroup, ResultGroup]:
-    """(factual, counterfactual): the control first when exactly one is a control, else by group id."""
-    ca, cb = is_control(trial, a), is_control(trial, b)
-    if ca != cb:
-        return (a, b) if ca else (b, a)
+def order_groups(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> tuple[ResultGroup, ResultGroup]:
+    """(factual, counterfactual): the more control-like group first (:func:`control_rank`); between
+    equals, the group whose drugs are a strict part of the other's (the add-on design's control,
+    "X + placebo" against "X + Y"), then the one whose description alone speaks of a placebo, then
+    the smaller group id."""
+    trial = regimens.trial
+    ra, rb = control_rank(trial, a), control_rank(trial, b)
+    if ra != rb:
+        return (a, b) if ra > rb else (b, a)
+    na, nb = regimens.names(a), regimens.names(b)
+    if na != nb and (na < nb or nb < na):
+        return (a, b) if na < nb else (b, a)
+    pa, pb = (bool(g.description) and is_placebo(g.description or "") for g in (a, b))
+    if pa != pb:
+        return (a, b) if pa else (b, a)
     return (a, b) if a.id <= b.id else (b, a)
+
+
+_DOSE_WORDS = re.compile(r"\b(?:low|lower|medium|mid|middle|intermediate|high|higher|reduced)[\s-]*dose\b", re.I)
+
+
+def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
+    """True when two groups give the same drugs and differ in an amount: a dose contrast (the
+    ``dose`` axis's, or none when the dose builder refuses it), never an arm contrast. Read with the
+    dose builder's regimens; groups named "low dose" / "high dose" count too."""
+    if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
+        return True
+    ra, rb = regimens.of(a), regimens.of(b)
+    if isinstance(ra, Skip) or isinstance(rb, Skip):
+        unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}
+        return unsure and regimens.names(a) == regimens.names(b) != frozenset()
+    drugs_a, drugs_b = ({d.drug for d in r.regimen.drugs} for r in (ra, rb))
+    if not drugs_a or drugs_a != drugs_b:
+        return False
+    difference = dose_difference(ra.regimen, rb.regimen)
+    return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
+
+
+def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
+    """A control that names no drug of the trial in its title (placebo, observation, standard of
+    care, or a comparator arm): what a non-randomized trial's groups may be contrasted with."""
+    return is_control(regimens.trial, group) and not parse_regimen(group.title, regimens.drugs).names
+
+
+_FROM_BASELINE = re.compile(
+    r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I
+)
+
+
+def _is_baseline(label: str | None) -> bool:
+    """A slot that is the baseline itself ("Physical: Baseline"), not a change from it."""
+    reading = read_time(label)
+    return (
+        reading is not None and reading.days == 0 and reading.cycle is None and not _FROM_BASELINE.search(label or "")
+    )
 
 
 class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "1.1.0"
+    version = "2.0.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
+    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
+        self._regimens = Regimens(trial)
+        yield from super().build(trial)
+
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+        if responders_only(measure):
+            yield Skip(SKIP_RESPONDERS, measure.title)
+            return
         groups = []
         for group in measure.groups:
-            if is_pooled_group(group):
-                yield Skip("pooled group", group.title)
+            if is_pooled(group):
+                yield Skip(SKIP_POOLED, group.title)
             else:
                 groups.append(group)
         if len(groups) < 2:
-            yield Skip("fewer than two groups", measure.title)
+            yield Skip(SKIP_FEWER, measure.title)
             return
         by_group = observations_by_group(measure)
         randomized = trial.design.allocation == "RANDOMIZED"
         for ga, gb in combinations(groups, 2):
             if ga.title.strip().casefold() == gb.title.strip().casefold():
-                yield Skip("identical group titles", ga.title)
+                yield Skip(SKIP_IDENTICAL, ga.title)
                 continue
-            if same_drug(trial, ga, gb):
-                yield Skip("same drug, differing at most in dose", f"{ga.title} / {gb.title}")
+            if (why := concurrency_skip(ga, gb)) is not None:
+                yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
-            if not randomized and not (is_control(trial, ga) or is_control(trial, gb)):
-                yield Skip("non-randomized groups without a control", f"{ga.title} / {gb.title}")
+            if same_drug_doses(self._regimens, ga, gb):
+                yield Skip(SKIP_SAME_DRUGS, f"{ga.title} / {gb.title}")
                 continue
-            factual, counterfactual = order_groups(trial, ga, gb)
-            yield from group_contrast(
-                self,
-                trial,
-                measure,
-                by_group,
-                factual,
-                counterfactual,
-                Change("arm", factual.title, counterfactual.title),
-            )
+            if not randomized and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):
+                yield Skip(SKIP_NO_CONTROL, f"{ga.title} / {gb.title}")
+                continue
+            factual, counterfactual = order_groups(self._regimens, ga, gb)
+            change = Change("arm", factual.title, counterfactual.title)
+            for item in group_contrast(self, trial, measure, by_group, factual, counterfactual, change):
+                if isinstance(item, Pair) and _is_baseline(item.factual.result.category):
+                    yield Skip(SKIP_BASELINE, f"{measure.title}: {item.factual.result.category}")
+                else:
+                    yield item

@@ -1,150 +1,322 @@
-"""Dose pairs: two result groups of one trial that get the same drug at different stated amounts.
+"""Dose pairs: two result groups of one trial whose regimens differ in one drug's amount only.
 
-A group's dose is read from its title, else its description (pure parsing in
-:mod:`ctpairs.dose`). Two groups are paired only when
+Each group's regimen is a dose per drug (:func:`ctpairs.dose.parse_regimen`, with the trial's
+registered drug interventions and their other names as the drug names), read from the group's
+title, then its description, then its linked arm's description and the arm's interventions'
+descriptions. The most specific statement wins: a later text that states the same amount of a
+drug with more detail ("10 mg/kg" after "10mg", a frequency or route) refines it, one that adds
+a drug's dose adds it; a group whose title and description state different amounts of a drug is
+refused (:data:`SKIP_DISAGREE`). The arm and its interventions only fill drugs the group's own
+texts name without an amount, and only when they state one sure amount.
 
-* each states exactly one orderable dose (no titration, range or combination);
-* the doses are comparable: same base unit and body-size basis, same frequency, same route;
-* everything else is equal: the titles are the same once the dose is taken out (a numbering
-  label such as "Cohort 3" or "Dose level 2", and a "low/high dose" name, may differ, since they
-  follow the dose); the descriptions, if both have one, are the same up to the dose
-  (rapidfuzz ratio >= :data:`DESCRIPTION_MATCH`); and the linked arms have the same interventions;
-* the amounts differ.
+Two groups are paired only when
 
-The factual side is the lower dose, the counterfactual side the higher one. Placebo groups
-have no dose of the drug: placebo-versus-active contrasts belong to the ``arm`` axis.
+* they are the same population at the same time (:func:`ctpairs.cohorts.concurrency_skip`:
+  no pooled group, same part/phase/stage/period, same population markers);
+* they name the same drugs, and exactly one drug's amount differs, read surely (no titration,
+  range, "X or Y", exposure target) in both, with the same unit basis, frequency and route; every
+  other drug's reading is the same in both;
+* everything else is equal: the titles are the same once amounts, numbering labels ("Cohort 3",
+  "Dose level 2", "low dose") and the drugs' names are taken out; the descriptions, if both have
+  one, are the same up to the amounts (rapidfuzz ratio >= :data:`DESCRIPTION_MATCH`); the linked
+  arms have the same interventions.
+
+The factual side is the lower dose; the ``change`` gives the two doses (prefixed with the drug's
+name when the regimen has more than one drug). A placebo group states no dose of a drug (the
+parser leaves placebo amounts out): placebo versus active contrasts belong to the ``arm`` axis.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
 from ctpairs.builder import PerMeasureBuilder, Skip
-from ctpairs.dose import Dose, comparable, dose_ratio, is_placebo, parse_dose
+from ctpairs.cohorts import concurrency_skip, is_pooled
+from ctpairs.dose import DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import group_contrast, is_pooled_group, observations_by_group
+from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, DoseInfo, Pair
 
 DESCRIPTION_MATCH = 90.0
+
+SKIP_POOLED = "pooled group"
+SKIP_PLACEBO = "placebo group"
+SKIP_NO_DOSE = "group dose: no dose"
+SKIP_DISAGREE = "group dose: title and description state different amounts"
+SKIP_FEWER = "fewer than two dosed groups"
+SKIP_DRUGS = "different drugs"
+SKIP_SAME = "same dose"
+SKIP_SEVERAL = "more than one drug's dose differs"
+SKIP_UNSURE = "the differing drug's dose is not sure (titration, range, X or Y, exposure target)"
+SKIP_NOT_COMPARABLE = "doses not comparable (unit, basis, frequency or route)"
+SKIP_TITLES = "titles differ beyond the dose"
+SKIP_DESCRIPTIONS = "descriptions differ beyond the dose"
+SKIP_ARMS = "arms have different interventions"
+
+DRUG_TYPES = frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC", "DIETARY_SUPPLEMENT", "RADIATION"})
+
 _LABEL = re.compile(
-    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*[a-z]?\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
+    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*(?:[a-z]?\d+[a-z]?|[a-z])\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
     re.I,
 )
-_SPACE = re.compile(r"[\s:;,()\-–]+")
+_AMOUNT = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*(?:/\s*)?)+\s*(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?", re.I
+)
+_WORD = re.compile(r"[a-z0-9]+")
 
-# Group titles repeat across every outcome measure of a trial; parse each text once.
-_parse = lru_cache(maxsize=16384)(parse_dose)
+
+def trial_drugs(trial: Trial) -> tuple[tuple[str, ...], ...]:
+    """Each registered drug intervention's names (name first, then other names), placebo left out.
+
+    A dose written into the name ("Azacitidine 30mg/m2") is taken out of it, and interventions
+    that are then the same drug are one drug."""
+    by_name: dict[str, list[str]] = {}
+    for iv in trial.interventions:
+        if (iv.type is None or iv.type in DRUG_TYPES) and not is_placebo(iv.name):
+            names = [_AMOUNT.sub(" ", n).strip(" ,-") for n in [iv.name, *iv.other_names] if n and n.strip()]
+            names = [n for n in names if n]
+            if names:
+                by_name.setdefault(names[0].casefold(), []).extend(names)
+    return tuple(tuple(dict.fromkeys(names)) for names in by_name.values())
 
 
 @dataclass(frozen=True)
-class GroupDose:
-    dose: Dose
-    pointer: str  # JSON pointer of the text the dose was read from
-    title_rest: str  # the title with the dose (and numbering labels) taken out, normalized
-    description_rest: str | None
+class GroupRegimen:
+    """A result group's regimen: each drug's reading, and the JSON pointer of the text each was read from."""
+
+    regimen: Regimen
+    pointers: dict[str, str]
 
 
-def _rest(text: str, dose_text: str | None) -> str:
-    if dose_text:
-        text = text.replace(dose_text, " ", 1)
-    return _SPACE.sub(" ", _LABEL.sub(" ", text)).strip().casefold()
+def _refine(base: DrugDose, later: DrugDose) -> DrugDose | None:
+    """``base`` made more specific by ``later`` (same amount, more detail), ``base`` when ``later``
+    adds nothing, ``None`` when they disagree on the amount."""
+    if not later.amounts:
+        return base
+    if not base.amounts:
+        return later
+    if base.dose is None or later.dose is None:
+        return base if base.amounts == later.amounts else None
+    b, lt = base.dose, later.dose
+    if b.value != lt.value:
+        return None
+    if b.base_amount() != lt.base_amount() and (b.per or not lt.per):
+        return None  # "10 mg" vs "10 mL", or a basis the title states and the description contradicts
+    dose = lt if lt.per and not b.per else b
+    frequency = b.frequency or lt.frequency
+    route = b.route or lt.route
+    return DrugDose(
+        base.drug, type(b)(dose.value, dose.unit, dose.per, frequency, route, dose.text), None, base.amounts, base.text
+    )
 
 
-def group_dose(group: ResultGroup) -> GroupDose | Skip:
-    """The one dose a result group states, or why it has none we can order.
-
-    The title is read first, then the description. When both state the same single amount,
-    the schedule and route come from whichever states them, so a frequency written only in
-    the description still keeps "10 mg QD" and "10 mg BID" apart.
-    """
-    if is_pooled_group(group):
-        return Skip("pooled group", group.title)
-    if is_placebo(group.title):
-        return Skip("placebo group", group.title)
-    in_title = _parse(group.title)
-    in_description = _parse(group.description) if group.description else None
-    if in_title.reason == "no dose" and in_description is not None:
-        if in_description.single is None:
-            return Skip(f"group dose: {in_description.reason}", group.title)
-        dose = in_description.single
-        return GroupDose(
-            dose, f"{group.pointer}/description", _rest(group.title, None), _rest(group.description or "", dose.text)
-        )
-    if in_title.single is None:
-        return Skip(f"group dose: {in_title.reason}", group.title)
-    dose = in_title.single
-    description_rest = None
-    if group.description:
-        described = in_description.single if in_description else None
-        same_amount = described is not None and described.base_amount() == dose.base_amount()
-        if same_amount:
-            dose = replace(dose, frequency=dose.frequency or described.frequency, route=dose.route or described.route)
-        description_rest = _rest(group.description, described.text if same_amount else None)
-    return GroupDose(dose, f"{group.pointer}/title", _rest(group.title, in_title.single.text), description_rest)
+def _sources(trial: Trial, group: ResultGroup) -> list[tuple[str | None, str, bool]]:
+    """(text, JSON pointer, own): the group's title and description, then its arm's texts."""
+    out: list[tuple[str | None, str, bool]] = [
+        (group.title, f"{group.pointer}/title", True),
+        (group.description, f"{group.pointer}/description", True),
+    ]
+    arm = trial.arm(group.arm.arm_label) if group.arm else None
+    if arm is not None:
+        base = "/protocolSection/armsInterventionsModule"
+        i = next(i for i, a in enumerate(trial.arm_groups) if a is arm)
+        out.append((arm.description, f"{base}/armGroups/{i}/description", False))
+        for iv in arm.interventions:
+            j = next(j for j, other in enumerate(trial.interventions) if other is iv)
+            out.append((iv.description, f"{base}/interventions/{j}/description", False))
+    return out
 
 
-def differs_beyond_dose(trial: Trial, a: ResultGroup, b: ResultGroup, da: GroupDose, db: GroupDose) -> str | None:
-    if da.title_rest != db.title_rest:
-        return "titles differ beyond the dose"
-    if (
-        da.description_rest
-        and db.description_rest
-        and fuzz.ratio(da.description_rest, db.description_rest) < DESCRIPTION_MATCH
-    ):
-        return "descriptions differ beyond the dose"
+class Regimens:
+    """The regimens of one trial's result groups, each read once (groups repeat across measures)."""
+
+    def __init__(self, trial: Trial) -> None:
+        self.trial = trial
+        self.drugs = trial_drugs(trial)
+        self._cache: dict[tuple[str, str | None, str | None], GroupRegimen | Skip] = {}
+
+    def of(self, group: ResultGroup) -> GroupRegimen | Skip:
+        key = (group.title, group.description, group.arm.arm_label if group.arm else None)
+        if key not in self._cache:
+            self._cache[key] = group_regimen(self.trial, group, self.drugs)
+        return self._cache[key]
+
+    def aliases(self, names: frozenset[str]) -> frozenset[str]:
+        """Every name of the given drugs (a title may use another name)."""
+        return frozenset(n for aliases in self.drugs if aliases[0] in names for n in aliases)
+
+    def names(self, group: ResultGroup) -> frozenset[str]:
+        """The drugs a group's title and description name (with or without an amount)."""
+        return parse_regimen(group.title, self.drugs).names | parse_regimen(group.description, self.drugs).names
+
+
+def _named_amounts(readings) -> set[tuple[float, str]]:
+    return {a for d in readings if d.drug for a in d.amounts}
+
+
+def _placed(regimen: Regimen, merged: dict[str, DrugDose], own: bool) -> list[DrugDose]:
+    """A text's readings, its unnamed amounts placed: given to the one drug named so far ("2.5 mg
+    tablet once daily" under the title "Tadalafil 2.5 mg"), dropped when they restate a named
+    drug's amount or come from the arm's texts, else kept as the unnamed drug ``""``."""
+    named = [d for d in regimen.drugs if d.drug]
+    unnamed = regimen.get("")
+    if unnamed is None or not unnamed.amounts:
+        return named
+    if not own or set(unnamed.amounts) <= _named_amounts([*named, *merged.values()]):
+        return named
+    known = [name for name in merged if name]
+    if len(known) == 1 and not any(d.amounts for d in named):
+        return [*named, DrugDose(known[0], unnamed.dose, unnamed.reason, unnamed.amounts, unnamed.text)]
+    return [*named, unnamed]
+
+
+def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...], ...]) -> GroupRegimen | Skip:
+    """The regimen a result group states, or why it has none that can be used."""
+    if is_pooled(group):
+        return Skip(SKIP_POOLED, group.title)
+    merged: dict[str, DrugDose] = {}
+    pointers: dict[str, str] = {}
+    for text, pointer, own in _sources(trial, group):
+        for reading in _placed(parse_regimen(text, drugs), merged, own):
+            name = reading.drug
+            if not own and (name not in merged or merged[name].amounts or reading.dose is None):
+                continue  # the arm's texts only give one sure amount to a drug the group names without one
+            if name not in merged:
+                merged[name] = reading
+                if reading.amounts:
+                    pointers[name] = pointer
+                continue
+            old = merged[name]
+            refined = _refine(old, reading)
+            if refined is None:
+                if own:
+                    return Skip(SKIP_DISAGREE, group.title)
+                continue
+            if refined is not old:
+                merged[name] = refined
+                if old.dose is None or refined.dose is None or refined.dose.text != old.dose.text:
+                    pointers[name] = pointer
+    if "" in merged and set(merged[""].amounts) <= _named_amounts(merged.values()):
+        del merged[""]  # "Pembro 10 mg/kg" in the title, "pembrolizumab 10 mg/kg" in the description
+    if not any(d.amounts for d in merged.values()):
+        return Skip(SKIP_PLACEBO if is_placebo(group.title) else SKIP_NO_DOSE, group.title)
+    return GroupRegimen(Regimen(tuple(merged[k] for k in sorted(merged))), pointers)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _rest(text: str, names: frozenset[str], values: set[float]) -> set[str]:
+    """The words of a text once amounts, numbering labels, the drugs' names and the regimen's
+    numbers ("BMS100" -> "bms") are taken out."""
+    text = _NUMBER.sub(lambda m: " " if float(m.group(0)) in values else m.group(0), _AMOUNT.sub(" ", text))
+    words = set(_WORD.findall(_LABEL.sub(" ", text).casefold()))
+    name_words = {w for n in names for w in _WORD.findall(n.casefold())}
+    return {w for w in words if not any(n.startswith(w) for n in name_words)}
+
+
+def _values(regimen: Regimen) -> set[float]:
+    return {d.dose.value for d in regimen.drugs if d.dose is not None}
+
+
+def differs_beyond_dose(
+    trial: Trial, a: ResultGroup, b: ResultGroup, ra: Regimen, rb: Regimen, names: frozenset[str]
+) -> str | None:
+    """Why two groups differ in more than their doses (a skip reason), or ``None``."""
+    va, vb = _values(ra), _values(rb)
+    if _rest(a.title, names, va) != _rest(b.title, names, vb):
+        return SKIP_TITLES
+    if a.description and b.description:
+        da, db = (" ".join(sorted(_rest(d, names, v))) for d, v in ((a.description, va), (b.description, vb)))
+        if fuzz.ratio(da, db) < DESCRIPTION_MATCH:
+            return SKIP_DESCRIPTIONS
     if a.arm and b.arm:
         arm_a, arm_b = trial.arm(a.arm.arm_label), trial.arm(b.arm.arm_label)
         names_a = sorted(iv.name.casefold() for iv in arm_a.interventions) if arm_a else []
         names_b = sorted(iv.name.casefold() for iv in arm_b.interventions) if arm_b else []
         if names_a != names_b:
-            return "arms have different interventions"
+            return SKIP_ARMS
     return None
 
 
-def _dose_info(gd: GroupDose) -> tuple[DoseInfo, str]:
-    d = gd.dose
-    return DoseInfo(d.value, d.unit, d.per, d.frequency, d.route, d.text), gd.pointer
+def _signature(d: DrugDose) -> tuple:
+    if d.dose is not None:
+        return (d.dose.base_amount(), d.dose.frequency, d.dose.route)
+    return (d.reason, d.amounts)
+
+
+def dose_difference(ra: Regimen, rb: Regimen) -> str | tuple[DrugDose, DrugDose]:
+    """The one drug whose dose differs between two regimens (its two readings), or the skip reason."""
+    if ra.names != rb.names or {d.drug for d in ra.dosed} != {d.drug for d in rb.dosed}:
+        return SKIP_DRUGS
+    differing = [(da, rb.get(da.drug)) for da in ra.drugs if _signature(da) != _signature(rb.get(da.drug))]
+    if not differing:
+        return SKIP_SAME
+    if len(differing) > 1:
+        return SKIP_SEVERAL
+    da, db = differing[0]
+    if da.dose is None or db.dose is None:
+        return SKIP_UNSURE
+    if not comparable(da.dose, db.dose):
+        return SKIP_NOT_COMPARABLE
+    if dose_ratio(da.dose, db.dose) == 1:
+        return SKIP_SAME
+    return da, db
+
+
+def _dose_info(d: DrugDose, pointer: str) -> tuple[DoseInfo, str]:
+    dose = d.dose
+    return DoseInfo(dose.value, dose.unit, dose.per, dose.frequency, dose.route, dose.text), pointer
 
 
 class DoseBuilder(PerMeasureBuilder):
-    """Same drug, different stated amount, everything else equal."""
+    """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "1.0.0"
+    version = "2.0.0"
     kind = "natural"
-    description = "dose-ranging groups of the same drug inside one trial (lower dose -> higher dose)"
+    description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
+
+    def build(self, trial: Trial) -> Iterator[Pair | Skip]:
+        self._regimens = Regimens(trial)
+        yield from super().build(trial)
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
-        dosed: list[tuple[ResultGroup, GroupDose]] = []
+        dosed: list[tuple[ResultGroup, GroupRegimen]] = []
         for group in measure.groups:
-            gd = group_dose(group)
-            if isinstance(gd, Skip):
-                yield gd
+            gr = self._regimens.of(group)
+            if isinstance(gr, Skip):
+                yield gr
             else:
-                dosed.append((group, gd))
+                dosed.append((group, gr))
         if len(dosed) < 2:
-            yield Skip("fewer than two dosed groups", measure.title)
+            yield Skip(SKIP_FEWER, measure.title)
             return
         by_group = observations_by_group(measure)
-        for (ga, da), (gb, db) in combinations(dosed, 2):
-            if not comparable(da.dose, db.dose):
-                yield Skip("doses not comparable (unit, basis, frequency or route)", f"{da.dose.text} / {db.dose.text}")
+        for (ga, ra), (gb, rb) in combinations(dosed, 2):
+            why = concurrency_skip(ga, gb)
+            diff = dose_difference(ra.regimen, rb.regimen) if why is None else why
+            if isinstance(diff, str):
+                yield Skip(diff, f"{ga.title} / {gb.title}")
                 continue
-            ratio = dose_ratio(da.dose, db.dose)
-            if ratio == 1:
-                yield Skip("same dose", f"{ga.title} / {gb.title}")
-                continue
-            if (why := differs_beyond_dose(trial, ga, gb, da, db)) is not None:
+            da, db = diff
+            names = self._regimens.aliases(ra.regimen.names)
+            if (why := differs_beyond_dose(trial, ga, gb, ra.regimen, rb.regimen, names)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
-            (lo, dlo), (hi, dhi) = ((ga, da), (gb, db)) if ratio > 1 else ((gb, db), (ga, da))
-            change = Change("dose", dlo.dose.text, dhi.dose.text, round(max(ratio, 1 / ratio), 6))
+            ratio = dose_ratio(da.dose, db.dose)
+            (lo, dlo, plo), (hi, dhi, phi) = (
+                ((ga, da, ra.pointers[da.drug]), (gb, db, rb.pointers[db.drug]))
+                if ratio > 1
+                else ((gb, db, rb.pointers[db.drug]), (ga, da, ra.pointers[da.drug]))
+            )
+            prefix = f"{da.drug} " if len(ra.regimen.drugs) > 1 and da.drug else ""
+            change = Change("dose", prefix + dlo.dose.text, prefix + dhi.dose.text, round(max(ratio, 1 / ratio), 6))
             yield from group_contrast(
                 self,
                 trial,
@@ -153,6 +325,6 @@ class DoseBuilder(PerMeasureBuilder):
                 lo,
                 hi,
                 change,
-                factual_dose=_dose_info(dlo),
-                counterfactual_dose=_dose_info(dhi),
+                factual_dose=_dose_info(dlo, plo),
+                counterfactual_dose=_dose_info(dhi, phi),
             )

@@ -17,11 +17,21 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    that cannot be placed against calendar ones, is skipped.
 
 2. **Related outcome** (``Change("outcome", ...)``): a PRIMARY measure against a SECONDARY
-   measure of the same trial with the same unit and parameter type that is not a time-series
-   sibling of it (kind 1a), same group and same class/category slot. The primary is factual.
+   measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
+   same class/category slot, when the two measure the same instrument or construct with the same
+   population at the same time: same unit and parameter type; titles that share their acronyms
+   (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`constructs`:
+   overall vs progression-free survival, response vs disease control, Cmax vs trough are
+   different) and are alike once time phrases are out (rapidfuzz
+   ``token_set_ratio`` >= :data:`INSTRUMENT_MATCH`); the same time frame (and no other time point
+   in the titles); the same number of participants analysed in the group; neither a
+   responders-only measure. The primary is factual.
 
-Across measures, groups are matched by identical title, else by the same linked arm. Labels
-carry no trial analysis: a trial's analyses compare groups, not outcomes.
+Pooled groups ("Total", "All parts") are never sides, and a time series across measures never
+joins measures of different populations (a responders-only measure with a whole-population one,
+or different analysis populations). Across measures, groups are matched by identical title,
+else by the same linked arm. Labels carry no trial analysis: a trial's analyses compare groups,
+not outcomes.
 """
 
 from __future__ import annotations
@@ -35,11 +45,27 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from ctpairs.builder import Skip
+from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
 
 TITLE_MATCH = 95.0
+INSTRUMENT_MATCH = 80.0
+POPULATION_MATCH = 90.0
+
+SKIP_NO_RESULTS = "no posted results"
+SKIP_UNREADABLE = "measure time point unreadable"
+SKIP_NO_GROUP = "no group in both measures"
+SKIP_NO_VALUE = "no value posted for both measures"
+SKIP_POOLED = "pooled group"
+SKIP_POPULATIONS = "measures of different populations"
+SKIP_RESPONDERS = "responders-only measure beside a whole-population one"
+SKIP_INSTRUMENT = "different instruments or constructs"
+SKIP_TIME_FRAME = "different time frames"
+SKIP_MEASURE_KIND = "different unit or parameter type"
+SKIP_CYCLE_UNKNOWN = "cycle length unknown"
+SKIP_TIES = "time points tie"
 DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
 _UNIT_NAMES = {
@@ -232,12 +258,12 @@ def order_series(readings: list[TimeReading], cycle_days: float | None) -> list[
         days = r.to_days(cycle_days)
         if days is None:
             if any(o.cycle is None and (o.days or 0) > 0 for o in readings):
-                return Skip("cycle length unknown")
+                return Skip(SKIP_CYCLE_UNKNOWN)
             # order-only: no day of a cycle reaches 10,000
             days = (r.cycle[0] - 1) * 10_000 + r.cycle[1] if r.cycle else 0.0
         keys.append(days)
     if len(set(keys)) != len(keys):
-        return Skip("time points tie")
+        return Skip(SKIP_TIES)
     return keys
 
 
@@ -317,7 +343,7 @@ class OutcomeBuilder:
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
         measures = trial.results.outcome_measures
         if not measures:
-            yield Skip("no posted results")
+            yield Skip(SKIP_NO_RESULTS)
             return
         for measure in measures:
             yield from self._slot_series(trial, measure)
@@ -360,7 +386,10 @@ class OutcomeBuilder:
                 yield Skip(keys.reason, measure.title)
                 continue
             ordered = [p for _, p in sorted(zip(keys, points), key=lambda kp: kp[0])]
-            for group_obs in by_group.values():
+            for group_id, group_obs in by_group.items():
+                group = measure.group(group_id)
+                if group is not None and is_pooled(group):
+                    continue
                 posted = [(slot, r) for slot, r in ordered if slot in group_obs]
                 for (slot_a, ra), (slot_b, rb) in pairwise(posted):
                     yield self._pair(
@@ -373,7 +402,7 @@ class OutcomeBuilder:
         readings = [_measure_time(m, same_titles) for m in members]
         timed = [(m, r) for m, r in zip(members, readings) if r is not None]
         if len(timed) < len(members):
-            yield Skip("measure time point unreadable", members[0].title)
+            yield Skip(SKIP_UNREADABLE, members[0].title)
         if len(timed) < 2:
             return
         keys = order_series([r for _, r in timed], _measure_cycle_days(timed[0][0]))
@@ -382,34 +411,122 @@ class OutcomeBuilder:
             return
         ordered = [mr for _, mr in sorted(zip(keys, timed), key=lambda kp: kp[0])]
         for (ma, ra), (mb, rb) in pairwise(ordered):
+            if (why := population_skip(ma, mb)) is not None:
+                yield Skip(why, f"{ma.title} / {mb.title}")
+                continue
             yield from self._across(trial, ma, mb, Change("time_frame", ra.phrase, rb.phrase))
 
-    def _across(self, trial: Trial, a: Measure, b: Measure, change: Change) -> Iterator[Pair | Skip]:
-        """Pairs of the same group and slot on two measures (``a`` factual)."""
-        groups = match_groups(a, b)
+    def _across(
+        self, trial: Trial, a: Measure, b: Measure, change: Change, same_n: bool = False
+    ) -> Iterator[Pair | Skip]:
+        """Pairs of the same group and slot on two measures (``a`` factual); with ``same_n``, only
+        for groups analysed with the same number of participants in both."""
+        groups = [(ga, gb) for ga, gb in match_groups(a, b) if not (is_pooled(ga) or is_pooled(gb))]
         if not groups:
-            yield Skip("no group in both measures", f"{a.title} / {b.title}")
+            yield Skip(SKIP_NO_GROUP, f"{a.title} / {b.title}")
             return
         obs_a, obs_b = _by_group(a), _by_group(b)
         made = False
         for ga, gb in groups:
             fa, fb = obs_a.get(ga.id, {}), obs_b.get(gb.id, {})
             for slot in fa:
-                if slot in fb:
-                    made = True
-                    yield self._pair(trial, fa[slot], fb[slot], change)
+                if slot not in fb:
+                    continue
+                if same_n and a.n_for(ga.id, fa[slot].cls) != b.n_for(gb.id, fb[slot].cls):
+                    yield Skip(SKIP_POPULATIONS, f"{a.title} / {b.title}: {ga.title}")
+                    continue
+                made = True
+                yield self._pair(trial, fa[slot], fb[slot], change)
         if not made:
-            yield Skip("no value posted for both measures", f"{a.title} / {b.title}")
+            yield Skip(SKIP_NO_VALUE, f"{a.title} / {b.title}")
 
     def _related(self, trial: Trial, families: list[_Family]) -> Iterator[Pair | Skip]:
-        """Kind 2: a primary measure against each secondary of the same unit and parameter type."""
+        """Kind 2: a primary measure against each secondary of the same instrument, population and time."""
         family_of = {id(m): i for i, f in enumerate(families) for m in f.members}
         measures = trial.results.outcome_measures
         primaries = [m for m in measures if m.type == "PRIMARY"]
         secondaries = [m for m in measures if m.type == "SECONDARY"]
         for p, s in ((p, s) for p in primaries for s in secondaries):
-            if not _norm(p.unit) or _norm(p.unit) != _norm(s.unit) or p.param_type != s.param_type:
-                continue
             if family_of[id(p)] == family_of[id(s)]:
                 continue  # a time-series sibling, paired as kind 1a
-            yield from self._across(trial, p, s, Change("outcome", p.title, s.title))
+            if (why := related_skip(p, s)) is not None:
+                yield Skip(why, f"{p.title} / {s.title}")
+                continue
+            yield from self._across(trial, p, s, Change("outcome", p.title, s.title), same_n=True)
+
+
+# clinical endpoints that are different constructs even when their titles look alike
+_CONSTRUCTS = {
+    "overall survival": re.compile(
+        r"\boverall\s+survival\b|(?-i:\bOS\b)|\bpercentage\s+(?:of\s+participants\s+)?alive\b(?!\s+(?:and|without))",
+        re.I,
+    ),
+    "progression-free survival": re.compile(
+        r"\bprogression[\s-]*free\b|(?-i:\bPFS\b)|\balive\s+(?:and|without)\s+(?:\w+\s+)?progression\b", re.I
+    ),
+    "disease-free survival": re.compile(r"\bdisease[\s-]*free\b|(?-i:\bDFS\b)", re.I),
+    "event-free survival": re.compile(r"\bevent[\s-]*free\b|(?-i:\bEFS\b)", re.I),
+    "time to progression": re.compile(r"\btime\s+to\s+(?:\w+\s+)?progression\b|(?-i:\bTTP\b)", re.I),
+    "response": re.compile(
+        r"\b(?:objective|overall|best|complete|partial|tumou?r)\s+(?:\w+\s+)?response\b|\bresponse\s+rate\b|(?-i:\bORR\b)",
+        re.I,
+    ),
+    "disease control": re.compile(r"\bdisease\s+control\b|\bclinical\s+benefit\b|(?-i:\bDCR\b|\bCBR\b)", re.I),
+    "adverse events": re.compile(
+        r"\badverse\s+events?\b|\btoxicit(?:y|ies)\b|\bside\s+effects?\b|(?-i:\bT?E?AEs?\b)", re.I
+    ),
+    "quality of life": re.compile(r"\bquality\s+of\s+life\b|(?-i:\bQoL\b)", re.I),
+    "maximum concentration": re.compile(r"\bmaximum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?max\b", re.I),
+    "trough concentration": re.compile(
+        r"\btrough\b|\bminimum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?(?:min|trough)\b", re.I
+    ),
+    "time to maximum": re.compile(r"\bT\s?max\b|\btime\s+to\s+(?:the\s+)?maximum\b", re.I),
+    "half-life": re.compile(r"\bhalf[\s-]*life\b|\bt\s?1/2\b", re.I),
+}
+
+
+def constructs(title: str) -> frozenset[str]:
+    """The clinical endpoints a measure title names (overall survival, response, Cmax, ...)."""
+    return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,}")
+_NOT_ACRONYMS = frozenset({"II", "III", "IV", "VI", "CI", "NA", "OR", "AND", "OF", "IN"})
+
+
+def _acronyms(title: str) -> set[str]:
+    return set(_ACRONYM.findall(title)) - _NOT_ACRONYMS
+
+
+def _words(text: str | None) -> str:
+    return _NON_WORD.sub(" ", text or "").strip().casefold()
+
+
+def population_skip(a: Measure, b: Measure) -> str | None:
+    """Why two measures are not of the same population (a skip reason), or ``None``."""
+    if responders_only(a) != responders_only(b):
+        return SKIP_RESPONDERS
+    pa, pb = (_rest(m.population, _hits(m.population)) if m.population else "" for m in (a, b))
+    if pa and pb and fuzz.token_set_ratio(pa, pb) < POPULATION_MATCH:
+        return SKIP_POPULATIONS
+    return None
+
+
+def related_skip(p: Measure, s: Measure) -> str | None:
+    """Why a primary and a secondary measure are not the same instrument, population and time."""
+    if not _norm(p.unit) or _norm(p.unit) != _norm(s.unit) or p.param_type != s.param_type:
+        return SKIP_MEASURE_KIND
+    if responders_only(p) or responders_only(s):
+        return SKIP_RESPONDERS
+    ap, as_ = _acronyms(p.title), _acronyms(s.title)
+    cp, cs = constructs(p.title), constructs(s.title)
+    if (
+        (ap and as_ and not ap & as_)
+        or (cp and cs and cp != cs)
+        or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
+    ):
+        return SKIP_INSTRUMENT
+    tp, ts = read_time(p.title), read_time(s.title)
+    if _words(p.time_frame) != _words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):
+        return SKIP_TIME_FRAME
+    return population_skip(p, s)

@@ -7,8 +7,8 @@ progress, counting skips and writing files. Output under ``out_dir``:
   a row group): rows follow the input order of the trials, by ``pair_id`` within each block of
   :data:`CHUNK_SIZE` input records, so two builds of the same input give byte-identical files,
   whatever ``workers`` (or the executor) is;
-* ``.build-report.json``: inputs, counts per axis, skips per reason, data timestamp,
-  versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
+* ``.build-report.json``: inputs, counts per axis, skips per reason with the first example of
+  each, data timestamp, versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
   ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
 """
 
@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_path
+from ctpairs.audit import audit_rows
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -55,9 +56,11 @@ class AxisReport:
     pairs: int = 0
     trials_with_pairs: int = 0
     skips: dict[str, int] = field(default_factory=dict)  # reason -> times
+    skip_examples: dict[str, str] = field(default_factory=dict)  # reason -> "NCT id: what was skipped" (the first)
     trials_without_pairs: dict[str, int] = field(default_factory=dict)  # main skip reason -> trials
     file: str | None = None
     anchors: dict[str, int] | None = None  # approximate axes: {"anchors": n, "with_partner": m}
+    audit: dict | None = None  # label methods, verifiable share, agreement, balance (ctpairs.audit)
 
 
 @dataclass
@@ -80,6 +83,7 @@ class BuildReport:
 class _ChunkResult:
     pairs: dict[str, list[Pair]]  # filled while building; sealed into ``tables`` at the end of a chunk
     skips: dict[str, Counter]
+    examples: dict[str, dict[str, str]]  # axis -> reason -> first example, in input order
     trials_with_pairs: Counter
     trials_without_pairs: dict[str, Counter]
     studies: int
@@ -100,6 +104,7 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
     return _ChunkResult(
         {b.name: [] for b in builders},
         {b.name: Counter() for b in builders},
+        {b.name: {} for b in builders},
         Counter(),
         {b.name: Counter() for b in builders},
         0,
@@ -112,9 +117,12 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
 def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
     for builder in builders:
         made, skips = 0, Counter()
+        examples = out.examples[builder.name]
         for item in builder.build(trial):
             if isinstance(item, Skip):
                 skips[item.reason] += 1
+                if item.reason not in examples:
+                    examples[item.reason] = f"{trial.nct_id}: {item.detail}" if item.detail else trial.nct_id
             else:
                 out.pairs[builder.name].append(item)
                 made += 1
@@ -328,6 +336,8 @@ def build_pairs(
                     axis = report.axes[name]
                     axis.trials_with_pairs += res.trials_with_pairs[name]
                     axis.skips = dict(Counter(axis.skips) + res.skips[name])
+                    for reason, example in res.examples[name].items():
+                        axis.skip_examples.setdefault(reason, example)
                     axis.trials_without_pairs = dict(
                         Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
                     )
@@ -345,7 +355,11 @@ def build_pairs(
         axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
         axis.file = f"{name}.parquet"
         axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
+        axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
         axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+        path = out_dir / axis.file
+        if path.is_file():
+            axis.audit = audit_rows(pq.read_table(path, columns=["nct_id", "label"]).to_pylist())
     report.data_timestamp = max(timestamps) if timestamps else None
     report.seconds = round(time.perf_counter() - started, 3)
     with atomic_path(out_dir / REPORT_NAME) as tmp:

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from ctpairs.curate import DROP_REASONS
 from ctpairs.errors import CtpairsError
-from ctpairs.labels import ALPHA, SIMILAR_RELATIVE_THRESHOLD
-from ctpairs.schema import DIRECTIONS
+from ctpairs.labels import ALPHA, MIN_N_PER_SIDE
+from ctpairs.schema import LABEL_DIRECTIONS
 
 if TYPE_CHECKING:
     from huggingface_hub import DatasetCard, DatasetCardData
@@ -38,11 +39,12 @@ TAGS = ["clinical-trials", "clinicaltrials.gov", "counterfactual", "medical", "b
 LABEL_PLOT = "images/label_balance.png"
 DOSE_PLOT = "images/dose_response.png"
 TOP_N = 10
+_DROP_COLUMNS = DROP_REASONS
 
 #: What every column means, by dotted path (struct fields) and ``[]`` for list items.
 FIELD_DOCS: dict[str, str] = {
     "pair_id": "Stable id of the pair: a hash of the axis, both trials and the source pointers of both results.",
-    "schema_version": "Version of the pair schema (`1`).",
+    "schema_version": "Version of the pair schema (`2`).",
     "axis": "The controlled attribute that differs between the sides; the config name.",
     "kind": "`natural` (both sides from one trial) or `approximate` (sides from two matched trials).",
     "nct_id": "NCT id of the trial of the factual side.",
@@ -98,12 +100,16 @@ FIELD_DOCS: dict[str, str] = {
     "change.to": "Its value on the counterfactual side, as text.",
     "change.ratio": "Counterfactual / factual, for doses.",
     "label": "How the counterfactual result moved against the factual one (see Label definitions).",
-    "label.direction": "`higher`, `lower` or `similar`.",
-    "label.delta": "Counterfactual value minus factual value.",
-    "label.relative_delta": "`delta` / |factual value| (null when the factual value is 0).",
-    "label.significant": "Whether the difference is significant (null when unknown).",
-    "label.p_value": "p-value used, when there is one.",
-    "label.method": "`trial_analysis`, `z_test_from_spread` or `relative_threshold`.",
+    "label.direction": "`higher`, `lower`, `similar` or `indeterminate` (no evidence; only in `*-all` configs).",
+    "label.delta": "Counterfactual minus factual, on the compared statistic (the proportion for counts).",
+    "label.relative_delta": "`delta` divided by the absolute factual value (null when that is 0).",
+    "label.significant": "Whether the difference is significant at 0.05 (null when there is no evidence).",
+    "label.p_value": "The p-value the direction rests on (the trial's or our test's).",
+    "label.method": "What the direction rests on: `trial_analysis`, the name of our test, or `none`.",
+    "label.test_p_value": "Our test's p-value from the posted numbers (also when the trial's analysis is used).",
+    "label.test_method": "Our test's name (see Label definitions); null when no test applies.",
+    "label.statistic": "What was compared: `mean`, `proportion`, `geometric_mean`, `median`, `count`...",
+    "label.verifiable": "True when the direction rests on the trial's analysis or a test.",
     "provenance": "Where every number came from.",
     "provenance.data_timestamp": "Last update of the source record(s).",
     "provenance.sources": "One entry per pair field taken from a record.",
@@ -151,15 +157,18 @@ class CardStats:
     dose_series: DoseSeries | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # config -> cross-split pairs dropped
     repo_id: str = DEFAULT_REPO_ID  # where the dataset is published, for the card's loading snippet
+    audits: dict[str, dict[str, Any]] = field(default_factory=dict)  # config -> ctpairs.audit.audit_rows
+    curation: dict[str, Any] | None = None  # the CurationPolicy, as a dict; None: not curated
+    curation_dropped: dict[str, dict[str, Any]] = field(default_factory=dict)  # axis -> pairs in, kept, dropped
 
 
 # -- statistics -----------------------------------------------------------------------------
 
 
 def label_balance(table: pa.Table) -> dict[str, int]:
-    """Pairs per ``label.direction``, in :data:`~ctpairs.schema.DIRECTIONS` order (zeros kept)."""
+    """Pairs per ``label.direction``, in :data:`~ctpairs.schema.LABEL_DIRECTIONS` order (zeros kept)."""
     counts = Counter(table.column("label").combine_chunks().field("direction").to_pylist())
-    return {d: counts.get(d, 0) for d in DIRECTIONS}
+    return {d: counts.get(d, 0) for d in LABEL_DIRECTIONS}
 
 
 def top_trial_items(
@@ -250,8 +259,8 @@ def write_plots(stats: CardStats, repo_dir: Path) -> list[str]:
     configs = sorted(stats.labels)
     fig, ax = plt.subplots(figsize=(7, 1.4 + 0.5 * len(configs)))
     left = [0.0] * len(configs)
-    colors = {"higher": "#4c72b0", "lower": "#dd8452", "similar": "#8c8c8c"}
-    for direction in DIRECTIONS:
+    colors = {"higher": "#4c72b0", "lower": "#dd8452", "similar": "#8c8c8c", "indeterminate": "#e5e5e5"}
+    for direction in LABEL_DIRECTIONS:
         shares = [100 * stats.labels[c][direction] / (sum(stats.labels[c].values()) or 1) for c in configs]
         ax.barh(configs, shares, left=left, label=direction, color=colors[direction])
         left = [a + b for a, b in zip(left, shares)]
@@ -331,7 +340,10 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "counts_table": _counts_table(stats),
         "fields_table": fields_table(schema),
         "alpha": f"{ALPHA:g}",
-        "similar_threshold": f"{SIMILAR_RELATIVE_THRESHOLD:g}",
+        "min_n": str(MIN_N_PER_SIDE),
+        "balance_table": _balance_table(stats),
+        "evidence_table": _evidence_table(stats),
+        "curation_text": _curation_text(stats),
         "inputs": ", ".join(stats.inputs) or "unknown",
         "builders": ", ".join(f"`{c}`: {b}" for c, b in sorted(stats.builders.items())) or "unknown",
         "split_description": stats.split_description,
@@ -393,12 +405,66 @@ def _counts_table(stats: CardStats) -> str:
     return "\n".join(lines)
 
 
+def _balance_table(stats: CardStats) -> str:
+    """Per config: trials, the top trial's share and the effective number of trials."""
+    lines = [
+        "| config | pairs | trials | top trial | top trial's share | effective trials |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    for config, audit in sorted(stats.audits.items()):
+        b = audit["balance"]
+        lines.append(
+            f"| `{config}` | {audit['pairs']:,} | {b['trials']:,} | {b['top_trial'] or '-'} "
+            f"| {100 * b['top_trial_share']:.1f}% | {b['effective_trials']:,.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _evidence_table(stats: CardStats) -> str:
+    """Per config: verifiable share, the main label methods, and our test's agreement with the trial."""
+    lines = [
+        "| config | verifiable | trial analysis | our test | none | agreement with the trial's analysis (pairs) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for config, audit in sorted(stats.audits.items()):
+        methods = {m: v["share"] for m, v in audit["methods"].items()}
+        trial, none = methods.get("trial_analysis", 0.0), methods.get("none", 0.0)
+        agree = audit["agreement"]
+        rate = f"{100 * agree['rate']:.1f}% ({agree['pairs']:,})" if agree["rate"] is not None else "-"
+        lines.append(
+            f"| `{config}` | {100 * audit['verifiable_share']:.1f}% | {100 * trial:.1f}% "
+            f"| {100 * (1 - trial - none):.1f}% | {100 * none:.1f}% | {rate} |"
+        )
+    return "\n".join(lines)
+
+
+def _curation_text(stats: CardStats) -> str:
+    if not stats.curation:
+        return "This release is not curated: every config holds every pair of the build."
+    p = stats.curation
+    lines = [
+        f"Each training config keeps only verifiable labels ({'yes' if p['verifiable_only'] else 'no'}), "
+        f"drops pairs where both sides posted 0 ({'yes' if p['drop_zero_vs_zero'] else 'no'}), keeps at most "
+        f"{p['max_per_measure']} pairs per measure of a trial and {p['max_per_trial']} per trial, and caps every "
+        f"trial at {100 * p['max_trial_share']:g}% of the config when the config has enough trials for that. "
+        "Primary outcomes and labels from the trial's own analysis are kept first. "
+        "The `<axis>-all` configs hold every pair of the build, uncurated.",
+        "",
+        "| config | pairs built | kept | " + " | ".join(_DROP_COLUMNS) + " |",
+        "|---|---:|---:|" + "---:|" * len(_DROP_COLUMNS),
+    ]
+    for axis, info in sorted(stats.curation_dropped.items()):
+        cells = [f"{info['dropped'].get(r, 0):,}" for r in _DROP_COLUMNS]
+        lines.append(f"| `{axis}` | {info['pairs_in']:,} | {info['kept']:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _label_table(stats: CardStats) -> str:
-    lines = ["| config | " + " | ".join(DIRECTIONS) + " |", "|---|" + "---:|" * len(DIRECTIONS)]
+    lines = ["| config | " + " | ".join(LABEL_DIRECTIONS) + " |", "|---|" + "---:|" * len(LABEL_DIRECTIONS)]
     for config in sorted(stats.labels):
         counts = stats.labels[config]
         total = sum(counts.values()) or 1
-        cells = [f"{counts[d]:,} ({100 * counts[d] / total:.1f}%)" for d in DIRECTIONS]
+        cells = [f"{counts[d]:,} ({100 * counts[d] / total:.1f}%)" for d in LABEL_DIRECTIONS]
         lines.append(f"| `{config}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -289,7 +289,80 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- eval ------------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ctpairs.evaluate import CACHE_NAME, evaluate_ctopen
+    from ctpairs.predictors import make_predictor
+
+    predictor = make_predictor(
+        args.predictor,
+        train=args.train,
+        model=args.model,
+        batch_size=args.batch_size,
+        max_new_tokens=args.max_new_tokens,
+        device=args.device,
+        temperature=args.temperature,
+        concurrency=args.concurrency,
+        cache=args.out / CACHE_NAME,
+    )
+    result = evaluate_ctopen(args.benchmark, predictor, args.out, runs=args.runs, limit=args.limit, split=args.split)
+    if not args.quiet:
+        m = result.metrics
+        print(f"{m['questions']} questions x {m['runs']} run(s), {m['malformed']:g} malformed; wrote {result.out_dir}")
+        for version in ("binary_mapped", "three_class"):
+            for cat, v in m[version].items():
+                print(
+                    f"  {version:<13} {cat:<17} w_acc {v['Weighted_Accuracy']:.4f}  "
+                    f"macro-F1 {v['Macro-F1']:.4f}  CE {v['Cross_Entropy']:.4f}"
+                )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ctpairs.audit import audit_pairs_dir
+
+    audits = audit_pairs_dir(args.pairs)
+    if args.json:
+        print(json.dumps(audits, indent=2))
+        return 0
+    for axis, a in audits.items():
+        b, agree = a["balance"], a["agreement"]
+        rate = f"{100 * agree['rate']:.1f}% of {agree['pairs']}" if agree["rate"] is not None else "no pairs with both"
+        print(
+            f"{axis}: {a['pairs']} pairs, {b['trials']} trials (top {b['top_trial']} {100 * b['top_trial_share']:.1f}%, "
+            f"effective {b['effective_trials']}); verifiable {100 * a['verifiable_share']:.1f}%"
+        )
+        print("  methods: " + ", ".join(f"{m} {100 * v['share']:.1f}%" for m, v in a["methods"].items()))
+        print("  directions: " + ", ".join(f"{d} {100 * v['share']:.1f}%" for d, v in a["directions"].items()))
+        print(f"  our test agrees with the trial's analysis on significance: {rate}")
+        for stat, r in agree["by_statistic"].items():
+            print(f"    {stat:<16} {100 * r['rate']:.1f}% of {r['pairs']}")
+    return 0
+
+
 # -- package / publish -----------------------------------------------------------------------
+
+
+def _curation_policy(args: argparse.Namespace):
+    """The ``package`` curation options as a :class:`~ctpairs.curate.CurationPolicy` (``None``: --no-curate)."""
+    from ctpairs.curate import CurationPolicy
+
+    if args.no_curate:
+        return None
+    for name in ("max_per_measure", "max_per_trial"):
+        if getattr(args, name) < 1:
+            raise CtpairsError(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 < args.max_trial_share <= 1:
+        raise CtpairsError("--max-trial-share must be a share in (0, 1], e.g. 0.05")
+    return CurationPolicy(
+        verifiable_only=not args.keep_unverifiable,
+        drop_zero_vs_zero=not args.keep_zero_vs_zero,
+        max_per_measure=args.max_per_measure,
+        max_per_trial=args.max_per_trial,
+        max_trial_share=args.max_trial_share,
+    )
 
 
 def cmd_package(args: argparse.Namespace) -> int:
@@ -305,6 +378,9 @@ def cmd_package(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         seed=args.seed,
         repo_id=args.repo_id,
+        curation=_curation_policy(args),
+        benchmark_configs=args.benchmark_configs,
+        exclude_benchmark=args.exclude_benchmark,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -488,6 +564,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser(
+        "audit", help="what the labels of a pairs folder rest on: methods, verifiable share, agreement, balance"
+    )
+    p.add_argument("pairs", type=Path, help="a `ctpairs build` output folder (<axis>.parquet files)")
+    p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.set_defaults(func=cmd_audit)
+
     p = sub.add_parser("builders", help="list the registered pair builders")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_builders)
@@ -540,6 +623,39 @@ def build_parser() -> argparse.ArgumentParser:
         )
         t.add_argument("-q", "--quiet", action="store_true")
         t.set_defaults(func=cmd_train)
+    p = sub.add_parser("eval", help="evaluate a predictor on a benchmark, scored as the benchmark scores")
+    eval_sub = p.add_subparsers(dest="benchmark_kind", required=True, metavar="BENCHMARK")
+    e = eval_sub.add_parser("ctopen", help="a CT Open benchmark pickle (read without running anything in it)")
+    e.add_argument(
+        "benchmark",
+        type=Path,
+        help="CT Open benchmark file (e.g. Winter_2025.pickle), or a packaged dataset folder (its --split)",
+    )
+    e.add_argument(
+        "--split", default="test", help="with a dataset folder: the split of its benchmark configs (default test)"
+    )
+    e.add_argument(
+        "--predictor",
+        required=True,
+        help="majority, prior, logreg (need --train), hf:MODEL_OR_PATH or openai:BASE_URL (needs --model)",
+    )
+    e.add_argument(
+        "--out", type=Path, required=True, help="folder for eval_ret.pickle, predictions.jsonl, metrics.json"
+    )
+    e.add_argument("--train", type=Path, help="packaged dataset folder with the benchmark-format configs")
+    e.add_argument("--model", help="with openai:, the model name the server serves")
+    e.add_argument("--runs", type=int, default=1, help="answer every question N times and average (default 1)")
+    e.add_argument("--limit", type=int, help="only the first N questions")
+    e.add_argument("--batch-size", type=int, default=8, help="hf: prompts per generation batch (default 8)")
+    e.add_argument("--max-new-tokens", type=int, default=512, help="hf/openai: most generated tokens (default 512)")
+    e.add_argument("--device", help="hf: cpu, cuda, cuda:1... (default cuda when torch sees a GPU)")
+    e.add_argument(
+        "--temperature", type=float, help="hf/openai: sampling temperature (default 0 for run 1, 0.7 for later runs)"
+    )
+    e.add_argument("--concurrency", type=int, default=8, help="openai: requests in flight at once (default 8)")
+    e.add_argument("-q", "--quiet", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
     p = sub.add_parser(
         "package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)"
     )
@@ -560,6 +676,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--repo-id",
         default="deepimagine/ct-counterfactuals",
         help="Hub dataset the card's loading example names (default: deepimagine/ct-counterfactuals)",
+    )
+    from ctpairs.curate import CurationPolicy
+
+    defaults = CurationPolicy()
+    p.add_argument(
+        "--no-curate",
+        action="store_true",
+        help="package every pair under the axis names (default: curated <axis> configs plus uncurated <axis>-all)",
+    )
+    p.add_argument(
+        "--keep-unverifiable",
+        action="store_true",
+        help="curated configs keep labels that rest on no analysis or test",
+    )
+    p.add_argument("--keep-zero-vs-zero", action="store_true", help="curated configs keep pairs where both sides are 0")
+    p.add_argument(
+        "--max-per-measure",
+        type=int,
+        default=defaults.max_per_measure,
+        help=f"most pairs from one measure of a trial (default {defaults.max_per_measure})",
+    )
+    p.add_argument(
+        "--max-per-trial",
+        type=int,
+        default=defaults.max_per_trial,
+        help=f"most pairs from one trial (default {defaults.max_per_trial})",
+    )
+    p.add_argument(
+        "--max-trial-share",
+        type=float,
+        default=defaults.max_trial_share,
+        help=f"largest share of a config one trial may give (default {defaults.max_trial_share})",
+    )
+    p.add_argument(
+        "--benchmark-configs",
+        action="store_true",
+        help="also write the CT Open-format configs superiority, comparative and endpoint",
+    )
+    p.add_argument(
+        "--exclude-benchmark",
+        type=Path,
+        metavar="PATH",
+        help="a CT Open benchmark pickle: leave out every trial in it (recorded in the manifest)",
     )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)

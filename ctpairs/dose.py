@@ -15,12 +15,17 @@ Public API
 ``comparable``    can two doses be ordered against each other?
 ``dose_ratio``    b / a in base units (ValueError when not comparable)
 ``is_placebo``    does the text describe a placebo / sham / vehicle / dummy?
+``DrugDose``      one drug of a regimen: its name, its one dose (or why none), the amounts stated
+``Regimen``       every drug a text names, each with its dose
+``parse_regimen`` text + the trial's drug names -> Regimen (a dose per drug: combinations, add-ons)
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 __all__ = [
     "Dose",
@@ -33,12 +38,17 @@ __all__ = [
     "REASON_MULTIPLE",
     "REASON_TITRATION",
     "REASON_RANGE",
+    "REASON_EXPOSURE",
+    "DrugDose",
+    "Regimen",
+    "parse_regimen",
 ]
 
 REASON_NO_DOSE = "no dose"
 REASON_MULTIPLE = "multiple doses"
 REASON_TITRATION = "titration"
 REASON_RANGE = "range"
+REASON_EXPOSURE = "exposure target"  # "a target Cmax of 20 ug/mL": a concentration aimed at, not a dose
 
 # ---------------------------------------------------------------------------
 # data classes
@@ -242,6 +252,14 @@ _TITRATION = re.compile(
 )
 
 _PLACEBO = re.compile(r"\b(?:placebos?|sham|vehicle|dummy)\b", re.I)
+
+# a concentration or exposure aimed at ("target Cmax", "to achieve trough levels of"); not a carboplatin AUC
+_EXPOSURE = re.compile(
+    r"\b(?:target(?:ed|ing)?|to\s+achieve|achieving|aim(?:ed|ing)?\s+(?:at|for))\b[^.;]{0,60}?"
+    r"\b(?:C\s?max|C\s?min|C\s?trough|trough|concentrations?|exposures?|(?:plasma|serum|blood)\s+levels?)\b"
+    r"|\b(?:C\s?max|C\s?min|C\s?trough)\b",
+    re.I,
+)
 
 # clause boundaries for placebo attribution
 _CLAUSE_SPLIT = re.compile(
@@ -781,6 +799,8 @@ def parse_dose(text: str) -> DoseParse:
 
     if not doses:
         return DoseParse([], titration, REASON_NO_DOSE)
+    if _EXPOSURE.search(text):
+        return DoseParse(doses, titration, REASON_EXPOSURE)
     if titration_kw or "titration" in flags:
         return DoseParse(doses, True, REASON_TITRATION)
     if "range" in flags:
@@ -835,3 +855,190 @@ def dose_ratio(a: Dose, b: Dose) -> float:
     if va == 0:
         raise ValueError(f"dose {a.text!r} is zero; no ratio can be formed")
     return vb / va
+
+
+# ---------------------------------------------------------------------------
+# regimens: a dose per drug
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrugDose:
+    """One drug of a regimen as a text states it.
+
+    ``drug`` is the drug's canonical name (the first of its names given to :func:`parse_regimen`),
+    ``""`` for amounts the text gives without naming a drug. ``dose`` is its one orderable dose,
+    ``None`` when the text names the drug without an amount or states it unsurely; then ``reason``
+    says why (``titration``, ``range``, ``multiple doses``, ``exposure target``). ``amounts`` are
+    the base amounts stated for it, so that two unsure readings can still be told equal.
+    """
+
+    drug: str
+    dose: Dose | None
+    reason: str | None
+    amounts: tuple[tuple[float, str], ...] = ()
+    text: str = ""  # the part of the text that is about this drug
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """Every drug a text names, each with its dose; sorted by drug name."""
+
+    drugs: tuple[DrugDose, ...]
+
+    def get(self, drug: str) -> DrugDose | None:
+        return next((d for d in self.drugs if d.drug == drug), None)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The named drugs (not the unnamed amounts)."""
+        return frozenset(d.drug for d in self.drugs if d.drug)
+
+    @property
+    def dosed(self) -> tuple[DrugDose, ...]:
+        """The drugs with an amount stated (sure or not)."""
+        return tuple(d for d in self.drugs if d.amounts)
+
+
+# between a bare amount and the drug named right after it: "750 mg Emibetuzumab", "6 mg/kg of X"
+_AMOUNT_THEN_DRUG = re.compile(r"^\s*(?:of\s+)?(?:the\s+)?$", re.I)
+# what separates one drug's statement from the next drug's
+_DRUG_SEPARATOR = re.compile(
+    r"\+|\bplus\b|\band\b|\bwith\b|\bfollowed\s+by\b|\bthen\b|[,;]|\.\s|\n|\bor\b|\bvs\.?\b|\bversus\b", re.I
+)
+_PLACEBO_MENTION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,1}placebo\b", re.I)
+_PLACEBO_MENTION_BEFORE = re.compile(r"\bplacebo\s+(?:\w+\s+){0,2}$|\bmatching\s+$", re.I)
+
+
+_BRACKETED = re.compile(r"\s*[\[(][^\])]*[\])]")
+_SALT = re.compile(
+    r"\s+(?:hydrochloride|hcl|maleate|mesylate|diphosphate|phosphate|sodium|potassium|citrate|tartrate|"
+    r"sulfate|succinate|acetate|besylate|dimaleate|tosylate|malate|fumarate|bromide|dihydrochloride|injection|"
+    r"tablets?|capsules?|for\s+injection)\b.*$",
+    re.I,
+)
+
+
+# the first word of a registered name when it has an international nonproprietary name's stem
+# ("Poziotinib Once Daily Dosing" -> "Poziotinib")
+_INN_WORD = re.compile(
+    r"^[A-Za-z][a-z-]{2,}(?:mab|nib|lisib|ciclib|parib|platin|taxel|rubicin|mycin|stat|vir|prazole|sartan|pril|"
+    r"olol|afil|gliptin|glutide|xaban|cept|tide|tecan|trexate|citabine|limus|sertib|degib|rafenib)\b"
+)
+
+
+def _name_forms(names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The ways a text may name a drug, with a rank (0 before 1 where two drugs' forms tie): each
+    name, without brackets and salt or form words ("Motesanib diphosphate" -> "Motesanib",
+    "bevacizumab [Avastin]" -> "bevacizumab"); then its first word when that is a drug's name
+    ("Poziotinib Once Daily Dosing" -> "Poziotinib")."""
+    forms: dict[str, int] = {}
+    for name in names:
+        for form in (name, _BRACKETED.sub("", name).strip()):
+            for full in (form, _SALT.sub("", form).strip()):
+                forms[full] = 0
+    for name in list(forms):
+        if (m := _INN_WORD.match(name)) and m.group(0) not in forms:
+            forms[m.group(0)] = 1
+    return [(f, rank) for f, rank in forms.items() if len(f) >= 2]
+
+
+def _mentions(text: str, drugs: Sequence[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of each drug named in ``text`` (not as its placebo), in order."""
+    found: list[tuple[int, int, int, str]] = []
+    for names in drugs:
+        for name, rank in _name_forms(names):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I):
+                if _PLACEBO_MENTION_AFTER.match(text[m.end() :]) or _PLACEBO_MENTION_BEFORE.search(text[: m.start()]):
+                    continue
+                found.append((m.start(), m.end(), rank, names[0]))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, _, drug in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, drug))
+    return kept
+
+
+def _cuts(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+    """Where each drug's statement starts: at its name, or at the clause of an amount written just
+    before it when that amount cannot belong to the drug named before ("then 750 mg Emibetuzumab")."""
+    amounts = [(r.start, r.end) for r in _read_amounts(text)]
+    cuts: list[tuple[int, str]] = []
+    prev_end = 0
+    for start, end, drug in mentions:
+        cut = start
+        before = [
+            a for a in amounts if prev_end <= a[0] and a[1] <= start and _AMOUNT_THEN_DRUG.match(text[a[1] : start])
+        ]
+        if before:
+            a_start = before[-1][0]
+            owned = any(prev_end <= s and e <= a_start for s, e in amounts)
+            separators = list(_DRUG_SEPARATOR.finditer(text, prev_end, a_start))
+            if not cuts or owned or separators:
+                # from the start of the amount's clause, so that "a target Cmax of" stays with it
+                cut = separators[-1].end() if separators else prev_end
+        cuts.append((cut, drug))
+        prev_end = end
+    return cuts
+
+
+_COMBINATION = re.compile(
+    r"\s\+\s?|\+|\bplus\b|\bin\s+combination\s+with\b|\bcombined\s+with\b|\btogether\s+with\b|\bfollowed\s+by\b"
+    r"|;|\n",
+    re.I,
+)
+
+
+def _merge(drug: str, parts: list[tuple[str, DoseParse]]) -> DrugDose:
+    text = " ".join(t.strip() for t, _ in parts)
+    doses = [d for _, p in parts for d in p.doses]
+    amounts = tuple(sorted({d.base_amount() for d in doses}))
+    reasons = [p.reason for _, p in parts if p.reason not in (None, REASON_NO_DOSE)]
+    if reasons:
+        return DrugDose(drug, None, reasons[0], amounts, text)
+    singles = [p.single for _, p in parts if p.single is not None]
+    if not singles:
+        return DrugDose(drug, None, None, (), text)
+    if len(amounts) > 1:
+        return DrugDose(drug, None, REASON_MULTIPLE, amounts, text)
+    first = singles[0]
+    frequency = next((d.frequency for d in singles if d.frequency), None)
+    route = next((d.route for d in singles if d.route), None)
+    return DrugDose(drug, replace(first, frequency=frequency, route=route), None, amounts, text)
+
+
+def parse_regimen(text: str | None, drugs: Sequence[tuple[str, ...]]) -> Regimen:
+    """A dose per drug: the regimen ``text`` states, for the drugs named in ``drugs``.
+
+    ``drugs`` holds each drug's names (the first is canonical), e.g. the trial's registered
+    interventions with their other names. The text is cut where each drug's statement starts
+    (its name, or an amount written just before it), each part is read with :func:`parse_dose`,
+    and the parts of one drug are merged: one amount gives its dose (frequency and route from
+    whichever part states them), several amounts or an unsure part give a reason instead.
+    Amounts stated before any drug is named belong to the unnamed drug ``""``. A drug named as
+    its placebo ("placebo matching X") is not named.
+    """
+    if not text or not text.strip():
+        return Regimen(())
+    return _parse_regimen(text.replace("\u00a0", " "), tuple(drugs))
+
+
+@lru_cache(maxsize=65536)
+def _parse_regimen(text: str, drugs: tuple[tuple[str, ...], ...]) -> Regimen:
+    cuts = _cuts(text, _mentions(text, drugs))
+    starts = [c for c, _ in cuts] + [len(text)]
+    parts: dict[str, list[tuple[str, DoseParse]]] = {}
+    head = text[: starts[0]]
+    if (parsed := parse_dose(head)).doses or parsed.reason not in (REASON_NO_DOSE, None):
+        parts[""] = [(head, parsed)]
+    for (start, drug), end in zip(cuts, starts[1:]):
+        segment = text[start:end]
+        # "Panitumumab + Drug-X 125 mg": past a combination word, an amount is another drug's
+        split = _COMBINATION.search(segment, len(segment) - len(segment.lstrip()) + 1)
+        if split is not None and parse_dose(segment[split.end() :]).doses:
+            rest = segment[split.end() :]
+            parts.setdefault("", []).append((rest, parse_dose(rest)))
+            segment = segment[: split.start()]
+        parts.setdefault(drug, []).append((segment, parse_dose(segment)))
+    return Regimen(tuple(_merge(drug, parts[drug]) for drug in sorted(parts)))

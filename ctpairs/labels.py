@@ -1,81 +1,303 @@
-"""How the counterfactual result moved against the factual one: the pair's verifiable label.
+"""How the counterfactual result moved against the factual one, and what that claim rests on.
 
-Significance is decided, in order of preference, by
-1. ``trial_analysis``: the trial's own posted analysis of exactly these two groups (p < 0.05);
-2. ``z_test_from_spread``: a two-sided Wald z-test from each side's spread and n, when the spread
-   is a standard deviation, a standard error or a 95% confidence interval;
-3. ``relative_threshold``: otherwise ``similar`` when the relative change is under
-   :data:`SIMILAR_RELATIVE_THRESHOLD` (significance unknown, ``None``).
-A difference that is not significant is labelled ``similar``.
+Every label carries its evidence:
+
+* ``method`` is what the direction rests on: ``trial_analysis`` (the trial's own posted analysis of
+  exactly these two groups on this row, a superiority-type test; significant when p < 0.05), else the
+  name of our test of the posted statistic (``test_method``), else ``none``.
+* ``test_p_value`` / ``test_method`` are our test from the posted numbers, computed **also** when the
+  trial's analysis is used, so the two can be compared on every build (``ctpairs audit``).
+* ``verifiable`` is true when ``method`` is not ``none``. ``higher`` / ``lower`` are given only when the
+  evidence is significant; ``similar`` when it is not; ``indeterminate`` when there is no evidence (no
+  analysis, no testable statistic, or fewer than :data:`MIN_N_PER_SIDE` participants on a side).
+
+Which test fits which posted statistic (formulas and references in :mod:`ctpairs.significance`):
+
+=========================================== =============================================================
+posted statistic                            test
+=========================================== =============================================================
+count of participants, or a number whose    proportions x/n with the row's denominators: Fisher's exact
+unit is a percentage / proportion of        test for small expected counts, else the pooled two-proportion
+participants                                z-test; ``delta`` and ``direction`` are about the proportion
+                                            (a percentage posted with a CI: Welch from the CI, below)
+mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
+                                            level (SE = half-width / t quantile); a CI clearly asymmetric
+                                            about the value is read on the log scale (approximate)
+geometric mean with geometric CV% or a CI   Welch's t-test on the log scale
+median with IQR or full range               Wan et al. (2014) mean and SD, then Welch (approximate)
+median with a CI                            SE from the CI, then Welch (approximate)
+=========================================== =============================================================
+
+Two observations of the **same group** (the outcome axis) are not independent samples: the same
+tests are used, and the method name ends in ``_same_group``. For the positively correlated repeated
+measures of one group this is conservative (the variance of a difference of positively correlated
+estimates is smaller than the sum of their variances), so a significant result stays significant.
+Tests whose name ends in ``_approx`` rest on a distributional approximation.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass, replace
 
+from ctpairs import significance as sig
 from ctpairs.model.trial import Analysis
-from ctpairs.schema import Label, ResultInfo
+from ctpairs.schema import INDETERMINATE, Label, ResultInfo
 
 ALPHA = 0.05
-SIMILAR_RELATIVE_THRESHOLD = 0.05
-_Z95 = 1.959963984540054
+MIN_N_PER_SIDE = 3
+"""Our tests need at least this many participants on each side; below it a label is not directional."""
+CI_SYMMETRY_TOLERANCE = 0.2
+"""A CI is read on a scale (linear, else log) where the value sits within this share of the
+interval's width from its centre."""
+
+METHOD_TRIAL = "trial_analysis"
+METHOD_NONE = "none"
+SUPERIORITY_TYPES = frozenset({None, "SUPERIORITY", "SUPERIORITY_OR_OTHER", "SUPERIORITY_OR_OTHER_LEGACY", "OTHER"})
+"""Analysis hypothesis types whose p-value tests a difference; non-inferiority and equivalence
+p-values test another hypothesis and are never read as a difference."""
+
+_PROPORTION_UNIT = re.compile(
+    r"^\s*(?:(?:estimated\s+)?(?:percentage|percent|%|proportion)s?\s+(?:of\s+)?"
+    r"(?:\w+\s+){0,2}?(?:participants?|patients?|subjects?|responders?|people|persons?|individuals?)\b"
+    r"|(?:participants?|patients?|subjects?)\s*\(%\))",
+    re.IGNORECASE,
+)
+_COUNT_UNIT = re.compile(r"^\s*(?:number\s+of\s+)?(?:participants?|patients?|subjects?)\s*$", re.IGNORECASE)
+_CI = re.compile(r"^confidence_interval_(\d+(?:_\d+)?)$")
+_MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 
 
-def standard_error(result: ResultInfo, dispersion_type: str | None) -> float | None:
-    """Standard error of a result from its posted spread, or ``None`` when it cannot be derived."""
-    if dispersion_type == "standard_error" and result.spread is not None:
-        return result.spread
-    if dispersion_type == "standard_deviation" and result.spread is not None and result.n and result.n > 0:
-        return result.spread / math.sqrt(result.n)
-    if dispersion_type == "confidence_interval_95" and result.lower is not None and result.upper is not None:
-        return (result.upper - result.lower) / (2 * _Z95)
-    return None
+@dataclass(frozen=True)
+class Statistic:
+    """What a measure posts: its normalized parameter type, dispersion type and unit."""
+
+    param_type: str | None
+    dispersion_type: str | None
+    unit: str | None
+
+    @property
+    def kind(self) -> str:
+        """``proportion``, ``count``-like measures read as proportions, ``geometric_mean``, ``median``,
+        ``mean`` or ``other``."""
+        unit = self.unit or ""
+        if self.param_type == "count_of_participants" or (self.param_type == "number" and _COUNT_UNIT.match(unit)):
+            return "percentage" if _PROPORTION_UNIT.match(unit) else "proportion"
+        if self.param_type == "number" and _PROPORTION_UNIT.match(unit):
+            return "percentage"
+        if self.param_type in _MEANS:
+            return "mean"
+        if self.param_type in ("geometric_mean", "median"):
+            return self.param_type
+        return "other"
 
 
-def analysis_p_value(analysis: Analysis) -> tuple[float, bool | None] | None:
-    """(p, significant) from a posted analysis; significant is ``None`` when the qualifier leaves it open
-    (e.g. "> 0.01"), and the whole is ``None`` when the analysis has no p-value."""
-    if analysis.p_value is None:
+@dataclass(frozen=True)
+class TestOutcome:
+    p_value: float
+    method: str
+
+
+def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
+    """(p, significant) from the trial's analysis when it decides significance at :data:`ALPHA`:
+    a superiority-type hypothesis with a p-value whose qualifier leaves no doubt ("< 0.001" yes,
+    "> 0.01" no)."""
+    if analysis is None or analysis.p_value is None or analysis.non_inferiority_type not in SUPERIORITY_TYPES:
         return None
     p, q = analysis.p_value, analysis.p_value_qualifier
     if q in ("<", "<="):
-        return p, p <= ALPHA
+        return (p, True) if p <= ALPHA else None
     if q in (">", ">="):
-        return p, False if p >= ALPHA else None
+        return (p, False) if p >= ALPHA else None
     return p, p < ALPHA
+
+
+def proportion(result: ResultInfo, stat: Statistic) -> float | None:
+    """The share of participants a count or percentage row stands for, from the row's n."""
+    kind = stat.kind
+    if kind == "proportion":
+        if not result.n or result.n <= 0 or not 0 <= result.value <= result.n:
+            return None
+        return result.value / result.n
+    if kind == "percentage":
+        share = result.value if "proportion" in (stat.unit or "").lower() and result.value <= 1 else result.value / 100
+        return share if 0 <= share <= 1 else None
+    return None
+
+
+def _enough(*ns: float | None) -> bool:
+    return all(n is not None and n >= MIN_N_PER_SIDE for n in ns)
+
+
+def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome | None:
+    pf, pc = proportion(f, stat), proportion(c, stat)
+    if pf is None or pc is None or not _enough(f.n, c.n):
+        return None
+    got = sig.two_proportions(pf * f.n, f.n, pc * c.n, c.n)  # type: ignore[operator]
+    return TestOutcome(*got) if got else None
+
+
+def _ci_scales(value: float, lower: float, upper: float) -> set[str]:
+    """The scales on which the value sits near the CI's centre: ``linear``, ``log`` (positive CIs)."""
+    scales: set[str] = set()
+    if not lower <= value <= upper or upper <= lower:
+        return scales
+    if abs((upper - value) - (value - lower)) <= CI_SYMMETRY_TOLERANCE * (upper - lower):
+        scales.add("linear")
+    if lower > 0:
+        lv, ll, lu = math.log(value), math.log(lower), math.log(upper)
+        if abs((lu - lv) - (lv - ll)) <= CI_SYMMETRY_TOLERANCE * (lu - ll):
+            scales.add("log")
+    return scales
+
+
+def _welch_from_ci(f: ResultInfo, c: ResultInfo, level: float, *, log_only: bool) -> TestOutcome | None:
+    """Welch's t-test with each side's SD recovered from its CI, on the linear scale when both CIs
+    are symmetric about their values, else on the log scale when both are there (or ``log_only``)."""
+    if any(r.lower is None or r.upper is None or r.n is None for r in (f, c)):
+        return None
+    fits = _ci_scales(f.value, f.lower, f.upper) & _ci_scales(c.value, c.lower, c.upper)  # type: ignore[arg-type]
+    log = log_only or "linear" not in fits
+    if log and (not all(r.lower > 0 and r.value > 0 for r in (f, c)) or (not log_only and "log" not in fits)):  # type: ignore[operator]
+        return None
+    sides = []
+    for r in (f, c):
+        lo, hi, v = (math.log(r.lower), math.log(r.upper), math.log(r.value)) if log else (r.lower, r.upper, r.value)  # type: ignore[arg-type]
+        se = sig.se_from_ci(lo, hi, level, r.n)  # type: ignore[arg-type]
+        if se is None:
+            return None
+        sides.append((v, se * math.sqrt(r.n), r.n))  # type: ignore[operator]
+    p = sig.welch_t(*sides[0], *sides[1])
+    if p is None:
+        return None
+    return TestOutcome(p, "welch_t_log_from_ci" if log else "welch_t_from_ci")
+
+
+def _positive(*results: ResultInfo) -> bool:
+    return all(r.value > 0 for r in results)
+
+
+def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome | None:
+    """Welch's t-test for means, geometric means and medians from their posted spread."""
+    if not _enough(f.n, c.n):
+        return None
+    kind, disp = stat.kind, stat.dispersion_type
+    ci = _CI.match(disp or "")
+    level = float(ci.group(1).replace("_", ".")) if ci else None
+    if kind == "mean":
+        if disp in ("standard_deviation", "standard_error") and f.spread is not None and c.spread is not None:
+            sd_f, sd_c = (
+                (f.spread, c.spread)
+                if disp == "standard_deviation"
+                else (f.spread * math.sqrt(f.n), c.spread * math.sqrt(c.n))  # type: ignore[arg-type]
+            )
+            p = sig.welch_t(f.value, sd_f, f.n, c.value, sd_c, c.n)  # type: ignore[arg-type]
+            return TestOutcome(p, "welch_t") if p is not None else None
+        if level is not None:
+            got = _welch_from_ci(f, c, level, log_only=False)
+            return TestOutcome(got.p_value, got.method + ("_approx" if "log" in got.method else "")) if got else None
+        return None
+    if kind == "geometric_mean":
+        if not _positive(f, c):
+            return None
+        if disp == "geometric_cv" and f.spread is not None and c.spread is not None:
+            sd_f, sd_c = sig.log_sd_from_geometric_cv(f.spread), sig.log_sd_from_geometric_cv(c.spread)
+            if sd_f is None or sd_c is None:
+                return None
+            p = sig.welch_t(math.log(f.value), sd_f, f.n, math.log(c.value), sd_c, c.n)  # type: ignore[arg-type]
+            return TestOutcome(p, "welch_t_log") if p is not None else None
+        if level is not None:
+            got = _welch_from_ci(f, c, level, log_only=True)
+            return TestOutcome(got.p_value, "welch_t_log_from_ci") if got else None
+        return None
+    if kind == "median":
+        if disp in ("interquartile_range", "full_range") and None not in (f.lower, f.upper, c.lower, c.upper):
+            estimate = sig.mean_sd_from_iqr if disp == "interquartile_range" else sig.mean_sd_from_range
+            ef = estimate(f.lower, f.value, f.upper, f.n)  # type: ignore[arg-type]
+            ec = estimate(c.lower, c.value, c.upper, c.n)  # type: ignore[arg-type]
+            if ef is None or ec is None:
+                return None
+            p = sig.welch_t(ef[0], ef[1], f.n, ec[0], ec[1], c.n)  # type: ignore[arg-type]
+            tag = "iqr" if disp == "interquartile_range" else "range"
+            return TestOutcome(p, f"welch_t_wan2014_{tag}_approx") if p is not None else None
+        if level is not None:
+            got = _welch_from_ci(f, c, level, log_only=False)
+            return TestOutcome(got.p_value, got.method + "_median_approx") if got else None
+    return None
+
+
+def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcome | None:
+    """Our test of the posted statistic (see the module docstring), or ``None`` when none applies."""
+    if stat is None:
+        return None
+    if stat.kind == "percentage" and _CI.match(stat.dispersion_type or ""):
+        # a posted CI carries the estimate's own uncertainty (a Kaplan-Meier rate, an adjusted
+        # rate), which a binomial test of value x n would understate; an unusable CI (e.g. an
+        # exact interval at 0%) falls back to the proportions
+        from_ci = _summary_test(f, c, replace(stat, param_type="number", unit=None))
+        if from_ci is not None:
+            return from_ci
+    if stat.kind in ("proportion", "percentage"):
+        return _proportion_test(f, c, stat)
+    return _summary_test(f, c, stat)
 
 
 def compute_label(
     factual: ResultInfo,
     counterfactual: ResultInfo,
-    dispersion_type: str | None,
+    stat: Statistic | None,
     analysis: Analysis | None = None,
+    *,
+    same_group: bool = False,
 ) -> Label:
-    """Label the move from ``factual`` to ``counterfactual`` (see the module docstring)."""
-    delta = counterfactual.value - factual.value
-    relative = delta / abs(factual.value) if factual.value else None
-    significant: bool | None = None
-    p_value: float | None = None
-    method = "relative_threshold"
+    """Label the move from ``factual`` to ``counterfactual``.
 
-    posted = analysis_p_value(analysis) if analysis else None
-    if posted is not None and posted[1] is not None:
-        p_value, significant = posted
-        method = "trial_analysis"
+    ``stat`` is the posted statistic when both sides post the same one (else ``None``: no test);
+    ``analysis`` the trial's own analysis of exactly these two groups on this row, if any;
+    ``same_group`` marks two observations of one group (see the module docstring).
+    """
+    compared = "proportion" if stat is not None and stat.kind in ("proportion", "percentage") else "value"
+    if compared == "proportion":
+        pf, pc = proportion(factual, stat), proportion(counterfactual, stat)  # type: ignore[arg-type]
+        if pf is None or pc is None:
+            compared, delta, base = "count", counterfactual.value - factual.value, factual.value
+        else:
+            delta, base = pc - pf, pf
     else:
-        se_f = standard_error(factual, dispersion_type)
-        se_c = standard_error(counterfactual, dispersion_type)
-        if se_f is not None and se_c is not None and (se_f > 0 or se_c > 0):
-            z = delta / math.sqrt(se_f**2 + se_c**2)
-            p_value = math.erfc(abs(z) / math.sqrt(2))
-            significant = p_value < ALPHA
-            method = "z_test_from_spread"
+        delta, base = counterfactual.value - factual.value, factual.value
+    relative = delta / abs(base) if base else None
 
-    if delta == 0:
+    test = our_test(factual, counterfactual, stat) if compared != "count" else None
+    test_method = None
+    if test is not None:
+        test_method = test.method + ("_same_group" if same_group else "")
+    trial = analysis_evidence(analysis)
+    if trial is not None:
+        method, (p_value, significant) = METHOD_TRIAL, trial
+    elif test is not None:
+        method, p_value, significant = test_method, test.p_value, test.p_value < ALPHA  # type: ignore[assignment]
+    else:
+        method, p_value, significant = METHOD_NONE, None, None
+
+    if compared == "count" or significant is None or (significant and delta == 0):
+        direction = INDETERMINATE
+    elif significant:
+        direction = "higher" if delta > 0 else "lower"
+    else:
         direction = "similar"
-    elif significant is None:
-        small = relative is not None and abs(relative) < SIMILAR_RELATIVE_THRESHOLD
-        direction = "similar" if small else ("higher" if delta > 0 else "lower")
-    else:
-        direction = ("higher" if delta > 0 else "lower") if significant else "similar"
-    return Label(direction, delta, relative, significant, p_value, method)
+    verifiable = direction != INDETERMINATE
+    if not verifiable:
+        method, significant, p_value = METHOD_NONE, None, None
+    return Label(
+        direction=direction,
+        delta=delta,
+        relative_delta=relative,
+        significant=significant,
+        p_value=p_value,
+        method=method,  # type: ignore[arg-type]
+        test_p_value=test.p_value if test else None,
+        test_method=test_method,
+        statistic=compared if compared != "value" else (stat.kind if stat else "value"),
+        verifiable=verifiable,
+    )

@@ -10,7 +10,9 @@
       CHANGELOG.md              what changed against each previous version
       ctpairs-manifest.json     inputs, versions, split method, counts, sha256 of every file
 
-One config per axis file present; splits ``train``/``validation``/``test`` by trial (see
+One curated training config per axis file present (see :mod:`ctpairs.curate`; the dropped rows
+are counted by reason in the manifest) and, beside it, ``<axis>-all`` with every pair of the build;
+``curation=None`` packages the uncurated pairs under the axis names alone. Splits ``train``/``validation``/``test`` by trial (see
 :mod:`ctpairs.splits`); every row gets the task columns of :mod:`ctpairs.tasks`. Strings stay
 ``string`` (not ``large_string``). The folder is written beside ``out_dir`` and renamed into
 place, and packaging the same pairs with the same options gives byte-identical files.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,7 +34,9 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
+from ctpairs.audit import audit_rows
 from ctpairs.build import REPORT_NAME
+from ctpairs.curate import CurationPolicy, curate
 from ctpairs.errors import CtpairsError
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
 from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
@@ -43,6 +48,7 @@ CARD_NAME = "README.md"
 SHARD_ROWS = 100_000
 ROW_GROUP_SIZE = 10_000
 LISTED_TRIALS = 20  # trials named per config in a changelog entry
+ALL_SUFFIX = "-all"  # the uncurated config beside each curated one
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -130,7 +136,9 @@ def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
-def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], int]:
+def _split_rows(
+    table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
+) -> tuple[dict[str, pa.Table], int]:
     rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
     dropped = 0
     for row in table.sort_by("pair_id").to_pylist():
@@ -138,7 +146,8 @@ def _split_rows(table: pa.Table, plan: SplitPlan) -> tuple[dict[str, pa.Table], 
         if split is None:
             dropped += 1
             continue
-        row.update(task_columns(row))
+        # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+        row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
         rows[split].append(row)
     return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
 
@@ -157,7 +166,7 @@ def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) ->
 def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
     out = {}
     for config, table in tables.items():
-        axis = report.get("axes", {}).get(config)
+        axis = report.get("axes", {}).get(config.removesuffix(ALL_SUFFIX))
         if axis:
             out[config] = {"builder": axis["builder"], "version": axis["builder_version"], "kind": axis["kind"]}
         else:  # a pairs file without a build report entry: say what its rows say
@@ -167,6 +176,23 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
                 "kind": ",".join(sorted(set(table.column("kind").to_pylist()))),
             }
     return out
+
+
+def _configs(
+    tables: dict[str, pa.Table], policy: CurationPolicy | None
+) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
+    """The configs to package: ``<axis>`` curated by ``policy`` plus ``<axis>-all`` uncurated, or the
+    axes as built when ``policy`` is ``None``; with what curation dropped per config, by reason."""
+    if policy is None:
+        return dict(tables), {}
+    configs: dict[str, pa.Table] = {}
+    report: dict[str, dict[str, Any]] = {}
+    for axis, table in sorted(tables.items()):
+        kept, dropped = curate(table.to_pylist(), policy)
+        configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        configs[f"{axis}{ALL_SUFFIX}"] = table
+        report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
+    return configs, report
 
 
 def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
@@ -254,6 +280,50 @@ def _changelog(
     return "\n".join(lines + [""] + notes) + "\n"
 
 
+def exclude_benchmark_trials(tables: dict[str, pa.Table], benchmark_path: str | Path) -> dict[str, Any]:
+    """Drop from ``tables`` (in place) every pair whose trial (``nct_id`` or ``cf_nct_id``) is in
+    the CT Open benchmark file ``benchmark_path``; what was dropped and why, for the manifest."""
+    from ctpairs.ctopen import CTOpenError, load_benchmark
+
+    path = Path(benchmark_path)
+    try:
+        trials = {nct_id for nct_id, _ in load_benchmark(path)}
+    except CTOpenError as exc:
+        raise PackageError(str(exc)) from None
+    dropped_pairs, dropped_trials = {}, set()
+    for config, table in tables.items():
+        ids, cf_ids = table.column("nct_id").to_pylist(), table.column("cf_nct_id").to_pylist()
+        keep = [a not in trials and b not in trials for a, b in zip(ids, cf_ids)]
+        dropped_trials.update(t for pair in zip(ids, cf_ids) for t in pair if t in trials)
+        dropped_pairs[config] = keep.count(False)
+        tables[config] = table.filter(pa.array(keep, type=pa.bool_()))
+    return {
+        "file": path.name,
+        "sha256": file_sha256(path),
+        "reason": f"trial appears in the CT Open benchmark {path.name}: kept out so the dataset cannot leak its answers",
+        "benchmark_trials": len(trials),
+        "trials_dropped": sorted(dropped_trials),
+        "pairs_dropped": dropped_pairs,
+    }
+
+
+def add_benchmark_configs(
+    tables: dict[str, pa.Table], renderers: dict[str, Callable[[dict], dict[str, Any]]]
+) -> dict[str, dict[str, int]]:
+    """Add the benchmark-format configs (:mod:`ctpairs.benchmark_tasks`) to ``tables`` and their
+    task renderers to ``renderers``; returns the pairs skipped per config and reason."""
+    from ctpairs.benchmark_tasks import benchmark_tables, benchmark_task_columns
+
+    clash = sorted(set(tables) & {"superiority", "comparative", "endpoint"})
+    if clash:
+        raise PackageError(f"pairs files named {', '.join(clash)} clash with the benchmark-format configs")
+    configs, skips = benchmark_tables(tables)
+    for config, table in configs.items():
+        tables[config] = table
+        renderers[config] = benchmark_task_columns(config)
+    return skips
+
+
 def package_pairs(
     pairs_dir: str | Path,
     out_dir: str | Path,
@@ -264,6 +334,9 @@ def package_pairs(
     seed: int = DEFAULT_SEED,
     shard_rows: int = SHARD_ROWS,
     repo_id: str | None = None,
+    curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
+    benchmark_configs: bool = False,
+    exclude_benchmark: str | Path | None = None,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -279,6 +352,13 @@ def package_pairs(
         shard_rows: most rows per Parquet shard.
         repo_id: the Hub dataset the card's loading example names (default
             ``deepimagine/ct-counterfactuals``).
+        curation: the policy of the training configs (:class:`ctpairs.curate.CurationPolicy`); each
+            axis also gets an uncurated ``<axis>-all`` config. ``None``: the uncurated pairs only.
+        benchmark_configs: also write the CT Open-format configs ``superiority``, ``comparative``
+            and ``endpoint`` (:mod:`ctpairs.benchmark_tasks`), from the (curated) ``arm`` and
+            ``dose`` configs.
+        exclude_benchmark: a CT Open benchmark file; every pair of a trial in it is left out of
+            every config (recorded in the manifest under ``excluded``).
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -292,7 +372,11 @@ def package_pairs(
 
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
     previous = _previous(out_dir, version)
-    tables = _read_configs(pairs_dir)
+    built = _read_configs(pairs_dir)
+    excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
+    tables, curation_report = _configs(built, curation)
+    renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
+    benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
@@ -319,7 +403,7 @@ def package_pairs(
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
-        split_tables[config], dropped[config] = _split_rows(table, plan)
+        split_tables[config], dropped[config] = _split_rows(table, plan, renderers.get(config, task_columns))
 
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
@@ -376,6 +460,9 @@ def package_pairs(
             dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
+            audits={c: audit_rows(pa.concat_tables(sp.values()).to_pylist()) for c, sp in split_tables.items()},
+            curation=curation.as_dict() if curation else None,
+            curation_dropped=curation_report,
         )
         card.write_plots(stats, tmp)
         metadata = card.card_metadata(stats)
@@ -401,6 +488,7 @@ def package_pairs(
                 },
             },
             "builders": builders,
+            "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
             "split": {
                 "by": plan.by,
                 "seed": plan.seed,
@@ -417,6 +505,10 @@ def package_pairs(
                 for c in sorted(split_tables)
             },
         }
+        if excluded is not None:
+            manifest["excluded"] = excluded
+        if benchmark_skips is not None:
+            manifest["benchmark_configs"] = {"skipped": benchmark_skips}
         entry = _changelog(out_dir, version, previous, manifest, split_tables)
         old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
         old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.labels import compute_label
+from ctpairs.labels import Statistic, analysis_evidence, compute_label
+from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, Trial
 from ctpairs.schema import (
     Change,
@@ -121,7 +122,6 @@ def group_contrast(
     if not shared:
         yield Skip("no value posted for both groups", measure.title)
         return
-    analysis = analysis_for(measure, factual.id, counterfactual.id)
     for slot in shared:
         yield make_pair(
             builder=builder.name,
@@ -131,18 +131,69 @@ def group_contrast(
             factual=f_obs[slot],
             counterfactual=c_obs[slot],
             change=change,
-            analysis=analysis,
+            analysis=analysis_for(measure, factual.id, counterfactual.id, slot),
             **doses,  # type: ignore[arg-type]
         )
 
 
-def analysis_for(measure: Measure, group_a: str, group_b: str) -> Analysis | None:
-    """The trial's analysis that compared exactly these two groups and posted a p-value, if any."""
+def _norm(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w%<>=.]+", " ", (text or "").casefold()).split())
+
+
+def _row_labels(measure: Measure) -> dict[tuple[str | None, str | None], str]:
+    """Each row (class, category) of a measure by the part of its title that tells it from the other
+    rows: the class title when classes differ, else the category title."""
+    slots = [(cls.title, cat.title) for cls in measure.classes for cat in cls.categories]
+    classes_differ = len({c for c, _ in slots}) > 1
+    categories_differ = len({k for _, k in slots}) > 1
+    labels = {}
+    for cls_title, cat_title in slots:
+        parts = [cls_title if classes_differ else None, cat_title if categories_differ else None]
+        labels[(cls_title, cat_title)] = " ".join(_norm(p) for p in parts if p)
+    return labels
+
+
+def _names_row(text: str, label: str) -> bool:
+    return bool(label) and re.search(rf"(?<![\w.]){re.escape(label)}(?![\w])", text) is not None
+
+
+def analysis_for(
+    measure: Measure, group_a: str, group_b: str, slot: tuple[str | None, str | None] | None = None
+) -> Analysis | None:
+    """The trial's analysis of exactly these two groups **on this row** (``slot``: class and
+    category titles), with a p-value; ``None`` when there is none or it cannot be told which row an
+    analysis is about.
+
+    * A measure with one row: its analyses of the two groups; when there are several (a primary and
+      a sensitivity analysis), the first, provided all agree on significance at 0.05.
+    * A measure with several rows: the analyses whose group description or comments name this row
+      (and no other row); when no analysis names any row, only a two-category count (whose one test
+      covers both rows) keeps its analysis.
+    """
     wanted = {group_a, group_b}
-    for analysis in measure.analyses:
-        if set(analysis.group_ids) == wanted and analysis.p_value is not None:
-            return analysis
-    return None
+    candidates = [a for a in measure.analyses if set(a.group_ids) == wanted and a.p_value is not None]
+    if not candidates:
+        return None
+    labels = _row_labels(measure)
+    if len(labels) > 1:
+        if slot is None:
+            return None
+        texts = {id(a): _norm(f"{a.group_description or ''} {a.comment or ''}") for a in candidates}
+        naming = {id(a): {s for s, lab in labels.items() if _names_row(texts[id(a)], lab)} for a in candidates}
+        if any(naming.values()):
+            # a longer row label that contains a shorter one ("week 12" in "week 12 ldl") wins
+            def named(a: Analysis) -> bool:
+                rows = naming[id(a)]
+                best = max(rows, key=lambda s: len(labels[s]), default=None)
+                return best == slot
+
+            candidates = [a for a in candidates if named(a)]
+        elif not (measure.param_type == "count_of_participants" and len(labels) == 2):
+            return None
+    if not candidates:
+        return None
+    decisions = {(ev[1] if (ev := analysis_evidence(a)) else None) for a in candidates}
+    return candidates[0] if len(decisions) == 1 else None
 
 
 def make_side(trial: Trial, obs: Observation, dose: DoseInfo | None = None) -> Side:
@@ -162,10 +213,27 @@ def make_side(trial: Trial, obs: Observation, dose: DoseInfo | None = None) -> S
             spread=obs.measurement.spread,
             lower=obs.measurement.lower,
             upper=obs.measurement.upper,
-            n=m.n_for(obs.group.id, obs.cls),
+            n=m.row_n(obs.group.id, obs.cls, obs.category).n,
             category=obs.category_label,
         ),
     )
+
+
+def _n_pointer(obs: Observation) -> str | None:
+    """Where the row's n was read: the class's denominators, the row title, or the measure's."""
+    source = obs.measure.row_n(obs.group.id, obs.cls, obs.category).source
+    class_pointer = obs.measurement.pointer.split("/categories/")[0]
+    if source == "class_denoms":
+        return f"{class_pointer}/denoms"
+    if source == "row_title":
+        return (
+            f"{class_pointer}/title"
+            if stated_group_ns(obs.cls.title)
+            else f"{obs.measurement.pointer.rsplit('/measurements/', 1)[0]}/title"
+        )
+    if source == "denoms":
+        return f"{obs.measure.pointer}/denoms"
+    return None
 
 
 def _side_sources(prefix: str, nct_id: str, obs: Observation, dose_pointer: str | None) -> list[SourceRef]:
@@ -178,6 +246,9 @@ def _side_sources(prefix: str, nct_id: str, obs: Observation, dose_pointer: str 
     if obs.measurement.upper is not None:
         refs.append(SourceRef(f"{prefix}.result.upper", f"{mp}/upperLimit", nct_id))
     refs.append(SourceRef(f"{prefix}.group_title", f"{obs.group.pointer}/title", nct_id))
+    n_pointer = _n_pointer(obs)
+    if n_pointer:
+        refs.append(SourceRef(f"{prefix}.result.n", n_pointer, nct_id))
     refs.append(SourceRef(f"{prefix}.outcome.title", f"{obs.measure.pointer}/title", nct_id))
     if dose_pointer:
         refs.append(SourceRef(f"{prefix}.dose.text", dose_pointer, nct_id))
@@ -214,11 +285,10 @@ def make_pair(
     )
     if analysis is not None:
         sources.append(SourceRef("label.p_value", f"{analysis.pointer}/pValue", trial.nct_id))
-    dispersion = (
-        factual.measure.dispersion_type
-        if factual.measure.dispersion_type == counterfactual.measure.dispersion_type
-        else None
+    stat_f, stat_c = (
+        Statistic(o.measure.param_type, o.measure.dispersion_type, o.measure.unit) for o in (factual, counterfactual)
     )
+    same_group = cf_trial is trial and factual.group.title.casefold() == counterfactual.group.title.casefold()
     return Pair(
         axis=axis,
         kind=kind,
@@ -230,7 +300,9 @@ def make_pair(
         factual=f_side,
         counterfactual=c_side,
         change=change,
-        label=compute_label(f_side.result, c_side.result, dispersion, analysis),
+        label=compute_label(
+            f_side.result, c_side.result, stat_f if stat_f == stat_c else None, analysis, same_group=same_group
+        ),
         provenance=Provenance(trial.data_timestamp, sources),
         similarity=similarity,
         matched_on=matched_on or [],

@@ -88,3 +88,36 @@ def format_reward(completions: Sequence[Any], **kwargs: Any) -> list[float]:
         lines = [line.strip() for line in text.splitlines() if line.strip()] if text else []
         rewards.append(1.0 if lines and _FINAL_LINE.match(lines[-1]) else 0.0)
     return rewards
+
+
+_OPTION_LINE = re.compile(r"^Option (\d+):", re.MULTILINE)
+
+
+def _option_count(prompt: Any) -> int | None:
+    """How many options a CT Open-format prompt numbers (``Option N:`` lines), or ``None``."""
+    if isinstance(prompt, (list, tuple)):
+        prompt = "\n".join(m.get("content") or "" for m in prompt if isinstance(m, dict))
+    numbers = [int(n) for n in _OPTION_LINE.findall(prompt)] if isinstance(prompt, str) else []
+    return max(numbers) if numbers else None
+
+
+def decision_reward(
+    completions: Sequence[Any],
+    answer: Sequence[str] | str | None = None,
+    prompts: Sequence[Any] | None = None,
+    **kwargs: Any,
+) -> list[float]:
+    """1.0 for each completion whose ``DECISION: (s1, s2[, s3])`` line picks the true option
+    (``answer``: its index, as the benchmark-format configs store it), read exactly as CT Open's
+    scorer reads it (:func:`ctpairs.ctscore.decide`: argmax of the normalized scores); 0.0 for a
+    wrong pick or a malformed line. When ``prompts`` are given, a line whose number of scores
+    differs from the prompt's number of options is malformed."""
+    from ctpairs.ctscore import decide
+
+    completions = list(completions or [])
+    prompt_list = list(prompts) if prompts is not None else [None] * len(completions)
+    rewards = []
+    for completion, expected, prompt in zip(completions, _answers(answer, len(completions)), prompt_list):
+        pick, _ = decide(completion_text(completion), _option_count(prompt))
+        rewards.append(1.0 if str(pick) == str(expected).strip() else 0.0)
+    return rewards

@@ -1,4 +1,4 @@
-"""The pair schema (v1): declared once here, as dataclasses and as an Arrow schema.
+"""The pair schema (v2): declared once here, as dataclasses and as an Arrow schema.
 
 A :class:`Pair` is one counterfactual contrast: the *factual* side (a result group on an
 outcome) and the *counterfactual* side that differs from it in one controlled attribute
@@ -16,9 +16,11 @@ import pyarrow as pa
 
 from ctpairs.columns import objects_table
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 AXIS_KINDS = ("natural", "approximate")
-DIRECTIONS = ("higher", "lower", "similar")
+DIRECTIONS = ("higher", "lower", "similar")  # the answers a task asks for
+INDETERMINATE = "indeterminate"  # no trial analysis and no test: not a directional label
+LABEL_DIRECTIONS = (*DIRECTIONS, INDETERMINATE)
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,18 @@ class Change:
 
 @dataclass(frozen=True)
 class Label:
-    direction: str  # "higher" | "lower" | "similar": the counterfactual result versus the factual
-    delta: float
+    """How the counterfactual result moved against the factual one, and the evidence (see ctpairs.labels)."""
+
+    direction: str  # "higher" | "lower" | "similar" | "indeterminate": the counterfactual versus the factual
+    delta: float  # on the compared statistic: the proportion for counts/percentages of participants
     relative_delta: float | None
     significant: bool | None
-    p_value: float | None
-    method: str  # "trial_analysis" | "z_test_from_spread" | "relative_threshold"
+    p_value: float | None  # the p-value the direction rests on
+    method: str  # "trial_analysis" | our test's name | "none"
+    test_p_value: float | None = None  # our test from the posted numbers, also when the trial's analysis is used
+    test_method: str | None = None
+    statistic: str = "value"  # what was compared: "mean", "proportion", "geometric_mean", "median", "count"...
+    verifiable: bool = False  # True when the direction rests on a trial analysis or a test
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,10 @@ PAIR_SCHEMA = pa.schema(
                     ("significant", pa.bool_()),
                     ("p_value", _F),
                     ("method", _S),
+                    ("test_p_value", _F),
+                    ("test_method", _S),
+                    ("statistic", _S),
+                    ("verifiable", pa.bool_()),
                 ]
             ),
         ),

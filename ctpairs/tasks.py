@@ -62,7 +62,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ctpairs.labels import ALPHA, SIMILAR_RELATIVE_THRESHOLD
+from ctpairs.labels import ALPHA, METHOD_TRIAL
 from ctpairs.schema import DIRECTIONS
 
 TEMPLATE_VERSION = "v1"
@@ -282,30 +282,26 @@ def _counterfactual_block(row: Mapping[str, Any]) -> str:
 
 
 def _evidence(label: Mapping[str, Any]) -> str:
-    """One sentence on why the label is what it is."""
+    """One sentence on why the label is what it is (every task row has a verifiable label)."""
     if label["delta"] == 0:
         return "The two values are equal."
     method, p, significant = label["method"], label.get("p_value"), label.get("significant")
-    if method in ("trial_analysis", "z_test_from_spread") and p is not None and significant is not None:
-        source = (
-            "The trial's own analysis of these groups"
-            if method == "trial_analysis"
-            else "A z-test from the posted spreads"
-        )
-        verdict = "a significant difference" if significant else "no significant difference"
-        p_text = "p < 0.0001" if p < 1e-4 else f"p = {format_number(round(p, 4))}"
-        return f"{source} gives {p_text}, {verdict} at the {format_number(ALPHA)} level."
-    relative = label.get("relative_delta")
-    if relative is None:
-        return "The factual value is zero, so any change counts."
-    side = "under" if abs(relative) < SIMILAR_RELATIVE_THRESHOLD else "over"
-    return f"No test is available; the relative change is {side} the {format_number(SIMILAR_RELATIVE_THRESHOLD * 100)}% threshold."
+    if p is None or significant is None:
+        return "No analysis or test supports a direction."
+    source = (
+        "The trial's own analysis of these groups"
+        if method == METHOD_TRIAL
+        else f"A test of the posted numbers ({method.replace('_', ' ')})"
+    )
+    verdict = "a significant difference" if significant else "no significant difference"
+    p_text = "p < 0.0001" if p < 1e-4 else f"p = {format_number(round(p, 4))}"
+    return f"{source} gives {p_text}, {verdict} at the {format_number(ALPHA)} level."
 
 
 def _similar_rule() -> str:
     return (
-        f'"Similar" means no significant difference (p >= {format_number(ALPHA)}), or, without a test, '
-        f"a relative change under {format_number(SIMILAR_RELATIVE_THRESHOLD * 100)}%."
+        f'"Similar" means no significant difference (p >= {format_number(ALPHA)}) by the trial\'s own analysis '
+        "or a test of the posted numbers."
     )
 
 

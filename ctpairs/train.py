@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
 from ctpairs.errors import CtpairsError
-from ctpairs.rewards import direction_reward, format_reward
+from ctpairs.rewards import decision_reward, direction_reward, format_reward
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 
 if TYPE_CHECKING:
@@ -260,7 +261,8 @@ def train_grpo(
     For each prompt the model samples ``num_generations`` completions; each scores 1.0 when its
     ``Answer:`` matches the pair's label direction (:func:`ctpairs.rewards.direction_reward`), plus,
     with ``reward_format=True``, 1.0 for ending on the exact answer line
-    (:func:`ctpairs.rewards.format_reward`). ``per_device_train_batch_size *
+    (:func:`ctpairs.rewards.format_reward`); on the benchmark-format configs (``superiority``,
+    ``comparative``, ``endpoint``) the reward is :func:`ctpairs.rewards.decision_reward` alone. ``per_device_train_batch_size *
     gradient_accumulation_steps`` must be a multiple of ``num_generations``. ``conversational``,
     ``lora_r``, ``bf16`` and extra keywords (to ``trl.GRPOConfig``, e.g. ``temperature``, ``beta``)
     are as in :func:`train_sft`. The prompts are not truncated: pick a model whose context holds
@@ -291,7 +293,11 @@ def train_grpo(
             config_kwargs=config_kwargs,
         ),
     )
-    rewards: list[Callable[..., list[float]]] = [direction_reward] + ([format_reward] if reward_format else [])
+    rewards: list[Callable[..., list[float]]] = (
+        [decision_reward]  # the CT Open-format configs: the DECISION line, as CT Open scores it
+        if config in BENCHMARK_CONFIGS
+        else [direction_reward] + ([format_reward] if reward_format else [])
+    )
     trainer = GRPOTrainer(
         model=str(model),
         reward_funcs=rewards,

@@ -39,6 +39,10 @@ def test_report_counts_and_reasons(built):
     assert axis["trials_without_pairs"]["no posted results"] == 130
     assert sum(axis["trials_without_pairs"].values()) + axis["trials_with_pairs"] == 685
     assert saved["data_timestamp"] and saved["ctpairs_version"] and saved["seconds"] > 0
+    # every skip reason comes with the first thing it refused, in input order
+    assert list(axis["skip_examples"]) == list(axis["skips"])
+    assert all(example.startswith("NCT") for example in axis["skip_examples"].values())
+    assert axis["skip_examples"]["no posted results"].startswith("NCT")
 
 
 def test_parquet_readable_whole(built, dose_rows):
@@ -71,7 +75,7 @@ def test_avanafil_dose_pairs(dose_rows):
     )
     assert (primary["factual"]["result"]["value"], primary["counterfactual"]["result"]["value"]) == (27.8, 44.2)
     assert primary["change"] == {"attribute": "dose", "from": "50 mg", "to": "200 mg", "ratio": 4.0}
-    assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "z_test_from_spread"
+    assert primary["label"]["direction"] == "higher" and primary["label"]["method"] == "welch_t"
     assert not any(
         "placebo" in (r["factual"]["group_title"] + r["counterfactual"]["group_title"]).lower() for r in dose_rows
     )

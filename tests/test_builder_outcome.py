@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from ctpairs.builders.outcome import OutcomeBuilder, cycle_length_days, time_point_days
+from ctpairs.builders.outcome import SKIP_INSTRUMENT, OutcomeBuilder, cycle_length_days, time_point_days
 
 from ctpairs.builder import Skip
 from ctpairs.model.numbers import parse_number
+from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
-from tests._data import resolve_pointer
+from tests._data import real_record, resolve_pointer
 
 
 @pytest.fixture(scope="module")
@@ -130,19 +131,31 @@ def test_time_series_across_measures(pairs: dict[str, list[Pair]]) -> None:
         assert p.factual.group_title == p.counterfactual.group_title
 
 
-def test_primary_versus_secondary(pairs: dict[str, list[Pair]]) -> None:
-    """NCT00887783: the primary 'Local Failure Free Survival' against the secondary 'Overall Survival' (months)."""
-    related = [p for p in pairs["NCT00887783"] if p.change.attribute == "outcome"]
-    chosen = [p for p in related if p.counterfactual.outcome.title == "Overall Survival"]
-    assert chosen
-    for p in chosen:
-        assert p.factual.outcome.title == "Local Failure Free Survival"
+def test_primary_versus_secondary_of_the_same_instrument(pairs: dict[str, list[Pair]]) -> None:
+    """NCT02495467: the primary IIEF erectile-function domain against the secondary IIEF domains
+    (same instrument, same time frame, same participants)."""
+    related = [p for p in pairs["NCT02495467"] if p.change.attribute == "outcome"]
+    assert related
+    for p in related:
+        assert p.factual.outcome.title.startswith("Erectile Function (EF) Domain Score")
+        assert "International Index of Erectile" in p.counterfactual.outcome.title
         assert (p.factual.outcome.type, p.counterfactual.outcome.type) == ("PRIMARY", "SECONDARY")
-        assert p.factual.outcome.unit.casefold() == p.counterfactual.outcome.unit.casefold()  # "months" / "Months"
+        assert p.factual.outcome.time_frame.casefold() == p.counterfactual.outcome.time_frame.casefold()
+        assert p.factual.outcome.unit.casefold() == p.counterfactual.outcome.unit.casefold()
         assert p.factual.outcome.param_type == p.counterfactual.outcome.param_type
         assert p.factual.group_title == p.counterfactual.group_title
+        assert p.factual.result.n == p.counterfactual.result.n
         assert (p.change.from_, p.change.to) == (p.factual.outcome.title, p.counterfactual.outcome.title)
         assert p.label.method != "trial_analysis"
+
+
+def test_related_outcomes_of_other_constructs_or_times_are_refused(pairs: dict[str, list[Pair]]) -> None:
+    """NCT00887783: 'Local Failure Free Survival' (9 months) and 'Overall Survival' (72 months) share
+    a unit, not a construct nor a time frame; the old rule paired them (a wrong expectation, fixed)."""
+    trial = parse_trial(real_record("NCT00887783"))
+    skips = [s for s in OutcomeBuilder().build(trial) if isinstance(s, Skip)]
+    assert Skip(SKIP_INSTRUMENT, "Local Failure Free Survival / Overall Survival") in skips
+    assert not [p for p in pairs["NCT00887783"] if p.change.attribute == "outcome"]
 
 
 def test_every_pair_keeps_one_group_and_orders_time(pairs: dict[str, list[Pair]]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from ctpairs.builders.dose import DoseBuilder
 
 from ctpairs.build import build_pairs
 from ctpairs.card import FIELD_DOCS, fields_table, validate_card
@@ -50,7 +51,8 @@ def repo(pairs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _configs(pairs_dir: Path) -> list[str]:
-    return sorted(p.stem for p in pairs_dir.glob("*.parquet"))
+    """The packaged configs: each axis curated, and uncurated as ``<axis>-all``."""
+    return sorted(name for p in pairs_dir.glob("*.parquet") for name in (p.stem, f"{p.stem}-all"))
 
 
 def _split_ids(repo: Path, config: str) -> dict[str, set[str]]:
@@ -151,8 +153,8 @@ def test_cross_trial_pairs_that_straddle_splits_are_dropped_and_counted(repo: Pa
     )
     manifest = json.loads((repo / MANIFEST_NAME).read_text())
     assert 0 < expected < table.num_rows
-    assert manifest["configs"]["approx"]["dropped_cross_split"] == expected
-    assert manifest["configs"]["approx"]["pairs"] == table.num_rows - expected
+    assert manifest["configs"]["approx-all"]["dropped_cross_split"] == expected
+    assert manifest["configs"]["approx-all"]["pairs"] == table.num_rows - expected
 
 
 def test_date_split_respects_the_cutoff(pairs_dir: Path, tmp_path: Path) -> None:
@@ -252,7 +254,7 @@ def test_manifest_hashes_match_the_files(repo: Path, pairs_dir: Path) -> None:
     for rel, info in manifest["files"].items():
         assert file_sha256(repo / rel) == info["sha256"] and (repo / rel).stat().st_size == info["bytes"]
     assert manifest["version"] == "1.0.0" and manifest["previous_version"] is None
-    assert manifest["builders"]["dose"] == {"builder": "DoseBuilder", "version": "1.0.0", "kind": "natural"}
+    assert manifest["builders"]["dose"] == {"builder": "DoseBuilder", "version": DoseBuilder.version, "kind": "natural"}
     assert manifest["inputs"]["build"] == ["bundled sample (first 100)"]
     assert manifest["inputs"]["pairs"]["dose.parquet"]["sha256"] == file_sha256(pairs_dir / "dose.parquet")
     assert manifest["data_timestamp"]
@@ -341,3 +343,36 @@ def test_cli_package_writes_the_folder_and_refuses_the_same_version(
         == 2
     )
     assert "--cutoff" in capsys.readouterr().err
+
+
+# -- curation ---------------------------------------------------------------------------------
+
+
+def test_curated_configs_keep_verifiable_capped_pairs_and_count_every_drop(repo: Path, pairs_dir: Path) -> None:
+    from datasets import load_dataset
+
+    manifest = json.loads((repo / MANIFEST_NAME).read_text())
+    policy = manifest["curation"]["policy"]
+    assert policy["verifiable_only"] and policy["max_trial_share"] == 0.05
+    for axis in (p.stem for p in pairs_dir.glob("*.parquet")):
+        info = manifest["curation"]["configs"][axis]
+        assert info["pairs_in"] == pq.read_metadata(pairs_dir / f"{axis}.parquet").num_rows
+        assert info["kept"] + sum(info["dropped"].values()) == info["pairs_in"]
+        rows = [r for split in load_dataset(str(repo), axis).values() for r in split]
+        assert len(rows) == manifest["configs"][axis]["pairs"]
+        assert all(r["label"]["verifiable"] and r["label"]["method"] != "none" for r in rows)
+        assert not any(r["factual"]["result"]["value"] == 0 == r["counterfactual"]["result"]["value"] for r in rows)
+        per_trial: dict[str, int] = {}
+        for r in rows:
+            per_trial[r["nct_id"]] = per_trial.get(r["nct_id"], 0) + 1
+        assert max(per_trial.values()) <= policy["max_per_trial"]
+    every = load_dataset(str(repo), "arm-all", split="train")
+    assert "indeterminate" in set(every["answer"]) | {r["direction"] for r in every["label"]}
+    assert all(a is None for a, r in zip(every["answer"], every["label"]) if not r["verifiable"])
+
+
+def test_no_curate_packages_the_axes_as_built(pairs_dir: Path, tmp_path: Path) -> None:
+    from datasets import get_dataset_config_names
+
+    package_pairs(pairs_dir, tmp_path / "ds", "1.0.0", curation=None)
+    assert sorted(get_dataset_config_names(str(tmp_path / "ds"))) == sorted(p.stem for p in pairs_dir.glob("*.parquet"))

@@ -30,8 +30,10 @@ from tests._pairs import build_small_pairs
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
+    """The verifiable pairs of a small build: task columns ask for a verifiable answer."""
     out = build_small_pairs(tmp_path_factory.mktemp("pairs"), approximate=True)
-    return [row for path in sorted(out.glob("*.parquet")) for row in pq.read_table(path).to_pylist()]
+    rows = [row for path in sorted(out.glob("*.parquet")) for row in pq.read_table(path).to_pylist()]
+    return [row for row in rows if row["label"]["verifiable"]]
 
 
 def approximate(row: dict) -> dict:
@@ -60,7 +62,8 @@ def test_pairs_of_natural_and_approximate_axes(rows):
     assert any(kinds[a] == "approximate" for a in axes)
     assert any(r["cf_nct_id"] != r["nct_id"] for r in rows)
     assert {r["label"]["direction"] for r in rows} == set(DIRECTIONS)
-    assert {r["label"]["method"] for r in rows} == {"trial_analysis", "z_test_from_spread", "relative_threshold"}
+    methods = {r["label"]["method"] for r in rows}
+    assert {"trial_analysis", "welch_t", "fisher_exact"} <= methods and "none" not in methods
 
 
 def test_renders_every_axis(rows):
@@ -131,8 +134,14 @@ def test_completion_states_numbers_and_parses_back(rows):
 def test_completion_explains_the_label_method(rows):
     by_method = {r["label"]["method"]: task_columns(r)["completion"] for r in rows if r["label"]["delta"] != 0}
     assert "trial's own analysis" in by_method["trial_analysis"]
-    assert "z-test from the posted spreads" in by_method["z_test_from_spread"]
-    assert "5% threshold" in by_method["relative_threshold"]
+    assert "A test of the posted numbers (welch t)" in by_method["welch_t"]
+    assert "A test of the posted numbers (fisher exact)" in by_method["fisher_exact"]
+
+
+def test_unverifiable_label_has_no_task():
+    row = {"pair_id": "x", "label": {"direction": "indeterminate"}}
+    with pytest.raises(ValueError, match="indeterminate"):
+        task_columns(row)
 
 
 def test_task_columns_fit_their_arrow_types(rows):

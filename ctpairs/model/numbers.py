@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+_STATED_N = re.compile(r"\bn\s*=\s*(\d+(?:\s*[,;]\s*(?:n\s*=\s*)?\d+)*)", re.IGNORECASE)
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
@@ -82,3 +83,16 @@ def normalize_dispersion(text: str | None) -> str | None:
         "inter_quartile_range": "interquartile_range",
         "geometric_coefficient_of_variation": "geometric_cv",
     }.get(norm or "", norm)
+
+
+def stated_group_ns(title: str | None) -> list[float]:
+    """The participant counts a row title states for its groups, in group order:
+    "Week 8 Change (n=172, 187, 171)" -> [172, 187, 171]; "Hemoptysis: C2D1(n= 336, 359)" -> [336, 359];
+    "<=day12 (TNA: n=827; n=730; n=711)" -> [827, 730, 711]; no statement -> []. Two separate
+    statements in one title ("n=30 ... n=12, 14") are ambiguous and give []."""
+    if not title:
+        return []
+    found = _STATED_N.findall(title)
+    if len(found) != 1:
+        return []
+    return [float(x) for x in re.findall(r"\d+", found[0])]

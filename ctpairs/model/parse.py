@@ -6,6 +6,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ctpairs.dose import parse_dose
 from ctpairs.model.numbers import (
     normalize_dispersion,
     normalize_enum,
@@ -135,9 +136,16 @@ def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
 # -- results --------------------------------------------------------------------------
 
 
+def _doses_disagree(title: str, label: str) -> bool:
+    """Both texts state amounts, and not the same ones ("1 mg X" against the arm "5 mg X")."""
+    a, b = ({d.base_amount() for d in parse_dose(text).doses} for text in (title, label))
+    return bool(a and b and a != b)
+
+
 def link_groups(groups: list[dict], arm_labels: list[str]) -> dict[str, ArmLink]:
     """Link result groups to arm labels: exact (case-insensitive) title match first, then the best
-    remaining rapidfuzz ``token_sort_ratio`` match at or above :data:`FUZZY_LINK_CUTOFF`, one arm per group."""
+    remaining rapidfuzz ``token_sort_ratio`` match at or above :data:`FUZZY_LINK_CUTOFF`, one arm per
+    group, never to an arm whose label states other amounts than the group's title."""
     links: dict[str, ArmLink] = {}
     free = {label.strip().casefold(): label for label in arm_labels}
     for g in groups:
@@ -151,7 +159,7 @@ def link_groups(groups: list[dict], arm_labels: list[str]) -> dict[str, ArmLink]
         title = (g.get("title") or "").casefold()
         for key, label in free.items():
             score = fuzz.token_sort_ratio(title, key)
-            if score >= FUZZY_LINK_CUTOFF:
+            if score >= FUZZY_LINK_CUTOFF and not _doses_disagree(title, key):
                 candidates.append((score, g["id"], key, label))
     for score, gid, key, label in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if gid not in links and key in free:
@@ -174,6 +182,20 @@ def _groups(raw_groups: list, arm_labels: list[str], base: str) -> list[ResultGr
         for i, g in enumerate(raw_groups)
         if isinstance(g, dict) and g.get("id")
     ]
+
+
+_ANALYSIS_COMMENTS = (
+    "statisticalComment",
+    "estimateComment",
+    "pValueComment",
+    "otherAnalysisDescription",
+    "nonInferiorityComment",
+)
+
+
+def _join_text(raw: dict, keys: tuple[str, ...]) -> str | None:
+    parts = [raw[k] for k in keys if isinstance(raw.get(k), str) and raw[k].strip()]
+    return "\n".join(parts) or None
 
 
 def _denoms(raw_denoms: list) -> tuple[dict[str, float], str | None]:
@@ -224,6 +246,8 @@ def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: 
                 dispersion_type=normalize_dispersion(a.get("dispersionType")),
                 dispersion_value=parse_number(a.get("dispersionValue")),
                 pointer=f"{base}/analyses/{ai}",
+                group_description=a.get("groupDescription"),
+                comment=_join_text(a, _ANALYSIS_COMMENTS),
             )
         )
     return Measure(

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ctpairs.model.numbers import stated_group_ns
+
 
 @dataclass(frozen=True)
 class Intervention:
@@ -130,6 +132,8 @@ class Analysis:
     dispersion_type: str | None
     dispersion_value: float | None
     pointer: str
+    group_description: str | None = None  # what the analysis compares, in the trial's words
+    comment: str | None = None  # statistical, estimate, p-value and non-inferiority comments, joined
 
 
 @dataclass(frozen=True)
@@ -166,10 +170,31 @@ class Measure:
             if m.group_id == group_id
         ]
 
-    def n_for(self, group_id: str, cls: MeasureClass | None = None) -> float | None:
+    def row_n(self, group_id: str, cls: MeasureClass | None = None, category: Category | None = None) -> RowN:
+        """Participants behind one group's value on one row: the class's own denominator, else the
+        n the row's title states for this group ("Week 8 (n=172, 187)", in group order), else the
+        measure's denominator for the group. A count of 0 or a stated n that cannot be assigned to
+        the group gives ``None``, never 0."""
         if cls is not None and group_id in cls.denoms:
-            return cls.denoms[group_id]
-        return self.denoms.get(group_id)
+            return RowN(cls.denoms[group_id] or None, "class_denoms")
+        for title in (cls.title if cls else None, category.title if category else None):
+            stated = stated_group_ns(title)
+            if stated:
+                ids = [g.id for g in self.groups]
+                if len(stated) == len(ids) and group_id in ids:
+                    return RowN(stated[ids.index(group_id)] or None, "row_title")
+                return RowN(None, "row_title_ambiguous")
+        n = self.denoms.get(group_id)
+        return RowN(n or None, "denoms" if n is not None else "none")
+
+
+@dataclass(frozen=True)
+class RowN:
+    """A row's n and where it came from: ``class_denoms``, ``row_title``, ``denoms``, ``none`` or
+    ``row_title_ambiguous`` (a title states an n that cannot be assigned to the group)."""
+
+    n: float | None
+    source: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,200 @@
+"""Same population, concurrent: may two result groups of one trial be contrasted at all?
+
+The natural builders contrast two groups of one trial (``dose``, ``arm``) or one group on two
+outcome measures (``outcome``). Either is a controlled contrast only when what is compared comes
+from the same population at the same time. This module reads, from each group's own title and
+description, what says otherwise, and gives the reason as a declared constant:
+
+* :data:`SKIP_POOLED`: a group that pools others ("Total", "All parts", "4 arms combined",
+  "pooled", "(including ...)");
+* :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
+  "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B"), or one named and the other not;
+* :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
+  open-label, extension, continuation, switch or crossover phases, maintenance vs induction;
+* :data:`SKIP_PERIODS`: crossover periods, sequences, cycle windows or time points ("Period 2",
+  "Cycles 4 to 6", "(Week 12)");
+* :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
+  vs previously treated, regional cohorts ("Global" / "China", "Japanese");
+* :data:`SKIP_NON_RANDOMIZED`: a non-randomized or single-arm cohort beside randomized ones;
+* :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles.
+
+:func:`responders_only` tells outcome measures whose population is the responders alone
+(duration of response, time to response), never comparable with whole-population ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ctpairs.model.trial import Measure, ResultGroup
+from ctpairs.pairing import is_pooled_group
+
+SKIP_POOLED = "pooled group"
+SKIP_PARTS = "different parts, phases or sub-studies of the trial"
+SKIP_STAGES = "different stages (run-in, blinded, open-label, extension, switch, crossover)"
+SKIP_PERIODS = "crossover periods, sequences or cycle windows"
+SKIP_POPULATIONS = "different populations (healthy, prior treatment, region)"
+SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
+SKIP_CONDITIONS = "different conditions (fed or fasted)"
+
+SKIP_REASONS = (
+    SKIP_POOLED,
+    SKIP_PARTS,
+    SKIP_STAGES,
+    SKIP_PERIODS,
+    SKIP_POPULATIONS,
+    SKIP_NON_RANDOMIZED,
+    SKIP_CONDITIONS,
+)
+
+_POOLED = re.compile(
+    r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
+    r"|\bpooled\b|\bcombined\)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
+    r"|\ball\s+(?:parts|doses|dose\s+levels|cohorts|arms|treated)\b"
+    r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b",
+    re.I,
+)
+_PART = re.compile(
+    r"\b(?:part|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
+    r"|\bphase\s*(?P<ph>[0-9]+[ab]?|i{1,3}[ab]?\b|iv\b)"
+    r"|\bP(?P<pp>[0-9][abAB]?)\b",
+    re.I,
+)
+_STAGES = {
+    "run-in": re.compile(r"\b(?:run|lead)[\s-]*in\b", re.I),
+    "double-blind": re.compile(r"\bdouble[\s-]*blind(?:ed)?\s+(?:phase|period|part|treatment)\b", re.I),
+    "open-label": re.compile(r"\bopen[\s-]*label\b", re.I),
+    "extension": re.compile(r"\bextension\b(?!\s+cohort\s*\d)|\brollover\b|\bfollow[\s-]*on\b", re.I),
+    "continuation": re.compile(r"\bcontinuation\b", re.I),
+    "switch": re.compile(r"\bswitch(?:ed|ing)?\b", re.I),
+    "crossover": re.compile(r"\bcross[\s-]*over\b", re.I),
+    "randomized-phase": re.compile(r"\brandomi[sz]ed\s+(?:phase|period|part)\b", re.I),
+    "maintenance": re.compile(r"\bmaintenance\s+(?:phase|period|therapy)\b", re.I),
+    "induction": re.compile(r"\binduction\s+(?:phase|period|therapy)\b", re.I),
+    "re-treatment": re.compile(r"\bre-?treatment\b", re.I),
+}
+_PERIOD = re.compile(
+    r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
+    r"|\bcycles?\s*(?P<c>\d+\s*(?:to|-|–|through)\s*\d+)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
+    r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
+    r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b",
+    re.I,
+)
+_POPULATION = {
+    "healthy": re.compile(r"\bhealthy\b", re.I),
+    "treatment-naive": re.compile(r"\b(?:treatment|therapy|chemotherapy)[\s-]*na[iï]ve\b", re.I),
+    "previously-treated": re.compile(
+        r"\bpreviously\s+treated\b|\bpre-?treated\b|\brefractory\b|\bprior\s+(?:\w+\s+){0,2}(?:therapy|treatment)\b",
+        re.I,
+    ),
+    "elderly": re.compile(r"\belderly\b|\bolder\s+adults\b", re.I),
+    "pediatric": re.compile(r"\bp(?:a)?ediatric\b|\bchildren\b|\badolescents?\b", re.I),
+    "impairment": re.compile(r"\b(?:renal|hepatic)\s+impairment\b", re.I),
+}
+_REGION = re.compile(
+    r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
+    r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
+    re.I,
+)
+_NON_RANDOMIZED = re.compile(
+    r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b",
+    re.I,
+)
+_RESPONDERS_TITLE = re.compile(
+    r"\bduration\s+of\s+(?:\w+\s+){0,3}(?:response|remission)\b|\btime\s+to\s+(?:\w+\s+){0,2}response\b"
+    r"|(?-i:\b(?:DoR|DOR|TTR)\b)",
+    re.I,
+)
+_RESPONDERS_POPULATION = re.compile(
+    r"\bresponders\b|\bwho\s+(?:had|achieved|showed|with)\s+(?:an?\s+)?(?:\w+\s+){0,2}(?:response|CR|PR)\b"
+    r"|\bwith\s+(?:an?\s+)?(?:confirmed\s+)?(?:objective\s+)?(?:\w+\s+)?response\b",
+    re.I,
+)
+_CONDITIONS = {
+    "fed": re.compile(r"\bfed\b|\bnon-?fasting\b|\bwith\s+(?:a\s+)?(?:\w+[\s-]+)?(?:meal|food)\b", re.I),
+    "fasted": re.compile(r"\bfast(?:ed|ing)\b(?!\s*/)", re.I),
+}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class GroupContext:
+    """What a group's own texts say about its population and timing."""
+
+    pooled: bool
+    parts: frozenset[str]
+    stages: frozenset[str]
+    periods: frozenset[str]
+    populations: frozenset[str]
+    regions: frozenset[str]
+    non_randomized: bool
+    conditions: frozenset[str]
+
+
+def _norm(token: str) -> str:
+    token = _SPACE.sub("", token.casefold())
+    return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "ia": "1a", "ib": "1b", "iia": "2a", "iib": "2b"}.get(
+        token, token
+    )
+
+
+def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in patterns.items() if pattern.search(text))
+
+
+@lru_cache(maxsize=16384)
+def _context(title: str, description: str) -> GroupContext:
+    both = f"{title}\n{description}"
+    parts = frozenset(_norm(m.group("p") or m.group("ph") or m.group("pp") or "") for m in _PART.finditer(title)) - {""}
+    periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
+    return GroupContext(
+        pooled=bool(_POOLED.search(title)),
+        parts=parts,
+        stages=_found(_STAGES, title),
+        periods=periods,
+        populations=_found(_POPULATION, both),
+        regions=frozenset(_norm(m.group(0)) for m in _REGION.finditer(title)),
+        non_randomized=bool(_NON_RANDOMIZED.search(both)),
+        conditions=_found(_CONDITIONS, title),
+    )
+
+
+def group_context(group: ResultGroup) -> GroupContext:
+    """The population and timing markers of a result group (title; description for pooling,
+    population and randomization)."""
+    return _context(group.title or "", group.description or "")
+
+
+def is_pooled(group: ResultGroup) -> bool:
+    """A group that pools others: "Total", "All participants", "All parts", "pooled", "4 arms
+    combined", "including", "other than 600 mg"."""
+    return is_pooled_group(group) or group_context(group).pooled
+
+
+def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
+    """Why two result groups of one trial are not the same population at the same time (one of
+    :data:`SKIP_REASONS`), or ``None`` when nothing in their texts says so."""
+    if is_pooled(a) or is_pooled(b):
+        return SKIP_POOLED
+    ca, cb = group_context(a), group_context(b)
+    if ca.parts != cb.parts:
+        return SKIP_PARTS
+    if ca.stages != cb.stages:
+        return SKIP_STAGES
+    if ca.periods != cb.periods:
+        return SKIP_PERIODS
+    if ca.populations != cb.populations or ca.regions != cb.regions:
+        return SKIP_POPULATIONS
+    if ca.non_randomized != cb.non_randomized:
+        return SKIP_NON_RANDOMIZED
+    if ca.conditions != cb.conditions:
+        return SKIP_CONDITIONS
+    return None
+
+
+def responders_only(measure: Measure) -> bool:
+    """True for a measure whose population is the responders alone (duration of response, time
+    to response, "in participants who responded")."""
+    return bool(_RESPONDERS_TITLE.search(measure.title) or _RESPONDERS_POPULATION.search(measure.population or ""))

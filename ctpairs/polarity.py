@@ -1,0 +1,321 @@
+"""Outcome polarity: whether a higher value of an outcome measure is better, worse, or unknown.
+
+Pure functions on the measure's own strings (title, description, unit, parameter type). The rules
+are tried in this order and the first that decides wins; ``unknown`` whenever unsure (precision
+before coverage):
+
+1. **Not an efficacy scale** (``unknown``): pharmacokinetics (AUC, Cmax, Ctrough, Tmax, half-life,
+   concentrations, residence time), maximum tolerated dose, vital signs, correlations, preferences,
+   categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
+   worst grade).
+2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
+   death, metastasis, treatment failure...) -> higher is better; time to a good event (response,
+   improvement, recovery, remission...) -> lower is better; a time-to measure posted as a share
+   or count of participants, or to an event of neither kind -> ``unknown``.
+3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
+   rates, local or disease control, duration of response -> higher is better; posted as a count of
+   participants or events (not a rate or a time) -> ``unknown``.
+4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
+   "remission") -> higher is better.
+5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
+   abnormalities, dose interruptions, rash, hospital or emergency visits, anti-drug antibodies, a
+   clinically meaningful decrease or deterioration -> lower is better.
+6. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
+7. **Good events**: response rates (objective, complete, partial, pathologic, disease control),
+   improvement, relief, successful intercourse -> higher is better.
+8. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
+   (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
+   domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
+   efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
+   diarrhoea, sleepiness, distress -> lower is better; both kinds named -> ``unknown``.
+
+Anything else is ``unknown``.
+
+A trial's own analysis may state the direction (:func:`analysis_polarity`): "a difference less
+than 0 favors X" (lower is better), "an odds ratio > 1 favours X" (higher is better), "a hazard
+ratio < 1 favours X" (the event is bad: a *time* to it is better higher; a count of events is left
+``unknown``). :func:`outcome_polarity` takes such statements (``analyses``): when they agree with
+each other they win over the text rules, unless the text rules say the opposite, which gives
+``unknown``. :func:`better_direction` maps a polarity to the label direction that means better.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+HIGHER_BETTER = "higher_better"
+LOWER_BETTER = "lower_better"
+UNKNOWN = "unknown"
+POLARITIES = (HIGHER_BETTER, LOWER_BETTER, UNKNOWN)
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+_NOT_EFFICACY = _rx(
+    r"\bauc",
+    r"\bc ?max\b",
+    r"\bc ?min\b",
+    r"\bc ?trough\b",
+    r"\bceoi\b",
+    r"\bt ?max\b",
+    r"half[- ]life",
+    r"\bconcentrations?\b",
+    r"area under the",
+    r"pharmacokinetic",
+    r"\bpk\b",
+    r"residence time",
+    r"clearance",
+    r"volume of distribution",
+    r"maximum tolera",
+    r"\bmtd\b",
+    r"vital sign",
+    r"correlat",
+    r"prefer",
+    r"\bby (?:their|the) (?:level|response)",
+    r"with the indicated",
+    r"\bshifts?\b",
+    r"worst grade",
+)
+_TIME_TO = re.compile(r"\btime (?:to|until)\b(?P<rest>.*)", re.IGNORECASE)
+_BAD_EVENT_AFTER_TIME = _rx(
+    r"progression",
+    r"deterioration",
+    r"worsening",
+    r"relapse",
+    r"recurrence",
+    r"death",
+    r"metasta",
+    r"treatment failure",
+    r"failure",
+    r"onset",
+    r"next treatment",
+    r"subsequent",
+    r"discontinuation",
+)
+_GOOD_EVENT_AFTER_TIME = _rx(r"response", r"improvement", r"recovery", r"resolution", r"remission", r"healing")
+_SURVIVAL = _rx(
+    r"surviv",
+    r"\b(?:os|pfs2?|dfs|efs|rfs)\b",
+    r"event[- ]free",
+    r"control time",
+    r"local(?: and regional)? control",
+    r"duration of (?:overall )?response",
+    r"\bdu?o?r\b",
+    r"response duration",
+    r"duration of (?:disease control|remission|clinical benefit)",
+)
+_ABSENCE = _rx(
+    r"\bno\b.{0,40}\battacks?\b",
+    r"\bfree(?:dom)? (?:of|from)\b",
+    r"\w[- ]free(?:dom)?\b",
+    r"\bremission\b",
+    r"\bconversion from\b",
+)
+_BAD_EVENT = _rx(
+    r"adverse event",
+    r"\baes?\b",
+    r"\bteaes?\b",
+    r"\bsaes?\b",
+    r"toxicit",
+    r"\bdeaths?\b",
+    r"\bdied\b",
+    r"mortality",
+    r"laboratory abnormalit",
+    r"dose (?:interruption|reduction|delay)",
+    r"discontinu",
+    r"thrombocytopenia",
+    r"neutropenia",
+    r"\brash\b",
+    r"emergency department",
+    r"hospitali[sz]ation",
+    r"anti-?drug antibod",
+    r"\badas?\b",
+    r"(?:significant|meaningful|\d+-point)\)? (?:decrease|decline|deterioration|worsening)",
+    r"\binfections?\b",
+    r"\bbleeding\b",
+)
+_BIOMARKER = _rx(
+    r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
+)
+_GOOD_EVENT = _rx(
+    r"response rate",
+    r"\b(?:orr|dcr|crr|bor|trr|mpr|pcr)\b",
+    r"objective (?:tumou?r )?response",
+    r"overall response",
+    r"complete response",
+    r"partial response",
+    r"pathologic(?:al)? (?:complete )?response",
+    r"best (?:overall )?response",
+    r"tumou?r response",
+    r"disease control",
+    r"\bimprovement\b",
+    r"\brelief\b",
+    r"successful intercourse",
+)
+_GOOD_SCALE = _rx(
+    r"quality of life",
+    r"\bh?r?qol\b",
+    r"global health",
+    r"function(?:ing|al)?\b(?! test)",
+    r"satisfaction",
+    r"euroqol",
+    r"eq-?5d",
+    r"\bfact-|\bfacit|\bfaact\b",
+    r"functional assessment",
+    r"\bfev1\b",
+    r"forced expiratory",
+    r"sleep efficiency",
+    r"sexual encounter profile",
+    r"\bsep\b",
+)
+_BAD_SCALE = _rx(
+    r"symptom",
+    r"\bpain\b",
+    r"anxiety",
+    r"depressi",
+    r"fatigue",
+    r"nausea",
+    r"vomiting",
+    r"diarrho?ea",
+    r"sleepiness",
+    r"distress",
+    r"need to rest",
+    r"dyspn",
+    r"\bcough",
+)
+_HIGHER = r"(?:higher|greater|increas\w*|high)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
+_LOWER = r"(?:lower|smaller|decreas\w*|low)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
+_VERB = r"(?:\s*\w+){0,2}?\s*(?:indicat\w*|represent\w*|mean\w*|reflect\w*|denot\w*|correspond\w*|=|signif\w*)"
+_GOOD_WORDS = r"(?:better|improv\w*|less\b|fewer|best|greater (?:function|quality|well)|higher (?:function|quality)|healthier|more (?:favou?rable|function))"
+_BAD_WORDS = r"(?:worse|worst|more severe|greater (?:severity|symptom|impairment|burden|distress|disability)|more (?:symptoms|problems|impairment|severe|disability)|higher (?:severity|symptom|level of (?:symptom|impairment)))"
+_STATED = [
+    (re.compile(rf"{_HIGHER}{_VERB}[^.;]{{0,60}}?{_GOOD_WORDS}", re.IGNORECASE), HIGHER_BETTER),
+    (re.compile(rf"{_HIGHER}{_VERB}[^.;]{{0,60}}?{_BAD_WORDS}", re.IGNORECASE), LOWER_BETTER),
+    (re.compile(rf"{_LOWER}{_VERB}[^.;]{{0,60}}?{_GOOD_WORDS}", re.IGNORECASE), LOWER_BETTER),
+    (re.compile(rf"{_LOWER}{_VERB}[^.;]{{0,60}}?{_BAD_WORDS}", re.IGNORECASE), HIGHER_BETTER),
+    (
+        re.compile(
+            r"\d\s*\((?:worst|very poor|poor|no \w+ function)\)[^.;]{0,40}?\d\s*\((?:best|excellent|very good)\)",
+            re.IGNORECASE,
+        ),
+        HIGHER_BETTER,
+    ),
+    (
+        re.compile(
+            r"\d\s*\((?:best|none|no \w+|not at all)\)[^.;]{0,40}?\d\s*\((?:worst|severe|extreme|very severe)\b",
+            re.IGNORECASE,
+        ),
+        LOWER_BETTER,
+    ),
+    (re.compile(r"\d (?:is|=) no \w+[^.;]{0,30}?\d+ (?:is|=) (?:the )?worst", re.IGNORECASE), LOWER_BETTER),
+]
+_FAVOURS = re.compile(
+    r"(?P<what>hazard ratio|\bhr\b|odds ratio|\bor\b|(?:risk|rate) ratio|ratio|difference|\bchange)"
+    r"[^.;]{0,80}?(?P<cmp><|less than|lower than|below|smaller than|>|greater than|higher than|above|more than)"
+    r"\s*(?:0|1|zero|one)\b[^.;]{0,30}?\b(?:favou?r|in favou?r)",
+    re.IGNORECASE,
+)
+_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
+_PARTICIPANT_UNIT = re.compile(r"participants?|patients?|subjects?|events?|people", re.IGNORECASE)
+_SHARE_UNIT = re.compile(r"percent|proportion|%|rate|probabilit", re.IGNORECASE)
+
+
+def stated_direction(description: str | None) -> str:
+    """The polarity a measure's description states ("higher scores indicate better ...",
+    "from 0 (worst) to 100 (best)"), or ``unknown`` when it states none or contradicts itself."""
+    found = {polarity for pattern, polarity in _STATED if pattern.search(description or "")}
+    return found.pop() if len(found) == 1 else UNKNOWN
+
+
+def _is_count(unit: str, param_type: str) -> bool:
+    """A count of participants or events, not a rate, a share or a time."""
+    return bool(_PARTICIPANT_UNIT.search(unit)) and not _SHARE_UNIT.search(unit) or "count" in param_type
+
+
+def _either(higher: object, lower: object) -> str:
+    """The polarity when exactly one kind of cue was found, else ``unknown``."""
+    if bool(higher) == bool(lower):
+        return UNKNOWN
+    return HIGHER_BETTER if higher else LOWER_BETTER
+
+
+def _time_to(rest: str, unit: str, param_type: str) -> str:
+    if _is_count(unit, param_type) or _SHARE_UNIT.search(unit):
+        return UNKNOWN
+    # time to a bad event: longer is better; time to a good event: shorter is better
+    return _either(_BAD_EVENT_AFTER_TIME.search(rest), _GOOD_EVENT_AFTER_TIME.search(rest))
+
+
+def _scale(title: str, description: str) -> str:
+    stated = stated_direction(description)
+    if stated != UNKNOWN:
+        return stated
+    return _either(_GOOD_SCALE.search(title), _BAD_SCALE.search(title))
+
+
+def analysis_polarity(statement: str | None, measure_is_time: bool) -> str:
+    """The polarity a trial's analysis states about the measure, e.g. "A hazard ratio < 1 favours
+    X" or "a difference in least square means less than 0 favors X"; ``unknown`` when it states
+    none. A hazard ratio speaks of the event, so it decides only for a time to that event
+    (``measure_is_time``)."""
+    found = set()
+    for m in _FAVOURS.finditer(statement or ""):
+        low = m["cmp"].lower() in ("<", "less than", "lower than", "below", "smaller than")
+        if m["what"].lower() in ("hazard ratio", "hr"):
+            if measure_is_time:
+                found.add(HIGHER_BETTER if low else LOWER_BETTER)
+        else:
+            found.add(LOWER_BETTER if low else HIGHER_BETTER)
+    return found.pop() if len(found) == 1 else UNKNOWN
+
+
+def outcome_polarity(
+    title: str | None,
+    description: str | None = None,
+    unit: str | None = None,
+    param_type: str | None = None,
+    analyses: Sequence[str] = (),
+) -> str:
+    """``higher_better``, ``lower_better`` or ``unknown`` for one outcome measure (rules in the
+    module docstring). ``param_type`` takes the registry's form (``COUNT_OF_PARTICIPANTS``) or
+    ctpairs' normalized one (``count_of_participants``). ``analyses``: the statements of the
+    trial's own analyses of this measure (estimate comments, group descriptions...)."""
+    text = _text_polarity(title, description, unit, param_type)
+    is_time = bool(_TIME_UNIT.search(unit or "")) and not _is_count(unit or "", (param_type or "").lower())
+    stated = {p for p in (analysis_polarity(a, is_time) for a in analyses) if p != UNKNOWN}
+    if len(stated) > 1:
+        return UNKNOWN
+    if stated:
+        (trial,) = stated
+        return trial if text in (UNKNOWN, trial) else UNKNOWN
+    return text
+
+
+def _text_polarity(title: str | None, description: str | None, unit: str | None, param_type: str | None) -> str:
+    title, description = title or "", description or ""
+    unit, param_type = unit or "", (param_type or "").lower()
+    if not title.strip() or _NOT_EFFICACY.search(title):
+        return UNKNOWN
+    time_to = _TIME_TO.search(title)
+    if time_to:
+        return _time_to(time_to.group("rest"), unit, param_type)
+    if _SURVIVAL.search(title):
+        return UNKNOWN if _is_count(unit, param_type) else HIGHER_BETTER
+    if _ABSENCE.search(title):
+        return HIGHER_BETTER
+    if _BAD_EVENT.search(title):
+        return LOWER_BETTER
+    if _BIOMARKER.search(title):
+        return UNKNOWN
+    if _GOOD_EVENT.search(title):
+        return HIGHER_BETTER
+    return _scale(title, description)
+
+
+def better_direction(polarity: str) -> str | None:
+    """The label direction (``higher``/``lower``) that means *better* under ``polarity``;
+    ``None`` when the polarity is unknown."""
+    return {HIGHER_BETTER: "higher", LOWER_BETTER: "lower"}.get(polarity)

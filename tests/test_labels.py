@@ -1,0 +1,326 @@
+"""Labels (ctpairs.labels, ctpairs.significance): each posted statistic's test reproduces a real trial's
+own posted analysis; the row's n; the row-level analysis match; proportions, not counts; and, over a
+build of all 685 real records, no directional label without evidence and our test's agreement with
+the trials' own analyses."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from ctpairs import significance as sig
+from ctpairs.audit import agreement, audit_rows, effective_trials
+from ctpairs.build import build_pairs
+from ctpairs.curate import CurationPolicy, curate, share_cap
+from ctpairs.labels import MIN_N_PER_SIDE, Statistic, compute_label
+from ctpairs.model.numbers import stated_group_ns
+from ctpairs.model.trial import Trial
+from ctpairs.pairing import analysis_for
+from ctpairs.schema import ResultInfo
+from tests._data import real_records, resolve_pointer
+
+NATURAL = ["dose", "outcome", "arm"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every natural pair of the 685 real records, by axis."""
+    out = tmp_path_factory.mktemp("labels")
+    build_pairs(real_records(), NATURAL, out, inputs=["tests"], workers=2, progress=False)
+    return {axis: pq.read_table(out / f"{axis}.parquet").to_pylist() for axis in NATURAL}
+
+
+def _pair(built: dict[str, list[dict]], axis: str, nct_id: str, pointer_part: str) -> dict:
+    """The pair of ``nct_id`` whose trial analysis lies at ``pointer_part``."""
+    for row in built[axis]:
+        pointers = [s["pointer"] for s in row["provenance"]["sources"] if s["field"] == "label.p_value"]
+        if row["nct_id"] == nct_id and any(pointer_part in p for p in pointers):
+            return row
+    raise AssertionError(f"no {axis} pair of {nct_id} with analysis {pointer_part}")
+
+
+# -- each statistic type reproduces a real trial's posted analysis ----------------------------
+
+# (trial, the analysis, our test, the trial's p, absolute tolerance on p): the trial's own analysis
+# of the same two groups on the same row, and our test from the posted summary numbers alone.
+REPRODUCED = [
+    # mean with SD: Welch's t
+    ("NCT00301262", "outcomeMeasures/44/analyses/1/", "welch_t", 0.8899, 0.002),
+    # counts of participants: the two-proportion z-test
+    ("NCT00668707", "outcomeMeasures/10/analyses/0/", "two_proportion_z", 0.37, 0.001),
+    # percentage of participants (no CI) with the group's n: the two-proportion z-test
+    ("NCT02453282", "outcomeMeasures/9/analyses/1/", "two_proportion_z", 0.029, 0.0005),
+    # percentage of participants with a 95% CI: Welch's t with the SD recovered from the CI
+    ("NCT01328951", "outcomeMeasures/2/analyses/0/", "welch_t_from_ci", 0.9207, 0.002),
+    # counts of participants, small: Fisher's exact test
+    ("NCT02584686", "outcomeMeasures/", "fisher_exact", 0.027191, 1e-5),
+    # LS mean with a 95% CI: Welch's t with the SD recovered from the CI
+    ("NCT03829319", "outcomeMeasures/13/analyses/0/", "welch_t_from_ci", 0.8134, 0.005),
+    # median survival with a 95% CI (approximate)
+    ("NCT00003869", "outcomeMeasures/0/analyses/0/", "welch_t_from_ci_median_approx", 0.54, 0.02),
+    # median with an IQR: Wan et al. 2014 (approximate)
+    ("NCT01933932", "outcomeMeasures/5/analyses/0/", "welch_t_wan2014_iqr_approx", 0.3438, 0.02),
+]
+
+
+@pytest.mark.parametrize(("nct_id", "analysis", "test", "trial_p", "tolerance"), REPRODUCED)
+def test_our_test_reproduces_the_trials_posted_p_value(built, nct_id, analysis, test, trial_p, tolerance) -> None:
+    candidates = [
+        r
+        for r in built["arm"]
+        if r["nct_id"] == nct_id
+        and r["label"]["test_method"] == test
+        and any(analysis in s["pointer"] for s in r["provenance"]["sources"] if s["field"] == "label.p_value")
+    ]
+    assert candidates, f"{nct_id}: no arm pair tested with {test} against {analysis}"
+    best = min(candidates, key=lambda r: abs(r["label"]["test_p_value"] - trial_p))
+    label = best["label"]
+    assert label["method"] == "trial_analysis" and label["p_value"] == pytest.approx(trial_p, abs=1e-9)
+    assert label["test_p_value"] == pytest.approx(trial_p, abs=tolerance)
+    assert label["verifiable"] and label["test_p_value"] is not None
+
+
+def test_geometric_mean_with_geometric_cv_is_tested_on_the_log_scale(built) -> None:
+    """Checked against an independent computation of Welch's test on the log scale."""
+    rows = [r for axis in NATURAL for r in built[axis] if r["label"]["test_method"] == "welch_t_log"]
+    assert len(rows) > 50
+    from scipy import stats
+
+    for row in rows[:: max(1, len(rows) // 25)]:
+        f, c = row["factual"]["result"], row["counterfactual"]["result"]
+        assert row["factual"]["outcome"]["param_type"] == "geometric_mean"
+        assert row["factual"]["outcome"]["dispersion_type"] == "geometric_cv"
+        sd = [math.sqrt(math.log(1 + (x["spread"] / 100) ** 2)) for x in (f, c)]
+        se2 = [s**2 / x["n"] for s, x in zip(sd, (f, c))]
+        t = (math.log(c["value"]) - math.log(f["value"])) / math.sqrt(sum(se2))
+        df = sum(se2) ** 2 / sum(v**2 / (x["n"] - 1) for v, x in zip(se2, (f, c)))
+        assert row["label"]["test_p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-6, abs=1e-12)
+
+
+def test_ci_of_any_stated_level_is_used() -> None:
+    for level, q in ((80, 1.2815515655), (90, 1.6448536270), (97.5, 2.2414027276), (99, 2.5758293035)):
+        assert sig.critical_value(level) == pytest.approx(q)
+        assert sig.se_from_ci(-q, q, level) == pytest.approx(1.0)
+    assert sig.critical_value(95, n=10) == pytest.approx(2.2621571628)  # t on 9 df
+    f = ResultInfo(10.0, None, 8.0, 12.0, 40.0, None)
+    c = ResultInfo(14.0, None, 12.0, 16.0, 40.0, None)
+    assert compute_label(f, c, Statistic("mean", "confidence_interval_90", "mg")).test_method == "welch_t_from_ci"
+    unstated = compute_label(f, c, Statistic("mean", "confidence_interval_other", "mg"))
+    assert unstated.test_method is None and unstated.direction == "indeterminate" and not unstated.verifiable
+
+
+def test_wan_2014_estimates() -> None:
+    # Wan et al. 2014, worked through: n = 100, median 50, IQR 40-60; range 10-90
+    mean, sd = sig.mean_sd_from_iqr(40, 50, 60, 100)
+    assert mean == pytest.approx(50) and sd == pytest.approx(20 / (2 * 0.6646), rel=1e-3)
+    mean, sd = sig.mean_sd_from_range(10, 50, 90, 100)
+    assert mean == pytest.approx(50) and sd == pytest.approx(80 / (2 * 2.4986), rel=1e-3)
+
+
+def test_same_group_observations_say_so_in_the_method(built) -> None:
+    methods = {r["label"]["test_method"] for r in built["outcome"] if r["label"]["test_method"]}
+    same = [r for r in built["outcome"] if r["factual"]["group_title"] == r["counterfactual"]["group_title"]]
+    assert same and all((r["label"]["test_method"] or "_same_group").endswith("_same_group") for r in same)
+    assert "welch_t_same_group" in methods
+
+
+# -- the right n ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "ns"),
+    [
+        ("Week 8 Change (n=172, 187, 171)", [172, 187, 171]),
+        ("Hemoptysis: C2D1(n= 336, 359)", [336, 359]),
+        ("<=day12 (TNA: n=827; n=730; n=711)", [827, 730, 711]),
+        ("Sociality Change from Baseline (n=58, n=60)", [58, 60]),
+        ("Cycle 2, Day 28 Social Functioning (n=20)", [20]),
+        ("Never smoked", []),
+        (None, []),
+    ],
+)
+def test_stated_group_ns_on_real_titles(title, ns) -> None:
+    assert stated_group_ns(title) == ns
+
+
+def test_row_n_is_the_n_its_title_states(built, records) -> None:
+    from_title = [
+        r
+        for r in built["arm"]
+        if any(s["field"] == "factual.result.n" and s["pointer"].endswith("/title") for s in r["provenance"]["sources"])
+    ]
+    assert len(from_title) > 100
+    for row in from_title[::50]:
+        record = records[row["nct_id"]]
+        src = next(s for s in row["provenance"]["sources"] if s["field"] == "factual.result.n")
+        measure_pointer = src["pointer"].split("/classes/")[0]
+        group_ids = [g["id"] for g in resolve_pointer(record, measure_pointer)["groups"]]
+        stated = stated_group_ns(resolve_pointer(record, src["pointer"]))
+        assert row["factual"]["result"]["n"] == stated[group_ids.index(row["factual"]["group_id"])]
+    assert all(r["factual"]["result"]["n"] != 0 for axis in NATURAL for r in built[axis])
+
+
+# -- the right analysis -----------------------------------------------------------------------
+
+
+def test_each_row_gets_the_analysis_that_names_it(trials: dict[str, Trial]) -> None:
+    """NCT00391274 posts two analyses of the same two groups on its overall-survival measure, one per
+    row (up to 24 and up to 30 months); NCT00422734 one per question of a global assessment."""
+    measure = trials["NCT00391274"].results.outcome_measures[4]
+    slots = {cls.title: (cls.title, cat.title) for cls in measure.classes for cat in cls.categories}
+    by_row = {
+        title: analysis_for(measure, "OG000", "OG001", slot).pointer.rsplit("/", 1)[1] for title, slot in slots.items()
+    }
+    assert len(by_row) == 2 and sorted(by_row.values()) == ["0", "1"]
+    for title, index in by_row.items():
+        analysis = measure.analyses[int(index)]
+        assert title.split("(")[-1].rstrip(")").split()[-2] in (analysis.group_description or "") + (
+            analysis.comment or ""
+        )
+    gaq = trials["NCT00422734"].results.outcome_measures[9]
+    picked = {
+        (cls.title, cat.title): analysis_for(gaq, "OG000", "OG001", (cls.title, cat.title))
+        for cls in gaq.classes
+        for cat in cls.categories
+    }
+    assert len({a.pointer for a in picked.values() if a}) == 2
+
+
+def test_an_analysis_that_names_no_row_is_not_used_for_any_row(trials: dict[str, Trial]) -> None:
+    for trial in trials.values():
+        for m in trial.results.outcome_measures if trial.results else []:
+            rows = [(cls.title, cat.title) for cls in m.classes for cat in cls.categories]
+            if len(rows) < 3 or m.param_type == "count_of_participants":
+                continue
+            for a in m.analyses:
+                if len(a.group_ids) == 2 and a.p_value is not None and not (a.group_description or a.comment):
+                    assert all(analysis_for(m, *a.group_ids, slot) is None for slot in rows), (trial.nct_id, m.index)
+
+
+def test_non_inferiority_p_values_are_not_read_as_a_difference() -> None:
+    from ctpairs.labels import analysis_evidence
+    from ctpairs.model.trial import Analysis
+
+    def analysis(kind: str | None) -> Analysis:
+        return Analysis(
+            ["OG000", "OG001"], 0.001, "<0.001", "<", None, None, None, None, None, None, None, kind, None, None, "/x"
+        )
+
+    assert analysis_evidence(analysis("SUPERIORITY")) == (0.001, True)
+    assert analysis_evidence(analysis("NON_INFERIORITY")) is None
+    assert analysis_evidence(analysis("EQUIVALENCE")) is None
+
+
+# -- proportions, not counts ------------------------------------------------------------------
+
+
+def test_counts_are_compared_as_proportions_of_their_denominators(built) -> None:
+    counts = [
+        r
+        for axis in NATURAL
+        for r in built[axis]
+        if r["factual"]["outcome"]["param_type"] == "count_of_participants" and r["label"]["verifiable"]
+    ]
+    assert len(counts) > 1000
+    flipped = 0
+    for row in counts:
+        f, c = row["factual"]["result"], row["counterfactual"]["result"]
+        assert row["label"]["statistic"] == "proportion" and f["n"] and c["n"]
+        assert row["label"]["delta"] == pytest.approx(c["value"] / c["n"] - f["value"] / f["n"])
+        flipped += (c["value"] - f["value"]) * row["label"]["delta"] < 0
+    assert flipped > 10  # real pairs where the raw counts point the other way
+
+
+def test_a_count_pair_where_counts_and_proportions_disagree(built) -> None:
+    """NCT00095199: 143 of 289 vs 97 of 149 participants: fewer participants, a higher share."""
+    row = next(
+        r
+        for r in built["arm"]
+        if r["nct_id"] == "NCT00095199"
+        and {r["factual"]["result"]["value"], r["counterfactual"]["result"]["value"]} == {143.0, 97.0}
+    )
+    f, c = row["factual"]["result"], row["counterfactual"]["result"]
+    share_f, share_c = f["value"] / f["n"], c["value"] / c["n"]
+    assert (c["value"] - f["value"]) * (share_c - share_f) < 0
+    assert row["label"]["direction"] == ("higher" if share_c > share_f else "lower")
+
+
+def test_count_without_denominator_is_not_directional() -> None:
+    f, c = ResultInfo(3.0, None, None, None, None, None), ResultInfo(30.0, None, None, None, None, None)
+    label = compute_label(f, c, Statistic("count_of_participants", None, "Participants"))
+    assert label.direction == "indeterminate" and label.statistic == "count" and not label.verifiable
+
+
+def test_small_n_gets_no_directional_label_from_our_test() -> None:
+    small = MIN_N_PER_SIDE - 1
+    f = ResultInfo(1.0, 0.1, None, None, small, None)
+    c = ResultInfo(9.0, 0.1, None, None, small, None)
+    assert compute_label(f, c, Statistic("mean", "standard_deviation", "mg")).direction == "indeterminate"
+    f2 = ResultInfo(1.0, 0.1, None, None, MIN_N_PER_SIDE, None)
+    c2 = ResultInfo(9.0, 0.1, None, None, MIN_N_PER_SIDE, None)
+    assert compute_label(f2, c2, Statistic("mean", "standard_deviation", "mg")).direction == "higher"
+
+
+# -- over every natural pair of the 685 real records ------------------------------------------
+
+
+def test_no_directional_label_without_a_trial_analysis_or_a_test(built) -> None:
+    for axis in NATURAL:
+        for row in built[axis]:
+            label = row["label"]
+            if label["direction"] in ("higher", "lower", "similar"):
+                assert label["verifiable"] and label["method"] != "none" and label["p_value"] is not None
+                assert label["method"] == "trial_analysis" or label["method"] == label["test_method"]
+                assert label["significant"] == (label["direction"] != "similar")
+            else:
+                assert label["direction"] == "indeterminate" and label["method"] == "none"
+                assert not label["verifiable"] and label["significant"] is None
+
+
+def test_our_test_agrees_with_the_trials_own_analysis(built) -> None:
+    labels = [r["label"] for axis in NATURAL for r in built[axis]]
+    result = agreement(labels)
+    assert result["pairs"] > 500
+    assert result["rate"] >= 0.90, result
+    both = [lab for lab in labels if lab["method"] == "trial_analysis" and lab["test_p_value"] is not None]
+    predicted = [lab["test_p_value"] < 0.05 for lab in both]
+    truth = [lab["significant"] for lab in both]
+    hits = sum(p and t for p, t in zip(predicted, truth))
+    precision, recall = hits / sum(predicted), hits / sum(truth)
+    print(
+        f"agreement {result['rate']:.3f} over {result['pairs']}; significance precision {precision:.3f} recall {recall:.3f}"
+    )
+    assert precision >= 0.85 and recall >= 0.70
+
+
+# -- balance and curation ---------------------------------------------------------------------
+
+
+def test_effective_trials_and_share_cap() -> None:
+    assert effective_trials([5, 5, 5, 5]) == pytest.approx(4)
+    assert effective_trials([97, 1, 1, 1]) < 1.1
+    counts = [400] + [10] * 99
+    cap = share_cap(counts, 0.05)
+    assert cap is not None and min(400, cap) <= 0.05 * sum(min(c, cap) for c in counts)
+    assert min(400, cap + 1) > 0.05 * sum(min(c, cap + 1) for c in counts)
+    assert share_cap([10] * 40, 0.05) is None
+
+
+def test_curated_arm_pairs_of_the_real_records_are_balanced(built) -> None:
+    kept, dropped = curate(built["arm"], CurationPolicy())
+    audit = audit_rows(kept)
+    assert audit["balance"]["trials"] >= 100 and audit["balance"]["top_trial_share"] <= 0.05
+    assert audit["verifiable_share"] == 1.0 and dropped["not_verifiable"] > 0
+    assert sum(dropped.values()) + len(kept) == len(built["arm"])
+    assert audit_rows(built["arm"])["balance"]["top_trial_share"] > 0.2  # the uncurated build is not
+
+
+def test_audit_pairs_dir_refuses_a_folder_without_pairs(tmp_path: Path) -> None:
+    from ctpairs.audit import audit_pairs_dir
+    from ctpairs.errors import CtpairsError
+
+    with pytest.raises(CtpairsError, match="no <axis>.parquet"):
+        audit_pairs_dir(str(tmp_path))

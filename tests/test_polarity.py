@@ -1,0 +1,137 @@
+"""Outcome polarity rules measured on 260 real outcome measures hand-labelled before the rules were written."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ctpairs.polarity import (
+    HIGHER_BETTER,
+    LOWER_BETTER,
+    POLARITIES,
+    UNKNOWN,
+    better_direction,
+    outcome_polarity,
+    stated_direction,
+)
+
+LABELS = Path(__file__).parent / "data" / "polarity_labels.jsonl"
+
+
+def _labelled():
+    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
+
+
+def test_precision_and_coverage_on_hand_labelled_measures():
+    rows = _labelled()
+    assert len(rows) >= 200 and {r["label"] for r in rows} == set(POLARITIES)
+    decidable = [r for r in rows if r["label"] != UNKNOWN]
+    predicted = [(r, outcome_polarity(r["title"], r["description"], r["unit"], r["param_type"])) for r in rows]
+    called = [(r, p) for r, p in predicted if p != UNKNOWN]
+    correct = sum(r["label"] == p for r, p in called)
+    precision = correct / len(called)
+    coverage = sum(1 for r, p in called if r["label"] != UNKNOWN) / len(decidable)
+    wrong = [(r["title"][:80], r["label"], p) for r, p in called if r["label"] != p]
+    print(
+        f"\npolarity: precision {precision:.3f} ({correct}/{len(called)}), coverage {coverage:.3f} of {len(decidable)}"
+    )
+    assert precision >= 0.95, wrong
+    assert coverage >= 0.70
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            "Possible total scores range from 5 (all of the time) to 30 (none of the time). Higher scores indicate less impact of ED.",
+            HIGHER_BETTER,
+        ),
+        ("The single item is scored on a scale of 1-4, with higher scores indicating worse outcomes.", LOWER_BETTER),
+        ("Possible total scores for IIEF-EF range from 1 (worst) to 30 (best).", HIGHER_BETTER),
+        ("Scored range from 0-63, where 0 is no anxiety and 63 is the worst possible anxiety.", LOWER_BETTER),
+        ("Summarized using descriptive statistics.", UNKNOWN),
+        (None, UNKNOWN),
+    ],
+)
+def test_stated_direction_on_real_descriptions(description, expected):
+    assert stated_direction(description) == expected
+
+
+def test_time_to_event_depends_on_the_event():
+    assert (
+        outcome_polarity(
+            "Time to Deterioration (TTD) in Patient-Reported Lung Cancer Symptoms", unit="Months", param_type="MEDIAN"
+        )
+        == HIGHER_BETTER
+    )
+    assert outcome_polarity("Time to Response (TTR) as Per BIRC", unit="Months", param_type="MEAN") == LOWER_BETTER
+    assert (
+        outcome_polarity(
+            "Time to Metastatic Disease (TTMD) at 36 Month", unit="Percentage of participants", param_type="NUMBER"
+        )
+        == UNKNOWN
+    )
+    assert (
+        outcome_polarity("Part 1: Time to Maximum Serum Concentration (Tmax) of Atezolizumab", unit="days") == UNKNOWN
+    )
+
+
+def test_better_direction():
+    assert better_direction(HIGHER_BETTER) == "higher"
+    assert better_direction(LOWER_BETTER) == "lower"
+    assert better_direction(UNKNOWN) is None
+
+
+@pytest.mark.parametrize(
+    ("statement", "is_time", "expected"),
+    [
+        # real estimate comments of posted analyses (tests/data/studies.jsonl.gz)
+        ("A Hazard Ratio less than 1 favoured AZD6244 + Docetaxel", True, HIGHER_BETTER),
+        (r"HR\<1 favors Cetuximab arm", True, HIGHER_BETTER),
+        (r"A hazard ratio \< 1 favours osimertinib PFS in Ex19Del positive patients", False, UNKNOWN),
+        (r"An odds ratio \>1 favours osimertinib", False, HIGHER_BETTER),
+        (
+            "A response rate ratio \\> 1 favors the albumin-bound paclitaxel/carboplatin arm of the study",
+            False,
+            HIGHER_BETTER,
+        ),
+        (
+            "A difference in least square means less than 0 favors the Osimertinib (AZD9291) + Chemo treatment arm",
+            False,
+            LOWER_BETTER,
+        ),
+        (
+            "Power adjustment for 3 primary efficacy variables (3 variables have to be significant in favor of Vardenafil)",
+            False,
+            UNKNOWN,
+        ),
+        (None, True, UNKNOWN),
+    ],
+)
+def test_analysis_polarity_on_real_statements(statement, is_time, expected):
+    from ctpairs.polarity import analysis_polarity
+
+    assert analysis_polarity(statement, is_time) == expected
+
+
+def test_a_trial_statement_decides_unless_the_text_says_the_opposite():
+    depth = "Depth of Response (Percent Change From Baseline in Tumor Diameter)"
+    statement = "A difference in least square means less than 0 favors the Osimertinib + Chemo treatment arm"
+    assert outcome_polarity(depth, unit="percent change") == UNKNOWN
+    assert outcome_polarity(depth, unit="percent change", analyses=[statement]) == LOWER_BETTER
+    survival = ("Overall Survival", None, "months", "MEDIAN")
+    assert outcome_polarity(*survival, analyses=["A Hazard Ratio less than 1 favoured AZD6244"]) == HIGHER_BETTER
+    assert outcome_polarity(*survival, analyses=["A hazard ratio greater than 1 favours AZD6244"]) == UNKNOWN
+
+
+def test_real_titles_met_checking_the_configs_by_hand():
+    # a real measure title (NCT04066023) met while checking the benchmark configs by hand
+    assert outcome_polarity("Percentage of Subjects That Achieve Pain Freedom", unit="Participants") == HIGHER_BETTER
+    assert outcome_polarity("VAS for Leg Pain - 3rd Month", unit="units on a scale") == LOWER_BETTER
+    # real titles met in the superiority config: relief is good; a FACIT-family symptom subscale is left unknown
+    assert (
+        outcome_polarity("Percentage of Subjects That Achieve Sustained Pain Relief", unit="Participants")
+        == HIGHER_BETTER
+    )
+    faact = "Part A: Change From Baseline in FAACT- 5-Item Anorexia Symptom Scale (5IASS) at Week 12"
+    assert outcome_polarity(faact, unit="Units on a scale") == UNKNOWN
