@@ -11,7 +11,7 @@ Left out, each with a declared skip reason:
 
 * pooled groups and groups that are not the same population at the same time
   (:func:`ctpairs.cohorts.concurrency_skip`: parts, stages, crossover periods, regional or
-  non-randomized cohorts);
+  non-randomized cohorts; :func:`ctpairs.cohorts.cohort_skip`: differently named cohorts);
 * groups with identical titles;
 * two groups that give the same drugs at different amounts (:data:`SKIP_SAME_DRUGS`, read with the
   dose builder's regimens): a dose contrast belongs to the ``dose`` axis;
@@ -29,12 +29,12 @@ import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference
+from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference, without_amounts
 from ctpairs.builders.outcome import read_time
 
 from ctpairs.builder import PerMeasureBuilder, Skip
-from ctpairs.cohorts import concurrency_skip, is_pooled, responders_only
-from ctpairs.dose import is_placebo, parse_regimen
+from ctpairs.cohorts import cohort_skip, concurrency_skip, is_pooled, responders_only
+from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
@@ -105,13 +105,16 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     dose builder's regimens; groups named "low dose" / "high dose" count too."""
     if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
         return True
+    doses_a, doses_b = ({d.base_amount() for d in parse_dose(g.title).doses} for g in (a, b))
+    if doses_a and doses_b and doses_a != doses_b and without_amounts(a.title) == without_amounts(b.title):
+        return True  # "C213 1.9 mg" / "C213 3.8mg": the same title but for the amount
     ra, rb = regimens.of(a), regimens.of(b)
     if isinstance(ra, Skip) or isinstance(rb, Skip):
         unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}
         return unsure and regimens.names(a) == regimens.names(b) != frozenset()
     drugs_a, drugs_b = ({d.drug for d in r.regimen.drugs} for r in (ra, rb))
-    if not drugs_a or drugs_a != drugs_b:
-        return False
+    if not ra.regimen.names or drugs_a != drugs_b:
+        return False  # amounts of drugs no text names cannot tell the same drug
     difference = dose_difference(ra.regimen, rb.regimen)
     return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
 
@@ -166,7 +169,7 @@ class ArmBuilder(PerMeasureBuilder):
             if ga.title.strip().casefold() == gb.title.strip().casefold():
                 yield Skip(SKIP_IDENTICAL, ga.title)
                 continue
-            if (why := concurrency_skip(ga, gb)) is not None:
+            if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             if same_drug_doses(self._regimens, ga, gb):

@@ -211,11 +211,17 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _rest(text: str, names: frozenset[str], values: set[float]) -> set[str]:
-    """The words of a text once amounts, numbering labels, the drugs' names and the regimen's
+def without_amounts(text: str, values: set[float] = frozenset()) -> set[str]:
+    """The words of a text once amounts, numbering labels ("Cohort 3", "low dose") and the given
     numbers ("BMS100" -> "bms") are taken out."""
     text = _NUMBER.sub(lambda m: " " if float(m.group(0)) in values else m.group(0), _AMOUNT.sub(" ", text))
-    words = set(_WORD.findall(_LABEL.sub(" ", text).casefold()))
+    return set(_WORD.findall(_LABEL.sub(" ", text).casefold()))
+
+
+def _rest(text: str, names: frozenset[str], values: set[float]) -> set[str]:
+    """The words of a text once amounts, numbering labels, the drugs' names and the regimen's
+    numbers are taken out."""
+    words = without_amounts(text, values)
     name_words = {w for n in names for w in _WORD.findall(n.casefold())}
     return {w for w in words if not any(n.startswith(w) for n in name_words)}
 

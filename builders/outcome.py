@@ -432,7 +432,7 @@ class OutcomeBuilder:
             for slot in fa:
                 if slot not in fb:
                     continue
-                if same_n and a.n_for(ga.id, fa[slot].cls) != b.n_for(gb.id, fb[slot].cls):
+                if same_n and _row_n(fa[slot]) != _row_n(fb[slot]):
                     yield Skip(SKIP_POPULATIONS, f"{a.title} / {b.title}: {ga.title}")
                     continue
                 made = True
@@ -488,6 +488,11 @@ _CONSTRUCTS = {
 def constructs(title: str) -> frozenset[str]:
     """The clinical endpoints a measure title names (overall survival, response, Cmax, ...)."""
     return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
+
+
+def _row_n(obs: Observation) -> float | None:
+    """Participants behind an observation's value (its row's n)."""
+    return obs.measure.row_n(obs.group.id, obs.cls, obs.category).n
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,}")

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from itertools import islice
@@ -30,13 +30,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ctpairs import __version__
-from ctpairs.atomic import atomic_path
+from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_rows
 from ctpairs.builder import Builder, Skip, load_builders
+from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
+from ctpairs.inputs import RecordInput
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
-from ctpairs.sources.files import BadRecord, GoodRecord, RawRecord, load_raw
+from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, RawRecord, load_raw
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ class _ChunkResult:
     trials_without_pairs: dict[str, Counter]
     studies: int
     with_results: int
-    bad: int
+    bad: list[BadRecord]  # records that did not parse, with where they were
     timestamps: set[str]
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
@@ -109,7 +111,7 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
         {b.name: Counter() for b in builders},
         0,
         0,
-        0,
+        [],
         set(),
     )
 
@@ -146,10 +148,11 @@ def _parsed(items: Iterable[dict | RawRecord]) -> Iterator[Trial | BadRecord]:
             if isinstance(record, BadRecord):
                 yield record
                 continue
+            where = record.location if isinstance(record, GoodRecord) else "a record"
             try:
                 yield parse_trial(record.record if isinstance(record, GoodRecord) else record)
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
-                yield BadRecord("", f"does not parse: {exc}")
+                yield BadRecord(where, f"does not parse as a study: {exc}")
 
 
 def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _ChunkResult:
@@ -157,8 +160,8 @@ def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _Chunk
     out = _new_result(builders)
     for trial in _parsed(records):
         if isinstance(trial, BadRecord):
-            log.warning("skipped a record %s: %s", trial.location, trial.reason)
-            out.bad += 1
+            log.debug("skipped a record %s: %s", trial.location, trial.reason)
+            out.bad.append(trial)
             continue
         out.studies += 1
         out.with_results += trial.has_results
@@ -197,7 +200,7 @@ class _AxisWriter:
         self.rows = 0
         self._buffer: list[pa.Table] = []
         self._buffered = 0
-        self._writer = pq.ParquetWriter(path, PAIR_SCHEMA, compression="zstd")
+        self._writer: pq.ParquetWriter | None = None  # opened with the first row: an empty axis writes no file
 
     def write(self, table: pa.Table) -> None:
         self._buffer.append(table)
@@ -208,12 +211,15 @@ class _AxisWriter:
 
     def _flush(self) -> None:
         if self._buffered:
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, PAIR_SCHEMA, compression="zstd")
             self._writer.write_table(pa.concat_tables(self._buffer), row_group_size=ROW_GROUP_SIZE)
         self._buffer, self._buffered = [], 0
 
     def close(self) -> None:
         self._flush()
-        self._writer.close()
+        if self._writer is not None:
+            self._writer.close()
 
 
 def _ordered_map(
@@ -228,6 +234,24 @@ def _ordered_map(
             yield from pending.popleft().result()
     while pending:
         yield from pending.popleft().result()
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the main process's to handle (it cancels the pool), so the
+    workers never print a ``KeyboardInterrupt`` traceback of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an ``--out`` that is a file, or a non-empty folder that is not a ctpairs build (no
+    :data:`REPORT_NAME`): a build replaces the whole folder."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputExistsError(f"--out {out_dir} is a file, not a folder; give a folder for the pairs")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_NAME).is_file():
+        raise OutputExistsError(
+            f"--out {out_dir} is not empty and holds no ctpairs build ({REPORT_NAME}); a build replaces its "
+            "folder whole, so give a new or empty folder"
+        )
 
 
 def has_results(item: dict | RawRecord) -> bool:
@@ -270,6 +294,15 @@ def build_pairs(
 ) -> BuildReport:
     """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
 
+    The folder is built beside ``out_dir`` and swapped into place at the end, so it only ever holds
+    one whole build (no stale axis files of an older one); a non-empty folder that is not a ctpairs
+    build is refused (:class:`~ctpairs.errors.OutputExistsError`). An axis that finds no pairs gets
+    no file (its report entry says 0 pairs, ``file`` null). A :class:`ctpairs.inputs.RecordInput`
+    is read as JSON texts (:meth:`~ctpairs.inputs.RecordInput.texts`) parsed in the workers, and
+    every bad record, found while reading or parsing, goes to its ``bad`` tally (with where it
+    was); ``bad_records`` counts them. Raises :class:`~ctpairs.errors.NoStudiesError` when no study
+    could be read (nothing is written).
+
     ``workers > 1`` parses and builds in that many processes; the output is the same either way.
     Approximate (cross-trial) builders need the whole corpus: when one is selected the records
     are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
@@ -282,6 +315,10 @@ def build_pairs(
     """
     from tqdm.auto import tqdm
 
+    if workers < 1:
+        raise UsageError(f"workers must be at least 1, got {workers}")
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir)
     started = time.perf_counter()
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
@@ -291,19 +328,20 @@ def build_pairs(
     names = [b.name for b in builders]
     approximate = [b for b in builders if b.kind == "approximate"]
     natural_names = tuple(b.name for b in builders if b.kind != "approximate")
+    # a RecordInput is read as JSON texts, parsed in the workers; its tally gets the bad records found there
+    items = records.texts() if isinstance(records, RecordInput) else records
+    bad = records.bad if isinstance(records, RecordInput) else BadRecordTally()
     if approximate:
-        records = list(records)
+        items = list(items)
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
     timestamps: set[str] = set()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
-    pool = ProcessPoolExecutor(workers) if workers > 1 and executor == "local" else None
-    with ExitStack() as files:
-        writers = {n: _AxisWriter(files.enter_context(atomic_path(out_dir / f"{n}.parquet"))) for n in names}
+    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 and executor == "local" else None
+    with atomic_dir(out_dir) as tmp_dir:
+        writers = {n: _AxisWriter(tmp_dir / f"{n}.parquet") for n in names}
         try:
 
             def results() -> Iterator[_ChunkResult]:
@@ -311,16 +349,16 @@ def build_pairs(
                 if executor == "ray":
                     from ctpairs.raydata import build_results
 
-                    yield from build_results(natural_names, tasks(records), progress=progress)
+                    yield from build_results(natural_names, tasks(items), progress=progress)
                 elif pool:
-                    yield from _ordered_map(pool, natural_names, tasks(records), 2 * workers)
+                    yield from _ordered_map(pool, natural_names, tasks(items), 2 * workers)
                 else:
-                    for task in tasks(records):
+                    for task in tasks(items):
                         yield from run_chunks(natural_names, task)
                 if approximate:
                     yield _run_approximate(
                         approximate,
-                        records,
+                        items,
                         index_dir=Path(index_dir) if index_dir is not None else None,
                         model=model,
                         device=device,
@@ -329,7 +367,8 @@ def build_pairs(
             for res in results():
                 report.studies += res.studies
                 report.studies_with_results += res.with_results
-                report.bad_records += res.bad
+                for bad_record in res.bad:
+                    bad.add(bad_record)
                 timestamps |= res.timestamps
                 for name, table in res.tables.items():
                     writers[name].write(table)
@@ -341,7 +380,12 @@ def build_pairs(
                     axis.trials_without_pairs = dict(
                         Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
                     )
-                bar.update(res.studies + res.bad)
+                bar.update(res.studies + len(res.bad))
+        except BaseException:
+            if pool:  # Ctrl-C or a failure: drop the queued chunks, let the running ones end quietly
+                pool.shutdown(cancel_futures=True)
+                pool = None
+            raise
         finally:
             bar.close()
             if pool:
@@ -349,19 +393,23 @@ def build_pairs(
             for writer in writers.values():
                 writer.close()
 
-    for name in names:
-        axis = report.axes[name]
-        axis.pairs = writers[name].rows
-        axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
-        axis.file = f"{name}.parquet"
-        axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
-        axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
-        axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
-        path = out_dir / axis.file
-        if path.is_file():
-            axis.audit = audit_rows(pq.read_table(path, columns=["nct_id", "label"]).to_pylist())
-    report.data_timestamp = max(timestamps) if timestamps else None
-    report.seconds = round(time.perf_counter() - started, 3)
-    with atomic_path(out_dir / REPORT_NAME) as tmp:
-        tmp.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+        report.bad_records = bad.count
+        if report.studies == 0:
+            raise NoStudiesError(
+                f"no readable study in {', '.join(inputs)} ({report.bad_records:,} bad records); nothing was "
+                "written. Check the input with `ctpairs ingest`, which lists the bad records"
+            )
+        for name in names:
+            axis = report.axes[name]
+            axis.pairs = writers[name].rows
+            axis.anchors = getattr(next(b for b in builders if b.name == name), "anchor_summary", None)
+            axis.file = f"{name}.parquet" if axis.pairs else None
+            axis.skips = dict(sorted(axis.skips.items(), key=lambda kv: (-kv[1], kv[0])))
+            axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
+            axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+            if axis.file:
+                axis.audit = audit_rows(pq.read_table(tmp_dir / axis.file, columns=["nct_id", "label"]).to_pylist())
+        report.data_timestamp = max(timestamps) if timestamps else None
+        report.seconds = round(time.perf_counter() - started, 3)
+        (tmp_dir / REPORT_NAME).write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report

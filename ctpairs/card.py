@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -344,7 +344,8 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "balance_table": _balance_table(stats),
         "evidence_table": _evidence_table(stats),
         "curation_text": _curation_text(stats),
-        "inputs": ", ".join(stats.inputs) or "unknown",
+        "inputs": ", ".join(public_inputs(stats.inputs)) or "unknown",
+        "config_splits": config_splits_sentence(stats.counts),
         "builders": ", ".join(f"`{c}`: {b}" for c, b in sorted(stats.builders.items())) or "unknown",
         "split_description": stats.split_description,
         "label_table": _label_table(stats),
@@ -367,7 +368,7 @@ def fields_table(schema: pa.Schema) -> str:
         doc_key = path.replace("counterfactual.", "factual.", 1) if path.startswith("counterfactual.") else path
         if doc_key not in FIELD_DOCS:
             raise CtpairsError(f"the card has no description of field {path!r}; add it to ctpairs.card.FIELD_DOCS")
-        rows.append(f"| `{path}` | {_type_name(arrow_type)} | {FIELD_DOCS[doc_key]} |")
+        rows.append(f"| `{path}` | {_type_name(arrow_type)} | {table_cell(FIELD_DOCS[doc_key])} |")
     return "| field | type | meaning |\n|---|---|---|\n" + "\n".join(rows)
 
 
@@ -389,6 +390,34 @@ def _type_name(t: pa.DataType) -> str:
     if pa.types.is_struct(t):
         return "struct"
     return str(t)
+
+
+def table_cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell: a ``|`` (as in ``|factual value|``) is escaped."""
+    return text.replace("|", "\\|")
+
+
+def public_inputs(inputs: Iterable[str]) -> list[str]:
+    """The build inputs as a card may show them: what kind of input, and a file's name, never a
+    local path of the machine that built it (``store /home/me/store.sqlite`` -> ``a ctpairs store``)."""
+    out = []
+    for label in inputs:
+        if label.startswith("store "):
+            out.append("a ctpairs store")
+        elif "/" in label or "\\" in label:
+            out.append(f"`{PureWindowsPath(label).name}`")  # splits on both / and \\
+        else:
+            out.append(label)
+    return out
+
+
+def config_splits_sentence(counts: dict[str, dict[str, int]]) -> str:
+    """Which splits the configs have (a split with no pairs is not declared), in one sentence."""
+    have = {c: [s for s, n in splits.items() if n] for c, splits in sorted(counts.items())}
+    if all(len(s) == len(counts[c]) for c, s in have.items()):
+        return "Every config has the splits `train`, `validation` and `test`:"
+    listed = "; ".join(f"`{c}`: {', '.join(f'`{s}`' for s in splits)}" for c, splits in have.items())
+    return f"A split with no pairs is not declared; the splits of each config: {listed}."
 
 
 def _counts_table(stats: CardStats) -> str:

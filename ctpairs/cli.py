@@ -10,12 +10,53 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ctpairs import __version__
-from ctpairs.errors import ApiError, CtpairsError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError, NoStudiesError
 from ctpairs.paths import default_store_path
+
+#: Exit codes: done; done but bad records were skipped (each listed); failed; a bug; interrupted.
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DEBUG_ENV = "CTPAIRS_DEBUG"
+SHOWN_BAD = 10  # bad records listed one per line before the count of the rest
+
+
+def _int_range(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number in ``low..high`` (no upper bound when ``high`` is None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+def _non_negative(text: str) -> float:
+    """An argparse ``type``: a number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def _print_bad(args: argparse.Namespace, tally) -> None:
+    """The bad records of a read, once each: the first :data:`SHOWN_BAD`, then how many more (also
+    with ``--quiet``: they explain the exit code)."""
+    for line in tally.lines(SHOWN_BAD):
+        print(line, file=sys.stderr)
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:
@@ -29,6 +70,13 @@ def _add_store(p: argparse.ArgumentParser) -> None:
 
 def _store_path(args: argparse.Namespace) -> Path:
     return args.store or default_store_path()
+
+
+def _read_store(args: argparse.Namespace):
+    """The store of a command that only reads it: a missing one is an error, never created."""
+    from ctpairs.store import Store
+
+    return Store(_store_path(args), create=False)
 
 
 def _notice(args: argparse.Namespace, message: str) -> None:
@@ -61,14 +109,16 @@ def _api_params(args: argparse.Namespace) -> dict[str, str]:
     return params
 
 
+def _has_query(args: argparse.Namespace) -> bool:
+    return any((args.cond, args.term, args.intr, args.status, args.param, args.since))
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from ctpairs.store import Store
 
     with Store(_store_path(args)) as store:
         if args.source == "sample":
             return _load_sample(args, store)
-        import requests
-
         from ctpairs.fetch import fetch_to_store
         from ctpairs.sources.client import CTGovClient
 
@@ -83,23 +133,24 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                     restart=args.restart,
                     progress=not args.quiet,
                 )
-            except requests.ConnectionError as exc:
-                if len(store) == 0 and not args.no_sample_fallback:
+            except ApiUnreachableError as exc:
+                if len(store) == 0 and not _has_query(args) and not args.no_sample_fallback:
                     _notice(
                         args,
-                        f"ClinicalTrials.gov is unreachable ({type(exc).__name__}); the store is empty, so "
-                        "loading the bundled real sample instead (use --no-sample-fallback to fail instead).",
+                        f"{exc}; the store is empty and no query was given, so loading the bundled real sample "
+                        "instead (--no-sample-fallback fails instead)",
                     )
                     return _load_sample(args, store)
-                raise CtpairsError(
-                    f"could not reach {client.base_url}: {exc}. Stored records are kept; "
-                    "rerun the same command to resume."
-                ) from exc
+                if len(store):
+                    kept = f"the store keeps its {len(store):,} studies; rerun the same command to resume"
+                else:
+                    kept = "nothing was fetched (`ctpairs fetch --source sample` loads the bundled sample)"
+                raise ApiUnreachableError(f"{exc}; {kept}") from exc
             except ApiError as exc:
                 if exc.status == 400 and "pageToken" in exc.url:
                     raise CtpairsError(
-                        f"{exc}\nThe saved page token was refused (the API data may have been "
-                        "refreshed since the run stopped): rerun with --restart."
+                        f"{exc}; the saved page token was refused (the API data may have been "
+                        "refreshed since the run stopped): rerun with --restart"
                     ) from exc
                 raise
         state = "finished" if result.finished else "stopped (rerun to resume)"
@@ -125,21 +176,25 @@ def _load_sample(args: argparse.Namespace, store) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ctpairs.ingest import ingest_path
+    from ctpairs.sources.files import check_input
     from ctpairs.store import Store
 
+    check_input(args.path)
     with Store(_store_path(args)) as store:
         report = ingest_path(store, args.path)
-    for bad in report.bad:
-        print(f"skipped {bad.location}: {bad.reason}", file=sys.stderr)
-    _notice(args, f"stored {report.stored} studies from {args.path}; skipped {len(report.bad)} bad records")
-    return 0
+    _print_bad(args, report.tally)
+    if not report.stored:
+        raise NoStudiesError(
+            f"no study record in {args.path} ({report.tally.count:,} bad records, listed above); nothing was stored"
+        )
+    _notice(args, f"stored {report.stored} studies from {args.path}; skipped {report.tally.count:,} bad records")
+    return EXIT_PARTIAL if report.tally.count else EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ctpairs.export import export_jsonl
-    from ctpairs.store import Store
 
-    with Store(_store_path(args)) as store:
+    with _read_store(args) as store:
         count = export_jsonl(store, args.out, with_results_only=args.with_results)
     _notice(args, f"wrote {count} records to {args.out}")
     return 0
@@ -147,9 +202,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from ctpairs.stats import store_stats
-    from ctpairs.store import Store
 
-    with Store(_store_path(args)) as store:
+    with _read_store(args) as store:
         stats = store_stats(store).as_dict()
     if args.json:
         print(json.dumps(stats, indent=2))
@@ -170,7 +224,9 @@ def _open_input(args: argparse.Namespace):
     """The records a command reads: ``--input``, ``--source sample``, else the store (or the sample, said aloud)."""
     from ctpairs.inputs import open_input
 
-    source = open_input(path=args.input, source=args.source, store=_store_path(args))
+    source = open_input(
+        path=args.input, source=args.source, store=_store_path(args), store_required=args.store is not None
+    )
     if source.notice:
         _notice(args, source.notice)
     return source
@@ -182,7 +238,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     source = _open_input(args)
     report = build_pairs(
-        source.texts(),
+        source,
         args.axis,
         args.out,
         inputs=[source.label],
@@ -194,23 +250,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         device=args.device,
         executor=args.executor,
     )
-    report.bad_records += source.bad
+    _print_bad(args, source.bad)
+    code = EXIT_PARTIAL if report.bad_records else EXIT_OK
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
-        return 0
+        return code
     if not args.quiet:
         print(
             f"read {report.studies} studies ({report.studies_with_results} with results) from {source.label} "
             f"in {report.seconds:.1f}s; data timestamp {report.data_timestamp}"
         )
+        if report.bad_records:
+            print(f"  {report.bad_records:,} bad records skipped (listed on stderr)")
         for name, axis in report.axes.items():
-            print(
-                f"  {name:<10} {axis.pairs:>7} pairs from {axis.trials_with_pairs} trials -> {Path(args.out) / axis.file}"
-            )
+            where = f"-> {Path(args.out) / axis.file}" if axis.file else "(no pairs: no file written)"
+            print(f"  {name:<10} {axis.pairs:>7} pairs from {axis.trials_with_pairs} trials {where}")
             for reason, count in list(axis.trials_without_pairs.items())[:3]:
                 print(f"  {'':<10} {count:>7} trials without pairs: {reason}")
         print(f"report: {Path(args.out) / REPORT_NAME}")
-    return 0
+    return code
 
 
 def cmd_builders(args: argparse.Namespace) -> int:
@@ -266,8 +324,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         lora_r=args.lora_r,
         lora_alpha=args.lora_alpha,
         seed=args.seed,
-        use_cpu=args.cpu,
+        use_cpu=True if args.cpu else None,
         max_samples=args.max_samples,
+        tiny_model=args.tiny_model,
+        overwrite=args.overwrite,
+        resume=args.resume,
     )
     if args.output_dir:
         common["output_dir"] = args.output_dir
@@ -388,6 +449,8 @@ def cmd_package(args: argparse.Namespace) -> int:
         for config, splits in result.counts.items():
             cells = ", ".join(f"{s} {n}" for s, n in splits.items())
             print(f"  {config:<10} {cells}; {result.dropped[config]} cross-split pairs dropped")
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 
@@ -459,6 +522,17 @@ def cmd_index(args: argparse.Namespace) -> int:
 # -- parser ------------------------------------------------------------------------------
 
 
+_DEBUG_HELP = f"show the full traceback of an error (also: {DEBUG_ENV}=1)"
+
+
+def _command(sub, name: str, *, interrupted: str = "nothing was written", **kwargs) -> argparse.ArgumentParser:
+    """A subcommand parser that also takes ``--debug``, with what Ctrl-C leaves behind said in ``interrupted``."""
+    p = sub.add_parser(name, **kwargs)
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+    p.set_defaults(interrupted=interrupted)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctpairs",
@@ -466,10 +540,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ctpairs {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser(
-        "fetch", help="fetch studies from the ClinicalTrials.gov API (resumable) or load the bundled sample"
+    p = _command(
+        sub,
+        "fetch",
+        interrupted="every page stored so far is kept; rerun the same command to resume",
+        help="fetch studies from the ClinicalTrials.gov API (resumable) or load the bundled sample",
     )
     _add_store(p)
     p.add_argument("--source", choices=["api", "sample"], default="api", help="where records come from (default: api)")
@@ -488,11 +566,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="any other /studies parameter, e.g. --param filter.advanced=AREA[Phase]PHASE2 (repeatable)",
     )
-    p.add_argument("--page-size", type=int, default=100, help="studies per page (API maximum 1000; default 100)")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many pages (resume later)")
+    p.add_argument(
+        "--page-size", type=_int_range(1, 1000), default=100, help="studies per page (API maximum 1000; default 100)"
+    )
+    p.add_argument("--max-pages", type=_int_range(1), default=None, help="stop after this many pages (resume later)")
     p.add_argument("--since", metavar="DATE", help="only studies updated on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--rate", type=float, default=1.0, help="maximum requests per second (default 1)")
-    p.add_argument("--retries", type=int, default=5, help="retries on 429/5xx/connection errors (default 5)")
+    p.add_argument("--rate", type=_non_negative, default=1.0, help="maximum requests per second (default 1)")
+    p.add_argument("--retries", type=_int_range(0), default=5, help="retries on 429/5xx/connection errors (default 5)")
     p.add_argument("--restart", action="store_true", help="ignore the saved checkpoint of this query and start again")
     p.add_argument(
         "--no-sample-fallback",
@@ -502,26 +582,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_fetch)
 
-    p = sub.add_parser("ingest", help="load studies from ctg-studies.json.zip, JSON, JSONL(.gz) or a directory")
+    p = _command(
+        sub,
+        "ingest",
+        interrupted="every batch stored so far is kept",
+        help="load studies from ctg-studies.json.zip, JSON, JSONL(.gz) or a directory",
+    )
     _add_store(p)
     p.add_argument("path", type=Path)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("export", help="write the stored records, unchanged, one per line")
+    p = _command(sub, "export", help="write the stored records, unchanged, one per line")
     _add_store(p)
     p.add_argument("--out", type=Path, required=True, help="output .jsonl or .jsonl.gz")
     p.add_argument("--with-results", action="store_true", help="only studies with posted results")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("stats", help="counts of the stored studies")
+    p = _command(sub, "stats", help="counts of the stored studies")
     _add_store(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser(
-        "build", help="build counterfactual pairs as Parquet (default input: the store, else the bundled sample)"
+    p = _command(
+        sub,
+        "build",
+        interrupted="nothing was written; the output folder is as it was",
+        help="build counterfactual pairs as Parquet (default input: the store, else the bundled sample)",
     )
     _add_store(p)
     p.add_argument(
@@ -536,7 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inp.add_argument("--source", choices=["sample"], help="read the bundled real sample")
     p.add_argument("--out", type=Path, default=Path("pairs"), help="output folder (default: ./pairs)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=_int_range(1), default=1, help="worker processes (default 1)")
     p.add_argument(
         "--executor",
         choices=["local", "ray"],
@@ -564,31 +652,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser(
-        "audit", help="what the labels of a pairs folder rest on: methods, verifiable share, agreement, balance"
+    p = _command(
+        sub, "audit", help="what the labels of a pairs folder rest on: methods, verifiable share, agreement, balance"
     )
     p.add_argument("pairs", type=Path, help="a `ctpairs build` output folder (<axis>.parquet files)")
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("builders", help="list the registered pair builders")
+    p = _command(sub, "builders", help="list the registered pair builders")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_builders)
 
-    p = sub.add_parser("train", help="fine-tune a model on pair tasks with TRL: sft or grpo (needs ctpairs[train])")
+    p = _command(sub, "train", help="fine-tune a model on pair tasks with TRL: sft or grpo (needs ctpairs[train])")
     train_sub = p.add_subparsers(dest="trainer", required=True, metavar="TRAINER")
     for trainer, help_text in (
         ("sft", "supervised fine-tuning on the reasoning + answer completions"),
         ("grpo", "GRPO with the verifiable direction reward"),
     ):
-        t = train_sub.add_parser(trainer, help=help_text)
+        t = _command(
+            train_sub, trainer, interrupted="checkpoints saved so far are kept (--resume continues)", help=help_text
+        )
         t.add_argument(
             "--dataset", required=True, help="Hub dataset id, local dataset repo folder, or a pairs .parquet file"
         )
         t.add_argument("--config", help="dataset config (axis), e.g. dose")
         t.add_argument("--split", default="train", help="split to train on (default: train)")
         t.add_argument("--revision", help="dataset revision: a tag such as v1.0.0, a branch or a commit")
-        t.add_argument("--model", required=True, help="model id or path")
+        start = t.add_mutually_exclusive_group(required=True)
+        start.add_argument("--model", help="model id or path")
+        start.add_argument(
+            "--tiny-model",
+            action="store_true",
+            help="start from a tiny random model with a tokenizer trained on the dataset: the recipe offline, in seconds",
+        )
         t.add_argument("--model-revision", help="model revision on the Hub")
         t.add_argument(
             "--output-dir", type=Path, help=f"where checkpoints and the final model go (default: ./ctpairs-{trainer})"
@@ -599,13 +695,22 @@ def build_parser() -> argparse.ArgumentParser:
         t.add_argument("--lr", type=float, help="learning rate (default: 2e-5 for sft, 1e-6 for grpo)")
         t.add_argument("--epochs", type=float, default=1.0, help="training epochs (default 1)")
         t.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
-        t.add_argument("--batch-size", type=int, default=8, help="per-device train batch size (default 8)")
-        t.add_argument("--grad-accum", type=int, default=1, help="gradient accumulation steps (default 1)")
+        t.add_argument("--batch-size", type=_int_range(1), default=8, help="per-device train batch size (default 8)")
+        t.add_argument("--grad-accum", type=_int_range(1), default=1, help="gradient accumulation steps (default 1)")
         t.add_argument("--lora-r", type=int, default=0, help="LoRA rank; 0 trains the full model (default 0)")
         t.add_argument("--lora-alpha", type=int, default=32, help="LoRA alpha (default 32)")
         t.add_argument("--seed", type=int, default=42)
-        t.add_argument("--cpu", action="store_true", help="train on CPU (no bf16)")
-        t.add_argument("--max-samples", type=int, help="use only the first N rows")
+        t.add_argument(
+            "--cpu", action="store_true", help="train on the CPU (no bf16), even with a GPU (default: CPU when no GPU)"
+        )
+        again = t.add_mutually_exclusive_group()
+        again.add_argument(
+            "--overwrite", action="store_true", help="replace an earlier run in --output-dir (refused without it)"
+        )
+        again.add_argument(
+            "--resume", action="store_true", help="continue the run in --output-dir from its last checkpoint"
+        )
+        t.add_argument("--max-samples", type=_int_range(1), help="use only the first N rows")
         if trainer == "sft":
             t.add_argument("--max-length", type=int, default=2048, help="most tokens per example (default 2048)")
         else:
@@ -623,9 +728,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         t.add_argument("-q", "--quiet", action="store_true")
         t.set_defaults(func=cmd_train)
-    p = sub.add_parser("eval", help="evaluate a predictor on a benchmark, scored as the benchmark scores")
+    p = _command(
+        sub,
+        "eval",
+        interrupted="stopped; the predictions so far are not scored",
+        help="evaluate a predictor on a benchmark, scored as the benchmark scores",
+    )
     eval_sub = p.add_subparsers(dest="benchmark_kind", required=True, metavar="BENCHMARK")
-    e = eval_sub.add_parser("ctopen", help="a CT Open benchmark pickle (read without running anything in it)")
+    e = _command(
+        eval_sub,
+        "ctopen",
+        interrupted="stopped; the predictions so far are not scored",
+        help="a CT Open benchmark pickle (read without running anything in it)",
+    )
     e.add_argument(
         "benchmark",
         type=Path,
@@ -644,20 +759,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--train", type=Path, help="packaged dataset folder with the benchmark-format configs")
     e.add_argument("--model", help="with openai:, the model name the server serves")
-    e.add_argument("--runs", type=int, default=1, help="answer every question N times and average (default 1)")
-    e.add_argument("--limit", type=int, help="only the first N questions")
-    e.add_argument("--batch-size", type=int, default=8, help="hf: prompts per generation batch (default 8)")
-    e.add_argument("--max-new-tokens", type=int, default=512, help="hf/openai: most generated tokens (default 512)")
+    e.add_argument(
+        "--runs", type=_int_range(1), default=1, help="answer every question N times and average (default 1)"
+    )
+    e.add_argument("--limit", type=_int_range(1), help="only the first N questions")
+    e.add_argument("--batch-size", type=_int_range(1), default=8, help="hf: prompts per generation batch (default 8)")
+    e.add_argument(
+        "--max-new-tokens", type=_int_range(1), default=512, help="hf/openai: most generated tokens (default 512)"
+    )
     e.add_argument("--device", help="hf: cpu, cuda, cuda:1... (default cuda when torch sees a GPU)")
     e.add_argument(
         "--temperature", type=float, help="hf/openai: sampling temperature (default 0 for run 1, 0.7 for later runs)"
     )
-    e.add_argument("--concurrency", type=int, default=8, help="openai: requests in flight at once (default 8)")
+    e.add_argument(
+        "--concurrency", type=_int_range(1), default=8, help="openai: requests in flight at once (default 8)"
+    )
     e.add_argument("-q", "--quiet", action="store_true")
     e.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser(
-        "package", help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)"
+    p = _command(
+        sub,
+        "package",
+        interrupted="nothing was written; the dataset folder is as it was",
+        help="package pairs as a versioned Hugging Face dataset folder (splits, card, manifest)",
     )
     p.add_argument("--pairs", type=Path, required=True, help="a `ctpairs build` output folder (<axis>.parquet files)")
     p.add_argument("--out", type=Path, required=True, help="dataset folder to write (replaced atomically)")
@@ -723,7 +847,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_package)
 
-    p = sub.add_parser("publish", help="upload a packaged folder to the Hugging Face Hub and tag it v<version>")
+    p = _command(sub, "publish", help="upload a packaged folder to the Hugging Face Hub and tag it v<version>")
     p.add_argument("repo_dir", type=Path, help="folder written by `ctpairs package`")
     p.add_argument("--repo-id", required=True, help="dataset repo on the Hub, ORG/NAME")
     p.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
@@ -737,7 +861,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tag of the commit: auto = v<version> (default), none = no tag, or a tag name",
     )
     p.set_defaults(func=cmd_publish)
-    p = sub.add_parser("index", help="embed the anchors of the studies and build or update their FAISS index")
+    p = _command(sub, "index", help="embed the anchors of the studies and build or update their FAISS index")
     _add_store(p)
     inp = p.add_mutually_exclusive_group()
     inp.add_argument(
@@ -761,26 +885,46 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="FAISS index kind (default auto: flat up to 20,000 vectors, then hnsw; ivf on GPU)",
     )
-    p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch (default 64)")
+    p.add_argument("--batch-size", type=_int_range(1), default=64, help="texts per embedding batch (default 64)")
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_index)
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    """The message of an error on one line: what, where, what to do."""
+    if isinstance(exc, CtpairsError):
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    else:
+        text = f"unexpected {type(exc).__name__}: {exc} (a bug in ctpairs? rerun with --debug and report the traceback)"
+    return " ".join(text.split())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; expected failures end in one ``error:`` line on stderr and a non-zero exit
+    (:data:`EXIT_ERROR`), tracebacks only with ``--debug`` or ``CTPAIRS_DEBUG=1``."""
     args = build_parser().parse_args(argv)
+    debug = args.debug or os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not args.verbose:  # the retries of a connection are ctpairs's to report, once
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
         return args.func(args)
-    except CtpairsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("interrupted; everything committed so far is kept. Rerun the same command to resume.", file=sys.stderr)
-        return 130
+        if debug:
+            raise
+        print(f"interrupted: {args.interrupted}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place that turns every failure into one line
+        if debug:
+            raise
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR if isinstance(exc, (CtpairsError, OSError)) else EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
   vs previously treated, regional cohorts ("Global" / "China", "Japanese");
 * :data:`SKIP_NON_RANDOMIZED`: a non-randomized or single-arm cohort beside randomized ones;
-* :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles.
+* :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
+* :data:`SKIP_COHORTS` (:func:`cohort_skip`, for contrasts of arms, not of dose levels): groups
+  named as different cohorts ("Cohort A2" / "Cohort F"), which a trial enrols side by side, not
+  randomizes against each other.
 
 :func:`responders_only` tells outcome measures whose population is the responders alone
 (duration of response, time to response), never comparable with whole-population ones.
@@ -38,6 +41,7 @@ SKIP_PERIODS = "crossover periods, sequences or cycle windows"
 SKIP_POPULATIONS = "different populations (healthy, prior treatment, region)"
 SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
 SKIP_CONDITIONS = "different conditions (fed or fasted)"
+SKIP_COHORTS = "different cohorts (not randomized against each other)"
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -47,6 +51,7 @@ SKIP_REASONS = (
     SKIP_POPULATIONS,
     SKIP_NON_RANDOMIZED,
     SKIP_CONDITIONS,
+    SKIP_COHORTS,
 )
 
 _POOLED = re.compile(
@@ -192,6 +197,16 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     if ca.conditions != cb.conditions:
         return SKIP_CONDITIONS
     return None
+
+
+_COHORT = re.compile(r"\bcohorts?\s*[:\-]?\s*(?P<c>[a-z]?\d+[a-z]?|[a-z](?![a-z]))", re.I)
+
+
+def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
+    """:data:`SKIP_COHORTS` when both titles name cohorts and not the same ones, else ``None``
+    (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this)."""
+    ca, cb = ({_norm(m.group("c")) for m in _COHORT.finditer(g.title)} for g in (a, b))
+    return SKIP_COHORTS if ca and cb and ca != cb else None
 
 
 def responders_only(measure: Measure) -> bool:

@@ -1,18 +1,47 @@
-"""Exception classes. Each message says what went wrong and what to do next."""
+"""The exceptions ctpairs raises on purpose, in one hierarchy.
+
+The library raises these and never calls ``sys.exit``; the command line (:mod:`ctpairs.cli`)
+turns each into one line on stderr (``error: <what>, <where>; <what to do>``) and a non-zero
+exit code, with the traceback only under ``--debug`` (or ``CTPAIRS_DEBUG=1``). Every message
+says what went wrong, where, and what to do next, on one line.
+
+::
+
+    CtpairsError
+    ├── UsageError              an argument value that cannot work (workers 0, page size 5000...)
+    ├── InputError              an input path that is missing or of an unsupported type
+    │   └── NoStudiesError      an input that holds no readable study at all
+    ├── BadRecordError          one record that is not a v2 study (reported, never fatal to a run)
+    ├── StoreError              the store cannot be opened or is not a ctpairs store
+    │   └── StoreNotFoundError  a read-only command was pointed at a store that does not exist
+    ├── ApiError                the ClinicalTrials.gov API answered with an error
+    ├── ApiUnreachableError     the API could not be reached (no network, DNS failure...)
+    ├── UnknownAxisError        no pair builder under that axis name
+    ├── OutputExistsError       an output path holds something ctpairs will not overwrite
+    ├── PackageError            pairs cannot be packaged as asked
+    ├── PublishError            a packaged folder cannot be published as asked
+    └── TrainError              a training run cannot start
+        ├── DatasetNotFoundError, ConfigNotFoundError, SplitNotFoundError, ModelNotFoundError
+        └── TrainExtraMissingError (also an ImportError)
+"""
+
+from __future__ import annotations
 
 
 class CtpairsError(Exception):
     """Base class of every error ctpairs raises on purpose."""
 
 
-class ApiError(CtpairsError):
-    """The ClinicalTrials.gov API answered with an error; the message is the API's own text."""
+class UsageError(CtpairsError):
+    """An argument value that cannot work (``workers=0``, a page size over 1000...)."""
 
-    def __init__(self, status: int, message: str, url: str):
-        self.status = status
-        self.api_message = message
-        self.url = url
-        super().__init__(f"ClinicalTrials.gov API returned {status} for {url}: {message}")
+
+class InputError(CtpairsError):
+    """An input path that does not exist or is of a type ctpairs does not read."""
+
+
+class NoStudiesError(InputError):
+    """An input that holds no readable study record at all."""
 
 
 class BadRecordError(CtpairsError):
@@ -23,5 +52,59 @@ class StoreError(CtpairsError):
     """The local store cannot be opened or is not a ctpairs store."""
 
 
+class StoreNotFoundError(StoreError):
+    """A command that only reads the store was given a store path that does not exist."""
+
+
+class ApiError(CtpairsError):
+    """The ClinicalTrials.gov API answered with an error; the message is the API's own text."""
+
+    def __init__(self, status: int, message: str, url: str):
+        self.status = status
+        self.api_message = message
+        self.url = url
+        super().__init__(f"ClinicalTrials.gov API returned {status} for {url}: {' '.join(message.split())}")
+
+
+class ApiUnreachableError(CtpairsError):
+    """The API could not be reached: no network, a name that does not resolve, a refused connection."""
+
+
 class UnknownAxisError(CtpairsError):
     """No pair builder is registered under the requested axis name."""
+
+
+class OutputExistsError(CtpairsError):
+    """An output path holds something that ctpairs does not own or will not overwrite unasked."""
+
+
+class PackageError(CtpairsError):
+    """The pairs cannot be packaged as asked (bad version, no pairs, unknown output folder...)."""
+
+
+class PublishError(CtpairsError):
+    """A packaged folder cannot be published as asked (no manifest, tag exists, no token...)."""
+
+
+class TrainError(CtpairsError):
+    """A training run cannot start as asked."""
+
+
+class DatasetNotFoundError(TrainError):
+    """The dataset to train on is neither a local folder or file nor reachable on the Hub."""
+
+
+class ConfigNotFoundError(TrainError):
+    """The dataset config (axis) is missing or unknown; the message lists the configs there are."""
+
+
+class SplitNotFoundError(TrainError):
+    """The split does not exist in that config; the message lists the splits there are."""
+
+
+class ModelNotFoundError(TrainError):
+    """The model is neither a local folder nor in the Hugging Face cache, and the Hub cannot be reached."""
+
+
+class TrainExtraMissingError(TrainError, ImportError):
+    """The training extra (TRL, PEFT, Accelerate) is not installed."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ctpairs.errors import BadRecordError, CtpairsError
+from ctpairs.errors import ApiUnreachableError, BadRecordError, CtpairsError
 from ctpairs.sources.client import PAGING_PARAMS, CTGovClient, build_params
 from ctpairs.store import Checkpoint, Store, record_nct_id
 
@@ -95,7 +95,8 @@ def fetch_to_store(
     new pass. ``since`` restricts the query to records updated on or after that date (a different query,
     with its own checkpoint). ``max_pages`` stops after that many pages in this run. Records without an
     NCT id are logged and skipped. Errors propagate (:class:`~ctpairs.errors.ApiError`, other
-    :class:`~ctpairs.errors.CtpairsError`, ``requests.ConnectionError`` when the API cannot be reached);
+    :class:`~ctpairs.errors.CtpairsError`, :class:`~ctpairs.errors.ApiUnreachableError` when the API cannot be
+    reached);
     every page stored before them stays, with the checkpoint to resume from.
     """
     if max_pages is not None and max_pages < 1:
@@ -149,6 +150,8 @@ def _data_timestamp(client: CTGovClient) -> str | None:
     """
     try:
         return client.version().get("dataTimestamp")
+    except ApiUnreachableError:
+        raise
     except CtpairsError as exc:
         log.warning("could not read the API data timestamp, records keep their own: %s", exc)
         return None

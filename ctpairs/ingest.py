@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from ctpairs.sources.files import BadRecord, GoodRecord, iter_file_records
+from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, iter_file_records
 from ctpairs.store import Store
 
 log = logging.getLogger(__name__)
@@ -18,16 +18,25 @@ BATCH_SIZE = 500
 
 @dataclass
 class IngestReport:
-    """What an ingest did: how many records went in, and each one that did not, with where it was."""
+    """What an ingest did: how many records went in, and the ones that did not (counted; the first
+    ones listed with where they were)."""
 
     stored: int = 0
-    bad: list[BadRecord] = field(default_factory=list)
+    tally: BadRecordTally = field(default_factory=BadRecordTally)
+
+    @property
+    def bad(self) -> list[BadRecord]:
+        """The first bad records (up to ``tally.keep``), with file, line and reason."""
+        return self.tally.examples
 
 
 def ingest_path(store: Store, path: str | Path, *, source: str | None = None) -> IngestReport:
-    """Store every good record found at ``path``; bad ones are logged and listed in the report.
+    """Store every good record found at ``path``; bad ones are counted and listed in the report.
 
     Records are committed in batches, so an interrupted ingest keeps every batch already written.
+    A truncated or corrupt file keeps every record before the damage (see
+    :func:`ctpairs.sources.files.iter_file_records`). Raises
+    :class:`~ctpairs.errors.InputError` when ``path`` does not exist or is not a supported type.
     """
     report = IngestReport()
     items = iter_file_records(path)
@@ -44,5 +53,5 @@ def _good(batch: Iterator[GoodRecord | BadRecord], report: IngestReport) -> Iter
         if isinstance(item, GoodRecord):
             yield item.record
         else:
-            log.warning("skipped %s: %s", item.location, item.reason)
-            report.bad.append(item)
+            log.debug("skipped %s: %s", item.location, item.reason)
+            report.tally.add(item)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctpairs.sources.files import GoodRecord, RawRecord, iter_file_records
+from ctpairs.sources.files import BadRecordTally, GoodRecord, RawRecord, check_input, iter_file_records
 from ctpairs.sources.sample import sample_path
 from ctpairs.store import Store
 
@@ -16,14 +16,18 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RecordInput:
-    """An opened input: a description for the report, an optional total, and the records."""
+    """An opened input: a description for the report, an optional total, and the records.
+
+    Bad records met while iterating are counted in :attr:`bad` (a
+    :class:`~ctpairs.sources.files.BadRecordTally`), which :func:`ctpairs.build.build_pairs` reads
+    into the build report."""
 
     label: str
     total: int | None
     notice: str | None
     _path: Path | None = None
     _store: Path | None = None
-    bad: int = 0
+    bad: BadRecordTally = field(default_factory=BadRecordTally)
 
     def __iter__(self) -> Iterator[dict]:
         if self._store is not None:
@@ -35,34 +39,49 @@ class RecordInput:
             if isinstance(item, GoodRecord):
                 yield item.record
             else:
-                self.bad += 1
-                log.warning("skipped %s: %s", item.location, item.reason)
+                log.debug("skipped %s: %s", item.location, item.reason)
+                self.bad.add(item)
 
-    def texts(self) -> Iterator[RawRecord]:
+    def texts(self) -> Iterator[RawRecord | dict]:
         """The records as unparsed JSON texts, for :func:`~ctpairs.build.build_pairs` to parse in its
-        workers (a file holding a JSON array or page comes as one document); bad records are found
-        and counted where they are parsed."""
+        workers (a file holding a JSON array or page comes as one document; what could be saved of a
+        damaged file comes parsed). Bad JSON is found and counted where it is parsed, in the build;
+        unreadable files are counted in :attr:`bad` here."""
         if self._store is not None:
             with Store(self._store) as store:
                 for nct_id, text in store.iter_texts():
                     yield RawRecord(text, f"store:{nct_id}")
             return
         assert self._path is not None
-        yield from iter_file_records(self._path, raw=True)  # type: ignore[misc]  # raw=True yields RawRecord only
+        for item in iter_file_records(self._path, raw=True):
+            if isinstance(item, RawRecord):
+                yield item
+            elif isinstance(item, GoodRecord):
+                yield item.record
+            else:
+                log.debug("skipped %s: %s", item.location, item.reason)
+                self.bad.add(item)
 
 
 def open_input(
-    *, path: str | Path | None = None, source: str | None = None, store: str | Path | None = None
+    *,
+    path: str | Path | None = None,
+    source: str | None = None,
+    store: str | Path | None = None,
+    store_required: bool = False,
 ) -> RecordInput:
     """Pick the records to build from: ``path`` (what ``ctpairs ingest`` takes), the bundled
     ``source="sample"``, else the store at ``store``; an empty or missing store falls back to
-    the bundled sample with a notice."""
+    the bundled sample with a notice, unless ``store_required`` (a store the user named), where a
+    missing store raises :class:`~ctpairs.errors.StoreNotFoundError`. A ``path`` that does not
+    exist (or is not supported) raises :class:`~ctpairs.errors.InputError` here, before anything is built."""
     if path is not None:
+        check_input(path)
         return RecordInput(str(path), None, None, _path=Path(path))
     if source == "sample":
         return RecordInput("bundled sample", None, None, _path=sample_path())
-    if store is not None and Path(store).exists():
-        with Store(store) as s:
+    if store is not None and (store_required or Path(store).exists()):
+        with Store(store, create=False) as s:
             count = len(s)
         if count:
             return RecordInput(f"store {store}", count, None, _store=Path(store))

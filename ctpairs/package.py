@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,17 @@ from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_rows
 from ctpairs.build import REPORT_NAME
 from ctpairs.curate import CurationPolicy, curate
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import PackageError
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
-from ctpairs.splits import DEFAULT_FRACTIONS, DEFAULT_SEED, SPLITS, SplitPlan, parse_cutoff
+from ctpairs.splits import (
+    DEFAULT_FRACTIONS,
+    DEFAULT_SEED,
+    MIN_TRIALS_FOR_ALL_SPLITS,
+    SPLITS,
+    SplitPlan,
+    balance_overrides,
+    parse_cutoff,
+)
 from ctpairs.tasks import TASK_COLUMNS, task_columns
 
 MANIFEST_NAME = "ctpairs-manifest.json"
@@ -56,10 +64,6 @@ _CONFIG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PACKAGE_SCHEMA = pa.schema(list(PAIR_SCHEMA) + [pa.field(name, t) for name, t in TASK_COLUMNS.items()])
 
 
-class PackageError(CtpairsError):
-    """The pairs cannot be packaged as asked (bad version, no pairs, unknown output folder...)."""
-
-
 @dataclass
 class PackageResult:
     """What :func:`package_pairs` wrote."""
@@ -70,6 +74,7 @@ class PackageResult:
     counts: dict[str, dict[str, int]]  # config -> split -> pairs
     dropped: dict[str, int]  # config -> cross-split pairs dropped
     files: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+    notes: list[str] = field(default_factory=list)  # warnings for the console: empty splits, dropped configs
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
@@ -181,15 +186,17 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
 def _configs(
     tables: dict[str, pa.Table], policy: CurationPolicy | None
 ) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
-    """The configs to package: ``<axis>`` curated by ``policy`` plus ``<axis>-all`` uncurated, or the
-    axes as built when ``policy`` is ``None``; with what curation dropped per config, by reason."""
+    """The configs to package: ``<axis>`` curated by ``policy`` (left out when curation keeps no
+    pair) plus ``<axis>-all`` uncurated, or the axes as built when ``policy`` is ``None``; with what
+    curation dropped per config, by reason."""
     if policy is None:
         return dict(tables), {}
     configs: dict[str, pa.Table] = {}
     report: dict[str, dict[str, Any]] = {}
     for axis, table in sorted(tables.items()):
         kept, dropped = curate(table.to_pylist(), policy)
-        configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
+            configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
         configs[f"{axis}{ALL_SUFFIX}"] = table
         report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
     return configs, report
@@ -210,6 +217,11 @@ def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
             f"{fr['validation'] / (fr['train'] + fr['validation']):.0%} is `validation` and the rest `train`. "
             "Trials without a results-posted date are left out."
         )
+    if plan.overrides:
+        how += (
+            f" {len(plan.overrides)} trial(s) were moved from their hashed split ({', '.join(sorted(plan.overrides))}) "
+            f"so that every config of at least {MIN_TRIALS_FOR_ALL_SPLITS} trials has a trial in every split."
+        )
     how += " A config declares only the splits that hold pairs."
     total = sum(dropped.values())
     return (
@@ -217,6 +229,39 @@ def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
         f"split; cross-trial pairs whose trials fall in different splits are dropped ({total:,} in this "
         "version), so no trial's results appear in two splits."
     )
+
+
+def _balanced(plan: SplitPlan, tables: dict[str, pa.Table]) -> SplitPlan:
+    """``plan`` with the trial moves that give every config of at least 3 trials a trial in every split."""
+    ids = {config: set(table.column("nct_id").to_pylist()) for config, table in tables.items()}
+    return replace(plan, overrides=balance_overrides(plan, ids))
+
+
+def _split_notes(split_tables: dict[str, dict[str, pa.Table]]) -> list[str]:
+    """A warning for each config that ends with an empty split (or no pairs at all)."""
+    notes = []
+    for config, splits in sorted(split_tables.items()):
+        empty = [s for s, t in splits.items() if not t.num_rows]
+        trials = len(_trial_ids(splits))
+        if len(empty) == len(splits):
+            notes.append(f"config {config!r} has no pairs left after splitting; it is left out of this version")
+        elif empty:
+            notes.append(
+                f"config {config!r} has no {' or '.join(empty)} split ({trials} trial(s)); "
+                "it is published without it (the card says which splits each config has)"
+            )
+    return notes
+
+
+def _dropped_config_notes(previous: dict[str, Any] | None, configs: Iterable[str]) -> list[str]:
+    """A note for each config of the previous version that this one no longer has."""
+    if previous is None:
+        return []
+    gone = sorted(set(previous.get("configs", {})) - set(configs))
+    return [
+        f"config {c!r} of version {previous['version']} is not in this version (no {c}.parquet with pairs)"
+        for c in gone
+    ]
 
 
 def _trial_ids(tables: dict[str, pa.Table]) -> set[str]:
@@ -399,11 +444,18 @@ def package_pairs(
         )
     except ValueError as exc:
         raise PackageError(str(exc)) from None
+    plan = _balanced(plan, tables)
 
     split_tables: dict[str, dict[str, pa.Table]] = {}
     dropped: dict[str, int] = {}
     for config, table in tables.items():
         split_tables[config], dropped[config] = _split_rows(table, plan, renderers.get(config, task_columns))
+    notes = _split_notes(split_tables)
+    for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
+        del split_tables[config], tables[config], dropped[config]
+    if not split_tables:
+        raise PackageError(f"no pairs left after splitting in {pairs_dir}; nothing to package")
+    notes += _dropped_config_notes(previous, split_tables)
 
     features = Features.from_arrow_schema(PACKAGE_SCHEMA)
     builders = _builders(report, tables)
@@ -422,8 +474,6 @@ def package_pairs(
         for config, all_splits in split_tables.items():
             # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
             splits = {s: t for s, t in all_splits.items() if t.num_rows}
-            if not splits:
-                raise PackageError(f"config {config!r} has no pairs left after splitting; remove {config}.parquet")
             size = sum(
                 p.stat().st_size
                 for s, t in splits.items()
@@ -494,6 +544,7 @@ def package_pairs(
                 "seed": plan.seed,
                 "fractions": dict(plan.fractions),
                 "cutoff": plan.cutoff.isoformat() if plan.cutoff else None,
+                "moved": dict(sorted(plan.overrides.items())),  # trials moved off their hashed split
             },
             "configs": {
                 c: {
@@ -523,4 +574,4 @@ def package_pairs(
         (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         result_files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
 
-    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files)
+    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files, notes)

@@ -14,15 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import PublishError
 from ctpairs.package import MANIFEST_NAME, file_sha256, read_manifest
 
 REPO_TYPE = "dataset"
 MANAGED_PREFIXES = ("data/", "images/")  # remote files here that this version lacks are deleted
-
-
-class PublishError(CtpairsError):
-    """The folder cannot be published (not packaged, edited since, tag exists, offline, no token...)."""
 
 
 @dataclass(frozen=True)

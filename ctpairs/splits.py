@@ -74,7 +74,8 @@ class SplitPlan:
     """How trials are assigned to splits; :meth:`trial_split` and :meth:`pair_split` apply it.
 
     ``posted`` maps NCT ids to their ``results_first_posted`` date string; it is needed only
-    for ``by="date"`` (see :func:`posted_dates`).
+    for ``by="date"`` (see :func:`posted_dates`). ``overrides`` maps NCT ids to the split they go
+    to instead of their hashed one (see :func:`balance_overrides`).
     """
 
     by: str = "trial"
@@ -82,6 +83,7 @@ class SplitPlan:
     fractions: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
     cutoff: date | None = None
     posted: Mapping[str, str | None] | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.by not in SPLIT_BY:
@@ -94,7 +96,7 @@ class SplitPlan:
     def trial_split(self, nct_id: str) -> str | None:
         """The split of one trial, or ``None`` when it cannot be placed (date split, no known date)."""
         if self.by == "trial":
-            return hash_split(nct_id, self.seed, self.fractions)
+            return self.overrides.get(nct_id) or hash_split(nct_id, self.seed, self.fractions)
         posted = _posted_date((self.posted or {}).get(nct_id))
         if posted is None:
             return None
@@ -111,3 +113,43 @@ class SplitPlan:
         if cf_nct_id == nct_id or first is None:
             return first
         return first if self.trial_split(cf_nct_id) == first else None
+
+
+#: A config needs at least this many trials for every split to get one.
+MIN_TRIALS_FOR_ALL_SPLITS = len(SPLITS)
+
+
+def balance_overrides(plan: SplitPlan, configs: Mapping[str, set[str]], passes: int = 3) -> dict[str, str]:
+    """Moves of trials between splits so that every config with at least
+    :data:`MIN_TRIALS_FOR_ALL_SPLITS` trials has at least one trial in every split (``by="trial"``).
+
+    With few trials the hash can leave a split empty (all of a config's trials in train and
+    validation: no test split). For each empty split, one trial moves there from the config's
+    fullest split: among its trials, the one found in the fewest other configs, then by a hash of
+    the seed, the split and the NCT id, so the moves are deterministic. A trial moves in every config
+    at once (it keeps one split across configs). ``configs`` maps a config to its trials' NCT ids.
+    """
+    overrides: dict[str, str] = {}
+    if plan.by != "trial":
+        return overrides
+    uses = {nct: sum(nct in ids for ids in configs.values()) for ids in configs.values() for nct in ids}
+    for _ in range(passes):
+        moved = False
+        for name in sorted(configs):
+            ids = configs[name]
+            if len(ids) < MIN_TRIALS_FOR_ALL_SPLITS:
+                continue
+            for empty in SPLITS:
+                current = SplitPlan(plan.by, plan.seed, plan.fractions, overrides=overrides)
+                members: dict[str, list[str]] = {s: [] for s in SPLITS}
+                for nct in ids:
+                    members[current.trial_split(nct) or SPLITS[0]].append(nct)
+                if members[empty]:
+                    continue
+                fullest = max(SPLITS, key=lambda s: (len(members[s]), -SPLITS.index(s)))
+                pick = min(members[fullest], key=lambda n: (uses[n], unit_hash(f"{empty}:{n}", plan.seed), n))
+                overrides[pick] = empty
+                moved = True
+        if not moved:
+            break
+    return overrides

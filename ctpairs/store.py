@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from ctpairs.errors import BadRecordError, StoreError
+from ctpairs.errors import BadRecordError, StoreError, StoreNotFoundError
 
 SCHEMA_VERSION = 1
 
@@ -56,7 +56,8 @@ def record_nct_id(record: Any) -> str:
     if not isinstance(protocol, dict):
         keys = ", ".join(sorted(record)[:5]) or "none"
         raise BadRecordError(f"not a v2 study record: no protocolSection (keys: {keys})")
-    nct_id = (protocol.get("identificationModule") or {}).get("nctId")
+    ident = protocol.get("identificationModule")
+    nct_id = ident.get("nctId") if isinstance(ident, dict) else None
     if not isinstance(nct_id, str) or not nct_id:
         raise BadRecordError("study record has no protocolSection.identificationModule.nctId")
     return nct_id
@@ -120,11 +121,22 @@ class StoreSummary:
 
 
 class Store:
-    """A SQLite store of raw study records. Use as a context manager or call :meth:`close`."""
+    """A SQLite store of raw study records. Use as a context manager or call :meth:`close`.
 
-    def __init__(self, path: str | Path):
+    ``create=False`` is for commands that only read: a path that does not exist raises
+    :class:`~ctpairs.errors.StoreNotFoundError` instead of creating an empty store (and its folders).
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not create and not self.path.is_file():
+            raise StoreNotFoundError(
+                f"no store at {self.path}; check --store, or fill it first with `ctpairs fetch` or `ctpairs ingest`"
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of the store {self.path}: {exc.strerror or exc}") from exc
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -9,8 +9,11 @@ written by ``ctpairs build``. Rows without task columns get them from
 TRL, PEFT and Accelerate are optional: ``pip install 'ctpairs[train]'``. They are imported only
 when a trainer is called, so importing this module stays fast.
 
-:func:`build_tiny_model` writes a tiny random Qwen2 model and a tokenizer trained on the task
-texts: enough to check a training recipe end to end on CPU in seconds (it learns nothing useful).
+Before anything heavy is loaded, a run checks what it is given (:mod:`ctpairs.train_checks`): the
+output folder (an earlier run is refused unless ``overwrite`` or ``resume``), the dataset, config
+and split (listing the ones there are), and the model. It trains on the CPU when torch sees no
+accelerator. ``tiny_model=True`` starts from the tiny random model of :mod:`ctpairs.tiny` instead
+of a model id: the whole recipe offline, in seconds (it learns nothing useful).
 """
 
 from __future__ import annotations
@@ -21,23 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
-from ctpairs.errors import CtpairsError
+from ctpairs.errors import CtpairsError, TrainExtraMissingError, UsageError
 from ctpairs.rewards import decision_reward, direction_reward, format_reward
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
+from ctpairs.tiny import build_tiny_model, tiny_model_texts
+from ctpairs.train_checks import check_dataset, check_model, check_output_dir, clear_output_dir, pick_device
 
 if TYPE_CHECKING:
     from datasets import Dataset
 
 TRAIN_EXTRA_HINT = "pip install 'ctpairs[train]'"
-CHAT_TEMPLATE = (
-    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
-"""The ChatML template :func:`build_tiny_model` gives its tokenizer."""
-
-
-class TrainExtraMissingError(CtpairsError, ImportError):
-    """The training extra (TRL, PEFT, Accelerate) is not installed."""
+TINY_MODEL_DIR = "tiny-model-init"
+"""Where ``tiny_model=True`` writes the random starting model, inside ``output_dir``."""
 
 
 def _require(*modules: str) -> None:
@@ -120,11 +118,12 @@ def _common_args(
     per_device_train_batch_size: int,
     gradient_accumulation_steps: int,
     seed: int,
-    use_cpu: bool,
+    use_cpu: bool | None,
     bf16: bool | None,
     model_revision: str | None,
     config_kwargs: dict[str, Any],
 ) -> dict[str, Any]:
+    use_cpu, bf16 = pick_device(use_cpu, bf16)
     args: dict[str, Any] = {
         "output_dir": str(output_dir),
         "learning_rate": learning_rate,
@@ -134,7 +133,7 @@ def _common_args(
         "gradient_accumulation_steps": gradient_accumulation_steps,
         "seed": seed,
         "use_cpu": use_cpu,
-        "bf16": (not use_cpu) if bf16 is None else bf16,
+        "bf16": bf16,
     }
     if model_revision is not None:
         args["model_init_kwargs"] = {"revision": model_revision}
@@ -149,9 +148,46 @@ def _make_config(cls: type, **kwargs: Any) -> Any:
         raise CtpairsError(f"invalid {cls.__name__} arguments: {exc}") from exc
 
 
-def _finish(trainer: Any, output_dir: str | Path, name: str) -> Path:
-    """Train, save the final model (and tokenizer) to ``output_dir`` and say where things went."""
-    trainer.train()
+def _prepare(
+    dataset: str | Path,
+    model: str | Path | None,
+    *,
+    tiny_model: bool,
+    config: str | None,
+    split: str,
+    revision: str | None,
+    model_revision: str | None,
+    output_dir: str | Path,
+    overwrite: bool,
+    resume: bool,
+    max_samples: int | None,
+    template: TaskTemplate | None,
+    lora_r: int,
+) -> tuple[Dataset, str, bool]:
+    """Check everything a run is given (extras, output folder, dataset, config, split, model) before
+    loading anything heavy, then load the split; returns the data, the model to start from (the tiny
+    random one, built into ``output_dir/tiny-model-init``, with ``tiny_model``) and whether to resume."""
+    _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
+    if tiny_model == (model is not None):
+        raise UsageError("give either a model (id or path) or tiny_model=True (--tiny-model), not both or neither")
+    action = check_output_dir(output_dir, overwrite=overwrite, resume=resume)
+    check_dataset(dataset, config, split=split, revision=revision)
+    if model is not None:
+        check_model(model, revision=model_revision)
+    data = load_pairs_dataset(
+        dataset, config, split=split, revision=revision, max_samples=max_samples, template=template
+    )
+    if action == "overwrite":
+        clear_output_dir(output_dir)
+    if tiny_model:
+        model = build_tiny_model(tiny_model_texts(data), Path(output_dir) / TINY_MODEL_DIR)
+    return data, str(model), action == "resume"
+
+
+def _finish(trainer: Any, output_dir: str | Path, name: str, *, resume: bool = False) -> Path:
+    """Train (from the last checkpoint when ``resume``), save the final model (and tokenizer) to
+    ``output_dir`` and say where things went."""
+    trainer.train(resume_from_checkpoint=True if resume else None)
     out = Path(output_dir)
     trainer.save_model(str(out))
     checkpoints = sorted(p.name for p in out.glob("checkpoint-*"))
@@ -165,8 +201,11 @@ def _finish(trainer: Any, output_dir: str | Path, name: str) -> Path:
 
 def train_sft(
     dataset: str | Path,
-    model: str | Path,
+    model: str | Path | None = None,
     *,
+    tiny_model: bool = False,
+    overwrite: bool = False,
+    resume: bool = False,
     config: str | None = None,
     split: str = "train",
     revision: str | None = None,
@@ -183,7 +222,7 @@ def train_sft(
     lora_alpha: int = 32,
     lora_dropout: float = 0.05,
     seed: int = 42,
-    use_cpu: bool = False,
+    use_cpu: bool | None = None,
     bf16: bool | None = None,
     max_samples: int | None = None,
     template: TaskTemplate | None = None,
@@ -194,16 +233,35 @@ def train_sft(
     The model learns the completion (reasoning + ``Answer: <direction>``) from the prompt, with the
     loss on the completion only. ``conversational=True`` trains on the chat messages instead (the
     tokenizer needs a chat template). ``lora_r > 0`` trains a LoRA adapter (all linear layers) in
-    place of the full model. ``bf16=None`` means bf16 unless ``use_cpu``. Any other keyword goes to
-    ``trl.SFTConfig`` (e.g. ``logging_steps``, ``save_steps``, ``gradient_checkpointing``).
-    The final model is saved to ``output_dir``; checkpoints go to ``output_dir/checkpoint-<step>``.
+    place of the full model. ``use_cpu=None`` trains on the CPU when torch sees no accelerator;
+    ``bf16=None`` means bf16 on a GPU that supports it. Any other keyword goes to ``trl.SFTConfig``
+    (e.g. ``logging_steps``, ``save_steps``, ``gradient_checkpointing``). The final model is saved
+    to ``output_dir``; checkpoints go to ``output_dir/checkpoint-<step>``. An ``output_dir`` holding
+    an earlier run is refused unless ``overwrite`` (it is removed first) or ``resume`` (training
+    continues from its last checkpoint). ``tiny_model=True`` (no ``model``) starts from a tiny random
+    model built on the dataset's texts (:mod:`ctpairs.tiny`).
+
+    Raises:
+        TrainError: the output folder, dataset, config, split or model is not usable (the subclass says
+            which: :class:`~ctpairs.errors.ConfigNotFoundError` lists the configs...).
     """
-    _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
+    data, start, resumed = _prepare(
+        dataset,
+        model,
+        tiny_model=tiny_model,
+        config=config,
+        split=split,
+        revision=revision,
+        model_revision=model_revision,
+        output_dir=output_dir,
+        overwrite=overwrite,
+        resume=resume,
+        max_samples=max_samples,
+        template=template,
+        lora_r=lora_r,
+    )
     from trl import SFTConfig, SFTTrainer
 
-    data = load_pairs_dataset(
-        dataset, config, split=split, revision=revision, max_samples=max_samples, template=template
-    )
     data = _training_columns(data, conversational=conversational, keep=())
     args = _make_config(
         SFTConfig,
@@ -223,15 +281,18 @@ def train_sft(
         ),
     )
     trainer = SFTTrainer(
-        model=str(model), args=args, train_dataset=data, peft_config=_peft_config(lora_r, lora_alpha, lora_dropout)
+        model=start, args=args, train_dataset=data, peft_config=_peft_config(lora_r, lora_alpha, lora_dropout)
     )
-    return _finish(trainer, output_dir, "sft")
+    return _finish(trainer, output_dir, "sft", resume=resumed)
 
 
 def train_grpo(
     dataset: str | Path,
-    model: str | Path,
+    model: str | Path | None = None,
     *,
+    tiny_model: bool = False,
+    overwrite: bool = False,
+    resume: bool = False,
     config: str | None = None,
     split: str = "train",
     revision: str | None = None,
@@ -249,7 +310,7 @@ def train_grpo(
     lora_alpha: int = 32,
     lora_dropout: float = 0.05,
     seed: int = 42,
-    use_cpu: bool = False,
+    use_cpu: bool | None = None,
     bf16: bool | None = None,
     max_samples: int | None = None,
     template: TaskTemplate | None = None,
@@ -264,16 +325,27 @@ def train_grpo(
     (:func:`ctpairs.rewards.format_reward`); on the benchmark-format configs (``superiority``,
     ``comparative``, ``endpoint``) the reward is :func:`ctpairs.rewards.decision_reward` alone. ``per_device_train_batch_size *
     gradient_accumulation_steps`` must be a multiple of ``num_generations``. ``conversational``,
-    ``lora_r``, ``bf16`` and extra keywords (to ``trl.GRPOConfig``, e.g. ``temperature``, ``beta``)
-    are as in :func:`train_sft`. The prompts are not truncated: pick a model whose context holds
+    ``lora_r``, ``use_cpu``, ``bf16``, ``overwrite``, ``resume``, ``tiny_model``, the errors raised and
+    extra keywords (to ``trl.GRPOConfig``, e.g. ``temperature``, ``beta``) are as in :func:`train_sft`. The prompts are not truncated: pick a model whose context holds
     them plus ``max_completion_length``.
     """
-    _require("trl", "accelerate", *(["peft"] if lora_r > 0 else []))
+    data, start, resumed = _prepare(
+        dataset,
+        model,
+        tiny_model=tiny_model,
+        config=config,
+        split=split,
+        revision=revision,
+        model_revision=model_revision,
+        output_dir=output_dir,
+        overwrite=overwrite,
+        resume=resume,
+        max_samples=max_samples,
+        template=template,
+        lora_r=lora_r,
+    )
     from trl import GRPOConfig, GRPOTrainer
 
-    data = load_pairs_dataset(
-        dataset, config, split=split, revision=revision, max_samples=max_samples, template=template
-    )
     data = _training_columns(data, conversational=conversational, keep=("answer",)).remove_columns("completion")
     args = _make_config(
         GRPOConfig,
@@ -299,68 +371,10 @@ def train_grpo(
         else [direction_reward] + ([format_reward] if reward_format else [])
     )
     trainer = GRPOTrainer(
-        model=str(model),
+        model=start,
         reward_funcs=rewards,
         args=args,
         train_dataset=data,
         peft_config=_peft_config(lora_r, lora_alpha, lora_dropout),
     )
-    return _finish(trainer, output_dir, "grpo")
-
-
-# -- a tiny model for smoke tests ----------------------------------------------------------------
-
-
-def build_tiny_model(
-    texts: Iterable[str],
-    out_dir: str | Path,
-    *,
-    vocab_size: int = 2000,
-    max_position_embeddings: int = 2048,
-    seed: int = 0,
-) -> Path:
-    """Write a tiny random Qwen2 causal LM and a byte-level BPE tokenizer trained on ``texts``
-    (with a ChatML chat template, ``<|im_end|>`` as eos and ``<|endoftext|>`` as pad) to ``out_dir``.
-
-    For checking a training recipe end to end on CPU (2 layers, hidden size 64): load it by path
-    like any model. Returns ``out_dir``.
-    """
-    _require("transformers", "tokenizers")
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
-
-    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    bpe = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=specials,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    tok.train_from_iterator(texts, trainer=bpe)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>")
-    tokenizer.chat_template = CHAT_TEMPLATE
-
-    torch.manual_seed(seed)
-    config = Qwen2Config(
-        num_hidden_layers=2,
-        hidden_size=64,
-        intermediate_size=128,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        vocab_size=len(tokenizer),
-        max_position_embeddings=max_position_embeddings,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=None,
-    )
-    model = Qwen2ForCausalLM(config)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
-    out = Path(out_dir)
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
+    return _finish(trainer, output_dir, "grpo", resume=resumed)

@@ -11,12 +11,21 @@ from collections.abc import Iterator
 
 import pytest
 from ctgov_server import FakeCTGov
+from hypothesis import HealthCheck, settings
 
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from tests._data import real_records
 
 _HF_HOME: str | None = None
+
+# Fuzz tests (tests/test_fuzz.py): the default profile is derandomized (a fixed seed, the same examples
+# on every run) and small enough for the whole file to run in well under a minute; run them longer with
+# `python -m pytest tests/test_fuzz.py --hypothesis-profile=long` (random seeds, 20x the examples).
+_FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", settings(max_examples=40, derandomize=True, database=None, **_FUZZ))
+settings.register_profile("long", settings(max_examples=800, derandomize=False, **_FUZZ))
+settings.load_profile("ci")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -144,7 +144,7 @@ def test_bad_input_records_are_counted_not_fatal(tmp_path):
     path.write_text("\n".join([json.dumps(good[0]), "{oops", json.dumps({"no": "study"}), json.dumps(good[1])]) + "\n")
     source = open_input(path=path)
     report = build_pairs(source, ["dose"], tmp_path / "out", inputs=[str(path)], progress=False)
-    assert report.studies == 2 and source.bad == 2
+    assert report.studies == 2 and source.bad.count == 2 and report.bad_records == 2
 
 
 THIRD_PARTY = '''
@@ -184,7 +184,8 @@ def test_third_party_builder_by_entry_point(tmp_path):
     )
     report = json.loads((out / REPORT_NAME).read_text())
     assert report["axes"]["echo"]["skips"] == {"echo saw a trial": 300}
-    assert pq.read_table(out / "echo.parquet").num_rows == 0
+    assert report["axes"]["echo"]["pairs"] == 0 and report["axes"]["echo"]["file"] is None
+    assert not (out / "echo.parquet").exists()  # an axis with no pairs is reported, not written
 
 
 def test_readme_builder_example_works():

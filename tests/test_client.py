@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import requests
 from ctgov_server import BAD_PARAM_MESSAGE, PHELAN, PHELAN_PARAMS, VERSION, FakeCTGov, Fault, load_page, page_nct_ids
 
-from ctpairs.errors import ApiError, CtpairsError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError
 from ctpairs.sources.client import API_URL_ENV, CTGovClient, build_params
 
 
@@ -166,7 +165,7 @@ def test_unreachable_server_raises_connection_error() -> None:
     with FakeCTGov() as api:
         url = api.url
     with CTGovClient(url, rate=0, retries=1, backoff_factor=0.01, timeout=2) as client:
-        with pytest.raises(requests.ConnectionError):
+        with pytest.raises(ApiUnreachableError):
             client.version()
 
 
@@ -179,3 +178,12 @@ def test_build_params() -> None:
     assert build_params(
         {"query.cond": "melanoma", "countTotal": True, "pageSize": 50, "fields": ["NCTId", "Phase"], "sort": None}
     ) == {"query.cond": "melanoma", "countTotal": "true", "pageSize": "50", "fields": "NCTId|Phase"}
+
+
+def test_a_name_that_does_not_resolve_is_not_retried() -> None:
+    """Offline or a typo in the host: one lookup, one typed error; not five lookups with backoff between."""
+    started = time.monotonic()
+    with CTGovClient("http://ctgov-offline.invalid/api/v2", rate=0, retries=5, backoff_factor=10) as client:
+        with pytest.raises(ApiUnreachableError, match=r"cannot reach http://ctgov-offline.invalid/api/v2 \(Failed"):
+            client.version()
+    assert time.monotonic() - started < 10  # five retries would sleep 10 + 20 + 40 + 80 s

@@ -17,7 +17,17 @@ import math
 
 import pytest
 
-from ctpairs.dose import Dose, DoseParse, comparable, dose_ratio, is_placebo, parse_dose
+from ctpairs.dose import (
+    REASON_EXPOSURE,
+    REASON_TITRATION,
+    Dose,
+    DoseParse,
+    comparable,
+    dose_ratio,
+    is_placebo,
+    parse_dose,
+    parse_regimen,
+)
 
 
 def S(value, unit, per=None, freq=None, route=None):
@@ -1212,3 +1222,85 @@ def test_dose_dataclass_and_parse_shape():
     assert p.single.text == "50 mg"
     with pytest.raises(ValueError):
         dose_ratio(Dose(0.0, "mg", text="0 mg"), Dose(1.0, "mg", text="1 mg"))
+
+
+# -- a dose per drug (parse_regimen), on real group titles and descriptions ------------------
+
+
+def _doses(text: str, drugs: list[tuple[str, ...]]) -> dict[str, tuple | str | None]:
+    out: dict[str, tuple | str | None] = {}
+    for d in parse_regimen(text, drugs).drugs:
+        out[d.drug] = (d.dose.value, d.dose.unit, d.dose.per) if d.dose else d.reason
+    return out
+
+
+@pytest.mark.parametrize(
+    "text,drugs,expected",
+    [
+        # add-on: one drug's dose in the title, the backbone named without an amount
+        (
+            "Paclitaxel/Carboplatin + Motesanib 50 mg QD",
+            [("Motesanib diphosphate", "AMG 706"), ("Paclitaxel",), ("Carboplatin",)],
+            {"Motesanib diphosphate": (50.0, "mg", None), "Paclitaxel": None, "Carboplatin": None},
+        ),
+        # amounts written before each drug's name
+        (
+            "Participants received 8 mg/kg Ramucirumab followed by 750 mg Emibetuzumab given as intravenous (IV) "
+            "infusion on days 1 and 15 of 28 days cycle.",
+            [("Ramucirumab",), ("Emibetuzumab",)],
+            {"Ramucirumab": (8.0, "mg", "kg"), "Emibetuzumab": (750.0, "mg", None)},
+        ),
+        # three drugs, each with its own amount, abbreviations in brackets
+        (
+            "Cohort A2 participants received pembrolizumab (Pembro 2 mg/kg) via intravenous (IV) infusion on Day 1 "
+            "of each 3-week cycle PLUS paclitaxel (Pa 200 mg/m\\^2) via IV infusion on Day 1 of each 3-week cycle",
+            [("Pembrolizumab", "MK-3475"), ("Paclitaxel",)],
+            {"Pembrolizumab": (2.0, "mg", "kg"), "Paclitaxel": (200.0, "mg", "m2")},
+        ),
+        # "5 mg or 10 mg" of one drug: not sure; the other drug's dose still read
+        (
+            "Participants received erlotinib 150 mg, tablets, orally, daily plus entinostat 5 mg or 10 mg, tablets, "
+            "orally, on Days 1 and 15 of each 28-day cycle",
+            [("Erlotinib",), ("Entinostat",)],
+            {"Erlotinib": (150.0, "mg", None), "Entinostat": "multiple doses"},
+        ),
+        # a drug named as its placebo is not named
+        (
+            "Participants randomized to Arm A received dacomitinib 45 mg orally once daily and erlotinib 150 mg "
+            "placebo orally once daily.",
+            [("Dacomitinib",), ("Erlotinib",)],
+            {"Dacomitinib": (45.0, "mg", None)},
+        ),
+        # no drug named: the amount is the unnamed drug's
+        ("2.5 mg tablet once daily by mouth for 12 weeks.", [("Tadalafil",)], {"": (2.5, "mg", None)}),
+        # a registered name with a dosing schedule in it: its first word names the drug
+        (
+            "Participants received poziotinib 8 mg orally, QD in each 28-day treatment cycle.",
+            [("Poziotinib Once Daily Dosing",)],
+            {"Poziotinib Once Daily Dosing": (8.0, "mg", None)},
+        ),
+    ],
+)
+def test_regimen_reads_a_dose_per_drug(text: str, drugs: list[tuple[str, ...]], expected: dict) -> None:
+    assert _doses(text, drugs) == expected
+
+
+def test_regimen_frequency_and_route_per_drug() -> None:
+    text = (
+        "Participants with no more than one prior chemotherapy regimen for NSCLC received panitumumab 9.0 mg/kg IV "
+        "on Day 1 of each 21-day cycle, and motesanib 125 mg QD, orally self-administered on Days 3-21 of Cycle 1"
+    )
+    regimen = parse_regimen(text, [("Panitumumab",), ("Motesanib",)])
+    pan, mot = regimen.get("Panitumumab").dose, regimen.get("Motesanib").dose
+    assert (pan.value, pan.per, pan.frequency, pan.route) == (9.0, "kg", "Q3W", "iv")
+    assert (mot.value, mot.frequency, mot.route) == (125.0, "QD", "oral")
+
+
+def test_exposure_target_is_not_a_dose() -> None:
+    """A concentration aimed at is refused; a carboplatin AUC is a dose."""
+    assert parse_dose("dosed to a target Cmax of 20 µg/mL").reason == REASON_EXPOSURE
+    assert parse_dose("titrated to achieve trough plasma concentrations of 5 ng/mL").reason in (
+        REASON_EXPOSURE,
+        REASON_TITRATION,
+    )
+    assert parse_dose("carboplatin at a dose required to achieve an AUC of 6 mg/mL IV").single is not None

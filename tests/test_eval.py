@@ -43,7 +43,7 @@ def questions():
 @pytest.fixture(scope="module")
 def tiny_model(questions, tmp_path_factory):
     pytest.importorskip("transformers")
-    from ctpairs.train import build_tiny_model
+    from ctpairs.tiny import build_tiny_model
 
     texts = [render_prompt(q) for q in questions] + ["DECISION: (0.6, 0.4)", "DECISION: (0.2, 0.3, 0.5)"]
     return build_tiny_model(texts, tmp_path_factory.mktemp("tiny-model"))

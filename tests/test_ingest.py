@@ -29,7 +29,7 @@ def test_bulk_zip_one_json_per_study(tmp_path, records):
     items = list(iter_file_records(path))
     assert len(_ids(items)) == 20
     bad = [i for i in items if isinstance(i, BadRecord)]
-    assert len(bad) == 1 and bad[0].location.endswith("broken.json") and "malformed JSON" in bad[0].reason
+    assert len(bad) == 1 and bad[0].location.endswith("broken.json:1") and "malformed JSON" in bad[0].reason
 
 
 def test_jsonl_gz_with_bad_lines_keeps_the_rest(tmp_path, records):

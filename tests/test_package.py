@@ -142,16 +142,18 @@ def test_no_trial_crosses_splits_and_a_trial_has_one_split_in_every_config(repo:
             for nct_id in ids:
                 where.setdefault(nct_id, set()).add(split)
     assert where and all(len(s) == 1 for s in where.values())
-    assert all(where[i] == {hash_split(i)} for i in where)
+    moved = json.loads((repo / MANIFEST_NAME).read_text())["split"]["moved"]  # to fill every split (few trials)
+    assert all(where[i] == {moved.get(i) or hash_split(i)} for i in where)
+    assert all(hash_split(i) != split for i, split in moved.items())
 
 
 def test_cross_trial_pairs_that_straddle_splits_are_dropped_and_counted(repo: Path, pairs_dir: Path) -> None:
     table = pq.read_table(pairs_dir / "approx.parquet", columns=["nct_id", "cf_nct_id"])
-    plan = SplitPlan()
+    manifest = json.loads((repo / MANIFEST_NAME).read_text())
+    plan = SplitPlan(overrides=manifest["split"]["moved"])
     expected = sum(
         plan.pair_split(a, b) is None for a, b in zip(*(table.column(c).to_pylist() for c in table.column_names))
     )
-    manifest = json.loads((repo / MANIFEST_NAME).read_text())
     assert 0 < expected < table.num_rows
     assert manifest["configs"]["approx-all"]["dropped_cross_split"] == expected
     assert manifest["configs"]["approx-all"]["pairs"] == table.num_rows - expected
@@ -174,6 +176,7 @@ def test_date_split_respects_the_cutoff(pairs_dir: Path, tmp_path: Path) -> None
         "cutoff": "2015-01-01",
         "seed": 0,
         "fractions": {"train": 0.8, "validation": 0.1, "test": 0.1},
+        "moved": {},
     }
 
 

@@ -10,8 +10,10 @@ pytest.importorskip("trl")
 pytest.importorskip("peft")
 
 from ctpairs.cli import main  # noqa: E402
+from ctpairs.errors import TrainExtraMissingError  # noqa: E402
 from ctpairs.tasks import TASK_COLUMNS  # noqa: E402
-from ctpairs.train import TrainExtraMissingError, build_tiny_model, load_pairs_dataset, train_grpo, train_sft  # noqa: E402
+from ctpairs.tiny import build_tiny_model, tiny_model_texts  # noqa: E402
+from ctpairs.train import load_pairs_dataset, train_grpo, train_sft  # noqa: E402
 from tests._pairs import build_small_pairs, package_small_pairs  # noqa: E402
 
 CPU = dict(
@@ -39,9 +41,7 @@ def repo(pairs_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tiny_model(repo, tmp_path_factory):
-    data = load_pairs_dataset(repo, "dose")
-    texts = [t for row in data for t in (row["prompt"], row["completion"])]
-    return build_tiny_model(texts, tmp_path_factory.mktemp("tiny-model"))
+    return build_tiny_model(tiny_model_texts(load_pairs_dataset(repo, "dose")), tmp_path_factory.mktemp("tiny-model"))
 
 
 def _log_history(out):
@@ -160,3 +160,75 @@ def test_module_imports_without_trainer_libraries():
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
     )
+
+
+# -- mistakes (issue 10): checked before anything heavy loads, one line each --------------------
+
+
+def _one_error(capsys) -> str:
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Traceback" not in err, err
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ((), "has several configs; pick one with --config: arm, dose, outcome"),
+        (("--config", "phase"), "has no config 'phase'; its configs: arm, dose, outcome"),
+        (("--config", "dose", "--split", "nope"), "config 'dose' of "),
+    ],
+)
+def test_train_with_a_missing_or_unknown_config_or_split(repo, tiny_model, tmp_path, capsys, extra, expected):
+    args = ["train", "sft", "--dataset", str(repo), "--model", str(tiny_model), "--output-dir", str(tmp_path / "o")]
+    assert main([*args, *extra]) == 2
+    line = _one_error(capsys)
+    assert expected in line
+    if "--split" in extra:
+        assert "has no split 'nope'; its splits: " in line and "train" in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_train_on_a_dataset_folder_that_does_not_exist(tiny_model, tmp_path, capsys):
+    missing = tmp_path / "no-such-dataset"
+    assert main(["train", "sft", "--dataset", str(missing), "--config", "dose", "--model", str(tiny_model)]) == 2
+    assert f"{missing}: no such folder" in _one_error(capsys)
+
+
+def test_train_with_a_model_id_and_no_network(repo, tmp_path, capsys):
+    code = main(["train", "sft", "--dataset", str(repo), "--config", "dose", "--model", "Qwen/Qwen3-0.6B"])
+    assert code == 2
+    line = _one_error(capsys)
+    assert (
+        "model Qwen/Qwen3-0.6B is not a local folder nor in the Hugging Face cache" in line and "--tiny-model" in line
+    )
+
+
+def test_tiny_model_on_cpu_without_flags_then_an_earlier_run_is_refused_overwritten_or_resumed(repo, tmp_path, capsys):
+    """No --cpu: this machine's torch sees no GPU, so the CPU is picked; then --output-dir is owned."""
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("checks the choice of the CPU on a machine without a GPU")
+    out = tmp_path / "run"
+
+    def train(steps: int, *flags: str) -> int:
+        return main(
+            ["train", "sft", "--dataset", str(repo), "--config", "dose", "--tiny-model", "--output-dir", str(out)]
+            + ["--max-steps", str(steps), "--batch-size", "2", "--max-samples", "4", "--max-length", "512", "-q"]
+            + ["--trl-arg", "report_to=none", "--trl-arg", "activation_checkpointing=false", *flags]
+        )
+
+    assert train(1) == 0
+    assert (out / "model.safetensors").is_file() and (out / "tiny-model-init" / "tokenizer.json").is_file()
+    capsys.readouterr()
+    assert train(1) == 2
+    assert "holds an earlier run; pass --overwrite to replace it, --resume to continue it" in _one_error(capsys)
+    (out / "checkpoint-1" / "stale.txt").write_text("from the first run")
+    assert train(1, "--overwrite") == 0
+    assert not (out / "checkpoint-1" / "stale.txt").exists()  # the old run is gone, not mixed in
+    assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1"]
+    assert train(2, "--resume") == 0
+    assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1", "checkpoint-2"]
+    assert json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())["global_step"] == 2

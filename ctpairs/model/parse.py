@@ -7,6 +7,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ctpairs.dose import parse_dose
+from ctpairs.errors import BadRecordError
 from ctpairs.model.numbers import (
     normalize_dispersion,
     normalize_enum,
@@ -14,6 +15,7 @@ from ctpairs.model.numbers import (
     parse_number,
     parse_qualified_number,
 )
+from ctpairs.model.shape import check_shape
 from ctpairs.model.trial import (
     AdverseEvent,
     AdverseEventGroup,
@@ -49,12 +51,17 @@ def _list(value: Any) -> list:
 
 
 def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
-    """Parse one v2 study record. Raises :class:`~ctpairs.errors.BadRecordError` if it is not one.
+    """Parse one v2 study record. Raises :class:`~ctpairs.errors.BadRecordError` if it is not one,
+    or if a field the parser reads has the wrong JSON type (see :mod:`ctpairs.model.shape`).
 
     ``data_timestamp`` is the registry data date the record was fetched at (the API's
     ``/version`` dataTimestamp); it defaults to the record's own ``versionHolder``.
     """
     nct_id = record_nct_id(record)
+    try:
+        check_shape(record)
+    except BadRecordError as exc:
+        raise BadRecordError(f"{nct_id}: {exc}") from None
     ps = record["protocolSection"]
     ident = ps.get("identificationModule") or {}
     status = ps.get("statusModule") or {}

@@ -8,8 +8,10 @@ the response over, so it is retried under the *same* ``Retry`` policy object
 
 Any other error answer (400 for a bad query, 404 for an unknown study...) raises
 :class:`~ctpairs.errors.ApiError` carrying the API's own plain-text message. When the API cannot
-be reached once the retries are spent, ``requests.ConnectionError`` propagates unchanged; other
-failures (a body still bad after the retries, an unusable URL) raise :class:`~ctpairs.errors.CtpairsError`.
+be reached once the retries are spent, :class:`~ctpairs.errors.ApiUnreachableError` is raised; a
+host name that does not resolve (offline, or a typo) is not retried at all, since five more
+lookups a few seconds apart will not find it either. Other failures (a body still bad after the
+retries, an unusable URL) raise :class:`~ctpairs.errors.CtpairsError`.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import DecodeError, MaxRetryError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import DecodeError, MaxRetryError, NameResolutionError, ProtocolError, ReadTimeoutError
 from urllib3.util import Retry
 
 from ctpairs import __version__
-from ctpairs.errors import ApiError, CtpairsError
+from ctpairs.errors import ApiError, ApiUnreachableError, CtpairsError
 
 API_URL_ENV = "CTPAIRS_API_URL"
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
@@ -66,6 +68,15 @@ def build_params(params: Mapping[str, Any]) -> dict[str, str]:
         else:
             out[name] = str(value)
     return out
+
+
+class NoDnsRetry(Retry):
+    """urllib3's :class:`~urllib3.util.Retry`, except that a name that does not resolve fails at once."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # noqa: D102
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url, error)  # type: ignore[arg-type]
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 class RateLimiter:
@@ -111,7 +122,7 @@ class CTGovClient:
     ):
         self.base_url = (base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL).rstrip("/")
         self.timeout = timeout
-        self.retry = Retry(
+        self.retry = NoDnsRetry(
             total=retries,
             backoff_factor=backoff_factor,
             status_forcelist=RETRY_STATUSES,
@@ -197,8 +208,10 @@ class CTGovClient:
                 requests.exceptions.ConnectionError,
             ) as exc:
                 error = _body_error(exc)
-                if error is None:
-                    raise  # the network failed and urllib3's retries are spent: requests.ConnectionError
+                if error is None:  # the network failed and urllib3's retries are spent
+                    raise ApiUnreachableError(
+                        f"cannot reach {self.base_url} ({_reason(exc)}); check the network or --base-url"
+                    ) from exc
                 try:
                     retry = retry.increment(method="GET", url=url, error=error)
                 except MaxRetryError as gave_up:
@@ -217,6 +230,18 @@ class CTGovClient:
                     "check that the API URL points at a ClinicalTrials.gov v2 API"
                 )
             return data
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost cause of a connection failure, in a few words (``Name or service not known``)."""
+    inner: BaseException | None = exc
+    while True:
+        nxt = getattr(inner, "reason", None) or (inner.args[0] if getattr(inner, "args", None) else None)
+        if not isinstance(nxt, BaseException):
+            break
+        inner = nxt
+    text = str(inner)
+    return text.split(": ", 1)[-1] if isinstance(inner, NameResolutionError) else text
 
 
 def _body_error(exc: requests.exceptions.RequestException) -> Exception | None:

@@ -4,22 +4,26 @@ directory of such files.
 
 Everything is streamed: the bulk zip is read one member at a time and JSONL one line at
 a time. A bad record never stops the rest; it is yielded as a :class:`BadRecord` that
-says where it was. JSON is parsed with orjson; ``raw=True`` leaves one-study texts (JSONL lines,
-zip members) unparsed as :class:`RawRecord`, for a build worker to parse with :func:`load_raw`.
+says where it was. JSON is parsed with orjson; ``raw=True`` leaves each JSON text (a JSONL line,
+a ``.json`` file or zip member) unparsed as a :class:`RawRecord`, for a build worker to parse
+with :func:`load_raw`.
 """
 
 from __future__ import annotations
 
-import gzip
+import io
+import json
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import orjson
 
-from ctpairs.errors import BadRecordError, CtpairsError
+from ctpairs.errors import BadRecordError, InputError
+from ctpairs.sources.salvage import GZIP_MAGIC, ZIP_LOCAL_HEADER, DamagedStreamError, GunzipReader, zip_local_members
 from ctpairs.store import record_nct_id
 
 
@@ -46,16 +50,32 @@ class RawRecord:
 
 
 def load_raw(raw: RawRecord) -> Iterator[GoodRecord | BadRecord]:
-    """Parse a :class:`RawRecord` into the records it holds (bad JSON is one :class:`BadRecord`)."""
-    try:
-        obj = orjson.loads(raw.text)
-    except orjson.JSONDecodeError as exc:
-        yield BadRecord(raw.location, f"malformed JSON: {exc}")
-        return
+    """Parse a :class:`RawRecord` into the records it holds, as reading it unparsed would have."""
     if raw.document:
-        yield from _from_json_document(obj, raw.location)
+        yield from _document(raw.text, raw.location)
     else:
-        yield _check(obj, raw.location)
+        yield _line(raw.text, raw.location)
+
+
+@dataclass
+class BadRecordTally:
+    """Bad records met while reading: how many, and the first :attr:`keep` of them to show."""
+
+    keep: int = 100
+    count: int = 0
+    examples: list[BadRecord] = field(default_factory=list)
+
+    def add(self, bad: BadRecord) -> None:
+        self.count += 1
+        if len(self.examples) < self.keep:
+            self.examples.append(bad)
+
+    def lines(self, shown: int = 10) -> list[str]:
+        """``skipped LOCATION: REASON`` for the first ``shown`` bad records, then how many more there were."""
+        out = [f"skipped {b.location}: {b.reason}" for b in self.examples[:shown]]
+        if self.count > shown:
+            out.append(f"... and {self.count - shown:,} more bad records")
+        return out
 
 
 def _check(obj: object, location: str) -> GoodRecord | BadRecord:
@@ -77,64 +97,211 @@ def _from_json_document(obj: object, location: str) -> Iterator[GoodRecord | Bad
         yield _check(obj, location)
 
 
-def _read(text: bytes, location: str, document: bool, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
-    item = RawRecord(text, location, document)
-    if raw:
-        yield item
+#: What a damaged compressed stream raises while it is read (gzip: DamagedStreamError, an OSError; a
+#: zip member: zlib.error, or BadZipFile for a bad CRC; EOFError for a member cut short).
+_DAMAGE = (EOFError, OSError, zlib.error, zipfile.BadZipFile)
+_READ_BLOCK = 1 << 20
+_SNIFF = 4096  # bytes looked at to tell text from binary
+
+
+def _damaged(location: str, exc: BaseException) -> BadRecord:
+    detail = str(exc) or type(exc).__name__
+    return BadRecord(location, f"file damaged from here on ({detail}); every record before it was kept")
+
+
+def _read_all(fh: IO[bytes]) -> tuple[bytes, BaseException | None]:
+    """The bytes of ``fh`` up to the end, or up to the damage (and the error) when it is cut or corrupt."""
+    blocks = []
+    try:
+        while block := fh.read(_READ_BLOCK):
+            blocks.append(block)
+    except _DAMAGE as exc:
+        return b"".join(blocks), exc
+    return b"".join(blocks), None
+
+
+def _salvage_items(text: str) -> tuple[list[object], int]:
+    """The complete items at the start of a JSON array (bare, or the ``studies`` of a page) that is cut
+    or broken further on, and the offset where reading stopped."""
+    start = text.find("[")
+    if start < 0:
+        return [], 0
+    decoder = json.JSONDecoder()
+    items: list[object] = []
+    pos = start + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return items, pos
+        items.append(item)
+
+
+def _load_json(fh: IO[bytes], location: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    data, damage = _read_all(fh)
+    if raw and damage is None:
+        yield RawRecord(data, location, document=True)
     else:
-        yield from load_raw(item)
+        yield from _document(data, location, damage)
+
+
+def _document(data: bytes, location: str, damage: BaseException | None = None) -> Iterator[GoodRecord | BadRecord]:
+    """The records of one JSON document (a study, an array or a page); what can be saved of a broken one."""
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        items, stop = _salvage_items(text)
+        for i, item in enumerate(items):
+            yield _check(item, f"{location}[{i}]")
+        where = f"{location}:{text.count(chr(10), 0, stop) + 1}"
+        yield _damaged(where, damage) if damage is not None else BadRecord(where, f"malformed JSON: {exc}")
+        return
+    yield from _from_json_document(obj, location)
+    if damage is not None:
+        yield _damaged(location, damage)
+
+
+def _line(line: bytes, location: str) -> GoodRecord | BadRecord:
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return BadRecord(location, f"malformed JSON: {exc}")
+    return _check(obj, location)
 
 
 def _jsonl(fh: IO[bytes], name: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
-    for lineno, line in enumerate(fh, 1):
-        if line.strip():
-            yield from _read(line, f"{name}:{lineno}", False, raw)
+    lineno = 0
+    lines = iter(fh)
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except _DAMAGE as exc:
+            yield _damaged(f"{name}:{lineno + 1}", exc)
+            return
+        lineno += 1
+        if not line.strip():
+            continue
+        location = f"{name}:{lineno}"
+        yield RawRecord(line, location) if raw else _line(line, location)
 
 
 def _zip(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
-    with zipfile.ZipFile(path) as zf:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield from _damaged_zip(path, exc, raw)
+        return
+    with zf:
         for info in zf.infolist():
             if info.is_dir():
                 continue
             location = f"{path.name}:{info.filename}"
-            with zf.open(info) as fh:
-                if info.filename.endswith((".jsonl", ".ndjson")):
-                    yield from _jsonl(fh, location, raw)
-                elif info.filename.endswith(".json"):
-                    yield from _read(fh.read(), location, True, raw)
+            try:
+                with zf.open(info) as fh:
+                    yield from _read_stream(fh, info.filename, location, raw)
+            except (*_DAMAGE, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
+                yield BadRecord(location, f"zip member cannot be read ({exc}); skipped")
+
+
+def _binary(head: bytes) -> bool:
+    """Whether the first bytes of a file are no text: a NUL byte, or invalid UTF-8 (a character cut
+    at the end of the sample aside)."""
+    if b"\0" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 3
+    return False
+
+
+def _damaged_zip(path: Path, exc: BaseException, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    """A zip without a readable central directory (a cut download): its members read front to back."""
+    found = False
+    try:
+        for name, data in zip_local_members(path):
+            location = f"{path.name}:{name}"
+            if isinstance(data, DamagedStreamError):
+                yield _damaged(location, data)
+                return
+            found = True
+            yield from _read_stream(io.BufferedReader(io.BytesIO(data)), name, location, raw)  # type: ignore[arg-type]
+    except (OSError, ValueError) as err:  # an empty file cannot be mapped
+        exc = err
+    if not found:
+        yield BadRecord(path.name, f"not a readable zip file ({exc}); skipped")
+    else:
+        yield _damaged(path.name, exc)
+
+
+def _read_stream(fh: IO[bytes], name: str, location: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    """The records of one file's bytes: gzip is found by its magic number, whatever the name says;
+    the name says JSON Lines (``.jsonl``, ``.ndjson``) or one JSON document (``.json``)."""
+    if fh.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
+        fh = io.BufferedReader(GunzipReader(fh))
+    try:
+        head = fh.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
+    except _DAMAGE as exc:  # a gzip whose very start is damaged
+        yield _damaged(f"{location}:1", exc)
+        return
+    if _binary(head):
+        yield BadRecord(location, "binary data that is neither gzip nor zip, not JSON text; skipped")
+        return
+    stem = name.lower().removesuffix(".gz")
+    if stem.endswith((".jsonl", ".ndjson")):
+        yield from _jsonl(fh, location, raw)
+    elif stem.endswith(".json"):
+        yield from _load_json(fh, location, raw)
+
+
+def _read_file(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
+    """The records of one supported file; a damaged or unreadable file yields what it can and a BadRecord."""
+    try:
+        with path.open("rb") as raw:
+            magic = raw.read(4)
+    except OSError as exc:
+        yield BadRecord(path.name, f"cannot be read ({exc.strerror or exc}); skipped")
+        return
+    if magic == ZIP_LOCAL_HEADER or path.name.lower().endswith(".zip"):
+        yield from _zip(path, raw)
+        return
+    with path.open("rb") as fh:
+        yield from _read_stream(fh, path.name, path.name, raw)
+
+
+def check_input(path: str | Path) -> Path:
+    """``path`` as a Path, when it exists and is a folder or a supported file; raises
+    :class:`~ctpairs.errors.InputError` saying what is wrong otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist; give a file or folder of study records")
+    if path.is_file() and not _is_supported(path):
+        raise InputError(f"{path}: unsupported file type (expected .zip, .json, .jsonl, .jsonl.gz or .json.gz)")
+    return path
 
 
 def iter_file_records(path: str | Path, *, raw: bool = False) -> Iterator[GoodRecord | BadRecord | RawRecord]:
-    """Yield every study found at ``path`` (a file or a directory), good or bad, in a stable order.
+    """Every study found at ``path`` (a file or a directory), good or bad, in a stable order.
 
-    ``raw=True`` yields each JSON text as a :class:`RawRecord` instead of parsing it here.
+    Nothing readable is lost: a truncated or corrupt file yields every record before the damage and
+    then a :class:`BadRecord` saying where and why; in a directory, a bad file never stops the others.
+    Gzip and zip are recognised by their content, so a wrongly named file is still read.
+    Raises :class:`~ctpairs.errors.InputError` at once (not when iterated) when ``path`` does not
+    exist, is of an unsupported type, or is a folder with no supported file.
+    ``raw=True`` yields each JSON text that reads whole as a :class:`RawRecord` instead of parsing it here.
     """
-    path = Path(path)
-    if not path.exists():
-        raise CtpairsError(f"{path} does not exist")
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
-        if not files:
-            raise CtpairsError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
-        for file in files:
-            yield from iter_file_records(file, raw=raw)
-        return
-    name = path.name.lower()
-    if name.endswith(".zip"):
-        yield from _zip(path, raw)
-    elif name.endswith((".jsonl.gz", ".ndjson.gz")):
-        with gzip.open(path, "rb") as fh:
-            yield from _jsonl(fh, path.name, raw)
-    elif name.endswith((".jsonl", ".ndjson")):
-        with path.open("rb") as fh:
-            yield from _jsonl(fh, path.name, raw)
-    elif name.endswith(".json.gz"):
-        with gzip.open(path, "rb") as fh:
-            yield from _read(fh.read(), path.name, True, raw)
-    elif name.endswith(".json"):
-        yield from _read(path.read_bytes(), path.name, True, raw)
-    else:
-        raise CtpairsError(f"{path}: unsupported file type (expected .zip, .json, .jsonl or .jsonl.gz)")
+    path = check_input(path)
+    if path.is_file():
+        return _read_file(path, raw)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
+    if not files:
+        raise InputError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
+    return (item for file in files for item in _read_file(file, raw))
 
 
 def _is_supported(p: Path) -> bool:

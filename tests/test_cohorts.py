@@ -1,0 +1,93 @@
+"""Same population, concurrent: ctpairs.cohorts on real group titles and descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctpairs import cohorts
+from ctpairs.model.trial import Measure, ResultGroup
+
+
+def _group(title: str, description: str = "") -> ResultGroup:
+    return ResultGroup("OG000", title, description, None, "/resultsSection/x")
+
+
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        # pooled groups (NCT02082210, NCT02648724, NCT01045421)
+        ("All Parts - 750 mg Emibetuzumab", "Part A - 750 mg Emibetuzumab", cohorts.SKIP_POOLED),
+        ("Part 1: Dose-Escalation (4 Arms Combined)", "6 mg/kg", cohorts.SKIP_POOLED),
+        ("Phase 1: MLN8237 50 mg (Including Pancreatic Cancer)", "Phase 1: MLN8237 40 mg", cohorts.SKIP_POOLED),
+        # parts and phases (NCT02082210, NCT02108964, NCT00531284)
+        ("Part A - 750 mg Emibetuzumab", "Part B - Gastric", cohorts.SKIP_PARTS),
+        ("EGF816 75 mg (Phase I Part)", "EGF816 150 mg (Phase II Part)", cohorts.SKIP_PARTS),
+        ("P1B ST: CFZ 36 mg/m²", "ST: CFZ 36 mg/m²", cohorts.SKIP_PARTS),
+        # stages: lead-in vs double-blind, randomized vs crossover phase (NCT00602030, NCT02737501)
+        (
+            "Lead-in Phase: Erlotinib + Entinostat 10 mg",
+            "Double-blind Phase: Erlotinib + Entinostat 10 mg",
+            cohorts.SKIP_STAGES,
+        ),
+        (
+            "Randomized Phase: Crizotinib 250 mg BID",
+            "Crossover Phase: Brigatinib 90 mg QD/180 mg QD",
+            cohorts.SKIP_STAGES,
+        ),
+        ("Continuation Atezolizumab IV", "Crossover Atezolizumab SC", cohorts.SKIP_STAGES),
+        # crossover periods and time points (NCT05171777, NCT01063855)
+        ("Atezolizumab IV/ SC (Cycles 1 to 3)", "Atezolizumab SC/IV (Cycles 4 to 6)", cohorts.SKIP_PERIODS),
+        ("PDE5I + Placebo (Baseline)", "PDE5I + Placebo (Week 12)", cohorts.SKIP_PERIODS),
+        # populations (NCT03974022)
+        (
+            "Part A Dose Expansion Cohort 4: Sunvozertinib 300 mg; Dosing With a Low-fat Meal",
+            "Part A Dose Expansion Cohort 5: Treatment naïve, Sunvozertinib 300 mg, Dosing With a Low-fat Meal",
+            cohorts.SKIP_POPULATIONS,
+        ),
+        # fed vs fasted (NCT01871805)
+        ("Alectinib 300 mg (Fasted): Phase I", "Alectinib 460 mg (Fed): Phase I", cohorts.SKIP_CONDITIONS),
+        # the same population: dose levels of one part (NCT03455829)
+        ("Part 1: Cohort 1 Lerociclib at 200 mg QD", "Part 1: Cohort 2 Lerociclib at 300 mg QD", None),
+        ("Avanafil 50 mg", "Avanafil 200 mg", None),
+    ],
+)
+def test_concurrency_skip(a: str, b: str, reason: str | None) -> None:
+    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
+
+
+def test_regional_and_healthy_cohorts() -> None:
+    assert cohorts.concurrency_skip(_group("Global Cohort: Drug 10 mg"), _group("China Cohort: Drug 10 mg")) == (
+        cohorts.SKIP_POPULATIONS
+    )
+    healthy = _group("Drug 10 mg", "Healthy participants received a single dose of drug 10 mg.")
+    patients = _group("Drug 20 mg", "Participants with hepatic impairment received a single dose of drug 20 mg.")
+    assert cohorts.concurrency_skip(healthy, patients) == cohorts.SKIP_POPULATIONS
+
+
+def _measure(title: str, population: str | None = None) -> Measure:
+    return Measure(
+        0, "outcome", "SECONDARY", title, None, population, None, None, None, None, None, [], {}, None, [], [], ""
+    )
+
+
+@pytest.mark.parametrize(
+    "title,population,expected",
+    [
+        ("Duration of Response (DOR) Assessed by Investigator Per RECIST Version 1.1", None, True),
+        ("Time to Response (TTR)", None, True),
+        ("Objective Response Rate (ORR)", "All participants who received at least one dose", False),
+        ("Progression-free Survival", "Participants with a confirmed objective response", True),
+        ("Percentage of Responders", "Full analysis set", False),
+    ],
+)
+def test_responders_only(title: str, population: str | None, expected: bool) -> None:
+    assert cohorts.responders_only(_measure(title, population)) is expected
+
+
+def test_cohort_skip_for_arm_contrasts() -> None:
+    """NCT02039674: Part 1 cohorts A2 and F are enrolled side by side, not randomized."""
+    a = _group("Part1 Cohort A2 (Pembro 2 mg/kg+Paclitaxel [Pa]+Carboplatin [C])")
+    f = _group("Part 1 Cohort F (Pembro 2 mg/kg+Gefitinib)")
+    assert cohorts.concurrency_skip(a, f) is None  # same part: a dose contrast may still hold
+    assert cohorts.cohort_skip(a, f) == cohorts.SKIP_COHORTS
+    assert cohorts.cohort_skip(_group("Arm A: Drug"), _group("Arm B: Placebo")) is None
