@@ -262,8 +262,8 @@ def _read_stream(fh: IO[bytes], name: str, location: str, raw: bool) -> Iterator
 def _read_file(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """The records of one supported file; a damaged or unreadable file yields what it can and a BadRecord."""
     try:
-        with path.open("rb") as raw:
-            magic = raw.read(4)
+        with path.open("rb") as fh:
+            magic = fh.read(4)
     except OSError as exc:
         yield BadRecord(path.name, f"cannot be read ({exc.strerror or exc}); skipped")
         return
