@@ -1,76 +1,79 @@
-"""Pairs per second and studies per second of ``build --axis all``, next to the raw JSON parse rate.
+"""``ctpairs build --axis all`` next to the orjson parse rate of the same records, and its peak memory.
 
-    python benchmarks/bench_build.py --copies 1 10 --workers 1 2
+    python benchmarks/bench_build.py --copies 2 20 --workers 2
+    python benchmarks/bench_build.py --copies 2 20 --workers 2 --tree /path/to/an/older/checkout --tree .
 
-The corpus is the shared real records replicated N times (distinct NCT ids), written to a
-temporary JSONL file and built with the same runner as ``ctpairs build``. Each (copies, workers)
-runs in a fresh process; peak memory is the maximum resident set size of that process and of its
-largest worker (interpreter and libraries included).
+The corpus is the shared real records replicated N times (distinct NCT ids) in a JSONL file.
+For each (copies, workers) configuration, back to back: the orjson parse of the file (read every
+line, ``orjson.loads``) in this process, then ``ctpairs build`` on it in a fresh process (the
+command line, so an older checkout given by ``--tree`` runs the very same way, for before/after
+figures in one run; ``.`` is the installed ctpairs, the default). Build time is the report's ``seconds`` (without interpreter start-up);
+peak memory is the largest resident set of any process of the build (main or worker).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import orjson
 from _corpus import replicated_lines
 
-from ctpairs.build import build_pairs
-from ctpairs.inputs import open_input
+# Runs a command and prints the peak resident set (KiB) of the largest of its processes.
+PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
 
-def bench(copies: int, workers: int, axes: list[str]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "corpus.jsonl"
-        with path.open("w") as fh:
-            fh.writelines(replicated_lines(copies))
-        started = time.perf_counter()
-        with path.open() as fh:
-            records = sum(1 for line in fh if json.loads(line))
-        raw_s = time.perf_counter() - started
-        report = build_pairs(
-            open_input(path=path), axes, Path(tmp) / "out", inputs=[str(path)], workers=workers, progress=False
-        )
-    pairs = sum(a.pairs for a in report.axes.values())
+def orjson_rate(path: Path) -> float:
+    started = time.perf_counter()
+    with path.open("rb") as fh:
+        studies = sum(1 for line in fh if orjson.loads(line))
+    return studies / (time.perf_counter() - started)
+
+
+def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
+    parse_rate = orjson_rate(path)
+    env = dict(os.environ, PYTHONPATH=tree) if tree != "." else None
+    cmd = [sys.executable, "-m", "ctpairs", "build", "--input", str(path), "--axis", "all", "--out", str(out)]
+    cmd += ["--workers", str(workers), "--quiet"]
+    proc = subprocess.run([sys.executable, "-c", PEAK, *cmd], env=env, capture_output=True, text=True, check=True)
+    report = json.loads((out / ".build-report.json").read_text())
+    build_rate = report["studies"] / report["seconds"]
     return {
+        "tree": tree,
         "copies": copies,
         "workers": workers,
-        "studies": report.studies,
-        "pairs": pairs,
-        "pairs_per_axis": {k: a.pairs for k, a in report.axes.items()},
-        "build_s": report.seconds,
-        "studies_per_s": round(report.studies / report.seconds, 1),
-        "pairs_per_s": round(pairs / report.seconds, 1),
-        "raw_json_studies_per_s": round(records / raw_s, 1),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_worker_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-        if workers > 1
-        else None,
+        "studies": report["studies"],
+        "pairs": sum(a["pairs"] for a in report["axes"].values()),
+        "build_s": report["seconds"],
+        "build_studies_per_s": round(build_rate, 1),
+        "orjson_studies_per_s": round(parse_rate, 1),
+        "build_share_of_orjson_rate": round(build_rate / parse_rate, 3),
+        "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024, 1),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--copies", type=int, nargs="+", default=[1, 10])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1])
-    parser.add_argument("--axis", action="append", default=None)
+    parser.add_argument("--copies", type=int, nargs="+", default=[2, 20])
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--tree", action="append", default=None, help="a checkout to run (repeatable; default: .)")
     args = parser.parse_args()
-    axes = args.axis or ["all"]
-    if len(args.copies) == 1 and len(args.workers) == 1:
-        print(json.dumps(bench(args.copies[0], args.workers[0], axes)), flush=True)
-        return
+    trees = args.tree or ["."]
     for copies in args.copies:
-        for workers in args.workers:
-            axis_args = [a for axis in axes for a in ("--axis", axis)]
-            subprocess.run(
-                [sys.executable, __file__, "--copies", str(copies), "--workers", str(workers), *axis_args], check=True
-            )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "corpus.jsonl"
+            with path.open("w") as fh:
+                fh.writelines(replicated_lines(copies))
+            for workers in args.workers:
+                for i, tree in enumerate(trees):
+                    result = bench(path, copies, workers, tree, Path(tmp) / f"out-{workers}-{i}")
+                    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

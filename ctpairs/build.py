@@ -5,7 +5,8 @@ progress, counting skips and writing files. Output under ``out_dir``:
 
 * ``<axis>.parquet`` for each axis, streamed as the trials are built (memory stays bounded by
   a row group): rows follow the input order of the trials, by ``pair_id`` within each block of
-  trials, so two builds of the same input give byte-identical files, whatever ``workers`` is;
+  :data:`CHUNK_SIZE` input records, so two builds of the same input give byte-identical files,
+  whatever ``workers`` (or the executor) is;
 * ``.build-report.json``: inputs, counts per axis, skips per reason with the first example of
   each, data timestamp, versions, time taken. It is a dot-file so that ``pyarrow.dataset.dataset(out_dir)`` and
   ``datasets.load_dataset("parquet", data_dir=out_dir)`` read the Parquet files alone.
@@ -21,6 +22,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -32,14 +34,19 @@ from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_rows
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
+from ctpairs.inputs import RecordInput
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
+from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, RawRecord, load_raw
 
 log = logging.getLogger(__name__)
 
 REPORT_NAME = ".build-report.json"
-CHUNK_SIZE = 64
+CHUNK_SIZE = 64  # input records per chunk: the unit of the output order
+TASK_RESULTS = 64  # a worker task takes whole chunks until it holds this many records with results
+TASK_RECORDS = 1024  # ... or this many records
+EXECUTORS = ("local", "ray")
 ROW_GROUP_SIZE = 10_000
 
 
@@ -83,7 +90,7 @@ class _ChunkResult:
     trials_without_pairs: dict[str, Counter]
     studies: int
     with_results: int
-    bad: int
+    bad: list[BadRecord]  # records that did not parse, with where they were
     timestamps: set[str]
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
@@ -104,7 +111,7 @@ def _new_result(builders: list[Builder]) -> _ChunkResult:
         {b.name: Counter() for b in builders},
         0,
         0,
-        0,
+        [],
         set(),
     )
 
@@ -128,15 +135,33 @@ def _apply(builders: list[Builder], trial: Trial, out: _ChunkResult) -> None:
             out.trials_without_pairs[builder.name][skips.most_common(1)[0][0] if skips else "nothing to pair"] += 1
 
 
-def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
-    builders = load_builders(axes)
+@cache
+def _natural_builders(axes: tuple[str, ...]) -> list[Builder]:
+    """The builders of ``axes``, made once per process (natural builders keep no state between trials)."""
+    return load_builders(axes)
+
+
+def _parsed(items: Iterable[dict | RawRecord]) -> Iterator[Trial | BadRecord]:
+    """Each item as a trial, or as the bad record it is (JSON texts are parsed here, in the worker)."""
+    for item in items:
+        for record in load_raw(item) if isinstance(item, RawRecord) else (item,):
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            where = record.location if isinstance(record, GoodRecord) else "a record"
+            try:
+                yield parse_trial(record.record if isinstance(record, GoodRecord) else record)
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
+                yield BadRecord(where, f"does not parse as a study: {exc}")
+
+
+def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _ChunkResult:
+    builders = _natural_builders(axes)
     out = _new_result(builders)
-    for record in records:
-        try:
-            trial = parse_trial(record)
-        except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
-            log.debug("skipped a record that does not parse: %s", exc)
-            out.bad += 1
+    for trial in _parsed(records):
+        if isinstance(trial, BadRecord):
+            log.debug("skipped a record %s: %s", trial.location, trial.reason)
+            out.bad.append(trial)
             continue
         out.studies += 1
         out.with_results += trial.has_results
@@ -146,17 +171,17 @@ def _run_chunk(axes: list[str], records: list[dict]) -> _ChunkResult:
     return out.seal()
 
 
-def _run_approximate(builders: list[Builder], records: Iterable[dict], **prepare: object) -> _ChunkResult:
+def run_chunks(axes: tuple[str, ...], chunks: list[list[dict | RawRecord]]) -> list[_ChunkResult]:
+    """One worker task: the results of consecutive chunks, in order."""
+    return [_run_chunk(axes, chunk) for chunk in chunks]
+
+
+def _run_approximate(builders: list[Builder], records: Iterable[dict | RawRecord], **prepare: object) -> _ChunkResult:
     """Approximate builders see the whole corpus: parse it once, ``prepare`` them, then build per trial.
 
     Studies are counted by the natural pass over the same records, not here.
     """
-    trials = []
-    for record in records:
-        try:
-            trials.append(parse_trial(record))
-        except Exception:  # noqa: BLE001 - counted and logged by the natural pass
-            continue
+    trials = [t for t in _parsed(records) if isinstance(t, Trial)]  # bad ones: counted by the natural pass
     for builder in builders:
         builder.prepare(trials, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
     out = _new_result(builders)
@@ -198,17 +223,17 @@ class _AxisWriter:
 
 
 def _ordered_map(
-    pool: ProcessPoolExecutor, axes: list[str], chunks: Iterator[list[dict]], ahead: int
+    pool: ProcessPoolExecutor, axes: tuple[str, ...], tasks: Iterator[list[list[dict | RawRecord]]], ahead: int
 ) -> Iterator[_ChunkResult]:
-    """``pool.map`` that keeps at most ``ahead`` chunks in flight (``Executor.map`` reads its whole
-    input at once), yielding results in input order."""
-    pending: deque[Future[_ChunkResult]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(_run_chunk, axes, chunk))
+    """``pool.map`` that keeps at most ``ahead`` tasks in flight (``Executor.map`` reads its whole
+    input at once), yielding chunk results in input order."""
+    pending: deque[Future[list[_ChunkResult]]] = deque()
+    for task in tasks:
+        pending.append(pool.submit(run_chunks, axes, task))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
 
 
 def _ignore_sigint() -> None:
@@ -229,14 +254,32 @@ def check_out_dir(out_dir: Path) -> None:
         )
 
 
-def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def has_results(item: dict | RawRecord) -> bool:
+    """Whether a record has posted results, without parsing a JSON text (the key is never escaped)."""
+    if isinstance(item, RawRecord):
+        return b'"resultsSection"' in item.text
+    return bool(item.get("resultsSection"))
+
+
+def tasks(records: Iterable[dict | RawRecord]) -> Iterator[list[list[dict | RawRecord]]]:
+    """Chunks of :data:`CHUNK_SIZE` records, grouped into tasks of whole chunks holding about
+    :data:`TASK_RESULTS` records with results (at most :data:`TASK_RECORDS` records), so that every task costs about the same whether
+    the input is mostly studies without results (the registry) or only studies with them."""
+    task: list[list[dict | RawRecord]] = []
+    weight = 0
     it = iter(records)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    while chunk := list(islice(it, CHUNK_SIZE)):
+        task.append(chunk)
+        weight += sum(map(has_results, chunk))
+        if weight >= TASK_RESULTS or len(task) * CHUNK_SIZE >= TASK_RECORDS:
+            yield task
+            task, weight = [], 0
+    if task:
+        yield task
 
 
 def build_pairs(
-    records: Iterable[dict],
+    records: Iterable[dict | RawRecord],
     axes: list[str],
     out_dir: str | Path,
     *,
@@ -247,15 +290,17 @@ def build_pairs(
     index_dir: str | Path | None = None,
     model: str | None = None,
     device: str | None = None,
+    executor: str = "local",
 ) -> BuildReport:
     """Run the builders of ``axes`` over ``records`` and write ``out_dir/<axis>.parquet`` and the report.
 
     The folder is built beside ``out_dir`` and swapped into place at the end, so it only ever holds
     one whole build (no stale axis files of an older one); a non-empty folder that is not a ctpairs
     build is refused (:class:`~ctpairs.errors.OutputExistsError`). An axis that finds no pairs gets
-    no file (its report entry says 0 pairs, ``file`` null). ``records`` may carry a ``bad``
-    :class:`~ctpairs.sources.files.BadRecordTally` (as :class:`ctpairs.inputs.RecordInput` does),
-    counted into ``bad_records``. Raises :class:`~ctpairs.errors.NoStudiesError` when no study
+    no file (its report entry says 0 pairs, ``file`` null). A :class:`ctpairs.inputs.RecordInput`
+    is read as JSON texts (:meth:`~ctpairs.inputs.RecordInput.texts`) parsed in the workers, and
+    every bad record, found while reading or parsing, goes to its ``bad`` tally (with where it
+    was); ``bad_records`` counts them. Raises :class:`~ctpairs.errors.NoStudiesError` when no study
     could be read (nothing is written).
 
     ``workers > 1`` parses and builds in that many processes; the output is the same either way.
@@ -263,6 +308,10 @@ def build_pairs(
     are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
     embedding cache folder; None keeps them in memory), ``model`` and ``device``, then run in
     this process.
+
+    ``executor="ray"`` runs the natural builders as a Ray Data pipeline on a Ray cluster (and,
+    unless ``device`` says otherwise, the embedding as a Ray actor pool): see :mod:`ctpairs.raydata`.
+    The files are the same bytes as with the local executor.
     """
     from tqdm.auto import tqdm
 
@@ -271,35 +320,45 @@ def build_pairs(
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
     started = time.perf_counter()
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; expected one of {', '.join(EXECUTORS)}")
+    if executor == "ray" and device is None:
+        device = "ray"
     builders: list[Builder] = load_builders(axes)
     names = [b.name for b in builders]
     approximate = [b for b in builders if b.kind == "approximate"]
-    natural_names = [b.name for b in builders if b.kind != "approximate"]
+    natural_names = tuple(b.name for b in builders if b.kind != "approximate")
+    # a RecordInput is read as JSON texts, parsed in the workers; its tally gets the bad records found there
+    items = records.texts() if isinstance(records, RecordInput) else records
+    bad = records.bad if isinstance(records, RecordInput) else BadRecordTally()
     if approximate:
-        records = list(records)
+        items = list(items)
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
     timestamps: set[str] = set()
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 and executor == "local" else None
     with atomic_dir(out_dir) as tmp_dir:
         writers = {n: _AxisWriter(tmp_dir / f"{n}.parquet") for n in names}
         try:
 
             def results() -> Iterator[_ChunkResult]:
                 """The natural chunks in input order, then (once) the approximate pass over the corpus."""
-                chunks = _chunks(records, CHUNK_SIZE)
-                yield from (
-                    _ordered_map(pool, natural_names, chunks, 2 * workers)
-                    if pool
-                    else (_run_chunk(natural_names, c) for c in chunks)
-                )
+                if executor == "ray":
+                    from ctpairs.raydata import build_results
+
+                    yield from build_results(natural_names, tasks(items), progress=progress)
+                elif pool:
+                    yield from _ordered_map(pool, natural_names, tasks(items), 2 * workers)
+                else:
+                    for task in tasks(items):
+                        yield from run_chunks(natural_names, task)
                 if approximate:
                     yield _run_approximate(
                         approximate,
-                        records,
+                        items,
                         index_dir=Path(index_dir) if index_dir is not None else None,
                         model=model,
                         device=device,
@@ -308,7 +367,8 @@ def build_pairs(
             for res in results():
                 report.studies += res.studies
                 report.studies_with_results += res.with_results
-                report.bad_records += res.bad
+                for bad_record in res.bad:
+                    bad.add(bad_record)
                 timestamps |= res.timestamps
                 for name, table in res.tables.items():
                     writers[name].write(table)
@@ -320,7 +380,7 @@ def build_pairs(
                     axis.trials_without_pairs = dict(
                         Counter(axis.trials_without_pairs) + res.trials_without_pairs[name]
                     )
-                bar.update(res.studies + res.bad)
+                bar.update(res.studies + len(res.bad))
         except BaseException:
             if pool:  # Ctrl-C or a failure: drop the queued chunks, let the running ones end quietly
                 pool.shutdown(cancel_futures=True)
@@ -333,7 +393,7 @@ def build_pairs(
             for writer in writers.values():
                 writer.close()
 
-        report.bad_records += getattr(getattr(records, "bad", None), "count", 0)
+        report.bad_records = bad.count
         if report.studies == 0:
             raise NoStudiesError(
                 f"no readable study in {', '.join(inputs)} ({report.bad_records:,} bad records); nothing was "

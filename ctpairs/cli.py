@@ -249,6 +249,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         index_dir=args.index_dir or default_index_dir(_store_path(args)),
         model=args.model,
         device=args.device,
+        executor=args.executor,
     )
     _print_bad(args, source.bad)
     code = EXIT_PARTIAL if report.bad_records else EXIT_OK
@@ -760,6 +761,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("pairs"), help="output folder (default: ./pairs)")
     p.add_argument("--workers", type=_int_range(1), default=1, help="worker processes (default 1)")
     p.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        default="local",
+        help="local: this machine (--workers processes); ray: a Ray cluster (RAY_ADDRESS, else a local one; "
+        "pip install 'ctpairs[ray]'), the same files",
+    )
+    p.add_argument(
         "--index-dir",
         type=Path,
         default=None,
@@ -773,7 +781,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--device",
         default=None,
-        help="approximate axes: embedding device, e.g. cpu or cuda (default: cuda when available)",
+        help="approximate axes: embedding device: cpu, cuda, or ray (an actor pool on the Ray cluster; the default with --executor ray); default: cuda when available",
     )
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -1031,7 +1039,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", default=None, help="sentence-transformers model id or path (default: bundled all-MiniLM-L6-v2)"
     )
     p.add_argument(
-        "--device", default=None, help="cpu, cuda, cuda:1... (default: cuda when torch sees a GPU, else cpu)"
+        "--device",
+        default=None,
+        help="cpu, cuda, cuda:1..., or ray (an actor pool on a Ray cluster; GPU actors when it has GPUs); default: cuda when torch sees a GPU, else cpu",
     )
     p.add_argument(
         "--kind",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, iter_file_records
@@ -40,13 +41,17 @@ def ingest_path(store: Store, path: str | Path, *, source: str | None = None) ->
     report = IngestReport()
     items = iter_file_records(path)
     label = source or str(path)
-    while batch := list(islice(items, BATCH_SIZE)):
-        good = []
-        for item in batch:
-            if isinstance(item, GoodRecord):
-                good.append(item.record)
-            else:
-                log.debug("skipped %s: %s", item.location, item.reason)
-                report.tally.add(item)
-        report.stored += store.put_many(good, source=label)
+    for first in items:  # each batch is streamed into the store: parsed records are let go once stored
+        batch = chain([first], islice(items, BATCH_SIZE - 1))
+        report.stored += store.put_many(_good(batch, report), source=label)
     return report
+
+
+def _good(batch: Iterator[GoodRecord | BadRecord], report: IngestReport) -> Iterator[dict]:
+    """The good records of a batch; the bad ones go to the report."""
+    for item in batch:
+        if isinstance(item, GoodRecord):
+            yield item.record
+        else:
+            log.debug("skipped %s: %s", item.location, item.reason)
+            report.tally.add(item)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctpairs.sources.files import BadRecordTally, GoodRecord, check_input, iter_file_records
+from ctpairs.sources.files import BadRecordTally, GoodRecord, RawRecord, check_input, iter_file_records
 from ctpairs.sources.sample import sample_path
 from ctpairs.store import Store
 
@@ -37,6 +37,26 @@ class RecordInput:
         assert self._path is not None
         for item in iter_file_records(self._path):
             if isinstance(item, GoodRecord):
+                yield item.record
+            else:
+                log.debug("skipped %s: %s", item.location, item.reason)
+                self.bad.add(item)
+
+    def texts(self) -> Iterator[RawRecord | dict]:
+        """The records as unparsed JSON texts, for :func:`~ctpairs.build.build_pairs` to parse in its
+        workers (a file holding a JSON array or page comes as one document; what could be saved of a
+        damaged file comes parsed). Bad JSON is found and counted where it is parsed, in the build;
+        unreadable files are counted in :attr:`bad` here."""
+        if self._store is not None:
+            with Store(self._store) as store:
+                for nct_id, text in store.iter_texts():
+                    yield RawRecord(text, f"store:{nct_id}")
+            return
+        assert self._path is not None
+        for item in iter_file_records(self._path, raw=True):
+            if isinstance(item, RawRecord):
+                yield item
+            elif isinstance(item, GoodRecord):
                 yield item.record
             else:
                 log.debug("skipped %s: %s", item.location, item.reason)

@@ -37,6 +37,16 @@ def is_pooled_group(group: ResultGroup) -> bool:
 
 
 def trial_context(trial: Trial) -> TrialContext:
+    """What a model may be shown about the trial; made once per trial (pairs of a trial share it)."""
+    if _last_context[0] is not trial:
+        _last_context[:] = [trial, _context(trial)]
+    return _last_context[1]
+
+
+_last_context: list = [None, None]  # [trial, its context]: builders make all pairs of one trial in a row
+
+
+def _context(trial: Trial) -> TrialContext:
     return TrialContext(
         title=trial.brief_title,
         phases=list(trial.design.phases),

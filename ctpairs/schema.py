@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import pyarrow as pa
+
+from ctpairs.columns import objects_table
 
 SCHEMA_VERSION = "2"
 AXIS_KINDS = ("natural", "approximate")
@@ -145,30 +146,6 @@ class Pair:
         if not self.pair_id:
             object.__setattr__(self, "pair_id", pair_id(self))
 
-    def to_row(self) -> dict[str, Any]:
-        """The row as written to Parquet (``change.from_`` becomes ``change.from``)."""
-        row = _plain(self)
-        row["change"]["from"] = row["change"].pop("from_")
-        row["schema_version"] = SCHEMA_VERSION
-        return {name: row[name] for name in PAIR_SCHEMA.names}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses to dicts, recursively; ``dataclasses.asdict`` without its deep copies (much faster)."""
-    cls = type(value)
-    if cls not in _FIELD_NAMES:
-        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
-    names = _FIELD_NAMES[cls]
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if cls is list:
-        # lists hold either dataclasses (provenance sources) or plain strings
-        return [_plain(v) for v in value] if value and _FIELD_NAMES.get(type(value[0]), 1) is not None else list(value)
-    return value
-
 
 def pair_id(pair: Pair) -> str:
     """Stable id: a hash of the axis, both trials and the source pointers of both results."""
@@ -277,8 +254,7 @@ PAIR_SCHEMA = pa.schema(
 
 def pairs_table(pairs: list[Pair]) -> pa.Table:
     """An Arrow table of pairs in :data:`PAIR_SCHEMA`, sorted by ``pair_id`` (deterministic)."""
-    rows = [p.to_row() for p in sorted(pairs, key=lambda p: p.pair_id)]
-    return pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+    return objects_table(sorted(pairs, key=lambda p: p.pair_id), PAIR_SCHEMA, {"schema_version": SCHEMA_VERSION})
 
 
 def pair_features():

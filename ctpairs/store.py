@@ -18,6 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
+import pyarrow as pa
+
 from ctpairs.errors import BadRecordError, StoreError, StoreNotFoundError
 
 SCHEMA_VERSION = 1
@@ -71,12 +74,30 @@ def record_version_holder(record: dict) -> str | None:
     return ((record.get("derivedSection") or {}).get("miscInfoModule") or {}).get("versionHolder")
 
 
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # how a zstd frame starts; a zlib stream starts with 0x78
+
+
 def encode_record(record: dict) -> bytes:
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    """Compact UTF-8 JSON (orjson: the same bytes as ``json.dumps(ensure_ascii=False, separators=(",", ":"))``)
+    as a zstd frame (Arrow's codec), then the text's length (8 bytes, little-endian) for the decoder.
+
+    zstd compresses the records as well as zlib level 6 at about a ninth of the time, which
+    made compression the largest cost of ``ingest``. Stores written with zlib still read.
+    """
+    text = orjson.dumps(record)
+    return pa.compress(text, codec="zstd", asbytes=True) + len(text).to_bytes(8, "little")
 
 
 def decode_record(blob: bytes) -> dict:
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+    return orjson.loads(decode_text(blob))
+
+
+def decode_text(blob: bytes) -> bytes:
+    """The record's JSON text, not parsed (from a zstd blob, or a zlib one of an older store)."""
+    if blob[:4] != _ZSTD_MAGIC:
+        return zlib.decompress(blob)
+    size = int.from_bytes(blob[-8:], "little")
+    return pa.decompress(memoryview(blob)[:-8], size, codec="zstd", asbytes=True)
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,11 @@ class Store:
         cursor = self._db.cursor()
         for (blob,) in cursor.execute(sql + " ORDER BY nct_id"):
             yield decode_record(blob)
+
+    def iter_texts(self) -> Iterator[tuple[str, bytes]]:
+        """(nct_id, JSON text) in NCT id order: records left for the reader to parse (e.g. in a worker)."""
+        for nct_id, blob in self._db.execute("SELECT nct_id, record FROM studies ORDER BY nct_id"):
+            yield nct_id, decode_text(blob)
 
     def iter_rows(self) -> Iterator[tuple[str, str | None, str | None, bytes]]:
         """(nct_id, last_update, data_timestamp, compressed record) in NCT id order; for comparisons."""

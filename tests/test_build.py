@@ -10,7 +10,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from ctpairs.build import REPORT_NAME, build_pairs
+from ctpairs.build import CHUNK_SIZE, REPORT_NAME, build_pairs, tasks
 from ctpairs.builder import load_builders
 from ctpairs.errors import UnknownAxisError
 from ctpairs.inputs import open_input
@@ -119,6 +119,18 @@ def test_two_builds_are_byte_identical(tmp_path):
     build_pairs(sample, ["dose"], tmp_path / "a", inputs=["sample"], progress=False)
     build_pairs(open_input(source="sample"), ["dose"], tmp_path / "b", inputs=["sample"], progress=False, workers=2)
     assert (tmp_path / "a" / "dose.parquet").read_bytes() == (tmp_path / "b" / "dose.parquet").read_bytes()
+
+
+def test_json_texts_build_what_parsed_records_build(tmp_path, built):
+    # the CLI hands JSON texts to the workers; tasks group whole chunks by records with results
+    texts = list(open_input(path=STUDIES).texts())
+    task_list = list(tasks(texts))
+    assert [r for task in task_list for chunk in task for r in chunk] == texts
+    assert all(len(chunk) == CHUNK_SIZE for task in task_list for chunk in task[:-1])
+    assert len(task_list) < len(texts) / CHUNK_SIZE  # chunks of studies without results share a task
+    report = build_pairs(texts, ["dose"], tmp_path / "t", inputs=["shared"], progress=False, workers=2)
+    assert report.studies == built[1].studies and report.axes["dose"].skips == built[1].axes["dose"].skips
+    assert (tmp_path / "t" / "dose.parquet").read_bytes() == (built[0] / "dose.parquet").read_bytes()
 
 
 def test_unknown_axis_is_a_clear_error():

@@ -1,11 +1,12 @@
 import gzip
 import json
+import zlib
 
 import pytest
 
 from ctpairs.errors import BadRecordError, StoreError
 from ctpairs.export import export_jsonl
-from ctpairs.store import Checkpoint, Store
+from ctpairs.store import Checkpoint, Store, decode_record, decode_text, encode_record
 from tests._data import real_records
 
 
@@ -22,6 +23,22 @@ def test_put_get_and_export_unchanged(tmp_path):
         exported = [json.loads(line) for line in fh]
     by_id = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in records}
     assert exported == [by_id[k] for k in sorted(by_id)]
+
+
+def test_records_are_compact_json_in_zstd_and_zlib_stores_still_read(tmp_path):
+    records = real_records()[:5]
+    old_text = [json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode("utf-8") for r in records]
+    for record, text in zip(records, old_text):
+        blob = encode_record(record)
+        assert blob[:4] == b"\x28\xb5\x2f\xfd" and len(blob) < len(text) / 3  # a zstd frame
+        assert decode_text(blob) == text  # the same compact text as before
+        assert decode_record(zlib.compress(text, 6)) == record  # a store written by an older version
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_many(records)
+        store._db.execute(
+            "UPDATE studies SET record=? WHERE nct_id=?", (zlib.compress(old_text[0]), store.nct_ids()[0])
+        )
+        assert sorted(text for _, text in store.iter_texts()) == sorted(old_text)
 
 
 def test_store_uses_wal_and_keeps_dates(tmp_path):

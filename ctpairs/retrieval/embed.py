@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
+RAY_DEVICE = "ray"  # embed with an actor pool on a Ray cluster (GPU actors when it has GPUs)
 _CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL,
@@ -97,7 +98,8 @@ class Embedder:
     Args:
         model: Hugging Face model id or local path; ``None`` is the bundled all-MiniLM-L6-v2.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``...; ``None`` or ``"auto"`` picks CUDA when
-            torch sees a GPU.
+            torch sees a GPU; ``"ray"`` runs the model in an actor pool on a Ray cluster
+            (:func:`ctpairs.raydata.encode`).
         batch_size: texts per forward pass.
         cache: SQLite file of cached vectors (created when missing); ``None`` caches nothing.
         progress: show a tqdm bar while encoding.
@@ -140,6 +142,10 @@ class Embedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Run the model on ``texts`` (no cache): an (n, dim) float32 array, rows of norm 1."""
+        if self._device == RAY_DEVICE:
+            from ctpairs.raydata import encode
+
+            return encode(texts, self._load_name, batch_size=self.batch_size, progress=self.progress)
         vectors = self._encoder().encode(
             list(texts),
             batch_size=self.batch_size,

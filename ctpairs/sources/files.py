@@ -7,7 +7,9 @@ a time. A bad record never stops the rest; it is yielded as a :class:`BadRecord`
 says where it was. Nothing readable is lost to damage: a truncated or corrupt gzip or zip
 yields every record before the damage (:mod:`ctpairs.sources.salvage`), a cut JSON array
 every complete item, and then one :class:`BadRecord` for the damage; gzip and zip are
-recognised by their content, whatever the file is called.
+recognised by their content, whatever the file is called. JSON is parsed with orjson;
+``raw=True`` leaves each JSON text (a JSONL line, a ``.json`` file or zip member) unparsed as a
+:class:`RawRecord`, for a build worker to parse with :func:`load_raw`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+import orjson
 
 from ctpairs.errors import BadRecordError, InputError
 from ctpairs.sources.salvage import GZIP_MAGIC, ZIP_LOCAL_HEADER, DamagedStreamError, GunzipReader, zip_local_members
@@ -36,6 +40,24 @@ class GoodRecord:
 class BadRecord:
     location: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A JSON text not parsed yet: one study (a JSONL line) or a ``document`` (a ``.json`` file,
+    which may also hold an array or a ``{"studies": [...]}`` page)."""
+
+    text: bytes
+    location: str
+    document: bool = False
+
+
+def load_raw(raw: RawRecord) -> Iterator[GoodRecord | BadRecord]:
+    """Parse a :class:`RawRecord` into the records it holds, as reading it unparsed would have."""
+    if raw.document:
+        yield from _document(raw.text, raw.location)
+    else:
+        yield _line(raw.text, raw.location)
 
 
 @dataclass
@@ -119,11 +141,19 @@ def _salvage_items(text: str) -> tuple[list[object], int]:
         items.append(item)
 
 
-def _load_json(fh: IO[bytes], location: str) -> Iterator[GoodRecord | BadRecord]:
+def _load_json(fh: IO[bytes], location: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     data, damage = _read_all(fh)
+    if raw and damage is None:
+        yield RawRecord(data, location, document=True)
+    else:
+        yield from _document(data, location, damage)
+
+
+def _document(data: bytes, location: str, damage: BaseException | None = None) -> Iterator[GoodRecord | BadRecord]:
+    """The records of one JSON document (a study, an array or a page); what can be saved of a broken one."""
     try:
-        obj = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         items, stop = _salvage_items(text)
         for i, item in enumerate(items):
@@ -136,9 +166,9 @@ def _load_json(fh: IO[bytes], location: str) -> Iterator[GoodRecord | BadRecord]
         yield _damaged(location, damage)
 
 
-def _parsed_lines(fh: IO[bytes], name: str) -> Iterator[tuple[int, object, str | None]]:
-    """``(line number, JSON value, None)`` for each non-blank line that parses, ``(n, None, error)`` for
-    one that does not; a damaged stream ends with ``(n, BadRecord, None)``."""
+def _parsed_lines(fh: IO[bytes], name: str, raw: bool = False) -> Iterator[tuple[int, object, str | None]]:
+    """``(line number, JSON value, None)`` for each non-blank line that parses (its bytes with ``raw``),
+    ``(n, None, error)`` for one that does not; a damaged stream ends with ``(n, BadRecord, None)``."""
     lineno = 0
     lines = iter(fh)
     while True:
@@ -151,15 +181,31 @@ def _parsed_lines(fh: IO[bytes], name: str) -> Iterator[tuple[int, object, str |
             return
         lineno += 1
         if line.strip():
+            if raw:
+                yield lineno, line, None
+                continue
             try:
-                yield lineno, json.loads(line), None
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield lineno, orjson.loads(line), None
+            except orjson.JSONDecodeError as exc:
                 yield lineno, None, f"malformed JSON: {exc}"
 
 
-def _jsonl(fh: IO[bytes], name: str) -> Iterator[GoodRecord | BadRecord]:
+def _line(line: bytes, location: str) -> GoodRecord | BadRecord:
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return BadRecord(location, f"malformed JSON: {exc}")
+    return _check(obj, location)
+
+
+def _jsonl(fh: IO[bytes], name: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """One record per line. A run of consecutive lines that are not JSON (random bytes, a binary file
-    under a text name) is one bad record, ``name:first-last``, reported once rather than per line."""
+    under a text name) is one bad record, ``name:first-last``, reported once rather than per line.
+    With ``raw`` each line is a :class:`RawRecord` (a bad line is then reported when it is parsed)."""
+    if raw:
+        for lineno, line, _ in _parsed_lines(fh, name, raw=True):
+            yield line if isinstance(line, BadRecord) else RawRecord(line, f"{name}:{lineno}")  # type: ignore[arg-type]
+        return
     run: list = []  # [first line, last line, first error] of the current run of lines that are not JSON
     for lineno, obj, error in _parsed_lines(fh, name):
         if error is not None:
@@ -184,11 +230,11 @@ def _malformed(name: str, first: int, last: int, error: str) -> BadRecord:
     return BadRecord(f"{name}:{first}-{last}", f"{last - first + 1} lines that are not JSON ({error})")
 
 
-def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
+def _zip(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        yield from _damaged_zip(path, exc)
+        yield from _damaged_zip(path, exc, raw)
         return
     with zf:
         for info in zf.infolist():
@@ -197,12 +243,12 @@ def _zip(path: Path) -> Iterator[GoodRecord | BadRecord]:
             location = f"{path.name}:{info.filename}"
             try:
                 with zf.open(info) as fh:
-                    yield from _read_stream(fh, info.filename, location)
+                    yield from _read_stream(fh, info.filename, location, raw)
             except (*_DAMAGE, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
                 yield BadRecord(location, f"zip member cannot be read ({exc}); skipped")
 
 
-def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRecord]:
+def _damaged_zip(path: Path, exc: BaseException, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """A zip without a readable central directory (a cut download): its members read front to back."""
     found = False
     try:
@@ -212,7 +258,7 @@ def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRec
                 yield _damaged(location, data)
                 return
             found = True
-            yield from _read_stream(io.BufferedReader(io.BytesIO(data)), name, location)  # type: ignore[arg-type]
+            yield from _read_stream(io.BufferedReader(io.BytesIO(data)), name, location, raw)  # type: ignore[arg-type]
     except (OSError, ValueError) as err:  # an empty file cannot be mapped
         exc = err
     if not found:
@@ -221,31 +267,31 @@ def _damaged_zip(path: Path, exc: BaseException) -> Iterator[GoodRecord | BadRec
         yield _damaged(path.name, exc)
 
 
-def _read_stream(fh: IO[bytes], name: str, location: str) -> Iterator[GoodRecord | BadRecord]:
+def _read_stream(fh: IO[bytes], name: str, location: str, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """The records of one file's bytes: gzip is found by its magic number, whatever the name says;
     the name says JSON Lines (``.jsonl``, ``.ndjson``) or one JSON document (``.json``)."""
     if fh.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]  # buffered files and zip members peek
         fh = io.BufferedReader(GunzipReader(fh))
     stem = name.lower().removesuffix(".gz")
     if stem.endswith((".jsonl", ".ndjson")):
-        yield from _jsonl(fh, location)
+        yield from _jsonl(fh, location, raw)
     elif stem.endswith(".json"):
-        yield from _load_json(fh, location)
+        yield from _load_json(fh, location, raw)
 
 
-def _read_file(path: Path) -> Iterator[GoodRecord | BadRecord]:
+def _read_file(path: Path, raw: bool) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """The records of one supported file; a damaged or unreadable file yields what it can and a BadRecord."""
     try:
-        with path.open("rb") as raw:
-            magic = raw.read(4)
+        with path.open("rb") as fh:
+            magic = fh.read(4)
     except OSError as exc:
         yield BadRecord(path.name, f"cannot be read ({exc.strerror or exc}); skipped")
         return
     if magic == ZIP_LOCAL_HEADER or path.name.lower().endswith(".zip"):
-        yield from _zip(path)
+        yield from _zip(path, raw)
         return
     with path.open("rb") as fh:
-        yield from _read_stream(fh, path.name, path.name)
+        yield from _read_stream(fh, path.name, path.name, raw)
 
 
 def check_input(path: str | Path) -> Path:
@@ -259,7 +305,7 @@ def check_input(path: str | Path) -> Path:
     return path
 
 
-def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
+def iter_file_records(path: str | Path, *, raw: bool = False) -> Iterator[GoodRecord | BadRecord | RawRecord]:
     """Every study found at ``path`` (a file or a directory), good or bad, in a stable order.
 
     Nothing readable is lost: a truncated or corrupt file yields every record before the damage and
@@ -267,14 +313,15 @@ def iter_file_records(path: str | Path) -> Iterator[GoodRecord | BadRecord]:
     Gzip and zip are recognised by their content, so a wrongly named file is still read.
     Raises :class:`~ctpairs.errors.InputError` at once (not when iterated) when ``path`` does not
     exist, is of an unsupported type, or is a folder with no supported file.
+    ``raw=True`` yields each JSON text that reads whole as a :class:`RawRecord` instead of parsing it here.
     """
     path = check_input(path)
     if path.is_file():
-        return _read_file(path)
+        return _read_file(path, raw)
     files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
     if not files:
         raise InputError(f"{path} holds no .json, .jsonl, .jsonl.gz or .zip files")
-    return (item for file in files for item in _read_file(file))
+    return (item for file in files for item in _read_file(file, raw))
 
 
 def _is_supported(p: Path) -> bool:

@@ -1,0 +1,106 @@
+"""The whole pipeline on a registry-like corpus: ingest -> build (all natural axes) -> index ->
+one approximate axis -> package, with the time and peak memory of each stage and a projection
+to the registry's studies with results.
+
+    python benchmarks/bench_registry.py --studies 80000 --workers 2 [--device cuda] [--keep DIR]
+
+The corpus comes from ``make_registry.py`` (a bulk-download zip of real records and their
+variants). Each stage is the ``ctpairs`` command line in a fresh process; its time is wall
+time (interpreter start-up included) and its peak memory the largest resident set of any of
+its processes. The projection scales each stage linearly from ``--studies`` to
+``--registry`` studies with results (build and embedding are per study; the index and the
+approximate axis grow a little faster than linearly, so their projection is a lower bound).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from make_registry import write_zip
+
+# Runs a command and prints the peak resident set (KiB) of the largest of its processes.
+PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+REGISTRY_WITH_RESULTS = 80_500
+
+
+def stage(name: str, args: list[str]) -> dict:
+    """Run ``ctpairs <args>`` in a fresh process: seconds and peak memory."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK, sys.executable, "-m", "ctpairs", *args], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
+    return {"stage": name, "seconds": round(seconds, 1), "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--studies", type=int, default=80_000)
+    parser.add_argument("--registry", type=int, default=REGISTRY_WITH_RESULTS, help="studies to project to")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--axis", default="geography", help="the approximate axis (default geography)")
+    parser.add_argument("--device", default=None, help="embedding device (default: cuda when available)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the corpus, store and outputs here")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="ctpairs-registry-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, store = work / "ctg-studies.json.zip", work / "store.sqlite"
+    for old in (store, work / "store.sqlite.index", work / "natural", work / "approximate", work / "dataset"):
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    started = time.perf_counter()
+    studies = write_zip(corpus, args.studies)
+    print(json.dumps({"corpus": str(corpus), "studies": studies, "seconds": round(time.perf_counter() - started, 1)}))
+
+    device = ["--device", args.device] if args.device else []
+    s = ["--store", str(store)]
+    stages = [
+        stage("ingest", ["ingest", str(corpus), *s, "-q"]),
+        stage(
+            "build natural",
+            ["build", *s, "--axis", "all", "--workers", str(args.workers), "-q", "--out", str(work / "natural")],
+        ),
+        stage("index", ["index", *s, "-q", *device]),
+        stage(
+            f"build {args.axis}", ["build", *s, "--axis", args.axis, "-q", "--out", str(work / "approximate"), *device]
+        ),
+    ]
+    for parquet in (work / "approximate").glob("*.parquet"):  # package the approximate pairs with the others
+        if pq.ParquetFile(parquet).metadata.num_rows:
+            shutil.copy(parquet, work / "natural" / parquet.name)
+    stages.append(
+        stage(
+            "package",
+            ["package", "--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0", "-q"],
+        )
+    )
+    scale = args.registry / studies
+    for row in stages:
+        row["projected_seconds"] = round(row["seconds"] * scale)
+        print(json.dumps(row), flush=True)
+    total = sum(r["seconds"] for r in stages)
+    print(
+        json.dumps(
+            {
+                "machine": f"{platform.machine()}, {platform.python_version()}",
+                "studies": studies,
+                "total_seconds": round(total, 1),
+                "projected_registry_studies": args.registry,
+                "projected_total_hours": round(total * scale / 3600, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
