@@ -24,6 +24,7 @@ References
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 MIN_EXPECTED_FOR_Z = 5.0
 """Below this expected count in any cell of the 2x2 table, proportions get Fisher's exact test."""
@@ -56,6 +57,7 @@ def wald_z(difference: float, se1: float, se2: float) -> float | None:
     return float(2 * stats.norm.sf(abs(z)))
 
 
+@lru_cache(maxsize=4096)
 def critical_value(level_pct: float, n: float | None = None) -> float | None:
     """The two-sided quantile of a ``level_pct`` % interval: Student's t on ``n - 1`` degrees of
     freedom when ``n`` is known (n ≥ 2), else the standard normal."""

@@ -1,6 +1,7 @@
 """The built wheel (not the editable checkout) carries the built-in builders, the sample and the CLI."""
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -86,11 +87,10 @@ def test_installed_package_builds_from_sample(wheel_venv, tmp_path):
             "--out",
             str(tmp_path / "pairs"),
             "-q",
-            "--store",
-            str(tmp_path / "empty.sqlite"),
         ],
         check=True,
         cwd=tmp_path,
+        env={**os.environ, "CTPAIRS_HOME": str(tmp_path / "home")},  # an empty home: the bundled sample
     )
     report = json.loads((tmp_path / "pairs" / ".build-report.json").read_text())
     assert report["inputs"] == ["bundled sample"] and report["axes"]["dose"]["pairs"] > 100
