@@ -112,7 +112,7 @@ class Dose:
 
 @dataclass(frozen=True)
 class DoseParse:
-    doses: list[Dose]
+    doses: tuple[Dose, ...]
     titration: bool
     reason: str | None
     _single: Dose | None = field(default=None, repr=False, compare=False)
@@ -714,6 +714,7 @@ def _window_forward(text: str, r: _Raw, next_start: int) -> str:
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def parse_dose(text: str) -> DoseParse:
     """Read every stated amount in ``text`` and decide whether it states exactly one dose.
 
@@ -723,7 +724,7 @@ def parse_dose(text: str) -> DoseParse:
     'range' or 'multiple doses'.
     """
     if not text or not text.strip():
-        return DoseParse([], False, REASON_NO_DOSE)
+        return DoseParse((), False, REASON_NO_DOSE)
     text = text.replace("\u00a0", " ")
     raws = _read_amounts(text)
     _classify(text, raws)
@@ -798,32 +799,32 @@ def parse_dose(text: str) -> DoseParse:
     titration = titration_kw or "titration" in flags or "range" in flags
 
     if not doses:
-        return DoseParse([], titration, REASON_NO_DOSE)
+        return DoseParse((), titration, REASON_NO_DOSE)
     if _EXPOSURE.search(text):
-        return DoseParse(doses, titration, REASON_EXPOSURE)
+        return DoseParse(tuple(doses), titration, REASON_EXPOSURE)
     if titration_kw or "titration" in flags:
-        return DoseParse(doses, True, REASON_TITRATION)
+        return DoseParse(tuple(doses), True, REASON_TITRATION)
     if "range" in flags:
-        return DoseParse(doses, True, REASON_RANGE)
+        return DoseParse(tuple(doses), True, REASON_RANGE)
     if multiplied or "multiple" in flags:
-        return DoseParse(doses, titration, REASON_MULTIPLE)
+        return DoseParse(tuple(doses), titration, REASON_MULTIPLE)
 
     # merge restatements of the same amount ("Osimertinib 80mg QD ... Osimertinib 80mg")
     merged = final[0][1]
     for (pr, _), (r, d) in zip(final, final[1:]):
         if d.base_amount() != merged.base_amount():
-            return DoseParse(doses, titration, REASON_MULTIPLE)
+            return DoseParse(tuple(doses), titration, REASON_MULTIPLE)
         between = text[pr.end : r.start]
         if _COMBO.search(between):
-            return DoseParse(doses, titration, REASON_MULTIPLE)
+            return DoseParse(tuple(doses), titration, REASON_MULTIPLE)
         for attr in ("frequency", "route"):
             a, b = getattr(merged, attr), getattr(d, attr)
             if a and b and a != b:
-                return DoseParse(doses, titration, REASON_MULTIPLE)
+                return DoseParse(tuple(doses), titration, REASON_MULTIPLE)
         merged = Dose(
             merged.value, merged.unit, merged.per, merged.frequency or d.frequency, merged.route or d.route, merged.text
         )
-    return DoseParse(doses, titration, None, merged)
+    return DoseParse(tuple(doses), titration, None, merged)
 
 
 def comparable(a: Dose, b: Dose) -> bool:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
-from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, Trial
+from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
 from ctpairs.schema import (
     Change,
     DoseInfo,
@@ -77,6 +78,11 @@ class Observation:
     def category_label(self) -> str | None:
         parts = [p for p in (self.cls.title, self.category.title) if p]
         return " / ".join(parts) or None
+
+    @cached_property
+    def row_n(self) -> RowN:
+        """The n behind this value and where it was read (:meth:`Measure.row_n`), worked out once."""
+        return self.measure.row_n(self.group.id, self.cls, self.category)
 
     @property
     def slot(self) -> tuple[str | None, str | None]:
@@ -213,7 +219,7 @@ def make_side(trial: Trial, obs: Observation, dose: DoseInfo | None = None) -> S
             spread=obs.measurement.spread,
             lower=obs.measurement.lower,
             upper=obs.measurement.upper,
-            n=m.row_n(obs.group.id, obs.cls, obs.category).n,
+            n=obs.row_n.n,
             category=obs.category_label,
         ),
     )
@@ -221,7 +227,7 @@ def make_side(trial: Trial, obs: Observation, dose: DoseInfo | None = None) -> S
 
 def _n_pointer(obs: Observation) -> str | None:
     """Where the row's n was read: the class's denominators, the row title, or the measure's."""
-    source = obs.measure.row_n(obs.group.id, obs.cls, obs.category).source
+    source = obs.row_n.source
     class_pointer = obs.measurement.pointer.split("/categories/")[0]
     if source == "class_denoms":
         return f"{class_pointer}/denoms"

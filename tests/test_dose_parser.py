@@ -1080,7 +1080,7 @@ def test_real_string(nct, text, expected):
         if reason in (TITR, RANGE):
             assert p.titration is True
         if reason == NO:
-            assert p.doses == []
+            assert p.doses == ()
         if values is not None:
             got = [d.value for d in p.doses]
             assert len(got) == len(values) and all(math.isclose(g, v) for g, v in zip(got, values)), got
@@ -1218,7 +1218,7 @@ def test_dose_dataclass_and_parse_shape():
     d = Dose(2.0, "g", None, None, None, "2 g")
     assert d.base_amount() == (2000.0, "mg")
     p = parse_dose("Avanafil 50 mg")
-    assert p.doses == [p.single]
+    assert p.doses == (p.single,)
     assert p.single.text == "50 mg"
     with pytest.raises(ValueError):
         dose_ratio(Dose(0.0, "mg", text="0 mg"), Dose(1.0, "mg", text="1 mg"))

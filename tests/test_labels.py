@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ctpairs import significance as sig
 from ctpairs.audit import agreement, audit_rows, effective_trials
@@ -324,3 +326,40 @@ def test_audit_pairs_dir_refuses_a_folder_without_pairs(tmp_path: Path) -> None:
 
     with pytest.raises(CtpairsError, match="no <axis>.parquet"):
         audit_pairs_dir(str(tmp_path))
+
+
+_finite_values = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False)
+_spreads = st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=1e3))
+_ns = st.one_of(st.integers(min_value=2, max_value=5000), st.integers(min_value=2, max_value=500).map(float))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_finite_values, _spreads, _ns, _finite_values, _spreads, _ns)
+def test_welch_t_is_scipys_test_to_the_last_bit(m1, sd1, n1, m2, sd2, n2):
+    """The hand-inlined Welch test gives scipy's own p exactly (the labels and the Parquet bytes
+    depend on it), and no p where scipy's is undefined."""
+    from scipy import stats
+
+    got = sig.welch_t(m1, sd1, n1, m2, sd2, n2)
+    if sd1 == 0 and sd2 == 0:
+        assert got is None
+        return
+    expected = float(stats.ttest_ind_from_stats(m1, sd1, n1, m2, sd2, n2, equal_var=False).pvalue)
+    assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 60), st.integers(1, 60), st.integers(0, 60), st.integers(1, 60))
+def test_two_proportions_is_scipys_test(x1, n1, x2, n2):
+    """Fisher's exact test (cached) and the pooled z-test (through scipy.special) give scipy's p."""
+    from scipy import stats
+
+    x1, x2 = min(x1, n1), min(x2, n2)
+    p, method = sig.two_proportions(x1, n1, x2, n2)
+    table = [[x1, n1 - x1], [x2, n2 - x2]]
+    if method == "fisher_exact":
+        assert p == float(stats.fisher_exact(table).pvalue)
+    else:
+        assert method == "two_proportion_z"
+        z = stats.chi2_contingency(table, correction=False).statistic ** 0.5
+        assert p == pytest.approx(float(2 * stats.norm.sf(z)), rel=1e-9, abs=1e-300)
