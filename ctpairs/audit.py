@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from ctpairs.labels import ALPHA, METHOD_TRIAL
 
@@ -82,6 +85,24 @@ def audit_rows(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+#: The label fields the audit reads.
+AUDIT_LABEL_FIELDS = ("method", "direction", "verifiable", "significant", "test_p_value", "statistic", "test_method")
+
+
+def audit_table(table: pa.Table) -> dict[str, Any]:
+    """:func:`audit_rows` of an Arrow table of pairs, reading ``nct_id`` and only the label fields
+    the audit uses (a pair's whole label, sides and provenance are never made Python objects)."""
+    import pyarrow.compute as pc
+
+    label = table.column("label")
+    values = zip(*(pc.struct_field(label, name).to_pylist() for name in AUDIT_LABEL_FIELDS))
+    rows = [
+        {"nct_id": nct_id, "label": dict(zip(AUDIT_LABEL_FIELDS, fields))}
+        for nct_id, fields in zip(table.column("nct_id").to_pylist(), values)
+    ]
+    return audit_rows(rows)
+
+
 def audit_pairs_dir(path: str) -> dict[str, dict[str, Any]]:
     """The audit of every ``<axis>.parquet`` in a build folder, by axis."""
     from pathlib import Path
@@ -94,4 +115,4 @@ def audit_pairs_dir(path: str) -> dict[str, dict[str, Any]]:
     files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
     if not files:
         raise CtpairsError(f"{path}: no <axis>.parquet files here; build pairs first (ctpairs build --out {path})")
-    return {f.stem: audit_rows(pq.read_table(f, columns=["nct_id", "label"]).to_pylist()) for f in files}
+    return {f.stem: audit_table(pq.read_table(f, columns=["nct_id", "label"])) for f in files}

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
-from ctpairs.audit import audit_rows
+from ctpairs.audit import audit_table
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
 from ctpairs.inputs import RecordInput
@@ -408,7 +408,7 @@ def build_pairs(
             axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
             axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
             if axis.file:
-                axis.audit = audit_rows(pq.read_table(tmp_dir / axis.file, columns=["nct_id", "label"]).to_pylist())
+                axis.audit = audit_table(pq.read_table(tmp_dir / axis.file, columns=["nct_id", "label"]))
         report.data_timestamp = max(timestamps) if timestamps else None
         report.seconds = round(time.perf_counter() - started, 3)
         (tmp_dir / REPORT_NAME).write_text(json.dumps(report.as_dict(), indent=2) + "\n")

@@ -21,7 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DROP_REASONS = ("not_verifiable", "zero_vs_zero", "measure_cap", "trial_cap", "trial_share_cap")
 
@@ -115,3 +118,46 @@ def curate(rows: list[dict[str, Any]], policy: CurationPolicy) -> tuple[list[dic
         capped = final
     capped.sort(key=lambda r: r["pair_id"])
     return capped, dropped
+
+
+def _column(table: pa.Table, *path: str) -> list[Any]:
+    """One (nested) field of every row of ``table`` as Python values, e.g. ``("label", "method")``."""
+    import pyarrow.compute as pc
+
+    values = table.column(path[0])
+    for name in path[1:]:
+        values = pc.struct_field(values, name)
+    return values.to_pylist()
+
+
+def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Counter]:
+    """:func:`curate` on an Arrow table of pairs: the rules read only the fields they need (a few
+    per row, not the whole nested pair), and the kept rows are taken from ``table`` as they are."""
+    columns = zip(
+        _column(table, "pair_id"),
+        _column(table, "nct_id"),
+        _column(table, "cf_nct_id"),
+        _column(table, "label", "method"),
+        _column(table, "label", "verifiable"),
+        _column(table, "factual", "outcome", "type"),
+        _column(table, "factual", "result", "value"),
+        _column(table, "counterfactual", "result", "value"),
+        _column(table, "provenance", "sources"),
+    )
+    slim = [
+        {
+            "index": i,
+            "pair_id": pair_id,
+            "nct_id": nct_id,
+            "cf_nct_id": cf_nct_id,
+            "label": {"method": method, "verifiable": verifiable},
+            "factual": {"outcome": {"type": outcome_type}, "result": {"value": f_value}},
+            "counterfactual": {"result": {"value": c_value}},
+            "provenance": {"sources": sources},
+        }
+        for i, (pair_id, nct_id, cf_nct_id, method, verifiable, outcome_type, f_value, c_value, sources) in enumerate(
+            columns
+        )
+    ]
+    kept, dropped = curate(slim, policy)
+    return table.take([row["index"] for row in kept]), dropped

@@ -35,9 +35,9 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
-from ctpairs.audit import audit_rows
+from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
-from ctpairs.curate import CurationPolicy, curate
+from ctpairs.curate import CurationPolicy, curate_table
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
@@ -57,6 +57,7 @@ CHANGELOG_NAME = "CHANGELOG.md"
 CARD_NAME = "README.md"
 SHARD_ROWS = 100_000
 ROW_GROUP_SIZE = 10_000
+BATCH_ROWS = 4_096  # pairs turned into Python rows at a time while the task columns are rendered
 LISTED_TRIALS = 20  # trials named per config in a changelog entry
 ALL_SUFFIX = "-all"  # the uncurated config beside each curated one
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -164,17 +165,23 @@ def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
 def _split_rows(
     table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
 ) -> tuple[dict[str, pa.Table], int]:
-    rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
+    parts: dict[str, list[pa.Table]] = {s: [] for s in SPLITS}
     dropped = 0
-    for row in table.sort_by("pair_id").to_pylist():
-        split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
-        if split is None:
-            dropped += 1
-            continue
-        # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
-        row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
-        rows[split].append(row)
-    return {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in rows.items()}, dropped
+    # a batch of rows at a time: only BATCH_ROWS pairs are Python dicts at once, the rest stay Arrow
+    for batch in table.sort_by("pair_id").to_batches(max_chunksize=BATCH_ROWS):
+        rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
+        for row in batch.to_pylist():
+            split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
+            if split is None:
+                dropped += 1
+                continue
+            # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+            row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
+            rows[split].append(row)
+        for s, split_rows in rows.items():
+            if split_rows:
+                parts[s].append(pa.Table.from_pylist(split_rows, schema=PACKAGE_SCHEMA))
+    return {s: pa.concat_tables(t).combine_chunks() if t else PACKAGE_SCHEMA.empty_table() for s, t in parts.items()}, dropped
 
 
 TRACES_SUFFIX = "-traces"
@@ -267,12 +274,26 @@ def _configs(
     configs: dict[str, pa.Table] = {}
     report: dict[str, dict[str, Any]] = {}
     for axis, table in sorted(tables.items()):
-        kept, dropped = curate(table.to_pylist(), policy)
-        if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
-            configs[axis] = pa.Table.from_pylist(kept, schema=PAIR_SCHEMA)
+        kept, dropped = curate_table(table, policy)
+        if kept.num_rows:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
+            configs[axis] = kept
         configs[f"{axis}{ALL_SUFFIX}"] = table
-        report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
+        report[axis] = {"pairs_in": table.num_rows, "kept": kept.num_rows, "dropped": dict(sorted(dropped.items()))}
     return configs, report
+
+
+def _trial_contexts(tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
+    """Each trial's context (the ``trial`` column), from the first row of it in the configs in name order."""
+    trials: dict[str, dict[str, Any]] = {}
+    for config in sorted(tables):
+        table = tables[config]
+        first: dict[str, int] = {}
+        for i, nct_id in enumerate(table.column("nct_id").to_pylist()):
+            if nct_id not in trials:
+                first.setdefault(nct_id, i)
+        contexts = table.column("trial").take(list(first.values())).to_pylist()
+        trials.update(zip(first, contexts))
+    return trials
 
 
 def _split_description(plan: SplitPlan, dropped: dict[str, int]) -> str:
@@ -508,10 +529,7 @@ def package_pairs(
     report_path = pairs_dir / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.is_file() else {}
 
-    trials: dict[str, dict[str, Any]] = {}
-    for config in sorted(tables):
-        for nct_id, ctx in zip(tables[config].column("nct_id").to_pylist(), tables[config].column("trial").to_pylist()):
-            trials.setdefault(nct_id, ctx)
+    trials = _trial_contexts(tables)
     if isinstance(cutoff, str):
         try:
             cutoff = parse_cutoff(cutoff)
@@ -601,7 +619,7 @@ def package_pairs(
             dropped=dropped,
             repo_id=repo_id or card.DEFAULT_REPO_ID,
             task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
-            audits={c: audit_rows(pa.concat_tables(sp.values()).to_pylist()) for c, sp in split_tables.items()},
+            audits={c: audit_table(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
             curation=curation.as_dict() if curation else None,
             curation_dropped=curation_report,
         )
