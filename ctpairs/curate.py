@@ -159,5 +159,7 @@ def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Cou
             columns
         )
     ]
+    import pyarrow as pa
+
     kept, dropped = curate(slim, policy)
-    return table.take([row["index"] for row in kept]), dropped
+    return table.take(pa.array([row["index"] for row in kept], pa.int64())), dropped

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -163,14 +164,24 @@ def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
 
 
 def _split_rows(
-    table: pa.Table, plan: SplitPlan, render: Callable[[dict], dict[str, Any]] = task_columns
+    table: pa.Table, plan: SplitPlan, spill: Path, render: Callable[[dict], dict[str, Any]] = task_columns
 ) -> tuple[dict[str, pa.Table], int]:
-    parts: dict[str, list[pa.Table]] = {s: [] for s in SPLITS}
+    """The package rows of ``table`` (its pairs with their task columns) by split, and the number of
+    pairs dropped because their two trials fall in different splits.
+
+    Rows are made :data:`BATCH_ROWS` at a time in ``pair_id`` order, and each split is written as it
+    grows to an Arrow file in ``spill`` and memory-mapped back: a config's package rows wait on disk,
+    not in memory, until they are written as shards.
+    """
+    import pyarrow.compute as pc
+
+    spill.mkdir(parents=True, exist_ok=True)
+    writers: dict[str, pa.ipc.RecordBatchFileWriter] = {}
     dropped = 0
-    # a batch of rows at a time: only BATCH_ROWS pairs are Python dicts at once, the rest stay Arrow
-    for batch in table.sort_by("pair_id").to_batches(max_chunksize=BATCH_ROWS):
+    order = pc.sort_indices(table, [("pair_id", "ascending")])
+    for start in range(0, table.num_rows, BATCH_ROWS):
         rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
-        for row in batch.to_pylist():
+        for row in table.take(order[start : start + BATCH_ROWS]).to_pylist():
             split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
             if split is None:
                 dropped += 1
@@ -180,8 +191,14 @@ def _split_rows(
             rows[split].append(row)
         for s, split_rows in rows.items():
             if split_rows:
-                parts[s].append(pa.Table.from_pylist(split_rows, schema=PACKAGE_SCHEMA))
-    return {s: pa.concat_tables(t).combine_chunks() if t else PACKAGE_SCHEMA.empty_table() for s, t in parts.items()}, dropped
+                if s not in writers:
+                    writers[s] = pa.ipc.new_file(spill / f"{s}.arrow", PACKAGE_SCHEMA)
+                writers[s].write_table(pa.Table.from_pylist(split_rows, schema=PACKAGE_SCHEMA))
+    tables = {s: PACKAGE_SCHEMA.empty_table() for s in SPLITS}
+    for s, writer in writers.items():
+        writer.close()
+        tables[s] = pa.ipc.open_file(pa.memory_map(str(spill / f"{s}.arrow"))).read_all()
+    return tables, dropped
 
 
 TRACES_SUFFIX = "-traces"
@@ -291,7 +308,7 @@ def _trial_contexts(tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
         for i, nct_id in enumerate(table.column("nct_id").to_pylist()):
             if nct_id not in trials:
                 first.setdefault(nct_id, i)
-        contexts = table.column("trial").take(list(first.values())).to_pylist()
+        contexts = table.column("trial").take(pa.array(list(first.values()), pa.int64())).to_pylist()
         trials.update(zip(first, contexts))
     return trials
 
@@ -547,142 +564,152 @@ def package_pairs(
         raise PackageError(str(exc)) from None
     plan = _balanced(plan, tables)
 
-    split_tables: dict[str, dict[str, pa.Table]] = {}
-    dropped: dict[str, int] = {}
-    for config, table in tables.items():
-        render = renderers.get(config, partial(_task_row, template=task_template))
-        split_tables[config], dropped[config] = _split_rows(table, plan, render)
-    notes = _split_notes(split_tables)
-    for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
-        del split_tables[config], tables[config], dropped[config]
-    if not split_tables:
-        raise PackageError(f"no pairs left after splitting in {pairs_dir}; nothing to package")
-    notes += _dropped_config_notes(previous, split_tables)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # each config's package rows are spilled to Arrow files next to the output while it is made
+    with tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir:
+        spill = Path(spill_dir)
+        split_tables: dict[str, dict[str, pa.Table]] = {}
+        dropped: dict[str, int] = {}
+        for config, table in tables.items():
+            render = renderers.get(config, partial(_task_row, template=task_template))
+            split_tables[config], dropped[config] = _split_rows(table, plan, spill / config, render)
+        notes = _split_notes(split_tables)
+        for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
+            del split_tables[config], tables[config], dropped[config]
+        if not split_tables:
+            raise PackageError(f"no pairs left after splitting in {pairs_dir}; nothing to package")
+        notes += _dropped_config_notes(previous, split_tables)
 
-    builders = _builders(report, tables)
-    trace_info = None
-    if traces is not None:
-        explained = {c: t for c, t in split_tables.items() if c not in renderers and not c.endswith(ALL_SUFFIX)}
-        trace_info, trace_tables = _trace_configs(traces, explained, trace_generator, trace_model)
-        split_tables.update(trace_tables)
-        dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
-        builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
-    data_timestamp = report.get("data_timestamp") or max(
-        (
-            ts
-            for t in tables.values()
-            for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
-            if ts
-        ),
-        default=None,
-    )
-
-    with atomic_dir(out_dir) as tmp:
-        infos, configs = {}, {}
-        for config, all_splits in split_tables.items():
-            # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
-            splits = {s: t for s, t in all_splits.items() if t.num_rows}
-            size = sum(
-                p.stat().st_size
-                for s, t in splits.items()
-                for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
-            )
-            infos[config] = DatasetInfo(
-                features=Features.from_arrow_schema(next(iter(splits.values())).schema),
-                splits=SplitDict(
-                    {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
-                ),
-                download_size=size,
-                dataset_size=sum(t.nbytes for t in splits.values()),
-            )
-            configs[config] = {"data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits]}
-
-        stats = card.CardStats(
-            version=version,
-            ctpairs_version=__version__,
-            data_timestamp=data_timestamp,
-            inputs=list(report.get("inputs", [])),
-            builders={c: f"{b['builder']} {b['version']}" for c, b in builders.items()},
-            split_description=_split_description(plan, dropped),
-            counts={c: {s: t.num_rows for s, t in sp.items()} for c, sp in split_tables.items()},
-            trials={
-                c: {s: len(set(t.column("nct_id").to_pylist())) for s, t in sp.items()}
-                for c, sp in split_tables.items()
-            },
-            total_trials=len(_trial_ids({f"{c}/{s}": t for c, sp in split_tables.items() for s, t in sp.items()})),
-            labels={c: card.label_balance(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
-            top_conditions=card.top_trial_items(trials, "conditions"),
-            top_drugs=card.top_trial_items(
-                trials, "interventions", prefixes=("DRUG", "BIOLOGICAL"), exclude=frozenset({"placebo"})
+        builders = _builders(report, tables)
+        trace_info = None
+        if traces is not None:
+            explained = {c: t for c, t in split_tables.items() if c not in renderers and not c.endswith(ALL_SUFFIX)}
+            trace_info, trace_tables = _trace_configs(traces, explained, trace_generator, trace_model)
+            split_tables.update(trace_tables)
+            dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
+            builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
+        data_timestamp = report.get("data_timestamp") or max(
+            (
+                ts
+                for t in tables.values()
+                for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
+                if ts
             ),
-            dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
-            dropped=dropped,
-            repo_id=repo_id or card.DEFAULT_REPO_ID,
-            task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
-            audits={c: audit_table(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
-            curation=curation.as_dict() if curation else None,
-            curation_dropped=curation_report,
+            default=None,
         )
-        card.write_plots(stats, tmp)
-        metadata = card.card_metadata(stats)
-        MetadataConfigs(configs).to_dataset_card_data(metadata)
-        DatasetInfosDict(infos).to_dataset_card_data(metadata)
-        readme = card.render_card(stats, TRACES_SCHEMA if trace_info else PACKAGE_SCHEMA, metadata)
-        card.validate_card(readme)
-        (tmp / CARD_NAME).write_text(readme, encoding="utf-8")
 
-        manifest: dict[str, Any] = {
-            "name": "ctpairs",
-            "version": version,
-            "previous_version": previous["version"] if previous else None,
-            "ctpairs_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "data_timestamp": data_timestamp,
-            "inputs": {
-                "build": report.get("inputs", []),
-                "build_ctpairs_version": report.get("ctpairs_version"),
-                "pairs": {
-                    p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
-                    for p in sorted(pairs_dir.glob("*.parquet"))
+        with atomic_dir(out_dir) as tmp:
+            infos, configs = {}, {}
+            for config, all_splits in split_tables.items():
+                # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
+                splits = {s: t for s, t in all_splits.items() if t.num_rows}
+                size = sum(
+                    p.stat().st_size
+                    for s, t in splits.items()
+                    for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
+                )
+                infos[config] = DatasetInfo(
+                    features=Features.from_arrow_schema(next(iter(splits.values())).schema),
+                    splits=SplitDict(
+                        {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
+                    ),
+                    download_size=size,
+                    dataset_size=sum(t.nbytes for t in splits.values()),
+                )
+                configs[config] = {"data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits]}
+
+            stats = card.CardStats(
+                version=version,
+                ctpairs_version=__version__,
+                data_timestamp=data_timestamp,
+                inputs=list(report.get("inputs", [])),
+                builders={c: f"{b['builder']} {b['version']}" for c, b in builders.items()},
+                split_description=_split_description(plan, dropped),
+                counts={c: {s: t.num_rows for s, t in sp.items()} for c, sp in split_tables.items()},
+                trials={
+                    c: {s: len(set(t.column("nct_id").to_pylist())) for s, t in sp.items()}
+                    for c, sp in split_tables.items()
                 },
-            },
-            "builders": builders,
-            "template": {"name": template, "version": task_template.version, "peeks": template_peeks(task_template)},
-            "traces": trace_info,
-            "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
-            "split": {
-                "by": plan.by,
-                "seed": plan.seed,
-                "fractions": dict(plan.fractions),
-                "cutoff": plan.cutoff.isoformat() if plan.cutoff else None,
-                "moved": dict(sorted(plan.overrides.items())),  # trials moved off their hashed split
-            },
-            "configs": {
-                c: {
-                    "pairs": sum(stats.counts[c].values()),
-                    "trials": len(_trial_ids(split_tables[c])),
-                    "dropped_cross_split": dropped[c],
-                    "splits": {s: {"pairs": stats.counts[c][s], "trials": stats.trials[c][s]} for s in SPLITS},
-                }
-                for c in sorted(split_tables)
-            },
-        }
-        if excluded is not None:
-            manifest["excluded"] = excluded
-        if benchmark_skips is not None:
-            manifest["benchmark_configs"] = {"skipped": benchmark_skips}
-        entry = _changelog(out_dir, version, previous, manifest, split_tables)
-        old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
-        old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log
-        (tmp / CHANGELOG_NAME).write_text(
-            f"# Changelog\n\n{entry}\n{old_entries}".rstrip("\n") + "\n", encoding="utf-8"
-        )
+                total_trials=len(_trial_ids({f"{c}/{s}": t for c, sp in split_tables.items() for s, t in sp.items()})),
+                labels={c: card.label_balance(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
+                top_conditions=card.top_trial_items(trials, "conditions"),
+                top_drugs=card.top_trial_items(
+                    trials, "interventions", prefixes=("DRUG", "BIOLOGICAL"), exclude=frozenset({"placebo"})
+                ),
+                dose_series=card.dose_series(tables["dose"]) if "dose" in tables else None,
+                dropped=dropped,
+                repo_id=repo_id or card.DEFAULT_REPO_ID,
+                task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
+                audits={c: audit_table(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
+                curation=curation.as_dict() if curation else None,
+                curation_dropped=curation_report,
+            )
+            card.write_plots(stats, tmp)
+            metadata = card.card_metadata(stats)
+            MetadataConfigs(configs).to_dataset_card_data(metadata)
+            DatasetInfosDict(infos).to_dataset_card_data(metadata)
+            readme = card.render_card(stats, TRACES_SCHEMA if trace_info else PACKAGE_SCHEMA, metadata)
+            card.validate_card(readme)
+            (tmp / CARD_NAME).write_text(readme, encoding="utf-8")
 
-        files = sorted(p for p in tmp.rglob("*") if p.is_file())
-        manifest["files"] = {
-            p.relative_to(tmp).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files
-        }
-        (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        result_files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
+            manifest: dict[str, Any] = {
+                "name": "ctpairs",
+                "version": version,
+                "previous_version": previous["version"] if previous else None,
+                "ctpairs_version": __version__,
+                "schema_version": SCHEMA_VERSION,
+                "data_timestamp": data_timestamp,
+                "inputs": {
+                    "build": report.get("inputs", []),
+                    "build_ctpairs_version": report.get("ctpairs_version"),
+                    "pairs": {
+                        p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+                        for p in sorted(pairs_dir.glob("*.parquet"))
+                    },
+                },
+                "builders": builders,
+                "template": {
+                    "name": template,
+                    "version": task_template.version,
+                    "peeks": template_peeks(task_template),
+                },
+                "traces": trace_info,
+                "curation": {"policy": curation.as_dict() if curation else None, "configs": curation_report},
+                "split": {
+                    "by": plan.by,
+                    "seed": plan.seed,
+                    "fractions": dict(plan.fractions),
+                    "cutoff": plan.cutoff.isoformat() if plan.cutoff else None,
+                    "moved": dict(sorted(plan.overrides.items())),  # trials moved off their hashed split
+                },
+                "configs": {
+                    c: {
+                        "pairs": sum(stats.counts[c].values()),
+                        "trials": len(_trial_ids(split_tables[c])),
+                        "dropped_cross_split": dropped[c],
+                        "splits": {s: {"pairs": stats.counts[c][s], "trials": stats.trials[c][s]} for s in SPLITS},
+                    }
+                    for c in sorted(split_tables)
+                },
+            }
+            if excluded is not None:
+                manifest["excluded"] = excluded
+            if benchmark_skips is not None:
+                manifest["benchmark_configs"] = {"skipped": benchmark_skips}
+            entry = _changelog(out_dir, version, previous, manifest, split_tables)
+            old_log = (out_dir / CHANGELOG_NAME).read_text(encoding="utf-8") if previous else ""
+            old_entries = old_log.split("\n", 2)[2] if old_log.startswith("# Changelog\n") else old_log
+            (tmp / CHANGELOG_NAME).write_text(
+                f"# Changelog\n\n{entry}\n{old_entries}".rstrip("\n") + "\n", encoding="utf-8"
+            )
 
-    return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files, notes)
+            files = sorted(p for p in tmp.rglob("*") if p.is_file())
+            manifest["files"] = {
+                p.relative_to(tmp).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files
+            }
+            (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            result_files = {
+                p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()
+            }
+
+        return PackageResult(out_dir, version, manifest["previous_version"], stats.counts, dropped, result_files, notes)

@@ -320,6 +320,26 @@ def test_curated_arm_pairs_of_the_real_records_are_balanced(built) -> None:
     assert audit_rows(built["arm"])["balance"]["top_trial_share"] > audit["balance"]["top_trial_share"]
 
 
+def test_curation_and_audit_of_an_arrow_table_equal_those_of_the_rows(built) -> None:
+    """The package curates and audits Arrow tables from a few fields per row: the same rows, the
+    same counts and the same audit as the reference functions on whole rows."""
+    import pyarrow as pa
+
+    from ctpairs.audit import audit_table
+    from ctpairs.curate import curate_table
+    from ctpairs.schema import PAIR_SCHEMA
+
+    rows = built["outcome"]
+    table = pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+    for policy in (CurationPolicy(), CurationPolicy(verifiable_only=False, max_per_measure=3, max_trial_share=0.02)):
+        kept, dropped = curate(rows, policy)
+        kept_table, dropped_table = curate_table(table, policy)
+        assert dropped_table == dropped and sum(dropped.values()) > 0
+        assert kept_table.column("pair_id").to_pylist() == [r["pair_id"] for r in kept]
+        assert kept_table.to_pylist() == kept
+    assert audit_table(table) == audit_rows(rows)
+
+
 def test_audit_pairs_dir_refuses_a_folder_without_pairs(tmp_path: Path) -> None:
     from ctpairs.audit import audit_pairs_dir
     from ctpairs.errors import CtpairsError

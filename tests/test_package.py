@@ -187,6 +187,7 @@ def test_packaging_is_deterministic(repo: Path, pairs_dir: Path, tmp_path: Path)
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for rel in files:
         assert (repo / rel).read_bytes() == (again / rel).read_bytes(), rel
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]  # the rows spilled while packaging are gone
 
 
 # -- card ------------------------------------------------------------------------------------
