@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import string
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path, PureWindowsPath
@@ -385,6 +385,15 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
     return f"---\n{metadata.to_yaml()}\n---\n\n{body}"
 
 
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str | None = None) -> str:
+    """A Markdown table of ``rows`` (cells already formatted) under ``headers``; ``align`` has one
+    letter per column, ``l`` (left) or ``r`` (right); by default the first column is left-aligned
+    and the others (numbers) right-aligned."""
+    align = align or "l" + "r" * (len(headers) - 1)
+    rule = "|" + "".join("---:|" if a == "r" else "---|" for a in align)
+    return "\n".join(["| " + " | ".join(headers) + " |", rule, *("| " + " | ".join(row) + " |" for row in rows)])
+
+
 def fields_table(schema: pa.Schema) -> str:
     """A Markdown table of every column and nested field of ``schema`` with its type and meaning.
 
@@ -396,8 +405,8 @@ def fields_table(schema: pa.Schema) -> str:
         doc_key = path.replace("counterfactual.", "factual.", 1) if path.startswith("counterfactual.") else path
         if doc_key not in FIELD_DOCS:
             raise CtpairsError(f"the card has no description of field {path!r}; add it to ctpairs.card.FIELD_DOCS")
-        rows.append(f"| `{path}` | {_type_name(arrow_type)} | {table_cell(FIELD_DOCS[doc_key])} |")
-    return "| field | type | meaning |\n|---|---|---|\n" + "\n".join(rows)
+        rows.append((f"`{path}`", _type_name(arrow_type), table_cell(FIELD_DOCS[doc_key])))
+    return markdown_table(("field", "type", "meaning"), rows, align="lll")
 
 
 def _walk(fields: Iterable[pa.Field], prefix: str = "") -> Iterable[tuple[str, pa.DataType]]:
@@ -449,50 +458,53 @@ def config_splits_sentence(counts: dict[str, dict[str, int]]) -> str:
 
 
 def _counts_table(stats: CardStats) -> str:
-    lines = [
-        "| config | train | validation | test | total pairs | trials | cross-split pairs dropped |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for config in sorted(stats.counts):
         c, t = stats.counts[config], stats.trials[config]
-        lines.append(
-            f"| `{config}` | {c['train']:,} | {c['validation']:,} | {c['test']:,} | {sum(c.values()):,} "
-            f"| {sum(t.values()):,} | {stats.dropped.get(config, 0):,} |"
+        rows.append(
+            (f"`{config}`", *(f"{c[s]:,}" for s in ("train", "validation", "test")), f"{sum(c.values()):,}")
+            + (f"{sum(t.values()):,}", f"{stats.dropped.get(config, 0):,}")
         )
-    return "\n".join(lines)
+    headers = ("config", "train", "validation", "test", "total pairs", "trials", "cross-split pairs dropped")
+    return markdown_table(headers, rows)
 
 
 def _balance_table(stats: CardStats) -> str:
     """Per config: trials, the top trial's share and the effective number of trials."""
-    lines = [
-        "| config | pairs | trials | top trial | top trial's share | effective trials |",
-        "|---|---:|---:|---|---:|---:|",
-    ]
-    for config, audit in sorted(stats.audits.items()):
-        b = audit["balance"]
-        lines.append(
-            f"| `{config}` | {audit['pairs']:,} | {b['trials']:,} | {b['top_trial'] or '-'} "
-            f"| {100 * b['top_trial_share']:.1f}% | {b['effective_trials']:,.1f} |"
+    rows = [
+        (
+            f"`{config}`",
+            f"{audit['pairs']:,}",
+            f"{audit['balance']['trials']:,}",
+            audit["balance"]["top_trial"] or "-",
+            f"{100 * audit['balance']['top_trial_share']:.1f}%",
+            f"{audit['balance']['effective_trials']:,.1f}",
         )
-    return "\n".join(lines)
+        for config, audit in sorted(stats.audits.items())
+    ]
+    headers = ("config", "pairs", "trials", "top trial", "top trial's share", "effective trials")
+    return markdown_table(headers, rows, align="lrrlrr")
 
 
 def _evidence_table(stats: CardStats) -> str:
     """Per config: verifiable share, the main label methods, and our test's agreement with the trial."""
-    lines = [
-        "| config | verifiable | trial analysis | our test | none | agreement with the trial's analysis (pairs) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for config, audit in sorted(stats.audits.items()):
         methods = {m: v["share"] for m, v in audit["methods"].items()}
         trial, none = methods.get("trial_analysis", 0.0), methods.get("none", 0.0)
         agree = audit["agreement"]
         rate = f"{100 * agree['rate']:.1f}% ({agree['pairs']:,})" if agree["rate"] is not None else "-"
-        lines.append(
-            f"| `{config}` | {100 * audit['verifiable_share']:.1f}% | {100 * trial:.1f}% "
-            f"| {100 * (1 - trial - none):.1f}% | {100 * none:.1f}% | {rate} |"
-        )
-    return "\n".join(lines)
+        shares = (audit["verifiable_share"], trial, 1 - trial - none, none)
+        rows.append((f"`{config}`", *(f"{100 * share:.1f}%" for share in shares), rate))
+    headers = (
+        "config",
+        "verifiable",
+        "trial analysis",
+        "our test",
+        "none",
+        "agreement with the trial's analysis (pairs)",
+    )
+    return markdown_table(headers, rows)
 
 
 def _curation_text(stats: CardStats) -> str:
@@ -507,31 +519,33 @@ def _curation_text(stats: CardStats) -> str:
         "Primary outcomes and labels from the trial's own analysis are kept first. "
         "The `<axis>-all` configs hold every pair of the build, uncurated.",
         "",
-        "| config | pairs built | kept | " + " | ".join(_DROP_COLUMNS) + " |",
-        "|---|---:|---:|" + "---:|" * len(_DROP_COLUMNS),
     ]
-    for axis, info in sorted(stats.curation_dropped.items()):
-        cells = [f"{info['dropped'].get(r, 0):,}" for r in _DROP_COLUMNS]
-        lines.append(f"| `{axis}` | {info['pairs_in']:,} | {info['kept']:,} | " + " | ".join(cells) + " |")
+    rows = [
+        (
+            f"`{axis}`",
+            f"{info['pairs_in']:,}",
+            f"{info['kept']:,}",
+            *(f"{info['dropped'].get(r, 0):,}" for r in _DROP_COLUMNS),
+        )
+        for axis, info in sorted(stats.curation_dropped.items())
+    ]
+    lines.append(markdown_table(("config", "pairs built", "kept", *_DROP_COLUMNS), rows))
     return "\n".join(lines)
 
 
 def _label_table(stats: CardStats) -> str:
-    lines = ["| config | " + " | ".join(LABEL_DIRECTIONS) + " |", "|---|" + "---:|" * len(LABEL_DIRECTIONS)]
+    rows = []
     for config in sorted(stats.labels):
         counts = stats.labels[config]
         total = sum(counts.values()) or 1
-        cells = [f"{counts[d]:,} ({100 * counts[d] / total:.1f}%)" for d in LABEL_DIRECTIONS]
-        lines.append(f"| `{config}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append((f"`{config}`", *(f"{counts[d]:,} ({100 * counts[d] / total:.1f}%)" for d in LABEL_DIRECTIONS)))
+    return markdown_table(("config", *LABEL_DIRECTIONS), rows)
 
 
 def _ranked_table(what: str, items: list[tuple[str, int]]) -> str:
     if not items:
         return f"No {what} in this build."
-    lines = [f"| {what} | trials |", "|---|---:|"]
-    lines += [f"| {name.replace('|', '/')} | {count:,} |" for name, count in items]
-    return "\n".join(lines)
+    return markdown_table((what, "trials"), [(name.replace("|", "/"), f"{count:,}") for name, count in items])
 
 
 def _dose_text(series: DoseSeries | None) -> str:

@@ -38,6 +38,7 @@ from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
+from ctpairs.card import markdown_table
 from ctpairs.curate import CurationPolicy, curate_table
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
@@ -398,25 +399,19 @@ def _changelog(
     counts = {c: info["pairs"] for c, info in manifest["configs"].items()}
     head = f"## {version}\n\nData timestamp {manifest['data_timestamp'] or 'unknown'}; ctpairs {__version__}.\n"
     if previous is None:
-        lines = [head, "First version.", "", "| config | pairs | trials |", "|---|---:|---:|"]
-        lines += [f"| `{c}` | {counts[c]:,} | {manifest['configs'][c]['trials']:,} |" for c in sorted(counts)]
-        return "\n".join(lines) + "\n"
+        rows = [(f"`{c}`", f"{counts[c]:,}", f"{manifest['configs'][c]['trials']:,}") for c in sorted(counts)]
+        return "\n".join([head, "First version.", "", markdown_table(("config", "pairs", "trials"), rows)]) + "\n"
     old_version = previous["version"]
     old = {c: info["pairs"] for c, info in previous.get("configs", {}).items()}
-    lines = [
-        head,
-        f"Changes since {old_version}:",
-        "",
-        f"| config | pairs in {old_version} | pairs in {version} | change | trials added | trials removed |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    notes = []
+    rows, notes = [], []
     for config in sorted(set(counts) | set(old)):
         new_ids = _trial_ids(tables.get(config, {}))
         old_ids = _previous_trials(out_dir, config)
         added, removed = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
         n_new, n_old = counts.get(config, 0), old.get(config, 0)
-        lines.append(f"| `{config}` | {n_old:,} | {n_new:,} | {n_new - n_old:+,} | {len(added):,} | {len(removed):,} |")
+        rows.append(
+            (f"`{config}`", f"{n_old:,}", f"{n_new:,}", f"{n_new - n_old:+,}", f"{len(added):,}", f"{len(removed):,}")
+        )
         if config not in old:
             notes.append(f"- New config `{config}`.")
         if config not in counts:
@@ -433,7 +428,9 @@ def _changelog(
         notes.append(f"- Split method changed: {previous.get('split')} -> {manifest['split']}.")
     if previous.get("data_timestamp") != manifest["data_timestamp"]:
         notes.append(f"- Data timestamp: {previous.get('data_timestamp')} -> {manifest['data_timestamp']}.")
-    return "\n".join(lines + [""] + notes) + "\n"
+    headers = ("config", f"pairs in {old_version}", f"pairs in {version}", "change", "trials added", "trials removed")
+    table = markdown_table(headers, rows)
+    return "\n".join([head, f"Changes since {old_version}:", "", table, "", *notes]) + "\n"
 
 
 def exclude_benchmark_trials(tables: dict[str, pa.Table], benchmark_path: str | Path) -> dict[str, Any]:
