@@ -41,7 +41,9 @@ def stage(name: str, args: list[str]) -> dict:
     seconds = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
-    return {"stage": name, "seconds": round(seconds, 1), "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024)}
+    row = {"stage": name, "seconds": round(seconds, 1), "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024)}
+    print(json.dumps(row), file=sys.stderr, flush=True)  # progress; the report with projections comes at the end
+    return row
 
 
 def main() -> None:
@@ -52,6 +54,11 @@ def main() -> None:
     parser.add_argument("--axis", default="geography", help="the approximate axis (default geography)")
     parser.add_argument("--device", default=None, help="embedding device (default: cuda when available)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus, store and outputs here")
+    parser.add_argument(
+        "--natural-only",
+        action="store_true",
+        help="stop after the natural build (ingest and build at a size whose CPU embedding would take hours)",
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="ctpairs-registry-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -70,6 +77,15 @@ def main() -> None:
             "build natural",
             ["build", *s, "--axis", "all", "--workers", str(args.workers), "-q", "--out", str(work / "natural")],
         ),
+    ]
+    if not args.natural_only:
+        stages += run_rest(args, work, s, device)
+    report(stages, studies, args.registry)
+
+
+def run_rest(args: argparse.Namespace, work: Path, s: list[str], device: list[str]) -> list[dict]:
+    """index -> the approximate axis -> package (the natural and approximate pairs together)."""
+    stages = [
         stage("index", ["index", *s, "-q", *device]),
         stage(
             f"build {args.axis}", ["build", *s, "--axis", args.axis, "-q", "--out", str(work / "approximate"), *device]
@@ -84,7 +100,12 @@ def main() -> None:
             ["package", "--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0", "-q"],
         )
     )
-    scale = args.registry / studies
+    return stages
+
+
+def report(stages: list[dict], studies: int, registry: int) -> None:
+    """Each stage with its projection to ``registry`` studies, then the totals, as JSON lines."""
+    scale = registry / studies
     for row in stages:
         row["projected_seconds"] = round(row["seconds"] * scale)
         print(json.dumps(row), flush=True)
@@ -95,7 +116,7 @@ def main() -> None:
                 "machine": f"{platform.machine()}, {platform.python_version()}",
                 "studies": studies,
                 "total_seconds": round(total, 1),
-                "projected_registry_studies": args.registry,
+                "projected_registry_studies": registry,
                 "projected_total_hours": round(total * scale / 3600, 2),
             }
         )
