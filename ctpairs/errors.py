@@ -21,6 +21,8 @@ says what went wrong, where, and what to do next, on one line.
     ├── PackageError            pairs cannot be packaged as asked
     ├── PeekError               a completion states a counterfactual value its prompt does not show
     ├── TraceError              traces cannot be generated or read as asked
+    ├── ChatError               a chat model (ctpairs/chat.py) cannot be reached, used or loaded
+    │   └── ChatRefusedError    the chat server refused one request (400/422, e.g. a prompt too long)
     ├── GeneratorError          a teacher model cannot be named, reached or loaded
     │   └── ReplyError          the teacher refused one request (that try fails, the run goes on)
     ├── PathwayError            a pathway cannot be made (no index, no drug arm, no cutoff...)
@@ -125,6 +127,15 @@ class TraceError(CtpairsError):
 
 class PathwayError(CtpairsError):
     """A pathway cannot be made: no index, a target without drug arms or outcomes, a bad cutoff..."""
+
+
+class ChatError(CtpairsError):
+    """The chat backend (:mod:`ctpairs.chat`) cannot reach, use or load a model; its callers
+    (:mod:`ctpairs.teacher`, :mod:`ctpairs.llm`) raise it again as their own error."""
+
+
+class ChatRefusedError(ChatError):
+    """An OpenAI-compatible server refused one request (Bad Request or Unprocessable Entity)."""
 
 
 class GeneratorError(CtpairsError):

@@ -10,6 +10,9 @@ repeated benchmark runs do.
 as soon as it arrives, in a SQLite cache keyed by the SHA-256 of (model, prompt, run, sampling
 settings): a killed run loses at most the requests in flight, and rerunning the same command
 asks only for the answers still missing.
+
+Both are thin layers over the chat backend of :mod:`ctpairs.chat` (shared with the reasoning-trace
+teachers); any failure of the model or the server is raised as :class:`~ctpairs.predictors.EvalError`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from ctpairs.chat import ChatError, LocalChat, OpenAIChat
 from ctpairs.ctopen import Question
 from ctpairs.predictors import EvalError
 
@@ -42,7 +46,8 @@ def _temperature(run: int, temperature: float | None) -> float:
 
 class HFPredictor:
     """A causal language model loaded with ``transformers`` (a Hub id or a local folder), batched
-    left-padded generation on CPU or CUDA (``device``: default CUDA when torch sees one)."""
+    left-padded generation on CPU or CUDA (``device``: default CUDA when torch sees one), through
+    :class:`ctpairs.chat.LocalChat`."""
 
     OPTIONS = ("batch_size", "max_new_tokens", "device", "temperature")
 
@@ -55,45 +60,23 @@ class HFPredictor:
         device: str | None = None,
         temperature: float | None = None,
     ):
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        self.name = f"hf:{model}"
-        self.batch_size, self.max_new_tokens, self.temperature = batch_size, max_new_tokens, temperature
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(model, padding_side="left")
-            self.model = AutoModelForCausalLM.from_pretrained(model).to(self.device).eval()
-        except (OSError, ValueError) as exc:  # missing files, not a model id, unknown architecture
-            raise EvalError(f"cannot load model {model!r}: {exc}") from None
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-
-    def _text(self, prompt: str) -> str:
-        if self.tokenizer.chat_template:
-            return self.tokenizer.apply_chat_template(chat(prompt), tokenize=False, add_generation_prompt=True)
-        return f"{SYSTEM}\n\n{prompt}"
+            self.backend = LocalChat(model, device=device)
+        except ChatError as exc:
+            raise EvalError(str(exc)) from None
+        self.name = self.backend.name
+        self.batch_size, self.max_new_tokens, self.temperature = batch_size, max_new_tokens, temperature
 
     def predict(self, questions: Sequence[Question], prompts: Sequence[str], run: int) -> list[str]:
-        import torch
-
-        temperature = _temperature(run, self.temperature)
-        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
-        torch.manual_seed(run)
-        outputs: list[str] = []
-        for start in range(0, len(prompts), self.batch_size):
-            batch = [self._text(p) for p in prompts[start : start + self.batch_size]]
-            enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
-            with torch.no_grad():
-                generated = self.model.generate(
-                    **enc,
-                    max_new_tokens=self.max_new_tokens,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                    **sampling,
-                )
-            new = generated[:, enc["input_ids"].shape[1] :]
-            outputs += self.tokenizer.batch_decode(new, skip_special_tokens=True)
-        return outputs
+        """One answer per prompt; ``run`` picks the temperature and is the seed."""
+        replies = self.backend.generate(
+            [chat(p) for p in prompts],
+            temperature=_temperature(run, self.temperature),
+            max_tokens=self.max_new_tokens,
+            seed=run,
+            batch_size=self.batch_size,
+        )
+        return [reply.text for reply in replies]
 
 
 class AnswerCache:
@@ -125,7 +108,9 @@ class OpenAIPredictor:
     """Any OpenAI-compatible chat-completions server at ``base_url`` (``.../v1``), with the
     ``openai`` client; ``concurrency`` requests at a time; answers cached in ``cache`` (a SQLite
     path; :func:`ctpairs.evaluate.evaluate_ctopen` puts it in the output folder). The API key is
-    ``api_key``, else ``$OPENAI_API_KEY``, else ``"EMPTY"`` (what local servers accept)."""
+    ``api_key``, else ``$OPENAI_API_KEY``, else ``"EMPTY"`` (what local servers accept); the
+    client retries 429/5xx and connection errors ``retries`` times. Requests go through
+    :class:`ctpairs.chat.OpenAIChat`; any failure raises :class:`~ctpairs.predictors.EvalError`."""
 
     OPTIONS = ("model", "concurrency", "cache", "max_new_tokens", "temperature", "api_key", "timeout")
 
@@ -140,19 +125,14 @@ class OpenAIPredictor:
         temperature: float | None = None,
         api_key: str | None = None,
         timeout: float = 600.0,
+        retries: int = 2,
     ):
-        import os
-
-        from openai import OpenAI
-
         if not model:
             raise EvalError("--predictor openai:BASE_URL needs --model NAME (the model the server serves)")
         self.name = f"openai:{model}"
         self.model, self.concurrency, self.max_new_tokens = model, max(1, concurrency), max_new_tokens
         self.temperature, self.cache_path = temperature, cache
-        self.client = OpenAI(
-            base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY", timeout=timeout
-        )
+        self.backend = OpenAIChat(base_url, model, api_key=api_key, timeout=timeout, retries=retries)
 
     def key(self, prompt: str, run: int) -> str:
         """The cache key of one request: SHA-256 of the model, the messages, the run and settings."""
@@ -166,19 +146,13 @@ class OpenAIPredictor:
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
     def _ask(self, prompt: str, run: int) -> str:
-        from openai import OpenAIError
-
         try:
-            response = self.client.chat.completions.create(
-                model=self.model,
-                messages=chat(prompt),
-                max_tokens=self.max_new_tokens,
-                temperature=_temperature(run, self.temperature),
-                seed=run,
+            reply = self.backend.complete(
+                chat(prompt), temperature=_temperature(run, self.temperature), max_tokens=self.max_new_tokens, seed=run
             )
-        except OpenAIError as exc:
-            raise EvalError(f"the server at {self.client.base_url} failed: {exc}") from None
-        return response.choices[0].message.content or ""
+        except ChatError as exc:
+            raise EvalError(str(exc)) from None
+        return reply.text
 
     def predict(self, questions: Sequence[Question], prompts: Sequence[str], run: int) -> list[str]:
         cache = AnswerCache(self.cache_path or ":memory:")

@@ -12,20 +12,33 @@ A generator is named by a spec string:
     its chat template.
 
 :func:`open_generator` gives a :class:`Generator`; :meth:`Generator.generate` takes chat messages
-and a seed and returns the text with its token counts.
+and a seed and returns the text with its token counts. Both kinds are thin layers over the chat
+backend of :mod:`ctpairs.chat` (shared with the predictors of ``ctpairs eval``); this module adds
+the spec, the sampling settings and the teacher's errors: :class:`ReplyError` for a request the
+server refused (that try fails, the run goes on), :class:`GeneratorError` for anything else.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from ctpairs.errors import GeneratorError, ReplyError
+from ctpairs.chat import DEFAULT_KEY_ENV, Generation, LocalChat, OpenAIChat, redact_url
+from ctpairs.errors import ChatError, ChatRefusedError, GeneratorError, ReplyError
 
-DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+__all__ = [
+    "DEFAULT_KEY_ENV",
+    "Generation",
+    "Generator",
+    "GeneratorError",
+    "HFGenerator",
+    "OpenAIGenerator",
+    "ReplyError",
+    "Sampling",
+    "open_generator",
+    "redact_url",
+]
 
 
 @dataclass(frozen=True)
@@ -37,16 +50,8 @@ class Sampling:
     max_tokens: int = 512
 
     def as_dict(self) -> dict[str, float | int]:
+        """The settings as recorded in a trace run."""
         return {"temperature": self.temperature, "top_p": self.top_p, "max_tokens": self.max_tokens}
-
-
-@dataclass(frozen=True)
-class Generation:
-    """One teacher reply and the tokens it cost."""
-
-    text: str
-    prompt_tokens: int
-    completion_tokens: int
 
 
 class Generator(Protocol):
@@ -65,19 +70,10 @@ class Generator(Protocol):
         ...
 
 
-def redact_url(url: str) -> str:
-    """``url`` without a ``user:password@`` part (credentials never go into a cache or a manifest)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
 class OpenAIGenerator:
-    """Chat completions from an OpenAI-compatible server, with the ``openai`` client (retries 429/5xx)."""
+    """Chat completions from an OpenAI-compatible server through :class:`ctpairs.chat.OpenAIChat`
+    (the key from ``$key_env``; retries 429/5xx). A refused request raises :class:`ReplyError`,
+    any other failure :class:`GeneratorError`."""
 
     def __init__(
         self,
@@ -89,87 +85,52 @@ class OpenAIGenerator:
         timeout: float = 120.0,
         retries: int = 3,
     ):
-        import openai
-
-        self.name = f"openai:{redact_url(base_url)}"
+        self._chat = OpenAIChat(base_url, model, key_env=key_env, timeout=timeout, retries=retries)
+        self.name = self._chat.name
         self.model = model
         self.sampling = sampling
-        # local servers accept any key; the client insists on one
-        self._client = openai.OpenAI(
-            base_url=base_url, api_key=os.environ.get(key_env) or "none", timeout=timeout, max_retries=retries
-        )
-        self._openai = openai
 
     def generate(self, messages: list[dict[str, str]], *, seed: int) -> Generation:
+        """The server's reply to ``messages``, sampled with ``seed``."""
+        s = self.sampling
         try:
-            reply = self._client.chat.completions.create(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                temperature=self.sampling.temperature,
-                top_p=self.sampling.top_p,
-                max_tokens=self.sampling.max_tokens,
-                seed=seed,
+            return self._chat.complete(
+                messages, temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=seed
             )
-        except (self._openai.BadRequestError, self._openai.UnprocessableEntityError) as exc:
-            raise ReplyError(f"{self.name} ({self.model}) refused the request: {exc}") from None
-        except self._openai.OpenAIError as exc:
-            raise GeneratorError(f"{self.name} ({self.model}): {type(exc).__name__}: {exc}") from None
-        usage = reply.usage
-        return Generation(
-            reply.choices[0].message.content or "",
-            usage.prompt_tokens if usage else 0,
-            usage.completion_tokens if usage else 0,
-        )
+        except ChatRefusedError as exc:
+            raise ReplyError(str(exc)) from None
+        except ChatError as exc:
+            raise GeneratorError(str(exc)) from None
 
     def close(self) -> None:
-        self._client.close()
+        """Close the client."""
+        self._chat.close()
 
 
 class HFGenerator:
-    """A local ``transformers`` causal LM with its chat template; one generation at a time."""
+    """A local ``transformers`` causal LM with its chat template, through
+    :class:`ctpairs.chat.LocalChat`; one generation at a time."""
 
     def __init__(self, model_or_path: str, sampling: Sampling, *, device: str | None = None):
         try:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
-        except ImportError as exc:
-            raise GeneratorError(f"hf: generators need transformers and torch: {exc}") from None
-        self.name = f"hf:{model_or_path}"
+            self._chat = LocalChat(model_or_path, device=device)
+        except ChatError as exc:
+            raise GeneratorError(str(exc)) from None
+        self.name = self._chat.name
         self.model = model_or_path
         self.sampling = sampling
-        self._torch = torch
-        try:
-            self._tokenizer = AutoTokenizer.from_pretrained(model_or_path)
-            self._model = AutoModelForCausalLM.from_pretrained(model_or_path)
-        except (OSError, ValueError) as exc:
-            raise GeneratorError(f"cannot load {model_or_path!r} with transformers: {exc}") from None
-        self._device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self._model.to(self._device).eval()
-        self._lock = threading.Lock()
 
     def generate(self, messages: list[dict[str, str]], *, seed: int) -> Generation:
-        ids = self._tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
-        if not isinstance(ids, self._torch.Tensor):  # transformers 5 returns a BatchEncoding
-            ids = ids["input_ids"]
-        ids = ids.to(self._device)
-        greedy = self.sampling.temperature <= 0
-        options = {} if greedy else {"temperature": self.sampling.temperature, "top_p": self.sampling.top_p}
-        with self._lock, self._torch.no_grad():
-            self._torch.manual_seed(seed)
-            out = self._model.generate(
-                ids,
-                attention_mask=self._torch.ones_like(ids),
-                max_new_tokens=self.sampling.max_tokens,
-                do_sample=not greedy,
-                pad_token_id=self._tokenizer.pad_token_id,
-                **options,
-            )
-        new = out[0, ids.shape[1] :]
-        text = self._tokenizer.decode(new, skip_special_tokens=True)
-        return Generation(text, int(ids.shape[1]), int(new.shape[0]))
+        """The model's reply to ``messages``, sampled after seeding torch with ``seed``."""
+        s = self.sampling
+        (reply,) = self._chat.generate(
+            [messages], temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=seed
+        )
+        return reply
 
     def close(self) -> None:
-        del self._model
+        """Release the model."""
+        self._chat.close()
 
 
 def open_generator(

@@ -7,7 +7,8 @@ transformers model (the tiny random Qwen2 of the trainer tests) over real HTTP o
 token ``usage``. It records every request body (``requests``) and its headers (``headers``), can
 slow each answer down (``delay``) so a client can be killed mid-run, and, given ``api_key``,
 answers 401 to any request without ``Authorization: Bearer <api_key>`` (counted in
-``unauthorized``)::
+``unauthorized``) and, given ``max_prompt_tokens``, refuses a longer prompt with 400 as vLLM does
+(counted in ``refused``)::
 
     with ChatServer(model_dir, api_key="sk-test") as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
@@ -32,6 +33,7 @@ class ChatServer:
         max_new_tokens: int = 8,
         api_key: str | None = None,
         model_name: str | None = None,
+        max_prompt_tokens: int | None = None,
     ):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -39,10 +41,11 @@ class ChatServer:
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self.model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
         self.delay, self.max_new_tokens = delay, max_new_tokens
-        self.api_key, self.model_name = api_key, model_name
+        self.api_key, self.model_name, self.max_prompt_tokens = api_key, model_name, max_prompt_tokens
         self.requests: list[dict] = []
         self.headers: list[dict[str, str]] = []
         self.unauthorized = 0
+        self.refused = 0
         self.lock = threading.Lock()
         self.torch = torch
         server = self
@@ -72,6 +75,11 @@ class ChatServer:
                 if server.model_name is not None and body.get("model") != server.model_name:
                     self._send(404, {"error": {"message": f"no model {body.get('model')!r}"}})
                     return
+                too_long = server.too_long(body)
+                if too_long:
+                    server.refused += 1
+                    self._send(400, {"error": {"message": too_long, "type": "BadRequestError", "code": 400}})
+                    return
                 text, prompt_tokens, completion_tokens = server.answer(body)
                 self._send(
                     200,
@@ -94,10 +102,22 @@ class ChatServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
 
+    def _prompt(self, body: dict) -> str:
+        return self.tokenizer.apply_chat_template(body["messages"], tokenize=False, add_generation_prompt=True)
+
+    def too_long(self, body: dict) -> str | None:
+        """vLLM's message when the prompt of ``body`` has more than ``max_prompt_tokens`` tokens, else None."""
+        if self.max_prompt_tokens is None:
+            return None
+        n = len(self.tokenizer(self._prompt(body))["input_ids"])
+        if n <= self.max_prompt_tokens:
+            return None
+        return f"This model's maximum context length is {self.max_prompt_tokens} tokens. However, you requested {n}."
+
     def answer(self, body: dict) -> tuple[str, int, int]:
         """The reply to one request body, with its prompt and completion token counts."""
         time.sleep(self.delay)
-        text = self.tokenizer.apply_chat_template(body["messages"], tokenize=False, add_generation_prompt=True)
+        text = self._prompt(body)
         temperature = float(body.get("temperature") or 0)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         with self.lock:

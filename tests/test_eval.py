@@ -187,9 +187,7 @@ def test_openai_needs_a_model_and_a_server(tmp_path, capsys):
     with pytest.raises(EvalError, match="failed"):
         from ctpairs.llm import OpenAIPredictor
 
-        p = OpenAIPredictor("http://127.0.0.1:9/v1", model="m", timeout=2)
-        p.client = p.client.with_options(max_retries=0)
-        p.predict([], ["hello"], 0)
+        OpenAIPredictor("http://127.0.0.1:9/v1", model="m", timeout=2, retries=0).predict([], ["hello"], 0)
 
 
 def test_a_packaged_split_is_scored_the_same_way(dataset, tmp_path):
