@@ -538,7 +538,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     summary = {
         "index_dir": str(index_dir),
-        "anchors": len(corpus.anchors),
+        "anchors": corpus.anchors,
         "embedded": corpus.embedded,
         "device": corpus.device,
         **corpus.update.as_dict(),
@@ -549,7 +549,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         action = f"rebuilt ({corpus.update.reason})" if corpus.update.rebuilt else f"{corpus.update.added} added"
         _notice(
             args,
-            f"indexed {len(corpus.anchors)} anchors from {source.label}: {corpus.embedded} texts embedded, "
+            f"indexed {corpus.anchors} anchors from {source.label}: {corpus.embedded} texts embedded, "
             f"{corpus.update.kind} index {action}; {index_dir}",
         )
     return 0

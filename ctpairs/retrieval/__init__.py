@@ -73,23 +73,28 @@ def index_anchors(
     With ``index_dir`` the embedding cache is ``index_dir/embeddings.sqlite``, so a later run
     embeds only new or changed texts.
     """
-    cache = Path(index_dir) / EMBEDDINGS_FILE if index_dir is not None else None
-    embedder = Embedder(model, device=device, batch_size=batch_size, cache=cache, progress=progress)
-    try:
-        vectors = embedder.embed([a.text for a in anchors])
-    finally:
-        embedder.close()
-    index, update = sync_index(
+    vectors, index, update, embedder = _embed_and_sync(
+        [(a.key, a.text, a.text_hash) for a in anchors],
         index_dir,
-        vectors,
-        [a.key for a in anchors],
-        [a.text_hash for a in anchors],
-        model_id=embedder.model_id,
+        model=model,
+        device=device,
         kind=kind,
+        batch_size=batch_size,
+        progress=progress,
     )
     return IndexedCorpus(
         anchors, vectors, index, update, embedder.embedded, embedder.device if embedder.embedded else None
     )
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What ``ctpairs index`` did: anchors indexed, texts the model computed, the device, the update."""
+
+    anchors: int
+    embedded: int
+    device: str | None  # None when nothing had to be embedded
+    update: IndexUpdate
 
 
 def index_trials(
@@ -101,9 +106,42 @@ def index_trials(
     kind: str = "auto",
     batch_size: int = 64,
     progress: bool = False,
-) -> IndexedCorpus:
-    """Embed the anchors of ``trials`` and bring the index in ``index_dir`` up to date (``ctpairs index``)."""
-    anchors, _ = collect_anchors(trials)
-    return index_anchors(
-        anchors, index_dir, model=model, device=device, kind=kind, batch_size=batch_size, progress=progress
+) -> IndexSummary:
+    """Embed the anchors of ``trials`` and bring the index in ``index_dir`` up to date (``ctpairs index``).
+
+    Only each anchor's key, text and text hash are kept while the trials stream by (not the parsed
+    trial an :class:`Anchor` holds), so memory grows with the anchors' texts, not with the trials.
+    """
+    keyed = [(a.key, a.text, a.text_hash) for trial in trials for a in iter_anchors(trial) if not isinstance(a, str)]
+    _, _, update, embedder = _embed_and_sync(
+        keyed, index_dir, model=model, device=device, kind=kind, batch_size=batch_size, progress=progress
     )
+    return IndexSummary(len(keyed), embedder.embedded, embedder.device if embedder.embedded else None, update)
+
+
+def _embed_and_sync(
+    keyed: list[tuple[str, str, str]],
+    index_dir: str | Path | None,
+    *,
+    model: str | None,
+    device: str | None,
+    kind: str,
+    batch_size: int,
+    progress: bool,
+) -> tuple[np.ndarray, VectorIndex, IndexUpdate, Embedder]:
+    """Embed the texts of ``keyed`` (key, text, text hash) with the cache in ``index_dir`` and sync its index."""
+    cache = Path(index_dir) / EMBEDDINGS_FILE if index_dir is not None else None
+    embedder = Embedder(model, device=device, batch_size=batch_size, cache=cache, progress=progress)
+    try:
+        vectors = embedder.embed([text for _, text, _ in keyed])
+    finally:
+        embedder.close()
+    index, update = sync_index(
+        index_dir,
+        vectors,
+        [key for key, _, _ in keyed],
+        [digest for _, _, digest in keyed],
+        model_id=embedder.model_id,
+        kind=kind,
+    )
+    return vectors, index, update, embedder
