@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,9 +23,7 @@ from pathlib import Path
 
 import orjson
 from _corpus import replicated_lines
-
-# Runs a command and prints the peak resident set (KiB) of the largest of its processes.
-PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+from _measure import run_measured
 
 
 def orjson_rate(path: Path) -> float:
@@ -41,7 +38,9 @@ def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=tree) if tree != "." else None
     cmd = [sys.executable, "-m", "ctpairs", "build", "--input", str(path), "--axis", "all", "--out", str(out)]
     cmd += ["--workers", str(workers), "--quiet"]
-    proc = subprocess.run([sys.executable, "-c", PEAK, *cmd], env=env, capture_output=True, text=True, check=True)
+    run = run_measured(cmd, env=env)
+    if run.returncode:
+        raise SystemExit(f"build failed:\n{run.stderr[-3000:]}")
     report = json.loads((out / ".build-report.json").read_text())
     build_rate = report["studies"] / report["seconds"]
     return {
@@ -54,7 +53,8 @@ def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
         "build_studies_per_s": round(build_rate, 1),
         "orjson_studies_per_s": round(parse_rate, 1),
         "build_share_of_orjson_rate": round(build_rate / parse_rate, 3),
-        "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024, 1),
+        "peak_rss_mib": run.peak_rss_mib,
+        "peak_anon_mib": run.peak_anon_mib,
     }
 
 

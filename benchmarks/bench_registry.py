@@ -18,30 +18,24 @@ import argparse
 import json
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from _measure import run_measured
 from make_registry import write_zip
 
-# Runs a command and prints the peak resident set (KiB) of the largest of its processes.
-PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 REGISTRY_WITH_RESULTS = 80_500
 
 
 def stage(name: str, args: list[str]) -> dict:
-    """Run ``ctpairs <args>`` in a fresh process: seconds and peak memory."""
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", PEAK, sys.executable, "-m", "ctpairs", *args], capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - started
-    if proc.returncode:
-        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
-    row = {"stage": name, "seconds": round(seconds, 1), "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024)}
+    """Run ``ctpairs <args>`` in a fresh process: seconds and peak memory (RSS and anonymous)."""
+    run = run_measured([sys.executable, "-m", "ctpairs", *args])
+    if run.returncode:
+        raise SystemExit(f"{name} failed:\n{run.stderr[-3000:]}")
+    row = {"stage": name, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "peak_anon_mib": run.peak_anon_mib}
     print(json.dumps(row), file=sys.stderr, flush=True)  # progress; the report with projections comes at the end
     return row
 

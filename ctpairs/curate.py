@@ -130,6 +130,29 @@ def _column(table: pa.Table, *path: str) -> list[Any]:
     return values.to_pylist()
 
 
+_MEASURE_FIELDS = ("factual.outcome.title", "counterfactual.outcome.title")
+"""The provenance sources that tell a pair's measures apart (what :func:`_measure_key` reads)."""
+
+
+def _measure_sources(table: pa.Table) -> list[list[dict[str, str]]]:
+    """Per row, only the provenance sources of :data:`_MEASURE_FIELDS` (a pair has a dozen sources)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows: list[list[dict[str, str]]] = [[] for _ in range(table.num_rows)]
+    offset = 0
+    for chunk in pc.struct_field(table.column("provenance"), "sources").chunks:
+        flat = chunk.flatten()
+        wanted = pc.is_in(flat.field("field"), value_set=pa.array(_MEASURE_FIELDS))
+        parents = pc.list_parent_indices(chunk).filter(wanted).to_pylist()
+        fields = flat.field("field").filter(wanted).to_pylist()
+        pointers = flat.field("pointer").filter(wanted).to_pylist()
+        for parent, name, pointer in zip(parents, fields, pointers):
+            rows[offset + parent].append({"field": name, "pointer": pointer})
+        offset += len(chunk)
+    return rows
+
+
 def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Counter]:
     """:func:`curate` on an Arrow table of pairs: the rules read only the fields they need (a few
     per row, not the whole nested pair), and the kept rows are taken from ``table`` as they are."""
@@ -142,7 +165,7 @@ def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Cou
         _column(table, "factual", "outcome", "type"),
         _column(table, "factual", "result", "value"),
         _column(table, "counterfactual", "result", "value"),
-        _column(table, "provenance", "sources"),
+        _measure_sources(table),
     )
     slim = [
         {

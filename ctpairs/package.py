@@ -131,19 +131,32 @@ def _bump(version: str) -> str:
     return f"{major}.{minor + 1}.0"
 
 
-def _read_configs(pairs_dir: Path) -> dict[str, pa.Table]:
+def _read_configs(pairs_dir: Path, spill: Path) -> dict[str, pa.Table]:
+    """Each ``<axis>.parquet`` of ``pairs_dir`` as a table of :data:`PAIR_SCHEMA`, copied a batch at a
+    time to an Arrow file in ``spill`` and memory-mapped: the pairs are read from disk when they are
+    used, never all held in memory at once."""
     paths = sorted(pairs_dir.glob("*.parquet"))
     if not paths:
         raise PackageError(f"no <axis>.parquet files in {pairs_dir}; run `ctpairs build --out {pairs_dir}` first")
+    spill.mkdir(parents=True, exist_ok=True)
     tables = {}
     for path in paths:
         if not _CONFIG_RE.match(path.stem):
             raise PackageError(f"{path.name}: a config name takes letters, digits, '-' and '_' only")
+        target = spill / f"{path.stem}.arrow"
         try:
-            tables[path.stem] = pq.read_table(path).select(PAIR_SCHEMA.names).cast(PAIR_SCHEMA)
+            with pq.ParquetFile(path) as source, pa.ipc.new_file(target, PAIR_SCHEMA) as sink:
+                for batch in source.iter_batches(batch_size=ROW_GROUP_SIZE):
+                    sink.write_table(pa.Table.from_batches([batch]).select(PAIR_SCHEMA.names).cast(PAIR_SCHEMA))
         except (KeyError, ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise PackageError(f"{path} is not a pairs file of schema v{SCHEMA_VERSION}: {exc}") from exc
+        tables[path.stem] = _mapped(target)
     return tables
+
+
+def _mapped(path: Path) -> pa.Table:
+    """The table in the Arrow file at ``path``, memory-mapped (its buffers are the file's pages)."""
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
 
 
 def resolve_template(name: str) -> TaskTemplate:
@@ -198,7 +211,7 @@ def _split_rows(
     tables = {s: PACKAGE_SCHEMA.empty_table() for s in SPLITS}
     for s, writer in writers.items():
         writer.close()
-        tables[s] = pa.ipc.open_file(pa.memory_map(str(spill / f"{s}.arrow"))).read_all()
+        tables[s] = _mapped(spill / f"{s}.arrow")
     return tables, dropped
 
 
@@ -535,36 +548,36 @@ def package_pairs(
     pairs_dir, out_dir = Path(pairs_dir), Path(out_dir)
     task_template = resolve_template(template)
     previous = _previous(out_dir, version)
-    built = _read_configs(pairs_dir)
-    excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
-    tables, curation_report = _configs(built, curation)
-    renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
-    benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
-    report_path = pairs_dir / REPORT_NAME
-    report = json.loads(report_path.read_text()) if report_path.is_file() else {}
-
-    trials = _trial_contexts(tables)
-    if isinstance(cutoff, str):
-        try:
-            cutoff = parse_cutoff(cutoff)
-        except ValueError as exc:
-            raise PackageError(str(exc)) from None
-    try:
-        plan = SplitPlan(
-            by=split_by,
-            seed=seed,
-            fractions=dict(DEFAULT_FRACTIONS),
-            cutoff=cutoff,
-            posted={k: v.get("results_first_posted") for k, v in trials.items()},
-        )
-    except ValueError as exc:
-        raise PackageError(str(exc)) from None
-    plan = _balanced(plan, tables)
-
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    # each config's package rows are spilled to Arrow files next to the output while it is made
+    # the input pairs and each config's package rows are spilled to Arrow files beside the output
     with tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir:
         spill = Path(spill_dir)
+        built = _read_configs(pairs_dir, spill / ".input")
+        excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
+        tables, curation_report = _configs(built, curation)
+        renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
+        benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
+        report_path = pairs_dir / REPORT_NAME
+        report = json.loads(report_path.read_text()) if report_path.is_file() else {}
+
+        trials = _trial_contexts(tables)
+        if isinstance(cutoff, str):
+            try:
+                cutoff = parse_cutoff(cutoff)
+            except ValueError as exc:
+                raise PackageError(str(exc)) from None
+        try:
+            plan = SplitPlan(
+                by=split_by,
+                seed=seed,
+                fractions=dict(DEFAULT_FRACTIONS),
+                cutoff=cutoff,
+                posted={k: v.get("results_first_posted") for k, v in trials.items()},
+            )
+        except ValueError as exc:
+            raise PackageError(str(exc)) from None
+        plan = _balanced(plan, tables)
+
         split_tables: dict[str, dict[str, pa.Table]] = {}
         dropped: dict[str, int] = {}
         for config, table in tables.items():
