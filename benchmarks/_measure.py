@@ -4,7 +4,7 @@ process, and peak *anonymous* memory (heap, not pages of files it maps or reads)
 Peak RSS alone overstates what a command needs when it memory-maps files (``ctpairs package``
 maps its spilled Arrow files: their pages count in RSS but the kernel drops them under pressure),
 so both are reported. RSS peaks come from ``getrusage`` in a wrapper process (exact); anonymous
-memory is sampled every 50 ms with psutil (resident set minus its file-backed and shared part).
+memory is sampled every 200 ms with psutil (resident set minus its file-backed and shared part).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
                 peak_anon = max(peak_anon, _anon_bytes(watched))
             except psutil.NoSuchProcess:
                 pass
-            time.sleep(0.05)
+            time.sleep(0.2)
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
