@@ -92,13 +92,12 @@ AUDIT_LABEL_FIELDS = ("method", "direction", "verifiable", "significant", "test_
 def audit_table(table: pa.Table) -> dict[str, Any]:
     """:func:`audit_rows` of an Arrow table of pairs, reading ``nct_id`` and only the label fields
     the audit uses (a pair's whole label, sides and provenance are never made Python objects)."""
-    import pyarrow.compute as pc
+    from ctpairs.columns import field_values
 
-    label = table.column("label")
-    values = zip(*(pc.struct_field(label, name).to_pylist() for name in AUDIT_LABEL_FIELDS))
+    values = zip(*(field_values(table, "label", name) for name in AUDIT_LABEL_FIELDS))
     rows = [
         {"nct_id": nct_id, "label": dict(zip(AUDIT_LABEL_FIELDS, fields))}
-        for nct_id, fields in zip(table.column("nct_id").to_pylist(), values)
+        for nct_id, fields in zip(field_values(table, "nct_id"), values)
     ]
     return audit_rows(rows)
 

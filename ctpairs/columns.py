@@ -1,4 +1,4 @@
-"""Frozen dataclasses -> an Arrow table, one column at a time.
+"""Frozen dataclasses -> an Arrow table, one column at a time (and back: :func:`field_values`).
 
 The schema drives the conversion: every Arrow field is read from the attribute of the same name
 (a Python keyword gets a trailing underscore: the ``from`` column is ``Change.from_``), struct
@@ -65,3 +65,14 @@ def _list_of_structs(values: list[Any], type_: pa.ListType) -> pa.Array:
     offsets = pa.array([0, *accumulate(len(v or ()) for v in values)], type=pa.int32())
     flat = _struct_array([item for v in values if v for item in v], type_.value_type)
     return pa.ListArray.from_arrays(offsets, flat, type=type_, mask=pa.array(nulls) if any(nulls) else None)
+
+
+def field_values(table: pa.Table, *path: str) -> list[Any]:
+    """One (nested) field of every row of ``table`` as Python values, e.g. ``("label", "method")``:
+    the one field is converted, never the whole row around it."""
+    import pyarrow.compute as pc
+
+    values = table.column(path[0])
+    for name in path[1:]:
+        values = pc.struct_field(values, name)
+    return values.to_pylist()

@@ -120,16 +120,6 @@ def curate(rows: list[dict[str, Any]], policy: CurationPolicy) -> tuple[list[dic
     return capped, dropped
 
 
-def _column(table: pa.Table, *path: str) -> list[Any]:
-    """One (nested) field of every row of ``table`` as Python values, e.g. ``("label", "method")``."""
-    import pyarrow.compute as pc
-
-    values = table.column(path[0])
-    for name in path[1:]:
-        values = pc.struct_field(values, name)
-    return values.to_pylist()
-
-
 _MEASURE_FIELDS = ("factual.outcome.title", "counterfactual.outcome.title")
 """The provenance sources that tell a pair's measures apart (what :func:`_measure_key` reads)."""
 
@@ -156,15 +146,19 @@ def _measure_sources(table: pa.Table) -> list[list[dict[str, str]]]:
 def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Counter]:
     """:func:`curate` on an Arrow table of pairs: the rules read only the fields they need (a few
     per row, not the whole nested pair), and the kept rows are taken from ``table`` as they are."""
+    import pyarrow as pa
+
+    from ctpairs.columns import field_values
+
     columns = zip(
-        _column(table, "pair_id"),
-        _column(table, "nct_id"),
-        _column(table, "cf_nct_id"),
-        _column(table, "label", "method"),
-        _column(table, "label", "verifiable"),
-        _column(table, "factual", "outcome", "type"),
-        _column(table, "factual", "result", "value"),
-        _column(table, "counterfactual", "result", "value"),
+        field_values(table, "pair_id"),
+        field_values(table, "nct_id"),
+        field_values(table, "cf_nct_id"),
+        field_values(table, "label", "method"),
+        field_values(table, "label", "verifiable"),
+        field_values(table, "factual", "outcome", "type"),
+        field_values(table, "factual", "result", "value"),
+        field_values(table, "counterfactual", "result", "value"),
         _measure_sources(table),
     )
     slim = [
@@ -182,7 +176,5 @@ def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Cou
             columns
         )
     ]
-    import pyarrow as pa
-
     kept, dropped = curate(slim, policy)
     return table.take(pa.array([row["index"] for row in kept], pa.int64())), dropped
