@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,7 +32,10 @@ def effective_trials(counts: Iterable[int]) -> float:
 
 def balance(nct_ids: Iterable[str]) -> dict[str, Any]:
     """Trials, the top trial and its share of the pairs, and the effective number of trials."""
-    per_trial = Counter(nct_ids)
+    return _balance(Counter(nct_ids))
+
+
+def _balance(per_trial: Counter) -> dict[str, Any]:
     total = sum(per_trial.values())
     top = min(per_trial.items(), key=lambda kv: (-kv[1], kv[0])) if per_trial else (None, 0)
     return {
@@ -46,43 +50,108 @@ def _shares(counter: Counter, total: int) -> dict[str, dict[str, float]]:
     return {k: {"pairs": v, "share": round(v / total, 4)} for k, v in sorted(counter.items(), key=lambda kv: -kv[1])}
 
 
+class _Agreement:
+    """Pairs and agreements on significance for one group of labels."""
+
+    __slots__ = ("pairs", "agree")
+
+    def __init__(self) -> None:
+        self.pairs = 0
+        self.agree = 0
+
+    def add(self, label: Mapping[str, Any]) -> None:
+        self.pairs += 1
+        self.agree += (label["test_p_value"] < ALPHA) == label["significant"]
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "pairs": self.pairs,
+            "agree": self.agree,
+            "rate": round(self.agree / self.pairs, 4) if self.pairs else None,
+        }
+
+
+class Audit:
+    """The audit of one axis's pairs, accumulated a batch at a time: memory holds counters (one
+    per trial, method, direction, statistic and test), never the rows.
+
+    ``add_rows`` takes rows with ``nct_id`` and ``label`` (as in the Parquet), ``add_table`` an
+    Arrow table or record batch of pairs (only the label fields of :data:`AUDIT_LABEL_FIELDS` are
+    converted); :meth:`result` is the audit dict (see :func:`audit_rows`).
+    """
+
+    def __init__(self) -> None:
+        self.pairs = 0
+        self.methods: Counter = Counter()
+        self.directions: Counter = Counter()
+        self.verifiable = 0
+        self.per_trial: Counter = Counter()
+        self.agreement = _Agreement()
+        self.by_statistic: dict[str, _Agreement] = {}
+        self.by_test: dict[str, _Agreement] = {}
+
+    def add_rows(self, rows: Iterable[Mapping[str, Any]]) -> Audit:
+        for row in rows:
+            label = row["label"]
+            self.pairs += 1
+            self.methods[label["method"]] += 1
+            self.directions[label["direction"]] += 1
+            self.verifiable += bool(label.get("verifiable"))
+            self.per_trial[row["nct_id"]] += 1
+            if _both_say(label):
+                self.agreement.add(label)
+                self.by_statistic.setdefault(label.get("statistic") or "value", _Agreement()).add(label)
+                self.by_test.setdefault(label.get("test_method") or "none", _Agreement()).add(label)
+        return self
+
+    def add_table(self, table: pa.Table | pa.RecordBatch, batch_rows: int = 8192) -> Audit:
+        from ctpairs.columns import field_values
+
+        batches = table.to_batches(batch_rows) if hasattr(table, "to_batches") else [table]
+        for batch in batches:
+            values = zip(*(field_values(batch, "label", name) for name in AUDIT_LABEL_FIELDS))
+            self.add_rows(
+                {"nct_id": nct_id, "label": dict(zip(AUDIT_LABEL_FIELDS, fields))}
+                for nct_id, fields in zip(field_values(batch, "nct_id"), values)
+            )
+        return self
+
+    def result(self) -> dict[str, Any]:
+        total = self.pairs
+        return {
+            "pairs": total,
+            "methods": _shares(self.methods, total) if total else {},
+            "directions": _shares(self.directions, total) if total else {},
+            "verifiable_share": round(self.verifiable / total, 4) if total else 0.0,
+            "agreement": {
+                **self.agreement.result(),
+                "by_statistic": {k: v.result() for k, v in sorted(self.by_statistic.items())},
+                "by_test": {k: v.result() for k, v in sorted(self.by_test.items())},
+            },
+            "balance": _balance(self.per_trial),
+        }
+
+
+def _both_say(label: Mapping[str, Any]) -> bool:
+    """Whether a label has both the trial's analysis and our test (the agreement counts it)."""
+    return (
+        label.get("method") == METHOD_TRIAL
+        and label.get("test_p_value") is not None
+        and label["significant"] is not None
+    )
+
+
 def agreement(labels: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Agreement on significance at 0.05 between the trial's analysis and our test, over labels that
     have both: overall, per statistic and per test."""
-    pairs = [
-        lab
-        for lab in labels
-        if lab.get("method") == METHOD_TRIAL and lab.get("test_p_value") is not None and lab["significant"] is not None
-    ]
-
-    def rate(items: list[Mapping[str, Any]]) -> dict[str, Any]:
-        agree = sum((lab["test_p_value"] < ALPHA) == lab["significant"] for lab in items)
-        return {"pairs": len(items), "agree": agree, "rate": round(agree / len(items), 4) if items else None}
-
-    by_stat: dict[str, list] = {}
-    by_test: dict[str, list] = {}
-    for lab in pairs:
-        by_stat.setdefault(lab.get("statistic") or "value", []).append(lab)
-        by_test.setdefault(lab.get("test_method") or "none", []).append(lab)
-    return {
-        **rate(pairs),
-        "by_statistic": {k: rate(v) for k, v in sorted(by_stat.items())},
-        "by_test": {k: rate(v) for k, v in sorted(by_test.items())},
-    }
+    return Audit().add_rows({"nct_id": "", "label": lab} for lab in labels).result()["agreement"]
 
 
-def audit_rows(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """The audit of one axis's pairs, given rows with ``nct_id`` and ``label`` (as in the Parquet)."""
-    labels = [r["label"] for r in rows]
-    total = len(rows)
-    return {
-        "pairs": total,
-        "methods": _shares(Counter(lab["method"] for lab in labels), total) if total else {},
-        "directions": _shares(Counter(lab["direction"] for lab in labels), total) if total else {},
-        "verifiable_share": round(sum(bool(lab.get("verifiable")) for lab in labels) / total, 4) if total else 0.0,
-        "agreement": agreement(labels),
-        "balance": balance(r["nct_id"] for r in rows),
-    }
+def audit_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The audit of one axis's pairs, given rows with ``nct_id`` and ``label`` (as in the Parquet):
+    pairs, label methods and directions with their shares, the verifiable share, the agreement
+    (:func:`agreement`) and the balance across trials (:func:`balance`)."""
+    return Audit().add_rows(rows).result()
 
 
 #: The label fields the audit reads.
@@ -90,28 +159,28 @@ AUDIT_LABEL_FIELDS = ("method", "direction", "verifiable", "significant", "test_
 
 
 def audit_table(table: pa.Table) -> dict[str, Any]:
-    """:func:`audit_rows` of an Arrow table of pairs, reading ``nct_id`` and only the label fields
-    the audit uses (a pair's whole label, sides and provenance are never made Python objects)."""
-    from ctpairs.columns import field_values
+    """:func:`audit_rows` of an Arrow table of pairs, a batch at a time, reading ``nct_id`` and
+    only the label fields the audit uses (a pair's whole label, sides and provenance are never made
+    Python objects)."""
+    return Audit().add_table(table).result()
 
-    values = zip(*(field_values(table, "label", name) for name in AUDIT_LABEL_FIELDS))
-    rows = [
-        {"nct_id": nct_id, "label": dict(zip(AUDIT_LABEL_FIELDS, fields))}
-        for nct_id, fields in zip(field_values(table, "nct_id"), values)
-    ]
-    return audit_rows(rows)
+
+def audit_parquet(path: str | Path) -> dict[str, Any]:
+    """:func:`audit_rows` of one ``<axis>.parquet``, read a batch at a time."""
+    import pyarrow.parquet as pq
+
+    audit = Audit()
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=8192, columns=["nct_id", "label"]):
+        audit.add_table(batch)
+    return audit.result()
 
 
 def audit_pairs_dir(path: str) -> dict[str, dict[str, Any]]:
     """The audit of every ``<axis>.parquet`` in a build folder, by axis."""
-    from pathlib import Path
-
-    import pyarrow.parquet as pq
-
     from ctpairs.errors import CtpairsError
 
     folder = Path(path)
     files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
     if not files:
         raise CtpairsError(f"{path}: no <axis>.parquet files here; build pairs first (ctpairs build --out {path})")
-    return {f.stem: audit_table(pq.read_table(f, columns=["nct_id", "label"])) for f in files}
+    return {f.stem: audit_parquet(f) for f in files}

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
-from ctpairs.audit import audit_table
+from ctpairs.audit import Audit
 from ctpairs.builder import Builder, Skip, load_builders
 from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
 from ctpairs.inputs import RecordInput
@@ -193,17 +193,20 @@ def _run_approximate(builders: list[Builder], records: Iterable[dict | RawRecord
 class _AxisWriter:
     """Streams one axis's pairs to Parquet as blocks arrive, in arrival order, so memory stays
     bounded by a row group and not by the corpus. Rows are buffered into row groups of
-    :data:`ROW_GROUP_SIZE`; the same input in the same order gives the same bytes."""
+    :data:`ROW_GROUP_SIZE`; the same input in the same order gives the same bytes. The axis's
+    label audit is counted as the blocks pass (:class:`~ctpairs.audit.Audit`)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.rows = 0
+        self.audit = Audit()
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         self._writer: pq.ParquetWriter | None = None  # opened with the first row: an empty axis writes no file
 
     def write(self, table: pa.Table) -> None:
         self._buffer.append(table)
+        self.audit.add_table(table)
         self._buffered += table.num_rows
         self.rows += table.num_rows
         if self._buffered >= ROW_GROUP_SIZE:
@@ -408,7 +411,7 @@ def build_pairs(
             axis.skip_examples = {reason: axis.skip_examples[reason] for reason in axis.skips}
             axis.trials_without_pairs = dict(sorted(axis.trials_without_pairs.items(), key=lambda kv: (-kv[1], kv[0])))
             if axis.file:
-                axis.audit = audit_table(pq.read_table(tmp_dir / axis.file, columns=["nct_id", "label"]))
+                axis.audit = writers[name].audit.result()
         report.data_timestamp = max(timestamps) if timestamps else None
         report.seconds = round(time.perf_counter() - started, 3)
         (tmp_dir / REPORT_NAME).write_text(json.dumps(report.as_dict(), indent=2) + "\n")
