@@ -21,7 +21,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -38,6 +38,7 @@ from ctpairs.inputs import RecordInput
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
+from ctpairs.shelf import TrialShelf
 from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, RawRecord, load_raw
 
 log = logging.getLogger(__name__)
@@ -176,28 +177,36 @@ def run_chunks(axes: tuple[str, ...], chunks: list[list[dict | RawRecord]]) -> l
     return [_run_chunk(axes, chunk) for chunk in chunks]
 
 
-def _run_approximate(builders: list[Builder], records: Iterable[dict | RawRecord], **prepare: object) -> _ChunkResult:
-    """Approximate builders see the whole corpus: parse it once, ``prepare`` them, then build per trial.
+def _run_approximate(
+    builders: list[Builder], records: Iterable[dict | RawRecord], **prepare: object
+) -> Iterator[_ChunkResult]:
+    """Approximate builders see the whole corpus: parse it once onto a :class:`~ctpairs.shelf.TrialShelf`
+    (compressed), ``prepare`` them on it, then build trial by trial, :data:`CHUNK_SIZE` trials a block.
 
     Studies are counted by the natural pass over the same records, not here.
     """
-    trials = [t for t in _parsed(records) if isinstance(t, Trial)]  # bad ones: counted by the natural pass
+    shelf = TrialShelf(t for t in _parsed(records) if isinstance(t, Trial))  # bad ones: counted by the natural pass
+    log.info("approximate axes: %d trials shelved in %.0f MiB", len(shelf), shelf.compressed_bytes / 2**20)
     for builder in builders:
-        builder.prepare(trials, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
-    out = _new_result(builders)
-    for trial in trials:
-        _apply(builders, trial, out)
-    return out.seal()
+        builder.prepare(shelf, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
+    trials = iter(shelf)
+    while block := list(islice(trials, CHUNK_SIZE)):
+        out = _new_result(builders)
+        for trial in block:
+            _apply(builders, trial, out)
+        yield out.seal()
 
 
 class _AxisWriter:
     """Streams one axis's pairs to Parquet as blocks arrive, in arrival order, so memory stays
-    bounded by a row group and not by the corpus. Rows are buffered into row groups of
-    :data:`ROW_GROUP_SIZE`; the same input in the same order gives the same bytes. The axis's
+    bounded by a row group and not by the corpus. Every row group holds ``row_group_size``
+    (:data:`ROW_GROUP_SIZE`) rows but the last, whatever the blocks were, so the same rows in the same order give the same
+    bytes. The axis's
     label audit is counted as the blocks pass (:class:`~ctpairs.audit.Audit`)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, row_group_size: int = ROW_GROUP_SIZE):
         self.path = path
+        self.row_group_size = row_group_size
         self.rows = 0
         self.audit = Audit()
         self._buffer: list[pa.Table] = []
@@ -209,15 +218,20 @@ class _AxisWriter:
         self.audit.add_table(table)
         self._buffered += table.num_rows
         self.rows += table.num_rows
-        if self._buffered >= ROW_GROUP_SIZE:
-            self._flush()
+        if self._buffered >= self.row_group_size:
+            self._flush(whole_groups_only=True)
 
-    def _flush(self) -> None:
-        if self._buffered:
-            if self._writer is None:
-                self._writer = pq.ParquetWriter(self.path, PAIR_SCHEMA, compression="zstd")
-            self._writer.write_table(pa.concat_tables(self._buffer), row_group_size=ROW_GROUP_SIZE)
-        self._buffer, self._buffered = [], 0
+    def _flush(self, whole_groups_only: bool = False) -> None:
+        """Write the buffered rows (with ``whole_groups_only``, all but those short of a row group)."""
+        if not self._buffered:
+            return
+        rows = pa.concat_tables(self._buffer)
+        keep = rows.num_rows % self.row_group_size if whole_groups_only else 0
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, PAIR_SCHEMA, compression="zstd")
+        self._writer.write_table(rows.slice(0, rows.num_rows - keep), row_group_size=self.row_group_size)
+        self._buffer = [rows.slice(rows.num_rows - keep)] if keep else []
+        self._buffered = keep
 
     def close(self) -> None:
         self._flush()
@@ -307,10 +321,11 @@ def build_pairs(
     could be read (nothing is written).
 
     ``workers > 1`` parses and builds in that many processes; the output is the same either way.
-    Approximate (cross-trial) builders need the whole corpus: when one is selected the records
-    are held in memory and those builders are prepared with ``index_dir`` (the FAISS index and
-    embedding cache folder; None keeps them in memory), ``model`` and ``device``, then run in
-    this process.
+    Approximate (cross-trial) builders need the whole corpus: when one is selected, the records
+    are read a second time (a :class:`~ctpairs.inputs.RecordInput`; other iterables are held in a
+    list), parsed onto a compressed :class:`~ctpairs.shelf.TrialShelf`, and those builders are
+    prepared on it with ``index_dir`` (the FAISS index and embedding cache folder; None keeps
+    them in memory), ``model`` and ``device``, then run in this process a block of trials at a time.
 
     ``executor="ray"`` runs the natural builders as a Ray Data pipeline on a Ray cluster (and,
     unless ``device`` says otherwise, the embedding as a Ray actor pool): see :mod:`ctpairs.raydata`.
@@ -334,8 +349,8 @@ def build_pairs(
     # a RecordInput is read as JSON texts, parsed in the workers; its tally gets the bad records found there
     items = records.texts() if isinstance(records, RecordInput) else records
     bad = records.bad if isinstance(records, RecordInput) else BadRecordTally()
-    if approximate:
-        items = list(items)
+    if approximate and not isinstance(records, RecordInput):
+        items = list(items)  # read twice: by the natural pass, then by the approximate one
     report = BuildReport(inputs=inputs)
     for b in builders:
         report.axes[b.name] = AxisReport(type(b).__name__, b.version, b.kind)
@@ -359,9 +374,10 @@ def build_pairs(
                     for task in tasks(items):
                         yield from run_chunks(natural_names, task)
                 if approximate:
-                    yield _run_approximate(
+                    yield from _run_approximate(
                         approximate,
-                        items,
+                        # a RecordInput is read again (its bad records were counted the first time)
+                        replace(records, bad=BadRecordTally()).texts() if isinstance(records, RecordInput) else items,
                         index_dir=Path(index_dir) if index_dir is not None else None,
                         model=model,
                         device=device,

@@ -185,3 +185,19 @@ def test_sample_partners_give_pairs(built, axis):
     _, out, _ = built
     couples = {frozenset((r["nct_id"], r["cf_nct_id"])) for r in _pairs(out, axis)}
     assert frozenset(PARTNERS[axis]) in couples
+
+
+def test_a_file_input_is_read_twice_and_its_bad_records_counted_once(built, corpus, tmp_path):
+    """With an approximate axis a file is read again for the cross-trial pass (not held in memory):
+    the pairs are the same bytes as from the records in a list, and a bad line counts once."""
+    report, out, index_dir = built
+    records, _ = corpus
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join([json.dumps(records[0]), "{oops", *map(json.dumps, records[1:])]) + "\n")
+    source = open_input(path=path)
+    again = build_pairs(source, AXES, tmp_path / "out", inputs=[str(path)], progress=False, index_dir=index_dir)
+    assert again.bad_records == 1 and source.bad.count == 1 and again.studies == report.studies
+    for axis in AXES:
+        assert again.axes[axis].pairs == report.axes[axis].pairs
+        if report.axes[axis].pairs:
+            assert (tmp_path / "out" / f"{axis}.parquet").read_bytes() == (out / f"{axis}.parquet").read_bytes()

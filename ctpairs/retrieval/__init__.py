@@ -13,9 +13,10 @@ embedded again) and bring the index folder up to date, by adding new anchors whe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,11 +34,20 @@ def default_index_dir(store: str | Path) -> Path:
     return store.with_name(store.name + ".index")
 
 
+class Embeddable(Protocol):
+    """What the index needs of an anchor (an :class:`Anchor`, or the light facts the approximate
+    builders keep of one): its key, its text and the text's hash."""
+
+    key: str
+    text: str
+    text_hash: str
+
+
 @dataclass
 class IndexedCorpus:
     """The anchors of some trials, their vectors (row i is ``anchors[i]``) and the index over them."""
 
-    anchors: list[Anchor]
+    anchors: Sequence[Embeddable]
     vectors: np.ndarray
     index: VectorIndex
     update: IndexUpdate
@@ -45,21 +55,24 @@ class IndexedCorpus:
     device: str | None  # None when nothing had to be embedded
 
 
-def collect_anchors(trials: Iterable[Trial]) -> tuple[list[Anchor], dict[str, str]]:
-    """Every anchor of ``trials`` and, for each trial without one, why (by NCT id)."""
-    anchors: list[Anchor] = []
+def collect_anchors(
+    trials: Iterable[Trial], keep: Callable[[Anchor], Any] | None = None
+) -> tuple[list[Any], dict[str, str]]:
+    """Every anchor of ``trials`` (or what ``keep`` makes of each, so that the trial it holds can be
+    let go) and, for each trial without one, why (by NCT id)."""
+    anchors: list[Any] = []
     without: dict[str, str] = {}
     for trial in trials:
         for item in iter_anchors(trial):
             if isinstance(item, str):
                 without[trial.nct_id] = item
             else:
-                anchors.append(item)
+                anchors.append(keep(item) if keep else item)
     return anchors, without
 
 
 def index_anchors(
-    anchors: list[Anchor],
+    anchors: Sequence[Embeddable],
     index_dir: str | Path | None = None,
     *,
     model: str | None = None,

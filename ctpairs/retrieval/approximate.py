@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +53,9 @@ from ctpairs.dose import comparable, dose_ratio, is_placebo
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import Observation, is_pooled_group, make_pair, observations
 from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
-from ctpairs.retrieval.texts import Anchor, arm_drugs
+from ctpairs.retrieval.texts import Anchor, arm_drugs, iter_anchors
 from ctpairs.schema import Change, DoseInfo, Pair
+from ctpairs.shelf import TrialShelf
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +109,17 @@ def normalize_time_frame(text: str | None) -> str:
     return " ".join(sorted(w.strip(".") for w in words if w.strip(".")))
 
 
-def outcome_matches(a: Anchor, b: Anchor) -> bool:
-    """Same outcome: fuzzy-equal title, same unit, parameter type and normalized time frame."""
-    ma, mb = a.measure, b.measure
-    return (
-        (ma.unit or "").strip().casefold() == (mb.unit or "").strip().casefold()
-        and ma.param_type == mb.param_type
-        and normalize_time_frame(ma.time_frame) == normalize_time_frame(mb.time_frame)
-        and fuzz.token_sort_ratio(ma.title.casefold(), mb.title.casefold()) >= OUTCOME_TITLE_MATCH
-    )
+def outcome_key(anchor: Anchor) -> tuple[str, str | None, str, str]:
+    """What :func:`outcome_matches` compares of an anchor's outcome: (unit, parameter type,
+    normalized time frame, title), casefolded."""
+    m = anchor.measure
+    return ((m.unit or "").strip().casefold(), m.param_type, normalize_time_frame(m.time_frame), m.title.casefold())
+
+
+def outcome_matches(a: tuple[str, str | None, str, str], b: tuple[str, str | None, str, str]) -> bool:
+    """Same outcome (two :func:`outcome_key` values): same unit, parameter type and normalized time
+    frame, and fuzzy-equal title."""
+    return a[:3] == b[:3] and fuzz.token_sort_ratio(a[3], b[3]) >= OUTCOME_TITLE_MATCH
 
 
 # -- attributes -----------------------------------------------------------------------------
@@ -196,21 +199,69 @@ def show(name: str, value: Hashable) -> str:
 # -- the shared corpus --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AnchorFacts:
+    """What the matching rules read of an anchor, without the parsed trial it came from: a corpus
+    keeps these for every anchor, and parses trials again only for the pairs they make."""
+
+    key: str
+    nct_id: str
+    group_id: str
+    text: str
+    text_hash: str
+    drugs: frozenset[str]
+    outcome: tuple[str, str | None, str, str]  # outcome_key
+    values: tuple[Hashable, ...]  # attribute_value of each of ATTRIBUTES, in that order
+    slots: frozenset[tuple[str, str]]  # (class, category) titles the group posted a value in
+
+    @classmethod
+    def of(cls, anchor: Anchor) -> AnchorFacts:
+        return cls(
+            anchor.key,
+            anchor.trial.nct_id,
+            anchor.group.id,
+            anchor.text,
+            anchor.text_hash,
+            anchor.drugs,
+            outcome_key(anchor),
+            tuple(attribute_value(anchor, name) for name in ATTRIBUTES),
+            frozenset(_slots(anchor)),
+        )
+
+    def value(self, name: str) -> Hashable:
+        return self.values[ATTRIBUTES.index(name)]
+
+
 @dataclass
 class Neighbours:
-    """The anchors of a corpus and, per anchor, its top-k other-trial neighbours above the threshold."""
+    """The anchors of a corpus and, per anchor, its top-k other-trial neighbours above the threshold.
 
-    corpus: IndexedCorpus
+    The corpus's trials stay on a :class:`~ctpairs.shelf.TrialShelf`; :meth:`anchors_of` parses
+    the anchors of one again (the last :data:`CACHED_ANCHOR_TRIALS` are kept)."""
+
+    corpus: IndexedCorpus  # its anchors are AnchorFacts
     trials_without: dict[str, str]  # nct id -> why it has no anchor
-    nct_ids: frozenset[str]
+    shelf: TrialShelf
     lists: list[list[tuple[int, float]]] = field(default_factory=list)  # anchor index -> [(anchor index, similarity)]
+    _anchors: OrderedDict[str, dict[str, Anchor]] = field(default_factory=OrderedDict)
+
+    def anchors_of(self, nct_id: str) -> dict[str, Anchor]:
+        """The anchors of one trial of the corpus, by key."""
+        if nct_id not in self._anchors:
+            trial = self.shelf[nct_id]
+            self._anchors[nct_id] = {a.key: a for a in iter_anchors(trial) if isinstance(a, Anchor)}
+            if len(self._anchors) > CACHED_ANCHOR_TRIALS:
+                self._anchors.popitem(last=False)
+        self._anchors.move_to_end(nct_id)
+        return self._anchors[nct_id]
 
 
+CACHED_ANCHOR_TRIALS = 64
 _memo: dict[tuple, Neighbours] = {}
 
 
 def corpus_neighbours(
-    trials: list[Trial],
+    trials: Iterable[Trial],
     *,
     index_dir: Path | None,
     model: str | None,
@@ -221,26 +272,20 @@ def corpus_neighbours(
 ) -> Neighbours:
     """Embed and index the anchors of ``trials`` and find each anchor's neighbours.
 
-    The result is kept for the last corpus asked for, so several approximate builders in one
-    build embed, index and search once.
+    ``trials`` is put on a :class:`~ctpairs.shelf.TrialShelf` unless it is one. The result is kept
+    for the last corpus asked for, so several approximate builders in one build embed, index and
+    search once (hand them the same shelf, or trials equal in NCT ids and update dates).
     """
-    key = (
-        tuple((t.nct_id, t.last_update_posted) for t in trials),
-        str(index_dir),
-        model,
-        device,
-        k,
-        min_similarity,
-        kind,
-    )
+    shelf = trials if isinstance(trials, TrialShelf) else TrialShelf(trials)
+    key = (shelf.fingerprint, str(index_dir), model, device, k, min_similarity, kind)
     if key in _memo:
         return _memo[key]
-    anchors, without = collect_anchors(trials)
+    anchors, without = collect_anchors(shelf, AnchorFacts.of)
     corpus = index_anchors(anchors, index_dir, model=model, device=device, kind=kind)
     position = {a.key: i for i, a in enumerate(anchors)}
     by_trial: dict[str, list[int]] = defaultdict(list)
     for i, a in enumerate(anchors):
-        by_trial[a.trial.nct_id].append(i)
+        by_trial[a.nct_id].append(i)
     lists: list[list[tuple[int, float]]] = [[] for _ in anchors]
     for nct_id, rows in by_trial.items():
         # ask for k beyond the trial's own anchors, so k neighbours from other trials remain
@@ -248,13 +293,13 @@ def corpus_neighbours(
         for row, row_sims, row_hits in zip(rows, sims, hits):
             for sim, hit in zip(row_sims, row_hits):
                 j = position.get(corpus.index.keys[hit]) if hit >= 0 else None
-                if j is None or anchors[j].trial.nct_id == nct_id or sim < min_similarity:
+                if j is None or anchors[j].nct_id == nct_id or sim < min_similarity:
                     continue
                 lists[row].append((j, float(sim)))
                 if len(lists[row]) == k:
                     break
     _memo.clear()
-    _memo[key] = Neighbours(corpus, without, frozenset(t.nct_id for t in trials), lists)
+    _memo[key] = Neighbours(corpus, without, shelf, lists)
     return _memo[key]
 
 
@@ -304,14 +349,22 @@ class ApproximateBuilder:
         self.min_similarity = min_similarity
         self.allow_reverse = allow_reverse
         self.index_kind = kind
-        self._results: dict[str, list[Pair | Skip]] | None = None
+        self._plan: dict[str, list[Skip | tuple[str, list[tuple[str, str, float, list[str]]]]]] | None = None
+        self._neighbours: Neighbours | None = None
         self._prepared: frozenset[str] = frozenset()
         self.anchor_summary: dict[str, int] = {}
 
     def prepare(
-        self, trials: list[Trial], *, index_dir: Path | None = None, model: str | None = None, device: str | None = None
+        self,
+        trials: Iterable[Trial],
+        *,
+        index_dir: Path | None = None,
+        model: str | None = None,
+        device: str | None = None,
     ) -> None:
-        """Embed/load the index over ``trials`` and make every pair; :meth:`build` then hands them out by trial.
+        """Embed/load the index over ``trials`` and decide every pair; :meth:`build` then makes the
+        pairs of one trial (its partners are parsed again from the corpus's
+        :class:`~ctpairs.shelf.TrialShelf`, so no pair is held in memory before it is asked for).
 
         Candidates that pass every rule are taken best first (highest similarity, then keys):
         an anchor gets at most one outcome measure per partner group, and without
@@ -326,7 +379,7 @@ class ApproximateBuilder:
             min_similarity=self.min_similarity,
             kind=self.index_kind,
         )
-        anchors = nb.corpus.anchors
+        anchors: list[AnchorFacts] = nb.corpus.anchors  # type: ignore[assignment]
         furthest = [-1] * len(anchors)
         passing: list[tuple[float, str, str, int, int, list[str]]] = []
         for i, anchor in enumerate(anchors):
@@ -336,50 +389,52 @@ class ApproximateBuilder:
                     furthest[i] = max(furthest[i], STAGES.index(stage))
                 else:
                     passing.append((-sim, anchor.key, anchors[j].key, i, j, matched))
-        made: dict[int, list[Pair]] = defaultdict(list)
+        made: dict[int, list[tuple[str, str, float, list[str]]]] = defaultdict(list)
         used: set[tuple[str, str, str]] = set()
         for neg_sim, _, _, i, j, matched in sorted(passing):
             a, b = anchors[i], anchors[j]
-            mine, theirs = (a.key, b.trial.nct_id, b.group.id), (b.key, a.trial.nct_id, a.group.id)
+            mine, theirs = (a.key, b.nct_id, b.group_id), (b.key, a.nct_id, a.group_id)
             if mine in used or (theirs in used and not self.allow_reverse):
                 furthest[i] = max(furthest[i], STAGES.index(MADE_ALREADY))
                 continue
-            pairs = self._pairs(a, b, -neg_sim, matched)
-            if not pairs:
+            if not a.slots & b.slots:  # _pairs would make none
                 furthest[i] = max(furthest[i], STAGES.index(NO_SHARED_VALUE))
                 continue
-            made[i].extend(pairs)
+            made[i].append((b.nct_id, b.key, -neg_sim, matched))
             used.add(mine)
             if not self.allow_reverse:
                 used.add(theirs)
-        results: dict[str, list[Pair | Skip]] = defaultdict(list)
+        plan: dict[str, list[Skip | tuple[str, list[tuple[str, str, float, list[str]]]]]] = defaultdict(list)
         for nct_id, reason in nb.trials_without.items():
-            results[nct_id].append(Skip(reason))
+            plan[nct_id].append(Skip(reason))
         for i, anchor in enumerate(anchors):
-            results[anchor.trial.nct_id].extend(made.get(i) or [Skip(STAGES[max(furthest[i], 0)], anchor.key)])
-        self._results = dict(results)
-        self._prepared = nb.nct_ids
+            plan[anchor.nct_id].append(
+                (anchor.key, made[i]) if i in made else Skip(STAGES[max(furthest[i], 0)], anchor.key)
+            )
+        self._plan = dict(plan)
+        self._neighbours = nb
+        self._prepared = frozenset(nct_id for nct_id, _ in nb.shelf.fingerprint)
         self.anchor_summary = {"anchors": len(anchors), "with_partner": len(made)}
         log.info("%s: %d of %d anchors found a partner", self.name, len(made), len(anchors))
 
-    def _check(self, anchor: Anchor, other: Anchor) -> tuple[str, list[str]]:
+    def _check(self, anchor: AnchorFacts, other: AnchorFacts) -> tuple[str, list[str]]:
         """(furthest stage reached, attributes held equal); stage "" when the candidate passes."""
         if not anchor.drugs & other.drugs:
             return NO_SAME_DRUG, []
         if anchor.drugs != other.drugs:
             return NO_SAME_REGIMEN, []
-        if not outcome_matches(anchor, other):
+        if not outcome_matches(anchor.outcome, other.outcome):
             return OUTCOME_MISMATCH, []
-        axis = compare(self.attribute, attribute_value(anchor, self.attribute), attribute_value(other, self.attribute))
+        axis = compare(self.attribute, anchor.value(self.attribute), other.value(self.attribute))
         if axis in (UNKNOWN, UNSTATED):
             return AXIS_UNKNOWN, []
         if axis == SAME:
             return AXIS_SAME, []
         matched = ["intervention", "regimen", "outcome"]
-        for name in ATTRIBUTES:
+        for name, mine, theirs in zip(ATTRIBUTES, anchor.values, other.values):
             if name == self.attribute:
                 continue
-            verdict = compare(name, attribute_value(anchor, name), attribute_value(other, name))
+            verdict = compare(name, mine, theirs)
             if verdict in (DIFFERS, UNKNOWN):
                 return MORE_THAN_ONE, []
             if verdict == SAME:
@@ -415,8 +470,17 @@ class ApproximateBuilder:
         ]
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
-        """The pairs (and skips) :meth:`prepare` made for the anchors of ``trial``."""
-        if self._results is None or trial.nct_id not in self._prepared:
+        """The pairs (and skips) :meth:`prepare` decided for the anchors of ``trial``, made now."""
+        if self._plan is None or self._neighbours is None or trial.nct_id not in self._prepared:
             yield Skip(NOT_PREPARED)
             return
-        yield from self._results.get(trial.nct_id, [])
+        mine: dict[str, Anchor] | None = None
+        for entry in self._plan.get(trial.nct_id, []):
+            if isinstance(entry, Skip):
+                yield entry
+                continue
+            key, partners = entry
+            if mine is None:
+                mine = {a.key: a for a in iter_anchors(trial) if isinstance(a, Anchor)}
+            for nct_id, other_key, sim, matched in partners:
+                yield from self._pairs(mine[key], self._neighbours.anchors_of(nct_id)[other_key], sim, matched)
