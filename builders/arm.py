@@ -30,7 +30,6 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference, without_amounts
-from ctpairs.builders.outcome import read_time
 
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import cohort_skip, concurrency_skip, is_pooled, responders_only
@@ -38,6 +37,7 @@ from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
+from ctpairs.timepoints import read_time
 
 CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"})
 _RANK_BY_TYPE = {"PLACEBO_COMPARATOR": 2, "SHAM_COMPARATOR": 2, "NO_INTERVENTION": 2, "ACTIVE_COMPARATOR": 1}

@@ -12,7 +12,7 @@ Both sides are the same group; what changes is the outcome. Two kinds:
       "Fatigue: Week 12"): the slots whose labels are the same once the time is taken out form
       a series.
 
-   Each series is ordered by :func:`time_point_days` and consecutive points are paired, the
+   Each series is ordered by :func:`ctpairs.timepoints.time_point_days` and consecutive points are paired, the
    earlier one factual. A series with two slots at the same time, or with cycle-based points
    that cannot be placed against calendar ones, is skipped.
 
@@ -49,6 +49,7 @@ from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
+from ctpairs.timepoints import TimeReading, cycle_length_days, read_time, without_times, words
 
 TITLE_MATCH = 95.0
 INSTRUMENT_MATCH = 80.0
@@ -66,178 +67,6 @@ SKIP_TIME_FRAME = "different time frames"
 SKIP_MEASURE_KIND = "different unit or parameter type"
 SKIP_CYCLE_UNKNOWN = "cycle length unknown"
 SKIP_TIES = "time points tie"
-DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
-
-_UNIT_NAMES = {
-    "min": "minute",
-    "mins": "minute",
-    "minute": "minute",
-    "minutes": "minute",
-    "h": "hour",
-    "hr": "hour",
-    "hrs": "hour",
-    "hour": "hour",
-    "hours": "hour",
-    "d": "day",
-    "day": "day",
-    "days": "day",
-    "wk": "week",
-    "wks": "week",
-    "week": "week",
-    "weeks": "week",
-    "month": "month",
-    "months": "month",
-    "mo": "month",
-    "mos": "month",
-    "year": "year",
-    "years": "year",
-    "yr": "year",
-    "yrs": "year",
-}
-_NUM = r"\d+(?:\.\d+)?"
-_COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.I)
-_CYCLE_DAY = re.compile(
-    r"\bcycle\s*(?P<c>\d+)\s*[,/]?\s*(?:day|d)\s*(?P<d>-?\d+)\b"
-    r"|\b(?:day|d)\s*(?P<d2>-?\d+)\s*,?\s*(?:of\s+)?cycle\s*(?P<c2>\d+)\b"
-    r"|\b(?-i:C|Cy)(?P<c3>\d+)\s?(?-i:D)(?P<d3>\d+)\b",
-    re.I,
-)
-_CYCLE = re.compile(r"\bcycle\s*(?P<c>\d+)\b", re.I)
-_UNIT_NUM = re.compile(rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute)s?\s*(?P<n>-?{_NUM})\b", re.I)
-_NUM_UNIT = re.compile(
-    rf"(?<![\w.])(?P<n>{_NUM})\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
-    re.I,
-)
-_BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
-_NEXT_NUMBER = re.compile(rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])", re.I)
-_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM})\s*(?:-|–|to|and|or|,)\s*$", re.I)
-_FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
-)
-_NON_WORD = re.compile(r"[\W_]+")
-_CYCLE_LENGTH = re.compile(
-    rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
-    rf"|\bcycles?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class _Hit:
-    """One time phrase found in a text: a calendar time, a cycle-relative time, or baseline."""
-
-    start: int
-    end: int
-    days: float | None  # calendar days; None for a cycle-relative time
-    cycle: tuple[int, float] | None  # (cycle number, day in cycle)
-    baseline: bool
-
-
-@dataclass(frozen=True)
-class TimeReading:
-    """The one time point a text names, before any cycle length is applied."""
-
-    days: float | None  # calendar days (baseline is 0); None when cycle-relative
-    cycle: tuple[int, float] | None
-    phrase: str  # the time phrase as written, e.g. "Week 12" or "Cycle 2 Day 1"
-    rest: str  # the text with every time phrase (and "n=" counts) taken out, normalized
-
-    def to_days(self, cycle_days: float | None) -> float | None:
-        """Days from the start; a cycle-relative point needs the cycle length."""
-        if self.cycle is None:
-            return self.days
-        if cycle_days is None:
-            return None
-        return (self.cycle[0] - 1) * cycle_days + self.cycle[1]
-
-
-def _following_is_larger(text: str, end: int, value: float) -> bool:
-    """True when a larger number follows as a range or list ("Weeks 0-12", "Days 1, 28")."""
-    m = _NEXT_NUMBER.match(text[end:])
-    return bool(m) and float(m.group("m")) > value
-
-
-def _hits(text: str) -> list[_Hit]:
-    hits: list[_Hit] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(m: re.Match[str]) -> bool:
-        return not any(s < m.end() and m.start() < e for s, e in taken)
-
-    def add(m: re.Match[str], hit: _Hit) -> None:
-        hits.append(hit)
-        taken.append((m.start(), m.end()))
-
-    for m in _CYCLE_DAY.finditer(text):
-        cycle = int(m.group("c") or m.group("c2") or m.group("c3"))
-        day = float(m.group("d") or m.group("d2") or m.group("d3"))
-        add(m, _Hit(m.start(), m.end(), None, (cycle, day), False))
-    for m in _CYCLE.finditer(text):
-        if free(m):
-            add(m, _Hit(m.start(), m.end(), None, (int(m.group("c")), 1.0), False))
-    for pattern in (_UNIT_NUM, _NUM_UNIT):
-        for m in pattern.finditer(text):
-            value = float(m.group("n"))
-            if not free(m) or _FREQUENCY_BEFORE.search(text[: m.start()]):
-                continue
-            if pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value):
-                continue
-            prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
-            if prev and float(prev.group("m")) < value:
-                continue  # "2-4 hours": a range, not a point
-            add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[_UNIT_NAMES[m.group("u").casefold()]], None, False))
-    for m in _BASELINE.finditer(text):
-        if free(m):
-            add(m, _Hit(m.start(), m.end(), 0.0, None, True))
-    return sorted(hits, key=lambda h: h.start)
-
-
-def _rest(text: str, hits: list[_Hit]) -> str:
-    parts, last = [], 0
-    for h in hits:
-        before = text[last : h.start]
-        parts.append(_PREPOSITION_BEFORE.sub(" ", before))
-        last = h.end
-    parts.append(text[last:])
-    return _NON_WORD.sub(" ", " ".join(parts)).strip().casefold()
-
-
-def read_time(text: str | None) -> TimeReading | None:
-    """The one time point ``text`` names, or ``None`` when it names none or several.
-
-    Baseline counts only when nothing else is named ("Change from Baseline to Week 24" is
-    Week 24). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4 weeks")
-    are not time points.
-    """
-    if not text:
-        return None
-    text = _COUNTS.sub(" ", text)
-    hits = _hits(text)
-    timed = [h for h in hits if not h.baseline] or hits
-    if not timed or len({(h.days, h.cycle) for h in timed}) != 1:
-        return None
-    first = timed[0]
-    return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))
-
-
-def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
-    """Days from the start of the time point ``text`` names (baseline is 0), or ``None``.
-
-    "Week 4" -> 28, "Month 6" -> 182.6, "Cycle 2 Day 1" -> cycle_days + 1 (``None`` when the
-    cycle length is unknown). See :func:`read_time` for what counts as a time point.
-    """
-    reading = read_time(text)
-    return reading.to_days(cycle_days) if reading else None
-
-
-def cycle_length_days(text: str | None) -> float | None:
-    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days."""
-    m = _CYCLE_LENGTH.search(text or "")
-    if not m:
-        return None
-    value, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
-    return float(value) * (7.0 if unit.casefold().startswith("week") else 1.0)
 
 
 def _measure_cycle_days(measure: Measure) -> float | None:
@@ -304,7 +133,7 @@ class _Family:
 
 def _title_key(measure: Measure) -> str:
     reading = read_time(measure.title)
-    return reading.rest if reading else _rest(measure.title, _hits(_COUNTS.sub(" ", measure.title)))
+    return reading.rest if reading else without_times(measure.title)
 
 
 def _families(measures: list[Measure]) -> list[_Family]:
@@ -503,15 +332,11 @@ def _acronyms(title: str) -> set[str]:
     return set(_ACRONYM.findall(title)) - _NOT_ACRONYMS
 
 
-def _words(text: str | None) -> str:
-    return _NON_WORD.sub(" ", text or "").strip().casefold()
-
-
 def population_skip(a: Measure, b: Measure) -> str | None:
     """Why two measures are not of the same population (a skip reason), or ``None``."""
     if responders_only(a) != responders_only(b):
         return SKIP_RESPONDERS
-    pa, pb = (_rest(m.population, _hits(m.population)) if m.population else "" for m in (a, b))
+    pa, pb = (without_times(m.population, drop_counts=False) if m.population else "" for m in (a, b))
     if pa and pb and fuzz.token_set_ratio(pa, pb) < POPULATION_MATCH:
         return SKIP_POPULATIONS
     return None
@@ -532,6 +357,6 @@ def related_skip(p: Measure, s: Measure) -> str | None:
     ):
         return SKIP_INSTRUMENT
     tp, ts = read_time(p.title), read_time(s.title)
-    if _words(p.time_frame) != _words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):
+    if words(p.time_frame) != words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):
         return SKIP_TIME_FRAME
     return population_skip(p, s)

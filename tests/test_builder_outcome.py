@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from ctpairs.builders.outcome import SKIP_INSTRUMENT, OutcomeBuilder, cycle_length_days, time_point_days
+from ctpairs.builders.outcome import SKIP_INSTRUMENT, OutcomeBuilder
 
 from ctpairs.builder import Skip
 from ctpairs.model.numbers import parse_number
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
+from ctpairs.timepoints import time_point_days
 from tests._data import real_record, resolve_pointer
 
 
@@ -17,79 +18,6 @@ from tests._data import real_record, resolve_pointer
 def pairs(trials: dict[str, Trial]) -> dict[str, list[Pair]]:
     builder = OutcomeBuilder()
     return {nct: [p for p in builder.build(t) if isinstance(p, Pair)] for nct, t in trials.items()}
-
-
-# Class, category and title strings as posted in the real records, with hand-read days.
-@pytest.mark.parametrize(
-    "text,days",
-    [
-        ("Week 4", 28),
-        ("Day 15", 15),
-        ("Month 6", 182.625),
-        ("Baseline", 0),
-        ("Day 29", 29),
-        ("12 months", 365.25),
-        ("Year 2", 730.5),
-        ("Cough: Week 36", 252),
-        ("Fatigue: Week 6", 42),
-        ("Week 12 - Bodily Pain", 84),
-        ("Change from Baseline to Week 24 (n=140, 116, 81)", 168),
-        ("Q4:Change from Baseline to 8 Weeks (n=224,231,229)", 56),
-        ("The change from baseline in VC: 57 weeks", 399),
-        ("Month 3, Grade 1, n=109, 107", 91.3125),
-        ("Baseline, Grade 1, n=230, 228", 0),
-        ("Baseline (BL), normal, n=230, 228", 0),
-        ("CAL, Normal values at Baseline, Month 12", 365.25),
-        ("Week 0 - 0 admissions", 0),
-        ("Week 16 - 2 visits", 112),
-        ("Week 4 - 2-4 hours", 28),
-        ("Day 85-Domain 4", 85),
-        ("Free Testosterone at week 0", 0),
-        ("Day 14, extremely large effect (n=63,62)", 14),
-        ("Overall Survival (OS) at 24 Months", 730.5),
-        ("Residual Erectile Function (REF) at Month 10.5", 319.59375),
-        ("Slightly improved, Week 1", 7),
-        # not one orderable time point
-        ("Day 22, 1-hour post-dose", None),
-        ("Baseline to 1-month Follow-up at 12 weeks: Past month average standard drinks in a week", None),
-        ("Minimum Post-Baseline Value", None),
-        ("Dysphagia: Last visit", None),
-        ("Change at End of Treatment", None),
-        ("Partial Response", None),
-        ("Week 8, Week 14", None),
-        ("Cycle 2 Day 1", None),  # needs the cycle length
-    ],
-)
-def test_time_point_days(text: str, days: float | None) -> None:
-    assert time_point_days(text) == days
-
-
-@pytest.mark.parametrize(
-    "text,cycle_days,days",
-    [
-        ("Cycle 2 Day 1", 21, 22),
-        ("Cycle 1 Day 1", 21, 1),
-        ("Cycle 1 Day 15", 28, 15),
-        ("Change at Cycle 3 Day 1", 21, 43),
-        ("Cycle 11/Day 1 (Answer to Q1: No)", 21, 211),
-        ("Day 1 Cycle 42 - A little", 21, 862),
-        ("Cy3D1 Before End of Inufsion", 21, 43),
-        ("C1 D15 (VEGFR2+) (n=38, 37)", 21, 15),
-        ("Cycle 1 Day 1 (6 to 10 hours postdose); N=46", 21, 1),
-        ("[MTC Cycle 5] Appetite Loss Symptom Scale (n=51,77)", 21, 85),
-        ("Week 4", 21, 28),
-    ],
-)
-def test_cycle_time_points(text: str, cycle_days: float, days: float) -> None:
-    assert time_point_days(text, cycle_days) == days
-
-
-@pytest.mark.parametrize(
-    "text,days",
-    [("21-day cycles", 21), ("each cycle is 28 days", 28), ("3-week cycle", 21), ("Week 12", None), (None, None)],
-)
-def test_cycle_length_days(text: str | None, days: float | None) -> None:
-    assert cycle_length_days(text) == days
 
 
 @pytest.mark.parametrize("nct_id", ["NCT01871805", "NCT00390806", "NCT00600821", "NCT02945046"])
