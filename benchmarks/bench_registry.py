@@ -53,25 +53,35 @@ def main() -> None:
         action="store_true",
         help="stop after the natural build (ingest and build at a size whose CPU embedding would take hours)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep: reuse the corpus, store and embedding cache a previous run left there (no ingest; "
+        "the index stage then embeds nothing), to measure the later stages again",
+    )
     args = parser.parse_args()
+    if args.reuse and not (args.keep and (args.keep / "store.sqlite").is_file()):
+        raise SystemExit("--reuse needs --keep DIR holding a previous run's store.sqlite")
     work = args.keep or Path(tempfile.mkdtemp(prefix="ctpairs-registry-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, store = work / "ctg-studies.json.zip", work / "store.sqlite"
+    kept = (store, work / "store.sqlite.index") if args.reuse else ()
     for old in (store, work / "store.sqlite.index", work / "natural", work / "approximate", work / "dataset"):
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        if old not in kept:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     started = time.perf_counter()
-    studies = write_zip(corpus, args.studies)
+    studies = args.studies if args.reuse else write_zip(corpus, args.studies)
     print(json.dumps({"corpus": str(corpus), "studies": studies, "seconds": round(time.perf_counter() - started, 1)}))
 
     device = ["--device", args.device] if args.device else []
     s = ["--store", str(store)]
-    stages = [
-        stage("ingest", ["ingest", str(corpus), *s, "-q"]),
+    stages = [] if args.reuse else [stage("ingest", ["ingest", str(corpus), *s, "-q"])]
+    stages.append(
         stage(
             "build natural",
             ["build", *s, "--axis", "all", "--workers", str(args.workers), "-q", "--out", str(work / "natural")],
-        ),
-    ]
+        )
+    )
     if not args.natural_only:
         stages += run_rest(args, work, s, device)
     report(stages, studies, args.registry)
