@@ -147,6 +147,16 @@ def test_bad_input_records_are_counted_not_fatal(tmp_path):
     assert report.studies == 2 and source.bad.count == 2 and report.bad_records == 2
 
 
+def test_malformed_adverse_events_do_not_make_a_bad_record(tmp_path):
+    """No builder reads adverse events, so they are not parsed (nor checked) in a build."""
+    record = real_records()[0]
+    record["resultsSection"]["adverseEventsModule"]["eventGroups"] = "not a list"
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    report = build_pairs(open_input(path=path), ["dose"], tmp_path / "out", inputs=[str(path)], progress=False)
+    assert report.studies == 1 and report.studies_with_results == 1 and report.bad_records == 0
+
+
 THIRD_PARTY = '''
 from ctpairs.builder import Skip
 
