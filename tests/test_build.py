@@ -168,6 +168,16 @@ def test_row_groups_do_not_depend_on_how_the_rows_arrive(tmp_path, built):
     assert pq.read_table(tmp_path / "1.parquet").equals(table)
 
 
+def test_malformed_adverse_events_do_not_make_a_bad_record(tmp_path):
+    """No builder reads adverse events, so they are not parsed (nor checked) in a build."""
+    record = real_records()[0]
+    record["resultsSection"]["adverseEventsModule"]["eventGroups"] = "not a list"
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    report = build_pairs(open_input(path=path), ["dose"], tmp_path / "out", inputs=[str(path)], progress=False)
+    assert report.studies == 1 and report.studies_with_results == 1 and report.bad_records == 0
+
+
 THIRD_PARTY = '''
 from ctpairs.builder import Skip
 

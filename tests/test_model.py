@@ -3,7 +3,7 @@ import pytest
 from ctpairs.errors import BadRecordError
 from ctpairs.model.numbers import normalize_dispersion, parse_age_years, parse_number, parse_qualified_number
 from ctpairs.model.parse import link_groups, parse_trial
-from tests._data import real_record, real_records
+from tests._data import real_record, real_records, resolve_pointer
 
 
 def test_every_shared_record_parses():
@@ -42,6 +42,51 @@ def test_study_without_results_reads_with_empty_results():
     trial = parse_trial(record)
     assert not trial.has_results
     assert trial.results.outcome_measures == [] and trial.results.participant_flow is None
+
+
+def test_adverse_events_are_parsed_on_first_read():
+    record = real_record("NCT00790751")
+    results = parse_trial(record).results
+    assert not results.empty and "adverse_events" not in vars(results)  # emptiness does not parse them
+    ae = results.adverse_events
+    assert results.adverse_events is ae  # parsed once
+    assert ae.time_frame.startswith("AE reporting began when the subject provided written informed consent")
+    assert ae.frequency_threshold == 2.0
+    assert [(g.group.id, g.group.arm.arm_label, g.group.arm.method) for g in ae.groups] == [
+        ("EG000", "placebo", "exact"),
+        ("EG001", "avanafil 50 mg", "exact"),
+        ("EG002", "avanafil 100 mg", "exact"),
+        ("EG003", "avanafil 200 mg", "exact"),
+    ]
+    assert [(g.serious_affected, g.serious_at_risk) for g in ae.groups] == [(2, 161), (1, 160), (3, 161), (3, 162)]
+    assert ae.groups[0].other_affected == 7 and ae.groups[0].deaths_affected is None
+    assert resolve_pointer(record, ae.groups[2].group.pointer)["id"] == "EG002"
+    assert [e.serious for e in ae.events] == [True] * 9 + [False] * 5
+    first = ae.events[0]
+    assert (first.term, first.organ_system) == ("Acute myocardial infarction", "Cardiac disorders")
+    assert first.affected == {"EG000": 0, "EG001": 1, "EG002": 0, "EG003": 0}
+    assert first.at_risk == {"EG000": 161, "EG001": 160, "EG002": 161, "EG003": 162}
+
+
+@pytest.mark.parametrize(
+    "path,value,message",
+    [
+        (["eventGroups", 0, "title"], 5, "/eventGroups/0/title should be text, got a number"),
+        (["seriousEvents", 0, "stats"], "x", "/seriousEvents/0/stats should be a list, got text"),
+        (["timeFrame"], ["x"], "/timeFrame should be text, got a list"),
+        ([], ["x"], " should be an object, got a list"),
+    ],
+)
+def test_malformed_adverse_events_raise_when_read_not_when_parsed(path, value, message):
+    record = real_record("NCT00790751")
+    keys = ["resultsSection", "adverseEventsModule", *path]
+    parent = resolve_pointer(record, "".join(f"/{k}" for k in keys[:-1]))
+    parent[keys[-1]] = value
+    trial = parse_trial(record)  # what the builders read is all there
+    assert trial.has_results
+    assert trial.results.outcome_measures == parse_trial(real_record("NCT00790751")).results.outcome_measures
+    with pytest.raises(BadRecordError, match=f"^NCT00790751: /resultsSection/adverseEventsModule{message}$"):
+        trial.results.adverse_events  # noqa: B018 - reading them is what raises
 
 
 def test_analysis_p_values_are_numbers():

@@ -15,7 +15,7 @@ from ctpairs.model.numbers import (
     parse_number,
     parse_qualified_number,
 )
-from ctpairs.model.shape import check_shape
+from ctpairs.model.shape import ADVERSE_EVENTS_POINTER, ADVERSE_EVENTS_SHAPE, RECORD_SHAPE, check_shape
 from ctpairs.model.trial import (
     AdverseEvent,
     AdverseEventGroup,
@@ -50,18 +50,26 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def _check_shape(nct_id: str, value: Any, shape: dict[str, Any], at: str = "") -> None:
+    """:func:`~ctpairs.model.shape.check_shape`, with the study's NCT ID in front of the message."""
+    try:
+        check_shape(value, shape, at=at)
+    except BadRecordError as exc:
+        raise BadRecordError(f"{nct_id}: {exc}") from None
+
+
 def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
     """Parse one v2 study record. Raises :class:`~ctpairs.errors.BadRecordError` if it is not one,
     or if a field the parser reads has the wrong JSON type (see :mod:`ctpairs.model.shape`).
+
+    The adverse events module is parsed (and its types checked) only when
+    :attr:`~ctpairs.model.trial.Results.adverse_events` is first read, which raises instead.
 
     ``data_timestamp`` is the registry data date the record was fetched at (the API's
     ``/version`` dataTimestamp); it defaults to the record's own ``versionHolder``.
     """
     nct_id = record_nct_id(record)
-    try:
-        check_shape(record)
-    except BadRecordError as exc:
-        raise BadRecordError(f"{nct_id}: {exc}") from None
+    _check_shape(nct_id, record, RECORD_SHAPE)
     ps = record["protocolSection"]
     ident = ps.get("identificationModule") or {}
     status = ps.get("statusModule") or {}
@@ -135,7 +143,7 @@ def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
             std_ages=_list(elig.get("stdAges")),
         ),
         sponsor=((ps.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get("name"),
-        results=_parse_results(record.get("resultsSection") or {}, [a.label for a in arm_groups]),
+        results=_parse_results(record.get("resultsSection") or {}, [a.label for a in arm_groups], nct_id),
         data_timestamp=data_timestamp or record_version_holder(record),
     )
 
@@ -278,7 +286,7 @@ def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: 
     )
 
 
-def _parse_results(rs: dict, arm_labels: list[str]) -> Results:
+def _parse_results(rs: dict, arm_labels: list[str], nct_id: str) -> Results:
     if not rs:
         return Results()
     om_base = "/resultsSection/outcomeMeasuresModule/outcomeMeasures"
@@ -300,7 +308,9 @@ def _parse_results(rs: dict, arm_labels: list[str]) -> Results:
         baseline=baseline,
         baseline_groups=bl_groups,
         participant_flow=_participant_flow(rs.get("participantFlowModule"), arm_labels),
-        adverse_events=_adverse_events(rs.get("adverseEventsModule"), arm_labels),
+        _adverse_events_module=rs.get("adverseEventsModule"),
+        _arm_labels=arm_labels,
+        _nct_id=nct_id,
     )
 
 
@@ -324,11 +334,16 @@ def _participant_flow(pf: dict | None, arm_labels: list[str]) -> ParticipantFlow
     return ParticipantFlow(_groups(_list(pf.get("groups")), arm_labels, f"{base}/groups"), periods)
 
 
-def _adverse_events(ae: dict | None, arm_labels: list[str]) -> AdverseEvents | None:
+def parse_adverse_events(nct_id: str, ae: Any, arm_labels: list[str]) -> AdverseEvents | None:
+    """Parse study ``nct_id``'s adverse events module (``ae``, None when there is none), linking
+    its event groups to ``arm_labels``; :attr:`~ctpairs.model.trial.Results.adverse_events` calls
+    this on first read. Raises :class:`~ctpairs.errors.BadRecordError` naming the JSON pointer if a
+    field it reads has the wrong JSON type."""
+    _check_shape(nct_id, ae, ADVERSE_EVENTS_SHAPE, ADVERSE_EVENTS_POINTER)
     if not ae:
         return None
     raw_groups = _list(ae.get("eventGroups"))
-    groups = _groups(raw_groups, arm_labels, "/resultsSection/adverseEventsModule/eventGroups")
+    groups = _groups(raw_groups, arm_labels, f"{ADVERSE_EVENTS_POINTER}/eventGroups")
     by_id = {g.get("id"): g for g in raw_groups if isinstance(g, dict)}
     ae_groups = [
         AdverseEventGroup(

@@ -1,4 +1,4 @@
-"""The JSON types :func:`ctpairs.model.parse.parse_trial` relies on, declared once and checked first.
+"""The JSON types :func:`ctpairs.model.parse.parse_trial` relies on, declared once and checked before parsing.
 
 The parser reads a few hundred fields of a v2 study record. A record where one of them has the
 wrong JSON type (a list where the API gives text, text where it gives an object...) is not a v2
@@ -10,6 +10,10 @@ reads are checked, so fields it ignores (and fields the API adds later) never co
 A spec is a Python type (``str``, ``bool``), :data:`NUM` (a number or numeric text, as the API
 gives counts and values), a one-item list ``[spec]`` (a list of such items) or a dict of specs by
 key; a key ending in ``!`` must be present.
+
+The adverse events module is declared apart (:data:`ADVERSE_EVENTS_SHAPE`): no pair builder reads
+it, so the parser checks it when it parses it, on the first read of
+:attr:`ctpairs.model.trial.Results.adverse_events`, not with the rest of the record.
 """
 
 from __future__ import annotations
@@ -103,18 +107,20 @@ RECORD_SHAPE: dict[str, Any] = {
                 }
             ],
         },
-        "adverseEventsModule": {
-            "timeFrame": str,
-            "frequencyThreshold": NUM,
-            "eventGroups": [
-                {**_GROUP, **{k: NUM for k in _AE_GROUP_COUNTS}, "deathsNumAffected": NUM, "deathsNumAtRisk": NUM}
-            ],
-            "seriousEvents": [_EVENT],
-            "otherEvents": [_EVENT],
-        },
     },
     "derivedSection": {"miscInfoModule": {"versionHolder": str}},
 }
+"""A v2 study record, less its adverse events module (:data:`ADVERSE_EVENTS_SHAPE`)."""
+
+ADVERSE_EVENTS_POINTER = "/resultsSection/adverseEventsModule"
+ADVERSE_EVENTS_SHAPE: dict[str, Any] = {
+    "timeFrame": str,
+    "frequencyThreshold": NUM,
+    "eventGroups": [{**_GROUP, **{k: NUM for k in _AE_GROUP_COUNTS}, "deathsNumAffected": NUM, "deathsNumAtRisk": NUM}],
+    "seriousEvents": [_EVENT],
+    "otherEvents": [_EVENT],
+}
+"""The adverse events module, found at :data:`ADVERSE_EVENTS_POINTER` in a record."""
 
 _NAMES = {str: "text", bool: "true/false", NUM: "a number", list: "a list", dict: "an object"}
 
@@ -190,7 +196,8 @@ def _compile(spec: Any) -> Checker:
     return check_leaf
 
 
-_CHECK_RECORD = _compile(RECORD_SHAPE)
+# The shapes declared here, compiled once; found by identity, as a dict cannot be a dict key.
+_COMPILED = {id(shape): _compile(shape) for shape in (RECORD_SHAPE, ADVERSE_EVENTS_SHAPE)}
 
 
 def _value_at(record: Any, path: list) -> Any:
@@ -199,14 +206,18 @@ def _value_at(record: Any, path: list) -> Any:
     return record
 
 
-def check_shape(record: Any, shape: dict[str, Any] = RECORD_SHAPE) -> None:
+def check_shape(record: Any, shape: dict[str, Any] = RECORD_SHAPE, *, at: str = "") -> None:
     """Raise :class:`~ctpairs.errors.BadRecordError` naming the JSON pointer of the first field the
-    parser reads whose JSON type is wrong (or that is missing though required); return otherwise."""
-    found = (_CHECK_RECORD if shape is RECORD_SHAPE else _compile(shape))(record)
+    parser reads whose JSON type is wrong (or that is missing though required); return otherwise.
+
+    ``record`` may be a part of a record: ``at`` is its JSON pointer (as :data:`ADVERSE_EVENTS_POINTER`
+    for the adverse events module checked against :data:`ADVERSE_EVENTS_SHAPE`), put in front of the
+    pointer the message names."""
+    found = (_COMPILED.get(id(shape)) or _compile(shape))(record)
     if found is None:
         return
     path, spec = found[0][::-1], found[1]
-    pointer = "".join(f"/{str(k).replace('~', '~0').replace('/', '~1')}" for k in path) or "/"
+    pointer = at + "".join(f"/{str(k).replace('~', '~0').replace('/', '~1')}" for k in path) or "/"
     if spec == "required":
         raise BadRecordError(f"{pointer} is missing")
     want = _NAMES[dict if isinstance(spec, dict) else list if isinstance(spec, list) else spec]

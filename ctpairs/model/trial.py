@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ctpairs.model.numbers import stated_group_ns
 
@@ -240,17 +241,31 @@ class AdverseEvents:
 
 @dataclass(frozen=True)
 class Results:
-    """The results section; empty (no measures, no flow, no events) for a study without results."""
+    """The results section; empty (no measures, no flow, no events) for a study without results.
+
+    :attr:`adverse_events` is parsed from the raw module kept here on its first read (no pair
+    builder reads it, so a build never pays for it)."""
 
     outcome_measures: list[Measure] = field(default_factory=list)
     baseline: list[Measure] = field(default_factory=list)
     baseline_groups: list[ResultGroup] = field(default_factory=list)
     participant_flow: ParticipantFlow | None = None
-    adverse_events: AdverseEvents | None = None
+    _adverse_events_module: Any = field(default=None, repr=False)  # the record's, its types unchecked
+    _arm_labels: list[str] = field(default_factory=list, repr=False)  # the trial's, to link event groups
+    _nct_id: str = field(default="", repr=False, compare=False)  # for the error message
 
     @property
     def empty(self) -> bool:
-        return not (self.outcome_measures or self.baseline or self.participant_flow or self.adverse_events)
+        return not (self.outcome_measures or self.baseline or self.participant_flow or self._adverse_events_module)
+
+    @cached_property
+    def adverse_events(self) -> AdverseEvents | None:
+        """The adverse events module, parsed on first read. Raises
+        :class:`~ctpairs.errors.BadRecordError` naming the JSON pointer if a field it reads has
+        the wrong JSON type (see :data:`ctpairs.model.shape.ADVERSE_EVENTS_SHAPE`)."""
+        from ctpairs.model.parse import parse_adverse_events  # parse imports this module
+
+        return parse_adverse_events(self._nct_id, self._adverse_events_module, self._arm_labels)
 
 
 @dataclass(frozen=True)
