@@ -148,6 +148,12 @@ def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Cou
     per row, not the whole nested pair), and the kept rows are taken from ``table`` as they are."""
     import pyarrow as pa
 
+    kept, dropped = curated_indices(table, policy)
+    return table.take(pa.array(kept, pa.int64())), dropped
+
+
+def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int], Counter]:
+    """The positions in ``table`` of the pairs :func:`curate` keeps (in its order), and what it dropped."""
     from ctpairs.columns import field_values
 
     columns = zip(
@@ -177,4 +183,4 @@ def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Cou
         )
     ]
     kept, dropped = curate(slim, policy)
-    return table.take(pa.array([row["index"] for row in kept], pa.int64())), dropped
+    return [row["index"] for row in kept], dropped

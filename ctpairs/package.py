@@ -39,7 +39,7 @@ from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
 from ctpairs.card import markdown_table
-from ctpairs.curate import CurationPolicy, curate_table
+from ctpairs.curate import CurationPolicy, curated_indices
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION
@@ -143,15 +143,28 @@ def _read_configs(pairs_dir: Path, spill: Path) -> dict[str, pa.Table]:
     for path in paths:
         if not _CONFIG_RE.match(path.stem):
             raise PackageError(f"{path.name}: a config name takes letters, digits, '-' and '_' only")
-        target = spill / f"{path.stem}.arrow"
         try:
-            with pq.ParquetFile(path) as source, pa.ipc.new_file(target, PAIR_SCHEMA) as sink:
-                for batch in source.iter_batches(batch_size=ROW_GROUP_SIZE):
-                    sink.write_table(pa.Table.from_batches([batch]).select(PAIR_SCHEMA.names).cast(PAIR_SCHEMA))
+            with pq.ParquetFile(path) as source:
+                tables[path.stem] = _spilled(
+                    (
+                        pa.Table.from_batches([batch]).select(PAIR_SCHEMA.names).cast(PAIR_SCHEMA)
+                        for batch in source.iter_batches(batch_size=ROW_GROUP_SIZE)
+                    ),
+                    spill / f"{path.stem}.arrow",
+                    PAIR_SCHEMA,
+                )
         except (KeyError, ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise PackageError(f"{path} is not a pairs file of schema v{SCHEMA_VERSION}: {exc}") from exc
-        tables[path.stem] = _mapped(target)
     return tables
+
+
+def _spilled(tables: Iterable[pa.Table], path: Path, schema: pa.Schema) -> pa.Table:
+    """``tables`` (batches of rows of ``schema``) written one after another to an Arrow file at
+    ``path``, and the whole memory-mapped back."""
+    with pa.ipc.new_file(path, schema) as sink:
+        for table in tables:
+            sink.write_table(table)
+    return _mapped(path)
 
 
 def _mapped(path: Path) -> pa.Table:
@@ -295,21 +308,27 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
 
 
 def _configs(
-    tables: dict[str, pa.Table], policy: CurationPolicy | None
+    tables: dict[str, pa.Table], policy: CurationPolicy | None, spill: Path
 ) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
     """The configs to package: ``<axis>`` curated by ``policy`` (left out when curation keeps no
     pair) plus ``<axis>-all`` uncurated, or the axes as built when ``policy`` is ``None``; with what
-    curation dropped per config, by reason."""
+    curation dropped per config, by reason. The curated rows are copied, a batch at a time, to a
+    memory-mapped Arrow file in ``spill``."""
     if policy is None:
         return dict(tables), {}
+    spill.mkdir(parents=True, exist_ok=True)
     configs: dict[str, pa.Table] = {}
     report: dict[str, dict[str, Any]] = {}
     for axis, table in sorted(tables.items()):
-        kept, dropped = curate_table(table, policy)
-        if kept.num_rows:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
-            configs[axis] = kept
+        kept, dropped = curated_indices(table, policy)
+        if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
+            batches = (
+                table.take(pa.array(kept[start : start + BATCH_ROWS], pa.int64()))
+                for start in range(0, len(kept), BATCH_ROWS)
+            )
+            configs[axis] = _spilled(batches, spill / f"{axis}.arrow", PAIR_SCHEMA)
         configs[f"{axis}{ALL_SUFFIX}"] = table
-        report[axis] = {"pairs_in": table.num_rows, "kept": kept.num_rows, "dropped": dict(sorted(dropped.items()))}
+        report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
     return configs, report
 
 
@@ -554,7 +573,7 @@ def package_pairs(
         spill = Path(spill_dir)
         built = _read_configs(pairs_dir, spill / ".input")
         excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
-        tables, curation_report = _configs(built, curation)
+        tables, curation_report = _configs(built, curation, spill / ".curated")
         renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
         benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
         report_path = pairs_dir / REPORT_NAME

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 HIGHER_BETTER = "higher_better"
 LOWER_BETTER = "lower_better"
@@ -294,6 +295,7 @@ def outcome_polarity(
     return text
 
 
+@lru_cache(maxsize=65536)  # a measure's pairs, and its task rows, ask about the same outcome again and again
 def _text_polarity(title: str | None, description: str | None, unit: str | None, param_type: str | None) -> str:
     title, description = title or "", description or ""
     unit, param_type = unit or "", (param_type or "").lower()
