@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +32,20 @@ def orjson_rate(path: Path) -> float:
     with path.open("rb") as fh:
         studies = sum(1 for line in fh if orjson.loads(line))
     return studies / (time.perf_counter() - started)
+
+
+def check_tree(tree: str) -> None:
+    """An older checkout must run its own builders. They live in ``builders/``, which the editable
+    install maps to ``ctpairs.builders`` of *this* checkout whatever ``PYTHONPATH`` says, unless
+    the tree has ``ctpairs/builders`` itself (a link to ``../builders`` will do)."""
+    code = "import ctpairs.builders as b; print(b.__path__[0])"
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=tree), capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if not Path(found).resolve().is_relative_to(Path(tree).resolve()):
+        raise SystemExit(
+            f"{tree} would run the builders of {found}; link them first: ln -s ../builders {tree}/ctpairs/builders"
+        )
 
 
 def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
@@ -65,6 +80,9 @@ def main() -> None:
     parser.add_argument("--tree", action="append", default=None, help="a checkout to run (repeatable; default: .)")
     args = parser.parse_args()
     trees = args.tree or ["."]
+    for tree in trees:
+        if tree != ".":
+            check_tree(tree)
     for copies in args.copies:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.jsonl"
