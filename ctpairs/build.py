@@ -180,16 +180,20 @@ def run_chunks(axes: tuple[str, ...], chunks: list[list[dict | RawRecord]]) -> l
 def _run_approximate(
     builders: list[Builder], records: Iterable[dict | RawRecord], **prepare: object
 ) -> Iterator[_ChunkResult]:
-    """Approximate builders see the whole corpus: parse it once onto a :class:`~ctpairs.shelf.TrialShelf`
-    (compressed), ``prepare`` them on it, then build trial by trial, :data:`CHUNK_SIZE` trials a block.
+    """Approximate builders see the whole corpus: the first is prepared on the parsed records (it
+    puts them on a compressed :class:`~ctpairs.shelf.TrialShelf`, its ``corpus``), the others on
+    that shelf; then every trial of it is built, :data:`CHUNK_SIZE` trials a block.
 
     Studies are counted by the natural pass over the same records, not here.
     """
-    shelf = TrialShelf(t for t in _parsed(records) if isinstance(t, Trial))  # bad ones: counted by the natural pass
-    log.info("approximate axes: %d trials shelved in %.0f MiB", len(shelf), shelf.compressed_bytes / 2**20)
+    corpus: Iterable[Trial] = (t for t in _parsed(records) if isinstance(t, Trial))  # bad ones: counted already
     for builder in builders:
-        builder.prepare(shelf, **prepare)  # type: ignore[attr-defined]  # approximate builders have prepare
-    trials = iter(shelf)
+        # approximate builders have prepare and corpus
+        builder.prepare(corpus, **prepare)  # type: ignore[attr-defined]
+        corpus = builder.corpus  # type: ignore[attr-defined]
+    if isinstance(corpus, TrialShelf):
+        log.info("approximate axes: %d trials shelved in %.0f MiB", len(corpus), corpus.compressed_bytes / 2**20)
+    trials = iter(corpus)
     while block := list(islice(trials, CHUNK_SIZE)):
         out = _new_result(builders)
         for trial in block:

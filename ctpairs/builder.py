@@ -6,11 +6,13 @@ build report can say why a trial gave no pairs. The runner owns files, workers a
 
 An *approximate* builder (``kind = "approximate"``) pairs across trials, so it needs the whole
 corpus first: it also has ``prepare(trials, *, index_dir, model, device)``, which the runner
-calls once with every parsed trial (a :class:`~ctpairs.shelf.TrialShelf`: an iterable of the
-trials in input order, kept compressed, with lookup by NCT id; ``index_dir``: the FAISS index
+calls once with every parsed trial (an iterable of the trials in input order, or a
+:class:`~ctpairs.shelf.TrialShelf` of them: kept compressed, with lookup by NCT id; ``index_dir``: the FAISS index
 and embedding cache folder, or None for in memory; ``model``/``device``: the embedding model
-and where it runs) before calling ``build`` on each trial, in input order. ``prepare`` should
-keep what it decides, not the pairs: ``build`` makes a trial's pairs when it is called.
+and where it runs) before calling ``build`` on each trial, in input order. The first approximate
+builder gets the parsed trials as a stream and puts them on the shelf, which it then exposes as
+``corpus``; the runner hands that shelf to the others. ``prepare`` should keep what it decides,
+not the pairs: ``build`` makes a trial's pairs when it is called.
 Approximate builders run in the main process.
 
 Builders are registered under the ``ctpairs.builders`` entry-point group, the built-in ones

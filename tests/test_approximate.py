@@ -166,6 +166,8 @@ def test_build_before_prepare_says_so(corpus):
     _, trials = corpus
     (builder,) = load_builders(["geography"])
     assert [s.reason for s in builder.build(next(iter(trials.values())))] == [NOT_PREPARED]
+    with pytest.raises(RuntimeError, match="prepare"):
+        builder.corpus  # noqa: B018 - the property raises
 
 
 def test_all_means_natural_only():

@@ -272,15 +272,29 @@ def corpus_neighbours(
 ) -> Neighbours:
     """Embed and index the anchors of ``trials`` and find each anchor's neighbours.
 
-    ``trials`` is put on a :class:`~ctpairs.shelf.TrialShelf` unless it is one. The result is kept
-    for the last corpus asked for, so several approximate builders in one build embed, index and
-    search once (hand them the same shelf, or trials equal in NCT ids and update dates).
+    ``trials`` is put on a :class:`~ctpairs.shelf.TrialShelf` unless it is one, and the anchors
+    are collected as the trials pass (from a shelf, its trials are unpickled once for them). The
+    result is kept for the last corpus asked for, so several approximate builders in one build
+    embed, index and search once (hand them the same shelf, or trials equal in NCT ids and update
+    dates).
     """
-    shelf = trials if isinstance(trials, TrialShelf) else TrialShelf(trials)
+    anchors: list[AnchorFacts] = []
+    without: dict[str, str] = {}
+
+    def collecting(stream: Iterable[Trial]) -> Iterator[Trial]:
+        for trial in stream:
+            found, reasons = collect_anchors([trial], AnchorFacts.of)
+            anchors.extend(found)
+            without.update(reasons)
+            yield trial
+
+    shelf = trials if isinstance(trials, TrialShelf) else TrialShelf(collecting(trials))
     key = (shelf.fingerprint, str(index_dir), model, device, k, min_similarity, kind)
     if key in _memo:
         return _memo[key]
-    anchors, without = collect_anchors(shelf, AnchorFacts.of)
+    if isinstance(trials, TrialShelf):
+        for _ in collecting(shelf):
+            pass
     corpus = index_anchors(anchors, index_dir, model=model, device=device, kind=kind)
     position = {a.key: i for i, a in enumerate(anchors)}
     by_trial: dict[str, list[int]] = defaultdict(list)
@@ -416,6 +430,14 @@ class ApproximateBuilder:
         self._prepared = frozenset(nct_id for nct_id, _ in nb.shelf.fingerprint)
         self.anchor_summary = {"anchors": len(anchors), "with_partner": len(made)}
         log.info("%s: %d of %d anchors found a partner", self.name, len(made), len(anchors))
+
+    @property
+    def corpus(self) -> TrialShelf:
+        """The trials :meth:`prepare` was given, on their shelf (hand it to the next approximate
+        builder of the build, so the corpus is parsed, embedded and searched once)."""
+        if self._neighbours is None:
+            raise RuntimeError(NOT_PREPARED)
+        return self._neighbours.shelf
 
     def _check(self, anchor: AnchorFacts, other: AnchorFacts) -> tuple[str, list[str]]:
         """(furthest stage reached, attributes held equal); stage "" when the candidate passes."""
