@@ -216,6 +216,7 @@ class AnchorFacts:
 
     @classmethod
     def of(cls, anchor: Anchor) -> AnchorFacts:
+        """The facts of one anchor (its trial can then be let go)."""
         return cls(
             anchor.key,
             anchor.trial.nct_id,
@@ -229,6 +230,7 @@ class AnchorFacts:
         )
 
     def value(self, name: str) -> Hashable:
+        """The anchor's value of one of :data:`ATTRIBUTES` (see :func:`attribute_value`)."""
         return self.values[ATTRIBUTES.index(name)]
 
 
