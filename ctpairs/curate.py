@@ -143,17 +143,10 @@ def _measure_sources(table: pa.Table) -> list[list[dict[str, str]]]:
     return rows
 
 
-def curate_table(table: pa.Table, policy: CurationPolicy) -> tuple[pa.Table, Counter]:
-    """:func:`curate` on an Arrow table of pairs: the rules read only the fields they need (a few
-    per row, not the whole nested pair), and the kept rows are taken from ``table`` as they are."""
-    import pyarrow as pa
-
-    kept, dropped = curated_indices(table, policy)
-    return table.take(pa.array(kept, pa.int64())), dropped
-
-
 def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int], Counter]:
-    """The positions in ``table`` of the pairs :func:`curate` keeps (in its order), and what it dropped."""
+    """:func:`curate` on an Arrow table of pairs: the positions in ``table`` of the pairs it keeps
+    (in its order) and what it dropped. The rules read only the fields they need (a few per row,
+    not the whole nested pair)."""
     from ctpairs.columns import field_values
 
     columns = zip(

@@ -326,14 +326,15 @@ def test_curation_and_audit_of_an_arrow_table_equal_those_of_the_rows(built) -> 
     import pyarrow as pa
 
     from ctpairs.audit import Audit, audit_table
-    from ctpairs.curate import curate_table
+    from ctpairs.curate import curated_indices
     from ctpairs.schema import PAIR_SCHEMA
 
     rows = built["outcome"]
     table = pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
     for policy in (CurationPolicy(), CurationPolicy(verifiable_only=False, max_per_measure=3, max_trial_share=0.02)):
         kept, dropped = curate(rows, policy)
-        kept_table, dropped_table = curate_table(table, policy)
+        indices, dropped_table = curated_indices(table, policy)
+        kept_table = table.take(pa.array(indices, pa.int64()))
         assert dropped_table == dropped and sum(dropped.values()) > 0
         assert kept_table.column("pair_id").to_pylist() == [r["pair_id"] for r in kept]
         assert kept_table.to_pylist() == kept
