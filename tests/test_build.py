@@ -231,3 +231,22 @@ def test_readme_builder_example_works():
     assert isinstance(builder, Builder)
     items = [item for record in real_records()[:40] for item in builder.build(parse_trial(record))]
     assert items and all(hasattr(i, "reason") or i.axis == "sex" for i in items)
+
+
+def test_fewer_collections_is_scoped(tmp_path):
+    """The build collects garbage less often while it runs and puts the process's thresholds back
+    afterwards, also when the block fails."""
+    import gc
+
+    from ctpairs.build import GC_THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLDS
+    with fewer_collections():
+        assert gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a failing block")
+    assert gc.get_threshold() == before
+    build_pairs(open_input(source="sample"), ["dose"], tmp_path / "out", inputs=["sample"], progress=False)
+    assert gc.get_threshold() == before
