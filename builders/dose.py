@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -211,14 +212,15 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def without_amounts(text: str, values: set[float] = frozenset()) -> set[str]:
+@lru_cache(maxsize=4096)
+def without_amounts(text: str, values: frozenset[float] = frozenset()) -> frozenset[str]:
     """The words of a text once amounts, numbering labels ("Cohort 3", "low dose") and the given
-    numbers ("BMS100" -> "bms") are taken out."""
+    numbers ("BMS100" -> "bms") are taken out. Cached: a trial's group titles are compared pair by pair."""
     text = _NUMBER.sub(lambda m: " " if float(m.group(0)) in values else m.group(0), _AMOUNT.sub(" ", text))
-    return set(_WORD.findall(_LABEL.sub(" ", text).casefold()))
+    return frozenset(_WORD.findall(_LABEL.sub(" ", text).casefold()))
 
 
-def _rest(text: str, names: frozenset[str], values: set[float]) -> set[str]:
+def _rest(text: str, names: frozenset[str], values: frozenset[float]) -> set[str]:
     """The words of a text once amounts, numbering labels, the drugs' names and the regimen's
     numbers are taken out."""
     words = without_amounts(text, values)
@@ -226,8 +228,8 @@ def _rest(text: str, names: frozenset[str], values: set[float]) -> set[str]:
     return {w for w in words if not any(n.startswith(w) for n in name_words)}
 
 
-def _values(regimen: Regimen) -> set[float]:
-    return {d.dose.value for d in regimen.drugs if d.dose is not None}
+def _values(regimen: Regimen) -> frozenset[float]:
+    return frozenset(d.dose.value for d in regimen.drugs if d.dose is not None)
 
 
 def differs_beyond_dose(

@@ -40,6 +40,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -314,8 +315,10 @@ _CONSTRUCTS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def constructs(title: str) -> frozenset[str]:
-    """The clinical endpoints a measure title names (overall survival, response, Cmax, ...)."""
+    """The clinical endpoints a measure title names (overall survival, response, Cmax, ...).
+    Cached: a trial's measures are compared pair by pair."""
     return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
 
 

@@ -212,4 +212,9 @@ def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
 def responders_only(measure: Measure) -> bool:
     """True for a measure whose population is the responders alone (duration of response, time
     to response, "in participants who responded")."""
-    return bool(_RESPONDERS_TITLE.search(measure.title) or _RESPONDERS_POPULATION.search(measure.population or ""))
+    return _responders_only(measure.title, measure.population)
+
+
+@lru_cache(maxsize=4096)
+def _responders_only(title: str, population: str | None) -> bool:
+    return bool(_RESPONDERS_TITLE.search(title) or _RESPONDERS_POPULATION.search(population or ""))

@@ -180,8 +180,9 @@ def time_point_days(text: str | None, cycle_days: float | None = None) -> float 
     return reading.to_days(cycle_days) if reading else None
 
 
+@lru_cache(maxsize=4096)
 def cycle_length_days(text: str | None) -> float | None:
-    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days."""
+    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days (cached)."""
     m = _CYCLE_LENGTH.search(text or "")
     if not m:
         return None
