@@ -216,12 +216,17 @@ def _run_approximate(
         corpus = builder.corpus  # type: ignore[attr-defined]
     if isinstance(corpus, TrialShelf):
         log.info("approximate axes: %d trials shelved in %.0f MiB", len(corpus), corpus.compressed_bytes / 2**20)
+    from ctpairs.retrieval.approximate import forget_neighbours
+
     trials = iter(corpus)
-    while block := list(islice(trials, CHUNK_SIZE)):
-        out = _new_result(builders)
-        for trial in block:
-            _apply(builders, trial, out)
-        yield out.seal()
+    try:
+        while block := list(islice(trials, CHUNK_SIZE)):
+            out = _new_result(builders)
+            for trial in block:
+                _apply(builders, trial, out)
+            yield out.seal()
+    finally:
+        forget_neighbours()
 
 
 class _AxisWriter:

@@ -203,3 +203,13 @@ def test_a_file_input_is_read_twice_and_its_bad_records_counted_once(built, corp
         assert again.axes[axis].pairs == report.axes[axis].pairs
         if report.axes[axis].pairs:
             assert (tmp_path / "out" / f"{axis}.parquet").read_bytes() == (out / f"{axis}.parquet").read_bytes()
+
+
+def test_the_build_lets_go_of_the_corpus(built):
+    """The neighbours shared by one build's approximate builders (with the corpus's shelf, index
+    and vectors) are not kept once the build is done."""
+    from ctpairs.retrieval import approximate
+
+    report, _, _ = built
+    assert report.axes["geography"].kind == "approximate"  # the build ran an approximate pass
+    assert not approximate._memo

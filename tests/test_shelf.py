@@ -45,3 +45,39 @@ def test_a_repeated_study_id_is_iterated_twice_and_looked_up_as_the_later(trials
     shelf = TrialShelf([first, trials[1], later])
     assert [t.nct_id for t in shelf] == [first.nct_id, trials[1].nct_id, first.nct_id]
     assert shelf[first.nct_id].brief_title == later.brief_title
+
+
+def test_a_trial_cut_down_to_some_measures_keeps_their_indices_and_pointers(trials) -> None:
+    trial = next(t for t in trials if len(t.results.outcome_measures) >= 3)
+    whole = trial.results.outcome_measures
+    cut = trial.with_outcome_measures({whole[0].index, whole[2].index})
+    assert cut.results.outcome_measures == [whole[0], whole[2]]  # same index and pointers, as in the record
+    assert cut.results.adverse_events is None and cut.arm_groups == trial.arm_groups
+    assert replace(cut, results=trial.results) == trial  # nothing else differs
+
+
+def test_partners_give_the_anchors_of_the_whole_trials(trials) -> None:
+    """A partner unpickled from the cut-down shelf is the same anchor (key, text, group, measure,
+    dose) as one read from the whole trial, for every anchor of the corpus."""
+    from ctpairs.retrieval import collect_anchors
+    from ctpairs.retrieval.approximate import AnchorFacts, Partners
+    from ctpairs.retrieval.texts import Anchor, iter_anchors
+
+    shelf = TrialShelf(trials)
+    facts, _ = collect_anchors(trials, AnchorFacts.of)
+    assert len({f.nct_id for f in facts}) > 5
+    partners = Partners(shelf, facts[::2])
+    whole = {a.key: a for t in trials for a in iter_anchors(t) if isinstance(a, Anchor)}
+    for f in facts[::2]:
+        got, want = partners.anchor(f.nct_id, f.key), whole[f.key]
+        assert (got.text, got.group, got.measure, got.dose, got.arm) == (
+            want.text,
+            want.group,
+            want.measure,
+            want.dose,
+            want.arm,
+        )
+        assert got.trial.results.outcome_measures != [] and len(got.trial.results.outcome_measures) <= len(
+            want.trial.results.outcome_measures
+        )
+    assert partners._shelf.compressed_bytes < shelf.compressed_bytes / 2

@@ -9,7 +9,8 @@ the text as posted is kept beside them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -300,6 +301,13 @@ class Trial:
 
     def arm(self, label: str) -> ArmGroup | None:
         return self._arms_by_label.get(label)
+
+    def with_outcome_measures(self, indices: Collection[int]) -> Trial:
+        """This trial with only the outcome measures whose :attr:`Measure.index` is in ``indices``,
+        and no adverse events: a small stand-in where only those measures will be read (JSON
+        pointers and measure indices stay those of the whole record)."""
+        kept = [m for m in self.results.outcome_measures if m.index in indices]
+        return replace(self, results=replace(self.results, outcome_measures=kept, _adverse_events_module=None))
 
     @cached_property
     def _arms_by_label(self) -> dict[str, ArmGroup]:

@@ -206,6 +206,7 @@ class AnchorFacts:
 
     key: str
     nct_id: str
+    measure_index: int
     group_id: str
     text: str
     text_hash: str
@@ -220,6 +221,7 @@ class AnchorFacts:
         return cls(
             anchor.key,
             anchor.trial.nct_id,
+            anchor.measure.index,
             anchor.group.id,
             anchor.text,
             anchor.text_hash,
@@ -237,28 +239,43 @@ class AnchorFacts:
 @dataclass
 class Neighbours:
     """The anchors of a corpus and, per anchor, its top-k other-trial neighbours above the threshold.
-
-    The corpus's trials stay on a :class:`~ctpairs.shelf.TrialShelf`; :meth:`anchors_of` parses
-    the anchors of one again (the last :data:`CACHED_ANCHOR_TRIALS` are kept)."""
+    The corpus's trials stay on a :class:`~ctpairs.shelf.TrialShelf`."""
 
     corpus: IndexedCorpus  # its anchors are AnchorFacts
     trials_without: dict[str, str]  # nct id -> why it has no anchor
     shelf: TrialShelf
     lists: list[list[tuple[int, float]]] = field(default_factory=list)  # anchor index -> [(anchor index, similarity)]
-    _anchors: OrderedDict[str, dict[str, Anchor]] = field(default_factory=OrderedDict)
 
-    def anchors_of(self, nct_id: str) -> dict[str, Anchor]:
-        """The anchors of one trial of the corpus, by key."""
+
+class Partners:
+    """The anchors a builder's plan pairs with, by key.
+
+    Their trials are kept on a shelf of their own, cut down to the outcome measures of those
+    anchors (:meth:`~ctpairs.model.trial.Trial.with_outcome_measures`): the pairs of a block of
+    trials draw partners from anywhere in the corpus, so each partner is unpickled again and
+    again, and a trial cut down to a measure or two unpickles several times faster than a whole
+    one. The anchors of the last :data:`CACHED_PARTNER_TRIALS` trials asked for are kept.
+    """
+
+    def __init__(self, corpus: TrialShelf, anchors: Iterable[AnchorFacts]):
+        measures: dict[str, set[int]] = defaultdict(set)
+        for anchor in anchors:
+            measures[anchor.nct_id].add(anchor.measure_index)
+        self._shelf = TrialShelf(corpus[nct_id].with_outcome_measures(measures[nct_id]) for nct_id in measures)
+        self._anchors: OrderedDict[str, dict[str, Anchor]] = OrderedDict()
+
+    def anchor(self, nct_id: str, key: str) -> Anchor:
+        """The anchor ``key`` of the trial ``nct_id`` (one of those this was made with)."""
         if nct_id not in self._anchors:
-            trial = self.shelf[nct_id]
+            trial = self._shelf[nct_id]
             self._anchors[nct_id] = {a.key: a for a in iter_anchors(trial) if isinstance(a, Anchor)}
-            if len(self._anchors) > CACHED_ANCHOR_TRIALS:
+            if len(self._anchors) > CACHED_PARTNER_TRIALS:
                 self._anchors.popitem(last=False)
         self._anchors.move_to_end(nct_id)
-        return self._anchors[nct_id]
+        return self._anchors[nct_id][key]
 
 
-CACHED_ANCHOR_TRIALS = 64
+CACHED_PARTNER_TRIALS = 256
 _memo: dict[tuple, Neighbours] = {}
 
 
@@ -319,6 +336,13 @@ def corpus_neighbours(
     return _memo[key]
 
 
+def forget_neighbours() -> None:
+    """Let go of the neighbours :func:`corpus_neighbours` keeps for the last corpus (so that the
+    approximate builders of one build share them), and with them the corpus's shelf, index and
+    vectors. The build calls this when its approximate pass ends."""
+    _memo.clear()
+
+
 # -- the builder base ---------------------------------------------------------------------
 
 
@@ -367,6 +391,7 @@ class ApproximateBuilder:
         self.index_kind = kind
         self._plan: dict[str, list[Skip | tuple[str, list[tuple[str, str, float, list[str]]]]]] | None = None
         self._neighbours: Neighbours | None = None
+        self._partners: Partners | None = None
         self._prepared: frozenset[str] = frozenset()
         self.anchor_summary: dict[str, int] = {}
 
@@ -379,8 +404,9 @@ class ApproximateBuilder:
         device: str | None = None,
     ) -> None:
         """Embed/load the index over ``trials`` and decide every pair; :meth:`build` then makes the
-        pairs of one trial (its partners are parsed again from the corpus's
-        :class:`~ctpairs.shelf.TrialShelf`, so no pair is held in memory before it is asked for).
+        pairs of one trial (its partners are unpickled again from a shelf of the partner trials,
+        cut down to the measures paired: :class:`Partners`), so no pair is held in memory before
+        it is asked for.
 
         Candidates that pass every rule are taken best first (highest similarity, then keys):
         an anchor gets at most one outcome measure per partner group, and without
@@ -407,6 +433,7 @@ class ApproximateBuilder:
                     passing.append((-sim, anchor.key, anchors[j].key, i, j, matched))
         made: dict[int, list[tuple[str, str, float, list[str]]]] = defaultdict(list)
         used: set[tuple[str, str, str]] = set()
+        partners: set[int] = set()
         for neg_sim, _, _, i, j, matched in sorted(passing):
             a, b = anchors[i], anchors[j]
             mine, theirs = (a.key, b.nct_id, b.group_id), (b.key, a.nct_id, a.group_id)
@@ -417,6 +444,7 @@ class ApproximateBuilder:
                 furthest[i] = max(furthest[i], STAGES.index(NO_SHARED_VALUE))
                 continue
             made[i].append((b.nct_id, b.key, -neg_sim, matched))
+            partners.add(j)
             used.add(mine)
             if not self.allow_reverse:
                 used.add(theirs)
@@ -429,6 +457,7 @@ class ApproximateBuilder:
             )
         self._plan = dict(plan)
         self._neighbours = nb
+        self._partners = Partners(nb.shelf, (anchors[j] for j in sorted(partners)))
         self._prepared = frozenset(nct_id for nct_id, _ in nb.shelf.fingerprint)
         self.anchor_summary = {"anchors": len(anchors), "with_partner": len(made)}
         log.info("%s: %d of %d anchors found a partner", self.name, len(made), len(anchors))
@@ -495,7 +524,7 @@ class ApproximateBuilder:
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
         """The pairs (and skips) :meth:`prepare` decided for the anchors of ``trial``, made now."""
-        if self._plan is None or self._neighbours is None or trial.nct_id not in self._prepared:
+        if self._plan is None or self._partners is None or trial.nct_id not in self._prepared:
             yield Skip(NOT_PREPARED)
             return
         mine: dict[str, Anchor] | None = None
@@ -507,4 +536,4 @@ class ApproximateBuilder:
             if mine is None:
                 mine = {a.key: a for a in iter_anchors(trial) if isinstance(a, Anchor)}
             for nct_id, other_key, sim, matched in partners:
-                yield from self._pairs(mine[key], self._neighbours.anchors_of(nct_id)[other_key], sim, matched)
+                yield from self._pairs(mine[key], self._partners.anchor(nct_id, other_key), sim, matched)
