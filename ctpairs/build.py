@@ -14,7 +14,6 @@ progress, counting skips and writing files. Output under ``out_dir``:
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import signal
@@ -22,7 +21,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from itertools import islice
@@ -35,6 +33,7 @@ from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
 from ctpairs.audit import Audit
 from ctpairs.builder import Builder, Skip, load_builders
+from ctpairs.collector import fewer_collections
 from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
 from ctpairs.inputs import RecordInput
 from ctpairs.model.parse import parse_trial
@@ -51,8 +50,6 @@ TASK_RESULTS = 64  # a worker task takes whole chunks until it holds this many r
 TASK_RECORDS = 1024  # ... or this many records
 EXECUTORS = ("local", "ray")
 ROW_GROUP_SIZE = 10_000
-GC_THRESHOLDS = (100_000, 50, 100)
-"""The cyclic garbage collector's thresholds while building (:func:`fewer_collections`)."""
 
 
 @dataclass
@@ -180,24 +177,6 @@ def run_chunks(axes: tuple[str, ...], chunks: list[list[dict | RawRecord]]) -> l
     """One worker task: the results of consecutive chunks, in order."""
     with fewer_collections():
         return [_run_chunk(axes, chunk) for chunk in chunks]
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often inside the block (:data:`GC_THRESHOLDS`).
-
-    A build makes millions of short-lived objects (pairs, sides, labels) that reference counting
-    frees, while the process keeps many long-lived ones (builders, caches, parsed trials). At the
-    default thresholds the collector scans those survivors again and again: a quarter of the build
-    time on the shared records. Pairs make no reference cycles, so collecting less often frees the
-    same memory, a little later at most. The old thresholds are put back on leaving.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
 
 
 def _run_approximate(

@@ -39,6 +39,7 @@ from ctpairs.atomic import atomic_dir
 from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
 from ctpairs.card import markdown_table
+from ctpairs.collector import fewer_collections
 from ctpairs.curate import CurationPolicy, curated_indices
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
@@ -569,7 +570,7 @@ def package_pairs(
     previous = _previous(out_dir, version)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # the input pairs and each config's package rows are spilled to Arrow files beside the output
-    with tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir:
+    with fewer_collections(), tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir:
         spill = Path(spill_dir)
         built = _read_configs(pairs_dir, spill / ".input")
         excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None

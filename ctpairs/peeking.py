@@ -114,7 +114,7 @@ def _shown(number: Number, prompt_numbers: Iterable[Number]) -> bool:
 def find_peeks(text: str, row: Mapping[str, Any], prompt: str) -> list[Peek]:
     """The numbers of ``text`` that give away a counterfactual-side value of ``row`` not shown in
     ``prompt`` (see the module docstring for the rules)."""
-    shown = numbers(prompt)
+    shown: list[Number] | None = None  # the prompt's numbers, read only when a number needs them
     hidden = secrets(row)
     peeks = []
     for number in numbers(text):
@@ -123,6 +123,8 @@ def find_peeks(text: str, row: Mapping[str, Any], prompt: str) -> list[Peek]:
                 continue
             if not (_exact(number, value) or number.digits >= MIN_ROUNDED_DIGITS and _rounds_to(number, value)):
                 continue
+            if shown is None:
+                shown = numbers(prompt)
             if not _shown(number, shown):
                 peeks.append(Peek(number.text, field, value))
                 break

@@ -238,7 +238,7 @@ def test_fewer_collections_is_scoped(tmp_path):
     afterwards, also when the block fails."""
     import gc
 
-    from ctpairs.build import GC_THRESHOLDS, fewer_collections
+    from ctpairs.collector import GC_THRESHOLDS, fewer_collections
 
     before = gc.get_threshold()
     assert before != GC_THRESHOLDS
