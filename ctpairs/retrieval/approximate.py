@@ -51,7 +51,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.dose import comparable, dose_ratio, is_placebo
 from ctpairs.model.trial import Trial
-from ctpairs.pairing import Observation, is_pooled_group, make_pair, observations
+from ctpairs.pairing import is_pooled_group, make_pair
 from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
 from ctpairs.retrieval.texts import Anchor, arm_drugs, iter_anchors
 from ctpairs.schema import Change, DoseInfo, Pair
@@ -228,7 +228,7 @@ class AnchorFacts:
             anchor.drugs,
             outcome_key(anchor),
             tuple(attribute_value(anchor, name) for name in ATTRIBUTES),
-            frozenset(_slots(anchor)),
+            frozenset(anchor.slots),
         )
 
     def value(self, name: str) -> Hashable:
@@ -351,14 +351,6 @@ def _dose_info(anchor: Anchor) -> tuple[DoseInfo, str] | None:
         return None
     d = anchor.dose.dose
     return DoseInfo(d.value, d.unit, d.per, d.frequency, d.route, d.text), anchor.dose.pointer
-
-
-def _slots(anchor: Anchor) -> dict[tuple[str, str], Observation]:
-    return {
-        ((o.cls.title or "").casefold(), (o.category.title or "").casefold()): o
-        for o in observations(anchor.measure)
-        if o.group.id == anchor.group.id
-    }
 
 
 class ApproximateBuilder:
@@ -496,7 +488,7 @@ class ApproximateBuilder:
 
     def _pairs(self, anchor: Anchor, other: Anchor, sim: float, matched: list[str]) -> list[Pair]:
         """One pair per value both groups posted in the same class/category."""
-        mine, theirs = _slots(anchor), _slots(other)
+        mine, theirs = anchor.slots, other.slots
         before, after = attribute_value(anchor, self.attribute), attribute_value(other, self.attribute)
         ratio = round(dose_ratio(before, after), 6) if self.attribute == "dose" else None  # type: ignore[arg-type]
         change = Change(

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from ctpairs.dose import Dose, is_placebo, parse_dose
 from ctpairs.model.trial import ArmGroup, Measure, ResultGroup, Trial
-from ctpairs.pairing import is_pooled_group
+from ctpairs.pairing import Observation, is_pooled_group, observations
 
 DRUG_TYPES = frozenset({"DRUG", "BIOLOGICAL"})
 MAX_CONDITIONS = 3  # conditions named in a text (long lists of stages add little and cost time)
@@ -58,6 +58,16 @@ class Anchor:
     def text_hash(self) -> str:
         """SHA-256 (hex) of :attr:`text`: the embedding cache key together with the model id."""
         return text_hash(self.text)
+
+    @cached_property
+    def slots(self) -> dict[tuple[str, str], Observation]:
+        """The group's values on the measure by (class title, category title), casefolded: the
+        cells two anchors must share to be paired (read once per anchor, which may pair many times)."""
+        return {
+            ((o.cls.title or "").casefold(), (o.category.title or "").casefold()): o
+            for o in observations(self.measure)
+            if o.group.id == self.group.id
+        }
 
 
 def text_hash(text: str) -> str:
