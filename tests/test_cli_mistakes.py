@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ctpairs.build import REPORT_NAME
-from tests._data import real_record, real_records
+from tests._data import STUDIES, real_record, real_records
 
 CLI = [sys.executable, "-m", "ctpairs"]
 OFFLINE_API = "http://ctgov-offline.invalid/api/v2"  # .invalid never resolves (RFC 6761)
@@ -278,11 +278,12 @@ def test_bad_argument_values_are_refused(tmp_path, args, message):
 
 
 def test_ctrl_c_during_a_build_with_two_workers(tmp_path):
-    """Ctrl-C reaches the whole process group (the workers too): one line, exit 130, no worker traceback."""
+    """Ctrl-C reaches the whole process group (the workers too): one line, exit 130, no worker traceback.
+    The 685 shared records take several seconds to build, so the signal comes while workers build."""
     for attempt in range(2):
         out = tmp_path / f"pairs{attempt}"
         proc = subprocess.Popen(
-            CLI + ["build", "--axis", "all", "--source", "sample", "--workers", "2", "--out", str(out)],
+            CLI + ["build", "--axis", "all", "--input", str(STUDIES), "--workers", "2", "--out", str(out)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
