@@ -288,6 +288,8 @@ def test_ctrl_c_during_a_build_with_two_workers(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            # as a terminal gives it: a shell's background job (`.ci/run &`) passes SIGINT on ignored
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob(f".pairs{attempt}.*.tmp")) and time.monotonic() < deadline:
