@@ -67,12 +67,15 @@ def _list_of_structs(values: list[Any], type_: pa.ListType) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, flat, type=type_, mask=pa.array(nulls) if any(nulls) else None)
 
 
-def field_values(table: pa.Table, *path: str) -> list[Any]:
-    """One (nested) field of every row of ``table`` as Python values, e.g. ``("label", "method")``:
-    the one field is converted, never the whole row around it."""
+def field_values(table: pa.Table, *path: str, rows: Sequence[int] | None = None) -> list[Any]:
+    """One (nested) field of every row of ``table`` (or of the ``rows`` at these positions) as
+    Python values, e.g. ``("label", "method")``: the one field is converted, never the whole row
+    around it."""
     import pyarrow.compute as pc
 
     values = table.column(path[0])
+    if rows is not None:
+        values = values.take(pa.array(rows, pa.int64()))
     for name in path[1:]:
         values = pc.struct_field(values, name)
     return values.to_pylist()

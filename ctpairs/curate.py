@@ -19,9 +19,8 @@ pairs with the same policy give the same config.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,22 +42,44 @@ class CurationPolicy:
         return asdict(self)
 
 
-def _measure_key(row: Mapping[str, Any]) -> tuple[str, ...]:
-    pointers = {s["field"]: s["pointer"] for s in row["provenance"]["sources"]}
-    return (
-        row["nct_id"],
-        pointers.get("factual.outcome.title", ""),
-        row["cf_nct_id"],
-        pointers.get("counterfactual.outcome.title", ""),
-    )
+class _Candidate(NamedTuple):
+    """What the rules read of one pair that passed the first checks: a few fields, not the pair."""
+
+    priority: tuple[bool, bool, bool, str]  # (not primary, not the trial's analysis, not verifiable, pair_id)
+    nct_id: str
+    measure: tuple[str, str, str, str]  # (nct_id, factual outcome pointer, cf_nct_id, counterfactual outcome pointer)
+    position: int  # in the rows or table curated
 
 
-def _priority(row: Mapping[str, Any]) -> tuple:
+def _first_drop(policy: CurationPolicy, verifiable: bool | None, f_value: float, c_value: float) -> str | None:
+    """The reason a pair is dropped before the caps (``not_verifiable``, ``zero_vs_zero``), or ``None``."""
+    if policy.verifiable_only and not verifiable:
+        return "not_verifiable"
+    if policy.drop_zero_vs_zero and f_value == 0 and c_value == 0:
+        return "zero_vs_zero"
+    return None
+
+
+def _candidate(
+    position: int,
+    pair_id: str,
+    nct_id: str,
+    cf_nct_id: str,
+    method: str,
+    verifiable: bool | None,
+    outcome_type: str | None,
+    f_outcome: str,
+    c_outcome: str,
+) -> _Candidate:
     from ctpairs.labels import METHOD_TRIAL
 
-    label = row["label"]
-    primary = (row["factual"]["outcome"].get("type") or "").upper() == "PRIMARY"
-    return (not primary, label["method"] != METHOD_TRIAL, not label.get("verifiable"), row["pair_id"])
+    primary = (outcome_type or "").upper() == "PRIMARY"
+    return _Candidate(
+        (not primary, method != METHOD_TRIAL, not verifiable, pair_id),
+        nct_id,
+        (nct_id, f_outcome, cf_nct_id, c_outcome),
+        position,
+    )
 
 
 def share_cap(counts: list[int], share: float) -> int | None:
@@ -79,101 +100,115 @@ def share_cap(counts: list[int], share: float) -> int | None:
 def curate(rows: list[dict[str, Any]], policy: CurationPolicy) -> tuple[list[dict[str, Any]], Counter]:
     """The rows a curated config keeps (sorted by ``pair_id``) and the dropped rows counted by reason."""
     dropped: Counter = Counter()
-    kept = []
-    for row in rows:
-        label, f, c = row["label"], row["factual"]["result"], row["counterfactual"]["result"]
-        if policy.verifiable_only and not label.get("verifiable"):
-            dropped["not_verifiable"] += 1
-        elif policy.drop_zero_vs_zero and f["value"] == 0 and c["value"] == 0:
-            dropped["zero_vs_zero"] += 1
-        else:
-            kept.append(row)
+    candidates = []
+    for i, row in enumerate(rows):
+        label, f, c = row["label"], row["factual"], row["counterfactual"]
+        reason = _first_drop(policy, label.get("verifiable"), f["result"]["value"], c["result"]["value"])
+        if reason:
+            dropped[reason] += 1
+            continue
+        pointers = {s["field"]: s["pointer"] for s in row["provenance"]["sources"]}
+        candidates.append(
+            _candidate(
+                i,
+                row["pair_id"],
+                row["nct_id"],
+                row["cf_nct_id"],
+                label["method"],
+                label.get("verifiable"),
+                f["outcome"].get("type"),
+                pointers.get(_MEASURE_FIELDS[0], ""),
+                pointers.get(_MEASURE_FIELDS[1], ""),
+            )
+        )
+    return [rows[i] for i in _capped(candidates, policy, dropped)], dropped
 
-    kept.sort(key=_priority)
+
+def _capped(candidates: list[_Candidate], policy: CurationPolicy, dropped: Counter) -> list[int]:
+    """The positions of the candidates the caps keep, sorted by ``pair_id``; ``dropped`` counts the rest."""
+    candidates.sort(key=lambda c: c.priority)
     per_measure: Counter = Counter()
     per_trial: Counter = Counter()
     capped = []
-    for row in kept:
-        key = _measure_key(row)
-        if per_measure[key] >= policy.max_per_measure:
+    for cand in candidates:
+        if per_measure[cand.measure] >= policy.max_per_measure:
             dropped["measure_cap"] += 1
             continue
-        if per_trial[row["nct_id"]] >= policy.max_per_trial:
+        if per_trial[cand.nct_id] >= policy.max_per_trial:
             dropped["trial_cap"] += 1
             continue
-        per_measure[key] += 1
-        per_trial[row["nct_id"]] += 1
-        capped.append(row)
+        per_measure[cand.measure] += 1
+        per_trial[cand.nct_id] += 1
+        capped.append(cand)
 
     cap = share_cap(list(per_trial.values()), policy.max_trial_share)
     if cap is not None and len(per_trial) * policy.max_trial_share >= 1:
         taken: Counter = Counter()
         final = []
-        for row in capped:  # still in priority order
-            if taken[row["nct_id"]] >= cap:
+        for cand in capped:  # still in priority order
+            if taken[cand.nct_id] >= cap:
                 dropped["trial_share_cap"] += 1
                 continue
-            taken[row["nct_id"]] += 1
-            final.append(row)
+            taken[cand.nct_id] += 1
+            final.append(cand)
         capped = final
-    capped.sort(key=lambda r: r["pair_id"])
-    return capped, dropped
+    capped.sort(key=lambda c: c.priority[-1])  # pair_id
+    return [cand.position for cand in capped]
 
 
 _MEASURE_FIELDS = ("factual.outcome.title", "counterfactual.outcome.title")
-"""The provenance sources that tell a pair's measures apart (what :func:`_measure_key` reads)."""
+"""The provenance sources that tell a pair's measures apart (the per-measure cap's key)."""
 
 
-def _measure_sources(table: pa.Table) -> list[list[dict[str, str]]]:
-    """Per row, only the provenance sources of :data:`_MEASURE_FIELDS` (a pair has a dozen sources)."""
+def _measure_pointers(table: pa.Table, rows: list[int], field: str) -> list[str]:
+    """For the rows at these positions, the pointer of each one's provenance source ``field``
+    ("" when it has none)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows: list[list[dict[str, str]]] = [[] for _ in range(table.num_rows)]
+    found = [""] * len(rows)
     offset = 0
-    for chunk in pc.struct_field(table.column("provenance"), "sources").chunks:
+    sources = pc.struct_field(table.column("provenance").take(pa.array(rows, pa.int64())), "sources")
+    for chunk in sources.chunks:
         flat = chunk.flatten()
-        wanted = pc.is_in(flat.field("field"), value_set=pa.array(_MEASURE_FIELDS))
+        wanted = pc.equal(flat.field("field"), field)
         parents = pc.list_parent_indices(chunk).filter(wanted).to_pylist()
-        fields = flat.field("field").filter(wanted).to_pylist()
-        pointers = flat.field("pointer").filter(wanted).to_pylist()
-        for parent, name, pointer in zip(parents, fields, pointers):
-            rows[offset + parent].append({"field": name, "pointer": pointer})
+        for parent, pointer in zip(parents, flat.field("pointer").filter(wanted).to_pylist()):
+            found[offset + parent] = pointer
         offset += len(chunk)
-    return rows
+    return found
 
 
 def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int], Counter]:
     """:func:`curate` on an Arrow table of pairs: the positions in ``table`` of the pairs it keeps
     (in its order) and what it dropped. The rules read only the fields they need (a few per row,
-    not the whole nested pair)."""
+    not the whole nested pair), and keep a small record only of the pairs that pass the first checks."""
     from ctpairs.columns import field_values
 
+    dropped: Counter = Counter()
+    candidates = []
     columns = zip(
-        field_values(table, "pair_id"),
-        field_values(table, "nct_id"),
-        field_values(table, "cf_nct_id"),
-        field_values(table, "label", "method"),
         field_values(table, "label", "verifiable"),
-        field_values(table, "factual", "outcome", "type"),
         field_values(table, "factual", "result", "value"),
         field_values(table, "counterfactual", "result", "value"),
-        _measure_sources(table),
     )
-    slim = [
-        {
-            "index": i,
-            "pair_id": pair_id,
-            "nct_id": nct_id,
-            "cf_nct_id": cf_nct_id,
-            "label": {"method": method, "verifiable": verifiable},
-            "factual": {"outcome": {"type": outcome_type}, "result": {"value": f_value}},
-            "counterfactual": {"result": {"value": c_value}},
-            "provenance": {"sources": sources},
-        }
-        for i, (pair_id, nct_id, cf_nct_id, method, verifiable, outcome_type, f_value, c_value, sources) in enumerate(
-            columns
-        )
-    ]
-    kept, dropped = curate(slim, policy)
-    return [row["index"] for row in kept], dropped
+    passing = []
+    for i, (verifiable, f_value, c_value) in enumerate(columns):
+        reason = _first_drop(policy, verifiable, f_value, c_value)
+        if reason:
+            dropped[reason] += 1
+        else:
+            passing.append(i)
+    for position, *fields in zip(
+        passing,
+        field_values(table, "pair_id", rows=passing),
+        field_values(table, "nct_id", rows=passing),
+        field_values(table, "cf_nct_id", rows=passing),
+        field_values(table, "label", "method", rows=passing),
+        field_values(table, "label", "verifiable", rows=passing),
+        field_values(table, "factual", "outcome", "type", rows=passing),
+        _measure_pointers(table, passing, _MEASURE_FIELDS[0]),
+        _measure_pointers(table, passing, _MEASURE_FIELDS[1]),
+    ):
+        candidates.append(_candidate(position, *fields))
+    return _capped(candidates, policy, dropped), dropped

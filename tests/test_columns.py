@@ -63,3 +63,15 @@ def test_columns_equal_the_row_wise_reference(pairs):
 def test_empty_and_keyword_fields():
     assert pairs_table([]).num_rows == 0
     assert attribute("from") == "from_" and attribute("title") == "title"
+
+
+def test_field_values_of_some_rows(pairs):
+    """One nested field, of every row or of the rows at some positions (in the order given)."""
+    from ctpairs.columns import field_values
+
+    table = pairs_table(pairs)
+    methods = [p.label.method for p in pairs]
+    assert field_values(table, "label", "method") == methods
+    rows = [len(pairs) - 1, 0, 2]
+    assert field_values(table, "label", "method", rows=rows) == [methods[i] for i in rows]
+    assert field_values(table, "pair_id", rows=[]) == []
