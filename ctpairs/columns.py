@@ -74,8 +74,8 @@ def field_values(table: pa.Table, *path: str, rows: Sequence[int] | None = None)
     import pyarrow.compute as pc
 
     values = table.column(path[0])
-    if rows is not None:
-        values = values.take(pa.array(rows, pa.int64()))
     for name in path[1:]:
         values = pc.struct_field(values, name)
+    if rows is not None:  # after the field is reached: only it is copied, not the structs around it
+        values = values.take(pa.array(rows, pa.int64()))
     return values.to_pylist()

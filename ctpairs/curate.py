@@ -160,21 +160,28 @@ _MEASURE_FIELDS = ("factual.outcome.title", "counterfactual.outcome.title")
 """The provenance sources that tell a pair's measures apart (the per-measure cap's key)."""
 
 
-def _measure_pointers(table: pa.Table, rows: list[int], field: str) -> list[str]:
-    """For the rows at these positions, the pointer of each one's provenance source ``field``
-    ("" when it has none)."""
+def _measure_pointers(table: pa.Table, rows: list[int]) -> list[list[str]]:
+    """For the rows at these positions (ascending), the pointers of their provenance sources
+    :data:`_MEASURE_FIELDS` ("" where a row has none). Only those sources are converted."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = [""] * len(rows)
+    where = {row: k for k, row in enumerate(rows)}
+    found = [["", ""] for _ in rows]
     offset = 0
-    sources = pc.struct_field(table.column("provenance").take(pa.array(rows, pa.int64())), "sources")
-    for chunk in sources.chunks:
+    for chunk in pc.struct_field(table.column("provenance"), "sources").chunks:
         flat = chunk.flatten()
-        wanted = pc.equal(flat.field("field"), field)
-        parents = pc.list_parent_indices(chunk).filter(wanted).to_pylist()
-        for parent, pointer in zip(parents, flat.field("pointer").filter(wanted).to_pylist()):
-            found[offset + parent] = pointer
+        parents = pc.add(pc.list_parent_indices(chunk), offset)
+        wanted = pc.and_(
+            pc.is_in(flat.field("field"), value_set=pa.array(_MEASURE_FIELDS)),
+            pc.is_in(parents, value_set=pa.array(rows, pa.int64())),
+        )
+        for parent, name, pointer in zip(
+            parents.filter(wanted).to_pylist(),
+            flat.field("field").filter(wanted).to_pylist(),
+            flat.field("pointer").filter(wanted).to_pylist(),
+        ):
+            found[where[parent]][_MEASURE_FIELDS.index(name)] = pointer
         offset += len(chunk)
     return found
 
@@ -186,29 +193,32 @@ def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int],
     from ctpairs.columns import field_values
 
     dropped: Counter = Counter()
-    candidates = []
-    columns = zip(
-        field_values(table, "label", "verifiable"),
-        field_values(table, "factual", "result", "value"),
-        field_values(table, "counterfactual", "result", "value"),
-    )
+    verifiable = field_values(table, "label", "verifiable")
     passing = []
-    for i, (verifiable, f_value, c_value) in enumerate(columns):
-        reason = _first_drop(policy, verifiable, f_value, c_value)
+    for i, first in enumerate(
+        zip(
+            verifiable,
+            field_values(table, "factual", "result", "value"),
+            field_values(table, "counterfactual", "result", "value"),
+        )
+    ):
+        reason = _first_drop(policy, *first)
         if reason:
             dropped[reason] += 1
         else:
             passing.append(i)
-    for position, *fields in zip(
-        passing,
-        field_values(table, "pair_id", rows=passing),
-        field_values(table, "nct_id", rows=passing),
-        field_values(table, "cf_nct_id", rows=passing),
-        field_values(table, "label", "method", rows=passing),
-        field_values(table, "label", "verifiable", rows=passing),
-        field_values(table, "factual", "outcome", "type", rows=passing),
-        _measure_pointers(table, passing, _MEASURE_FIELDS[0]),
-        _measure_pointers(table, passing, _MEASURE_FIELDS[1]),
-    ):
-        candidates.append(_candidate(position, *fields))
+    candidates = [
+        _candidate(
+            position, pair_id, nct_id, cf_nct_id, method, verifiable[position], outcome_type, f_outcome, c_outcome
+        )
+        for position, pair_id, nct_id, cf_nct_id, method, outcome_type, (f_outcome, c_outcome) in zip(
+            passing,
+            field_values(table, "pair_id", rows=passing),
+            field_values(table, "nct_id", rows=passing),
+            field_values(table, "cf_nct_id", rows=passing),
+            field_values(table, "label", "method", rows=passing),
+            field_values(table, "factual", "outcome", "type", rows=passing),
+            _measure_pointers(table, passing),
+        )
+    ]
     return _capped(candidates, policy, dropped), dropped
