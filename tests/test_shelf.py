@@ -57,8 +57,9 @@ def test_a_trial_cut_down_to_some_measures_keeps_their_indices_and_pointers(tria
 
 
 def test_partners_give_the_anchors_of_the_whole_trials(trials) -> None:
-    """A partner unpickled from the cut-down shelf is the same anchor (key, text, group, measure,
-    dose) as one read from the whole trial, for every anchor of the corpus."""
+    """A partner unpickled from the cut-down shelf is the same anchor (text, group, measure, dose,
+    arm) as one read from the whole trial, for every anchor the shelf was made with (every other
+    anchor of the corpus, so most trials are cut down)."""
     from ctpairs.retrieval import collect_anchors
     from ctpairs.retrieval.approximate import AnchorFacts, Partners
     from ctpairs.retrieval.texts import Anchor, iter_anchors
