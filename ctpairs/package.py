@@ -40,6 +40,7 @@ from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
 from ctpairs.card import markdown_table
 from ctpairs.collector import fewer_collections
+from ctpairs.columns import take_rows
 from ctpairs.curate import CurationPolicy, curated_indices
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
@@ -209,7 +210,7 @@ def _split_rows(
     order = pc.sort_indices(table, [("pair_id", "ascending")])
     for start in range(0, table.num_rows, BATCH_ROWS):
         rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
-        for row in table.take(order[start : start + BATCH_ROWS]).to_pylist():
+        for row in take_rows(table, order[start : start + BATCH_ROWS].to_pylist()).to_pylist():
             split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
             if split is None:
                 dropped += 1
@@ -323,10 +324,7 @@ def _configs(
     for axis, table in sorted(tables.items()):
         kept, dropped = curated_indices(table, policy)
         if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
-            batches = (
-                table.take(pa.array(kept[start : start + BATCH_ROWS], pa.int64()))
-                for start in range(0, len(kept), BATCH_ROWS)
-            )
+            batches = (take_rows(table, kept[start : start + BATCH_ROWS]) for start in range(0, len(kept), BATCH_ROWS))
             configs[axis] = _spilled(batches, spill / f"{axis}.arrow", PAIR_SCHEMA)
         configs[f"{axis}{ALL_SUFFIX}"] = table
         report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
@@ -342,7 +340,7 @@ def _trial_contexts(tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
         for i, nct_id in enumerate(table.column("nct_id").to_pylist()):
             if nct_id not in trials:
                 first.setdefault(nct_id, i)
-        contexts = table.column("trial").take(pa.array(list(first.values()), pa.int64())).to_pylist()
+        contexts = take_rows(table.select(["trial"]), list(first.values())).column("trial").to_pylist()
         trials.update(zip(first, contexts))
     return trials
 

@@ -10,9 +10,11 @@ from dataclasses import fields, is_dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ctpairs.builder import Skip, load_builders
-from ctpairs.columns import attribute
+from ctpairs.columns import attribute, take_rows
 from ctpairs.model.parse import parse_trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, pairs_table
 from tests._data import real_records
@@ -75,3 +77,30 @@ def test_field_values_of_some_rows(pairs):
     rows = [len(pairs) - 1, 0, 2]
     assert field_values(table, "label", "method", rows=rows) == [methods[i] for i in rows]
     assert field_values(table, "pair_id", rows=[]) == []
+
+
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=6),
+    picks=st.lists(st.integers(0, 10**6), max_size=30),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_take_rows_equals_arrow_take(pairs, sizes, picks):
+    """Rows taken a record batch at a time are Arrow's own take: any order, repeats, across batches."""
+    whole = pairs_table(pairs)
+    batches, start = [], 0
+    for size in sizes:  # a table of several record batches, as a memory-mapped spill file is
+        if start < whole.num_rows:
+            batches += whole.slice(start, size).to_batches()
+            start += size
+    table = pa.Table.from_batches(batches, schema=whole.schema)
+    indices = [p % table.num_rows for p in picks]
+    taken = take_rows(table, indices)
+    assert taken.equals(table.take(pa.array(indices, pa.int64())))
+    assert taken.column("pair_id").to_pylist() == [table.column("pair_id")[i].as_py() for i in indices]
+
+
+def test_take_rows_refuses_rows_outside_the_table(pairs):
+    table = pairs_table(pairs[:3])
+    with pytest.raises(IndexError, match="row 3 of a table of 3 rows"):
+        take_rows(table, [0, 3])
+    assert take_rows(table, []).num_rows == 0 and take_rows(table, []).schema == table.schema
