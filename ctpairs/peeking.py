@@ -103,18 +103,23 @@ def _exact(number: Number, value: float) -> bool:
     return _rounds_to(number, value) and math.isclose(round(value, max(number.decimals, 12)), number.value)
 
 
-def _shown(number: Number, prompt_numbers: Iterable[Number]) -> bool:
+def _magnitudes(text: str) -> list[float]:
+    """The magnitudes of the numbers written in ``text``: what :func:`numbers` reads, and no more."""
+    return [float(m.group("digits").replace(",", "")) for m in _NUMBER.finditer(text)]
+
+
+def _shown(number: Number, prompt_values: Iterable[float]) -> bool:
     """The prompt writes ``number``, or a number it rounds (with enough digits to be a rounding)."""
     return any(
-        math.isclose(p.value, number.value) or number.digits >= MIN_ROUNDED_DIGITS and _rounds_to(number, p.value)
-        for p in prompt_numbers
+        math.isclose(value, number.value) or number.digits >= MIN_ROUNDED_DIGITS and _rounds_to(number, value)
+        for value in prompt_values
     )
 
 
 def find_peeks(text: str, row: Mapping[str, Any], prompt: str) -> list[Peek]:
     """The numbers of ``text`` that give away a counterfactual-side value of ``row`` not shown in
     ``prompt`` (see the module docstring for the rules)."""
-    shown: list[Number] | None = None  # the prompt's numbers, read only when a number needs them
+    shown: list[float] | None = None  # the prompt's numbers, read only when a number needs them
     hidden = secrets(row)
     peeks = []
     for number in numbers(text):
@@ -124,7 +129,7 @@ def find_peeks(text: str, row: Mapping[str, Any], prompt: str) -> list[Peek]:
             if not (_exact(number, value) or number.digits >= MIN_ROUNDED_DIGITS and _rounds_to(number, value)):
                 continue
             if shown is None:
-                shown = numbers(prompt)
+                shown = _magnitudes(prompt)
             if not _shown(number, shown):
                 peeks.append(Peek(number.text, field, value))
                 break

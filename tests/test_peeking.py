@@ -10,7 +10,7 @@ import pytest
 
 from ctpairs.build import build_pairs
 from ctpairs.package import PackageError, package_pairs
-from ctpairs.peeking import PeekError, check_no_peek, find_peeks, numbers
+from ctpairs.peeking import PeekError, _magnitudes, check_no_peek, find_peeks, numbers
 from ctpairs.tasks import RESTATING_TEMPLATE, format_number, task_columns
 from tests._data import real_records
 from tests._pairs import axes_only, build_small_pairs
@@ -118,6 +118,7 @@ def test_every_counterfactual_value_is_a_peek_unless_the_prompt_shows_it(rows):
         )
         assert bool(find_peeks(f"It would be {value}.", row, prompt)) != shown, row["pair_id"]
         peeking += not shown
+        assert _magnitudes(prompt) == [n.value for n in numbers(prompt)]  # the cheap read the check uses
         for number in numbers(prompt):
             assert find_peeks(f"The prompt says {number.text}.", row, prompt) == [], (row["pair_id"], number)
     assert peeking > len(rows) // 2
