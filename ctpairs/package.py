@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -192,42 +192,81 @@ def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
     return task
 
 
-def _split_rows(
-    table: pa.Table, plan: SplitPlan, spill: Path, render: Callable[[dict], dict[str, Any]] = task_columns
-) -> tuple[dict[str, pa.Table], int]:
-    """The package rows of ``table`` (its pairs with their task columns) by split, and the number of
-    pairs dropped because their two trials fall in different splits.
+class _SplitFiles:
+    """One config's package rows by split, each split written to an Arrow file in ``folder`` as it
+    grows, a batch for every :data:`BATCH_ROWS` pairs added; with the number of pairs dropped
+    because their two trials fall in different splits.
 
-    Rows are made :data:`BATCH_ROWS` at a time in ``pair_id`` order, and each split is written as it
-    grows to an Arrow file in ``spill`` and memory-mapped back: a config's package rows wait on disk,
-    not in memory, until they are written as shards.
+    The batches are the same whichever configs are made together, so the shards written from them
+    are the same bytes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.dropped = 0
+        self._added = 0
+        self._rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
+        self._writers: dict[str, pa.ipc.RecordBatchFileWriter] = {}
+
+    def add(self, split: str | None, row: dict[str, Any]) -> None:
+        """Add a pair's package row to ``split`` (``None``: the pair is dropped)."""
+        if split is None:
+            self.dropped += 1
+        else:
+            self._rows[split].append(row)
+        self._added += 1
+        if self._added % BATCH_ROWS == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        for s, rows in self._rows.items():
+            if rows:
+                if s not in self._writers:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._writers[s] = pa.ipc.new_file(self.folder / f"{s}.arrow", PACKAGE_SCHEMA)
+                self._writers[s].write_table(pa.Table.from_pylist(rows, schema=PACKAGE_SCHEMA))
+                rows.clear()
+
+    def close(self) -> tuple[dict[str, pa.Table], int]:
+        """Each split's rows, memory-mapped (a split without rows: an empty table), and the number dropped."""
+        self._flush()
+        tables = {s: PACKAGE_SCHEMA.empty_table() for s in SPLITS}
+        for s, writer in self._writers.items():
+            writer.close()
+            tables[s] = _mapped(self.folder / f"{s}.arrow")
+        return tables, self.dropped
+
+
+def _split_rows(
+    table: pa.Table,
+    configs: Mapping[str, Container[int] | None],
+    plan: SplitPlan,
+    spill: Path,
+    render: Callable[[dict], dict[str, Any]] = task_columns,
+) -> dict[str, tuple[dict[str, pa.Table], int]]:
+    """The package rows by split of each config of ``configs``, made from the pairs of ``table``
+    (a config name -> the positions in ``table`` of the pairs it takes, ``None``: every pair), and
+    the number of pairs each drops because their two trials fall in different splits.
+
+    Rows are made :data:`BATCH_ROWS` at a time in ``pair_id`` order, each rendered once for all the
+    configs that take it (a curated config and its ``-all`` config), and each config's splits are
+    written as they grow to Arrow files in ``spill / <config>`` and memory-mapped back: the package
+    rows wait on disk, not in memory, until they are written as shards.
     """
     import pyarrow.compute as pc
 
-    spill.mkdir(parents=True, exist_ok=True)
-    writers: dict[str, pa.ipc.RecordBatchFileWriter] = {}
-    dropped = 0
+    files = {config: _SplitFiles(spill / config) for config in configs}
     order = pc.sort_indices(table, [("pair_id", "ascending")])
     for start in range(0, table.num_rows, BATCH_ROWS):
-        rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
-        for row in take_rows(table, order[start : start + BATCH_ROWS].to_pylist()).to_pylist():
-            split = plan.pair_split(row["nct_id"], row["cf_nct_id"])
-            if split is None:
-                dropped += 1
-                continue
-            # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
-            row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
-            rows[split].append(row)
-        for s, split_rows in rows.items():
-            if split_rows:
-                if s not in writers:
-                    writers[s] = pa.ipc.new_file(spill / f"{s}.arrow", PACKAGE_SCHEMA)
-                writers[s].write_table(pa.Table.from_pylist(split_rows, schema=PACKAGE_SCHEMA))
-    tables = {s: PACKAGE_SCHEMA.empty_table() for s in SPLITS}
-    for s, writer in writers.items():
-        writer.close()
-        tables[s] = _mapped(spill / f"{s}.arrow")
-    return tables, dropped
+        positions = order[start : start + BATCH_ROWS].to_pylist()
+        for position, row in zip(positions, take_rows(table, positions).to_pylist()):
+            takers = [files[c] for c, taken in configs.items() if taken is None or position in taken]
+            split = plan.pair_split(row["nct_id"], row["cf_nct_id"]) if takers else None
+            if split is not None:
+                # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+                row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
+            for taker in takers:
+                taker.add(split, row)
+    return {config: config_files.close() for config, config_files in files.items()}
 
 
 TRACES_SUFFIX = "-traces"
@@ -311,24 +350,27 @@ def _builders(report: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, 
 
 def _configs(
     tables: dict[str, pa.Table], policy: CurationPolicy | None, spill: Path
-) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
+) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]], dict[str, tuple[str, frozenset[int]]]]:
     """The configs to package: ``<axis>`` curated by ``policy`` (left out when curation keeps no
     pair) plus ``<axis>-all`` uncurated, or the axes as built when ``policy`` is ``None``; with what
-    curation dropped per config, by reason. The curated rows are copied, a batch at a time, to a
+    curation dropped per config, by reason; and each curated config's ``-all`` config with the
+    positions in it of the pairs it keeps. The curated rows are copied, a batch at a time, to a
     memory-mapped Arrow file in ``spill``."""
     if policy is None:
-        return dict(tables), {}
+        return dict(tables), {}, {}
     spill.mkdir(parents=True, exist_ok=True)
     configs: dict[str, pa.Table] = {}
     report: dict[str, dict[str, Any]] = {}
+    subsets: dict[str, tuple[str, frozenset[int]]] = {}
     for axis, table in sorted(tables.items()):
         kept, dropped = curated_indices(table, policy)
         if kept:  # a curated config left with no pair is not written; `<axis>-all` still holds every pair
             batches = (take_rows(table, kept[start : start + BATCH_ROWS]) for start in range(0, len(kept), BATCH_ROWS))
             configs[axis] = _spilled(batches, spill / f"{axis}.arrow", PAIR_SCHEMA)
+            subsets[axis] = (f"{axis}{ALL_SUFFIX}", frozenset(kept))
         configs[f"{axis}{ALL_SUFFIX}"] = table
         report[axis] = {"pairs_in": table.num_rows, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
-    return configs, report
+    return configs, report, subsets
 
 
 def _trial_contexts(tables: dict[str, pa.Table]) -> dict[str, dict[str, Any]]:
@@ -572,7 +614,7 @@ def package_pairs(
         spill = Path(spill_dir)
         built = _read_configs(pairs_dir, spill / ".input")
         excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None
-        tables, curation_report = _configs(built, curation, spill / ".curated")
+        tables, curation_report, curated = _configs(built, curation, spill / ".curated")
         renderers: dict[str, Callable[[dict], dict[str, Any]]] = {}
         benchmark_skips = add_benchmark_configs(tables, renderers) if benchmark_configs else None
         report_path = pairs_dir / REPORT_NAME
@@ -596,11 +638,17 @@ def package_pairs(
             raise PackageError(str(exc)) from None
         plan = _balanced(plan, tables)
 
-        split_tables: dict[str, dict[str, pa.Table]] = {}
-        dropped: dict[str, int] = {}
+        made: dict[str, tuple[dict[str, pa.Table], int]] = {}
         for config, table in tables.items():
+            if config in curated:
+                continue  # made with its `-all` config, whose rows it takes
             render = renderers.get(config, partial(_task_row, template=task_template))
-            split_tables[config], dropped[config] = _split_rows(table, plan, spill / config, render)
+            taking: dict[str, Container[int] | None] = {
+                c: kept for c, (whole, kept) in curated.items() if whole == config
+            }
+            made.update(_split_rows(table, {config: None, **taking}, plan, spill, render))
+        split_tables = {config: made[config][0] for config in tables}
+        dropped = {config: made[config][1] for config in tables}
         notes = _split_notes(split_tables)
         for config in [c for c, sp in split_tables.items() if not any(t.num_rows for t in sp.values())]:
             del split_tables[config], tables[config], dropped[config]

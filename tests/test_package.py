@@ -380,3 +380,26 @@ def test_no_curate_packages_the_axes_as_built(pairs_dir: Path, tmp_path: Path) -
 
     package_pairs(pairs_dir, tmp_path / "ds", "1.0.0", curation=None)
     assert sorted(get_dataset_config_names(str(tmp_path / "ds"))) == sorted(p.stem for p in pairs_dir.glob("*.parquet"))
+
+
+def test_curated_rows_made_with_their_all_config_are_the_bytes_made_alone(pairs_dir: Path, tmp_path: Path) -> None:
+    """A curated config's rows are rendered once, with the ``-all`` config that holds them, yet
+    batched as if made alone: the same rows, the same Arrow batches, the same shard bytes."""
+    from ctpairs.columns import take_rows
+    from ctpairs.package import BATCH_ROWS, _split_rows, _write_shards
+
+    outcome = pq.read_table(pairs_dir / "outcome.parquet")
+    table = pa.concat_tables([outcome] * (2 * BATCH_ROWS // outcome.num_rows + 1))  # several batches of rows
+    approx = pq.read_table(pairs_dir / "approx.parquet")  # cross-trial pairs: some are dropped
+    table = pa.concat_tables([table, approx.cast(table.schema)])
+    kept = list(range(0, table.num_rows, 3))
+    together = _split_rows(table, {"all": None, "some": frozenset(kept)}, SplitPlan(), tmp_path / "together")
+    alone = _split_rows(take_rows(table, kept), {"some": None}, SplitPlan(), tmp_path / "alone")
+    assert together["all"][0]["train"].num_rows > BATCH_ROWS and together["some"][1] > 0
+    assert together["some"][1] == alone["some"][1]  # dropped across splits
+    for split in SPLITS:
+        made, reference = together["some"][0][split], alone["some"][0][split]
+        assert made.equals(reference)
+        assert [b.num_rows for b in made.to_batches()] == [b.num_rows for b in reference.to_batches()]
+        written = [_write_shards(t, tmp_path / name, split, 10_000) for name, t in (("a", made), ("b", reference))]
+        assert [p.read_bytes() for p in written[0]] == [p.read_bytes() for p in written[1]]
