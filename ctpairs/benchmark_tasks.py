@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -167,16 +168,17 @@ def pair_question(config: str, row: Mapping[str, Any]) -> Question:
 
 
 def benchmark_task_columns(config: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    """A renderer of the task columns of one pair row as a question of ``config``."""
+    """A renderer of the task columns of one pair row as a question of ``config`` (it pickles, so
+    worker processes can render)."""
+    return partial(_task_columns, config)
 
-    def render(row: Mapping[str, Any]) -> dict[str, Any]:
-        q = pair_question(config, row)
-        prompt = render_prompt(q)
-        completion = f"{q.options[q.answer]}\n" + decision_line([float(i == q.answer) for i in range(len(q.options))])
-        messages = [{"role": "user", "content": prompt.strip()}, {"role": "assistant", "content": completion}]
-        return {"prompt": prompt, "completion": completion, "messages": messages, "answer": str(q.answer)}
 
-    return render
+def _task_columns(config: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    q = pair_question(config, row)
+    prompt = render_prompt(q)
+    completion = f"{q.options[q.answer]}\n" + decision_line([float(i == q.answer) for i in range(len(q.options))])
+    messages = [{"role": "user", "content": prompt.strip()}, {"role": "assistant", "content": completion}]
+    return {"prompt": prompt, "completion": completion, "messages": messages, "answer": str(q.answer)}
 
 
 def benchmark_tables(tables: Mapping[str, pa.Table]) -> tuple[dict[str, pa.Table], dict[str, dict[str, int]]]:

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
 from ctpairs.shelf import TrialShelf
 from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, RawRecord, load_raw
+from ctpairs.workers import ordered_map, worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -250,26 +249,6 @@ class _AxisWriter:
             self._writer.close()
 
 
-def _ordered_map(
-    pool: ProcessPoolExecutor, axes: tuple[str, ...], tasks: Iterator[list[list[dict | RawRecord]]], ahead: int
-) -> Iterator[_ChunkResult]:
-    """``pool.map`` that keeps at most ``ahead`` tasks in flight (``Executor.map`` reads its whole
-    input at once), yielding chunk results in input order."""
-    pending: deque[Future[list[_ChunkResult]]] = deque()
-    for task in tasks:
-        pending.append(pool.submit(run_chunks, axes, task))
-        if len(pending) >= ahead:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
-
-
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is the main process's to handle (it cancels the pool), so the
-    workers never print a ``KeyboardInterrupt`` traceback of their own."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def check_out_dir(out_dir: Path) -> None:
     """Refuse an ``--out`` that is a file, or a non-empty folder that is not a ctpairs build (no
     :data:`REPORT_NAME`): a build replaces the whole folder."""
@@ -368,7 +347,7 @@ def build_pairs(
     timestamps: set[str] = set()
 
     bar = tqdm(total=total, unit="study", desc="building", disable=not progress)
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 and executor == "local" else None
+    pool = worker_pool(workers) if executor == "local" else None
     with fewer_collections(), atomic_dir(out_dir) as tmp_dir:
         writers = {n: _AxisWriter(tmp_dir / f"{n}.parquet") for n in names}
         try:
@@ -380,7 +359,8 @@ def build_pairs(
 
                     yield from build_results(natural_names, tasks(items), progress=progress)
                 elif pool:
-                    yield from _ordered_map(pool, natural_names, tasks(items), 2 * workers)
+                    for done in ordered_map(pool, partial(run_chunks, natural_names), tasks(items), 2 * workers):
+                        yield from done
                 else:
                     for task in tasks(items):
                         yield from run_chunks(natural_names, task)

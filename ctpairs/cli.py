@@ -478,6 +478,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         curation=_curation_policy(args),
         benchmark_configs=args.benchmark_configs,
         exclude_benchmark=args.exclude_benchmark,
+        workers=args.workers,
     )
     if not args.quiet:
         since = f" (previous: {result.previous_version})" if result.previous_version else ""
@@ -946,6 +947,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoff", metavar="YYYY-MM-DD", help="with --split-by date: results first posted after it go to test"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the split hash (default 0)")
+    p.add_argument(
+        "--workers",
+        type=_int_range(1),
+        default=1,
+        help="worker processes that render the task columns (default 1); the folder is the same for any number",
+    )
     p.add_argument(
         "--template",
         choices=["reasoning", "restating"],

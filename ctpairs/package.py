@@ -24,12 +24,13 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -55,6 +56,7 @@ from ctpairs.splits import (
     parse_cutoff,
 )
 from ctpairs.tasks import TASK_COLUMNS, TEMPLATES, TaskTemplate, task_columns, template_peeks
+from ctpairs.workers import ordered_map, worker_pool
 
 MANIFEST_NAME = "ctpairs-manifest.json"
 CHANGELOG_NAME = "CHANGELOG.md"
@@ -193,47 +195,67 @@ def _task_row(row: dict[str, Any], template: TaskTemplate) -> dict[str, Any]:
 
 
 class _SplitFiles:
-    """One config's package rows by split, each split written to an Arrow file in ``folder`` as it
-    grows, a batch for every :data:`BATCH_ROWS` pairs added; with the number of pairs dropped
-    because their two trials fall in different splits.
-
-    The batches are the same whichever configs are made together, so the shards written from them
-    are the same bytes."""
+    """One config's package rows by split, each split written to an Arrow file in ``folder`` a batch
+    at a time; with the number of pairs dropped because their two trials fall in different splits."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.dropped = 0
-        self._added = 0
-        self._rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
         self._writers: dict[str, pa.ipc.RecordBatchFileWriter] = {}
 
-    def add(self, split: str | None, row: dict[str, Any]) -> None:
-        """Add a pair's package row to ``split`` (``None``: the pair is dropped)."""
-        if split is None:
-            self.dropped += 1
-        else:
-            self._rows[split].append(row)
-        self._added += 1
-        if self._added % BATCH_ROWS == 0:
-            self._flush()
-
-    def _flush(self) -> None:
-        for s, rows in self._rows.items():
-            if rows:
-                if s not in self._writers:
-                    self.folder.mkdir(parents=True, exist_ok=True)
-                    self._writers[s] = pa.ipc.new_file(self.folder / f"{s}.arrow", PACKAGE_SCHEMA)
-                self._writers[s].write_table(pa.Table.from_pylist(rows, schema=PACKAGE_SCHEMA))
-                rows.clear()
+    def add(self, tables: Mapping[str, pa.Table], dropped: int) -> None:
+        """Write one batch: its rows by split, and count the pairs it dropped."""
+        self.dropped += dropped
+        for s, table in tables.items():
+            if s not in self._writers:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._writers[s] = pa.ipc.new_file(self.folder / f"{s}.arrow", PACKAGE_SCHEMA)
+            self._writers[s].write_table(table)
 
     def close(self) -> tuple[dict[str, pa.Table], int]:
         """Each split's rows, memory-mapped (a split without rows: an empty table), and the number dropped."""
-        self._flush()
         tables = {s: PACKAGE_SCHEMA.empty_table() for s in SPLITS}
         for s, writer in self._writers.items():
             writer.close()
             tables[s] = _mapped(self.folder / f"{s}.arrow")
         return tables, self.dropped
+
+
+class _Batch(NamedTuple):
+    """A batch of pairs to render: their split (``None``: dropped) and, by config, which it takes (``None``: all)."""
+
+    pairs: pa.Table
+    splits: list[str | None]
+    taken: dict[str, list[bool] | None]
+
+
+def _render_batch(
+    batch: _Batch, render: Callable[[dict], dict[str, Any]]
+) -> dict[str, tuple[dict[str, pa.Table], int]]:
+    """The package rows of a batch of pairs for each config that takes some: a table per split, and
+    the number of its pairs dropped. A pair is rendered once, whichever configs take it. Runs in a
+    worker process when the package has several."""
+    rows: dict[str, dict[str, list[dict]]] = {config: {s: [] for s in SPLITS} for config in batch.taken}
+    dropped = dict.fromkeys(batch.taken, 0)
+    with fewer_collections():
+        for i, (row, split) in enumerate(zip(batch.pairs.to_pylist(), batch.splits)):
+            takers = [config for config, taken in batch.taken.items() if taken is None or taken[i]]
+            if split is None:
+                for config in takers:
+                    dropped[config] += 1
+                continue
+            if takers:
+                # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
+                row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
+            for config in takers:
+                rows[config][split].append(row)
+        return {
+            config: (
+                {s: pa.Table.from_pylist(r, schema=PACKAGE_SCHEMA) for s, r in by_split.items() if r},
+                dropped[config],
+            )
+            for config, by_split in rows.items()
+        }
 
 
 def _split_rows(
@@ -242,30 +264,40 @@ def _split_rows(
     plan: SplitPlan,
     spill: Path,
     render: Callable[[dict], dict[str, Any]] = task_columns,
+    pool: ProcessPoolExecutor | None = None,
+    ahead: int = 4,
 ) -> dict[str, tuple[dict[str, pa.Table], int]]:
     """The package rows by split of each config of ``configs``, made from the pairs of ``table``
     (a config name -> the positions in ``table`` of the pairs it takes, ``None``: every pair), and
     the number of pairs each drops because their two trials fall in different splits.
 
-    Rows are made :data:`BATCH_ROWS` at a time in ``pair_id`` order, each rendered once for all the
-    configs that take it (a curated config and its ``-all`` config), and each config's splits are
-    written as they grow to Arrow files in ``spill / <config>`` and memory-mapped back: the package
-    rows wait on disk, not in memory, until they are written as shards.
+    The pairs are taken :data:`BATCH_ROWS` at a time in ``pair_id`` order and rendered in ``pool``
+    (else here; at most ``ahead`` batches in flight), each once for all the configs that take it (a curated config and its ``-all``
+    config). A config's splits are written a batch at a time to Arrow files in ``spill / <config>``
+    and memory-mapped back: the package rows wait on disk, not in memory, until they are written
+    as shards. The batches are the same however many workers render them.
     """
     import pyarrow.compute as pc
 
+    from ctpairs.columns import field_values
+
+    def batches() -> Iterator[_Batch]:
+        order = pc.sort_indices(table, [("pair_id", "ascending")])
+        for start in range(0, table.num_rows, BATCH_ROWS):
+            positions = order[start : start + BATCH_ROWS].to_pylist()
+            pairs = take_rows(table, positions)
+            splits = [
+                plan.pair_split(a, b) for a, b in zip(field_values(pairs, "nct_id"), field_values(pairs, "cf_nct_id"))
+            ]
+            taken = {c: None if kept is None else [p in kept for p in positions] for c, kept in configs.items()}
+            yield _Batch(pairs, splits, taken)
+
     files = {config: _SplitFiles(spill / config) for config in configs}
-    order = pc.sort_indices(table, [("pair_id", "ascending")])
-    for start in range(0, table.num_rows, BATCH_ROWS):
-        positions = order[start : start + BATCH_ROWS].to_pylist()
-        for position, row in zip(positions, take_rows(table, positions).to_pylist()):
-            takers = [files[c] for c, taken in configs.items() if taken is None or position in taken]
-            split = plan.pair_split(row["nct_id"], row["cf_nct_id"]) if takers else None
-            if split is not None:
-                # task columns ask for a verifiable answer; rows without one (only in `*-all` configs) get nulls
-                row.update(render(row) if row["label"]["verifiable"] else dict.fromkeys(TASK_COLUMNS))
-            for taker in takers:
-                taker.add(split, row)
+    work = partial(_render_batch, render=render)
+    made = ordered_map(pool, work, batches(), ahead) if pool else map(work, batches())
+    for rendered in made:
+        for config, (tables, dropped) in rendered.items():
+            files[config].add(tables, dropped)
     return {config: config_files.close() for config, config_files in files.items()}
 
 
@@ -567,6 +599,7 @@ def package_pairs(
     curation: CurationPolicy | None = CurationPolicy(),  # noqa: B008 (a frozen dataclass)
     benchmark_configs: bool = False,
     exclude_benchmark: str | Path | None = None,
+    workers: int = 1,
 ) -> PackageResult:
     """Package the pairs in ``pairs_dir`` as version ``version`` of the dataset folder ``out_dir``.
 
@@ -594,6 +627,8 @@ def package_pairs(
             ``dose`` configs.
         exclude_benchmark: a CT Open benchmark file; every pair of a trial in it is left out of
             every config (recorded in the manifest under ``excluded``).
+        workers: processes that render the task columns (1: this one); the folder is the same
+            whatever the number.
 
     Raises:
         PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
@@ -639,14 +674,19 @@ def package_pairs(
         plan = _balanced(plan, tables)
 
         made: dict[str, tuple[dict[str, pa.Table], int]] = {}
-        for config, table in tables.items():
-            if config in curated:
-                continue  # made with its `-all` config, whose rows it takes
-            render = renderers.get(config, partial(_task_row, template=task_template))
-            taking: dict[str, Container[int] | None] = {
-                c: kept for c, (whole, kept) in curated.items() if whole == config
-            }
-            made.update(_split_rows(table, {config: None, **taking}, plan, spill, render))
+        pool = worker_pool(workers)
+        try:
+            for config, table in tables.items():
+                if config in curated:
+                    continue  # made with its `-all` config, whose rows it takes
+                render = renderers.get(config, partial(_task_row, template=task_template))
+                taking: dict[str, Container[int] | None] = {
+                    c: kept for c, (whole, kept) in curated.items() if whole == config
+                }
+                made.update(_split_rows(table, {config: None, **taking}, plan, spill, render, pool, 2 * workers))
+        finally:
+            if pool:  # after a failure or Ctrl-C, the batches not yet rendered are dropped
+                pool.shutdown(cancel_futures=True)
         split_tables = {config: made[config][0] for config in tables}
         dropped = {config: made[config][1] for config in tables}
         notes = _split_notes(split_tables)

@@ -324,6 +324,8 @@ def test_cli_package_writes_the_folder_and_refuses_the_same_version(
         "2016-06-30",
         "--seed",
         "3",
+        "--workers",
+        "2",
     ]
     assert main(args) == 0
     assert "packaged version 2.0.0" in capsys.readouterr().out
@@ -382,11 +384,11 @@ def test_no_curate_packages_the_axes_as_built(pairs_dir: Path, tmp_path: Path) -
     assert sorted(get_dataset_config_names(str(tmp_path / "ds"))) == sorted(p.stem for p in pairs_dir.glob("*.parquet"))
 
 
-def test_curated_rows_made_with_their_all_config_are_the_bytes_made_alone(pairs_dir: Path, tmp_path: Path) -> None:
-    """A curated config's rows are rendered once, with the ``-all`` config that holds them, yet
-    batched as if made alone: the same rows, the same Arrow batches, the same shard bytes."""
+def test_curated_rows_made_with_their_all_config_are_the_rows_made_alone(pairs_dir: Path, tmp_path: Path) -> None:
+    """A curated config's rows are rendered once, with the ``-all`` config that holds them: the
+    same rows, split and dropped the same, as when they are made on their own."""
     from ctpairs.columns import take_rows
-    from ctpairs.package import BATCH_ROWS, _split_rows, _write_shards
+    from ctpairs.package import BATCH_ROWS, _split_rows
 
     outcome = pq.read_table(pairs_dir / "outcome.parquet")
     table = pa.concat_tables([outcome] * (2 * BATCH_ROWS // outcome.num_rows + 1))  # several batches of rows
@@ -398,8 +400,15 @@ def test_curated_rows_made_with_their_all_config_are_the_bytes_made_alone(pairs_
     assert together["all"][0]["train"].num_rows > BATCH_ROWS and together["some"][1] > 0
     assert together["some"][1] == alone["some"][1]  # dropped across splits
     for split in SPLITS:
-        made, reference = together["some"][0][split], alone["some"][0][split]
-        assert made.equals(reference)
-        assert [b.num_rows for b in made.to_batches()] == [b.num_rows for b in reference.to_batches()]
-        written = [_write_shards(t, tmp_path / name, split, 10_000) for name, t in (("a", made), ("b", reference))]
-        assert [p.read_bytes() for p in written[0]] == [p.read_bytes() for p in written[1]]
+        assert together["some"][0][split].equals(alone["some"][0][split])
+
+
+def test_workers_write_the_same_folder(pairs_dir: Path, tmp_path: Path) -> None:
+    """Task columns rendered by two worker processes (benchmark-format configs too): the same files, byte for byte."""
+    folders = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        package_pairs(pairs_dir, out, "1.0.0", benchmark_configs=True, workers=workers)
+        folders.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert any(name.startswith("data/superiority/") for name in folders[0])
+    assert folders[0] == folders[1]
