@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from ctpairs.columns import field_values
 from ctpairs.curate import DROP_REASONS
 from ctpairs.errors import CtpairsError
 from ctpairs.labels import ALPHA, MIN_N_PER_SIDE
@@ -194,7 +195,7 @@ def task_notes(template_version: str, peeks: bool, traces: Mapping[str, Any] | N
 
 def label_balance(table: pa.Table) -> dict[str, int]:
     """Pairs per ``label.direction``, in :data:`~ctpairs.schema.LABEL_DIRECTIONS` order (zeros kept)."""
-    counts = Counter(table.column("label").combine_chunks().field("direction").to_pylist())
+    counts = Counter(field_values(table, "label", "direction"))
     return {d: counts.get(d, 0) for d in LABEL_DIRECTIONS}
 
 

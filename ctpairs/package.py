@@ -41,7 +41,7 @@ from ctpairs.audit import audit_table
 from ctpairs.build import REPORT_NAME
 from ctpairs.card import markdown_table
 from ctpairs.collector import fewer_collections
-from ctpairs.columns import take_rows
+from ctpairs.columns import field_values, take_rows
 from ctpairs.curate import CurationPolicy, curated_indices
 from ctpairs.errors import PackageError
 from ctpairs.peeking import PeekError, check_no_peek
@@ -278,8 +278,6 @@ def _split_rows(
     as shards. The batches are the same however many workers render them.
     """
     import pyarrow.compute as pc
-
-    from ctpairs.columns import field_values
 
     def batches() -> Iterator[_Batch]:
         order = pc.sort_indices(table, [("pair_id", "ascending")])
@@ -705,12 +703,7 @@ def package_pairs(
             dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
             builders.update({c: builders[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
         data_timestamp = report.get("data_timestamp") or max(
-            (
-                ts
-                for t in tables.values()
-                for ts in t.column("provenance").combine_chunks().field("data_timestamp").to_pylist()
-                if ts
-            ),
+            (ts for t in tables.values() for ts in field_values(t, "provenance", "data_timestamp") if ts),
             default=None,
         )
 
