@@ -44,7 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--studies", type=int, default=80_000)
     parser.add_argument("--registry", type=int, default=REGISTRY_WITH_RESULTS, help="studies to project to")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="build worker processes (default 2)")
+    parser.add_argument(
+        "--package-workers", type=int, default=1, help="package worker processes (default 1, as in earlier passes)"
+    )
     parser.add_argument("--axis", default="geography", help="the approximate axis (default geography)")
     parser.add_argument("--device", default=None, help="embedding device (default: cuda when available)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus, store and outputs here")
@@ -101,7 +104,11 @@ def run_rest(args: argparse.Namespace, work: Path, s: list[str], device: list[st
     stages.append(
         stage(
             "package",
-            ["package", "--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0", "-q"],
+            [
+                "package",
+                *("--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0"),
+                *("--workers", str(args.package_workers), "-q"),
+            ],
         )
     )
     return stages
