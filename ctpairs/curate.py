@@ -18,6 +18,8 @@ pairs with the same policy give the same config.
 
 from __future__ import annotations
 
+import sys
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -162,11 +164,11 @@ _MEASURE_FIELDS = ("factual.outcome.title", "counterfactual.outcome.title")
 
 def _measure_pointers(table: pa.Table, rows: list[int]) -> list[list[str]]:
     """For the rows at these positions (ascending), the pointers of their provenance sources
-    :data:`_MEASURE_FIELDS` ("" where a row has none). Only those sources are converted."""
+    :data:`_MEASURE_FIELDS` ("" where a row has none). Only those sources are converted, and a
+    pointer that recurs (rows of one measure) is one string object."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    where = {row: k for k, row in enumerate(rows)}
     found = [["", ""] for _ in rows]
     offset = 0
     for chunk in pc.struct_field(table.column("provenance"), "sources").chunks:
@@ -181,9 +183,14 @@ def _measure_pointers(table: pa.Table, rows: list[int]) -> list[list[str]]:
             flat.field("field").filter(wanted).to_pylist(),
             flat.field("pointer").filter(wanted).to_pylist(),
         ):
-            found[where[parent]][_MEASURE_FIELDS.index(name)] = pointer
+            found[bisect_left(rows, parent)][_MEASURE_FIELDS.index(name)] = sys.intern(pointer)
         offset += len(chunk)
     return found
+
+
+def _interned(values: list[str]) -> list[str]:
+    """``values`` with equal strings as one object: a trial's rows repeat its id."""
+    return [sys.intern(v) for v in values]
 
 
 def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int], Counter]:
@@ -214,8 +221,8 @@ def curated_indices(table: pa.Table, policy: CurationPolicy) -> tuple[list[int],
         for position, pair_id, nct_id, cf_nct_id, method, outcome_type, (f_outcome, c_outcome) in zip(
             passing,
             field_values(table, "pair_id", rows=passing),
-            field_values(table, "nct_id", rows=passing),
-            field_values(table, "cf_nct_id", rows=passing),
+            _interned(field_values(table, "nct_id", rows=passing)),
+            _interned(field_values(table, "cf_nct_id", rows=passing)),
             field_values(table, "label", "method", rows=passing),
             field_values(table, "factual", "outcome", "type", rows=passing),
             _measure_pointers(table, passing),
