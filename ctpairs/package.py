@@ -222,7 +222,8 @@ class _SplitFiles:
 
 
 class _Batch(NamedTuple):
-    """A batch of pairs to render: their split (``None``: dropped) and, by config, which it takes (``None``: all)."""
+    """A batch of pairs to render: each pair's split (``None``: dropped) and, by config, which
+    pairs it takes (``None``: all)."""
 
     pairs: pa.Table
     splits: list[str | None]
@@ -272,10 +273,11 @@ def _split_rows(
     the number of pairs each drops because their two trials fall in different splits.
 
     The pairs are taken :data:`BATCH_ROWS` at a time in ``pair_id`` order and rendered in ``pool``
-    (else here; at most ``ahead`` batches in flight), each once for all the configs that take it (a curated config and its ``-all``
-    config). A config's splits are written a batch at a time to Arrow files in ``spill / <config>``
-    and memory-mapped back: the package rows wait on disk, not in memory, until they are written
-    as shards. The batches are the same however many workers render them.
+    (else here; at most ``ahead`` batches in flight), each once for all the configs that take it
+    (a curated config and its ``-all`` config). A config's splits are written a batch at a time to
+    Arrow files in ``spill / <config>`` and memory-mapped back: the package rows wait on disk, not
+    in memory, until they are written as shards. The batches are the same however many workers
+    render them.
     """
     import pyarrow.compute as pc
 
