@@ -78,9 +78,37 @@ def field_values(table: pa.Table, *path: str, rows: Sequence[int] | None = None)
     values = table.column(path[0])
     for name in path[1:]:
         values = pc.struct_field(values, name)
-    if rows is not None:  # after the field is reached: only it is copied, not the structs around it
-        values = values.take(pa.array(rows, pa.int64()))
-    return values.to_pylist()
+    if rows is None:
+        return values.to_pylist()
+    # after the field is reached: only it is copied, not the structs around it, and chunk by chunk
+    groups, order = _by_chunk([len(c) for c in values.chunks], rows)
+    if not groups:
+        return []
+    taken = pa.concat_arrays([values.chunk(k).take(local) for k, local in groups])
+    return (taken if order is None else taken.take(order)).to_pylist()
+
+
+def _by_chunk(lengths: Sequence[int], indices: Sequence[int]) -> tuple[list[tuple[int, pa.Array]], pa.Array | None]:
+    """Where the rows at ``indices`` lie in chunks of these lengths: (chunk, positions in it) in
+    chunk order, and the order that puts the rows so taken back in the order of ``indices``
+    (``None`` when they already are)."""
+    starts = list(accumulate(lengths, initial=0))
+    by_chunk: dict[int, list[tuple[int, int]]] = {}  # chunk -> (position in the chunk, position in `indices`)
+    for position, index in enumerate(indices):
+        if not 0 <= index < starts[-1]:
+            raise IndexError(f"row {index} of a table of {starts[-1]} rows")
+        k = bisect_right(starts, index) - 1
+        by_chunk.setdefault(k, []).append((index - starts[k], position))
+    groups, positions = [], []
+    for k, wanted in sorted(by_chunk.items()):
+        groups.append((k, pa.array([i for i, _ in wanted], pa.int64())))
+        positions += [p for _, p in wanted]
+    if positions == sorted(positions):
+        return groups, None
+    order = [0] * len(positions)  # the row taken for each position of `indices`
+    for row, position in enumerate(positions):
+        order[position] = row
+    return groups, pa.array(order, pa.int64())
 
 
 def take_rows(table: pa.Table, indices: Sequence[int]) -> pa.Table:
@@ -89,29 +117,16 @@ def take_rows(table: pa.Table, indices: Sequence[int]) -> pa.Table:
 
     pyarrow's ``Table.take`` concatenates each column's chunks before it takes (pyarrow 26), so every
     call copied whole columns into memory: from a memory-mapped table of a million pairs, gigabytes
-    for each few thousand rows taken. Here each record batch gives only its own rows.
+    for each few thousand rows taken. Here each record batch gives only its own rows
+    (:func:`field_values` takes a field's rows the same way).
 
     Raises:
         IndexError: an index outside the table.
     """
     batches = table.to_batches()
-    starts = list(accumulate((b.num_rows for b in batches), initial=0))
-    by_batch: dict[int, list[tuple[int, int]]] = {}  # batch -> (index in the batch, position in `indices`)
-    for position, index in enumerate(indices):
-        if not 0 <= index < table.num_rows:
-            raise IndexError(f"row {index} of a table of {table.num_rows} rows")
-        k = bisect_right(starts, index) - 1
-        by_batch.setdefault(k, []).append((index - starts[k], position))
-    if not by_batch:
+    groups, order = _by_chunk([b.num_rows for b in batches], indices)
+    if not groups:
         return table.slice(0, 0)
-    pieces, positions = [], []
-    for k, wanted in sorted(by_batch.items()):
-        pieces.append(batches[k].take(pa.array([i for i, _ in wanted], pa.int64())))
-        positions += [p for _, p in wanted]
+    pieces = [batches[k].take(local) for k, local in groups]
     taken = pa.Table.from_batches(pieces, schema=table.schema).combine_chunks()  # just the rows taken
-    if positions == sorted(positions):
-        return taken
-    order = [0] * len(positions)  # the row of `taken` at each position of `indices`
-    for row, position in enumerate(positions):
-        order[position] = row
-    return taken.take(pa.array(order, pa.int64()))
+    return taken if order is None else taken.take(order)

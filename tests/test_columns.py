@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctpairs.builder import Skip, load_builders
-from ctpairs.columns import attribute, take_rows
+from ctpairs.columns import attribute, field_values, take_rows
 from ctpairs.model.parse import parse_trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, pairs_table
 from tests._data import real_records
@@ -69,8 +69,6 @@ def test_empty_and_keyword_fields():
 
 def test_field_values_of_some_rows(pairs):
     """One nested field, of every row or of the rows at some positions (in the order given)."""
-    from ctpairs.columns import field_values
-
     table = pairs_table(pairs)
     methods = [p.label.method for p in pairs]
     assert field_values(table, "label", "method") == methods
@@ -97,10 +95,16 @@ def test_take_rows_equals_arrow_take(pairs, sizes, picks):
     taken = take_rows(table, indices)
     assert taken.equals(table.take(pa.array(indices, pa.int64())))
     assert taken.column("pair_id").to_pylist() == [table.column("pair_id")[i].as_py() for i in indices]
+    # one field of those rows is taken chunk by chunk the same way
+    assert field_values(table, "label", "method", rows=indices) == [
+        row["method"] for row in taken.column("label").to_pylist()
+    ]
 
 
 def test_take_rows_refuses_rows_outside_the_table(pairs):
     table = pairs_table(pairs[:3])
     with pytest.raises(IndexError, match="row 3 of a table of 3 rows"):
         take_rows(table, [0, 3])
+    with pytest.raises(IndexError, match="row 3 of a table of 3 rows"):
+        field_values(table, "pair_id", rows=[3])
     assert take_rows(table, []).num_rows == 0 and take_rows(table, []).schema == table.schema
