@@ -11,12 +11,18 @@ Left out, each with a declared skip reason:
 
 * pooled groups and groups that are not the same population at the same time
   (:func:`ctpairs.cohorts.concurrency_skip`: parts, stages, crossover periods, regional or
-  non-randomized cohorts; :func:`ctpairs.cohorts.cohort_skip`: differently named cohorts);
+  non-randomized cohorts, subgroups defined by a participant characteristic;
+  :func:`ctpairs.cohorts.cohort_skip` and :func:`ctpairs.cohorts.stratum_skip`: differently named
+  cohorts or strata);
 * groups with identical titles;
 * two groups that give the same drugs at different amounts (:data:`SKIP_SAME_DRUGS`, read with the
   dose builder's regimens): a dose contrast belongs to the ``dose`` axis;
 * two groups of a trial that was not randomized when neither is a control naming no drug of the
-  trial (cohorts of a basket or single-arm trial differ in their population, not only in their arm);
+  trial (cohorts of a basket or single-arm trial differ in their population, not only in their arm).
+  A trial counts as randomized only when it registers randomized allocation and not a single arm,
+  and two groups whose titles both call them non-randomized,
+  escalation, expansion or safety cohorts are treated as not randomized against each other;
+* every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
   randomized population; and slots that are the baseline, measured before any treatment.
 
@@ -32,7 +38,15 @@ from itertools import combinations
 from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference, without_amounts
 
 from ctpairs.builder import PerMeasureBuilder, Skip
-from ctpairs.cohorts import cohort_skip, concurrency_skip, is_pooled, responders_only
+from ctpairs.cohorts import (
+    cohort_skip,
+    concurrency_skip,
+    group_context,
+    is_pooled,
+    responders_only,
+    strata,
+    stratum_skip,
+)
 from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
@@ -55,6 +69,14 @@ SKIP_SAME_DRUGS = "same drugs at different doses"
 SKIP_NO_CONTROL = "non-randomized groups without a control"
 SKIP_RESPONDERS = "responders-only measure"
 SKIP_BASELINE = "baseline value (before treatment)"
+SKIP_OBSERVATIONAL = "observational study (groups not assigned)"
+
+
+def is_randomized(trial: Trial) -> bool:
+    """Whether the trial's groups were randomized against each other: randomized allocation and not
+    a single registered arm (the registry holds "randomized" single-arm trials)."""
+    design = trial.design
+    return design.allocation == "RANDOMIZED" and len(trial.arm_groups) != 1
 
 
 def _text_rank(text: str | None) -> int:
@@ -142,7 +164,7 @@ class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "2.0.0"
+    version = "2.1.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
@@ -151,6 +173,9 @@ class ArmBuilder(PerMeasureBuilder):
         yield from super().build(trial)
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
+        if trial.design.study_type == "OBSERVATIONAL":
+            yield Skip(SKIP_OBSERVATIONAL, measure.title)
+            return
         if responders_only(measure):
             yield Skip(SKIP_RESPONDERS, measure.title)
             return
@@ -164,18 +189,20 @@ class ArmBuilder(PerMeasureBuilder):
             yield Skip(SKIP_FEWER, measure.title)
             return
         by_group = observations_by_group(measure)
-        randomized = trial.design.allocation == "RANDOMIZED"
+        randomized = is_randomized(trial)
+        layers = strata(groups)
         for ga, gb in combinations(groups, 2):
             if ga.title.strip().casefold() == gb.title.strip().casefold():
                 yield Skip(SKIP_IDENTICAL, ga.title)
                 continue
-            if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb)) is not None:
+            if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb) or stratum_skip(layers, ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             if same_drug_doses(self._regimens, ga, gb):
                 yield Skip(SKIP_SAME_DRUGS, f"{ga.title} / {gb.title}")
                 continue
-            if not randomized and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):
+            assigned = randomized and not (group_context(ga).non_randomized and group_context(gb).non_randomized)
+            if not assigned and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):
                 yield Skip(SKIP_NO_CONTROL, f"{ga.title} / {gb.title}")
                 continue
             factual, counterfactual = order_groups(self._regimens, ga, gb)

@@ -10,16 +10,22 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
   "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B"), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
-  open-label, extension, continuation, switch or crossover phases, maintenance vs induction;
+  open-label, extension, continuation, switch or crossover phases, maintenance vs induction, or a
+  group described as the participants "who crossed over" or "who switched";
 * :data:`SKIP_PERIODS`: crossover periods, sequences, cycle windows or time points ("Period 2",
   "Cycles 4 to 6", "(Week 12)");
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
   vs previously treated, regional cohorts ("Global" / "China", "Japanese");
-* :data:`SKIP_NON_RANDOMIZED`: a non-randomized or single-arm cohort beside randomized ones;
+* :data:`SKIP_NON_RANDOMIZED`: a non-randomized, single-arm, dose-escalation, expansion or safety
+  cohort beside randomized ones;
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
-* :data:`SKIP_COHORTS` (:func:`cohort_skip`, for contrasts of arms, not of dose levels): groups
-  named as different cohorts ("Cohort A2" / "Cohort F"), which a trial enrols side by side, not
-  randomizes against each other.
+* :data:`SKIP_SUBGROUPS`: subgroups defined by a participant characteristic
+  (:mod:`ctpairs.characteristics`: biomarker status, histology, disease, best response, smoking,
+  sex, age), such as "Positive ALK FISH Status" / "Negative ALK FISH Status";
+* :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
+  dose levels): groups named as different cohorts ("Cohort A2" / "Cohort F"), or in different
+  strata ("Group B, Nivo" / "Group C, ICC" where each label names several groups), which a trial
+  enrols side by side, not randomizes against each other.
 
 :func:`responders_only` tells outcome measures whose population is the responders alone
 (duration of response, time to response), never comparable with whole-population ones.
@@ -28,9 +34,12 @@ description, what says otherwise, and gives the reason as a declared constant:
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ctpairs.characteristics import Token, characteristics
 from ctpairs.model.trial import Measure, ResultGroup
 from ctpairs.pairing import is_pooled_group
 
@@ -42,6 +51,7 @@ SKIP_POPULATIONS = "different populations (healthy, prior treatment, region)"
 SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
 SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
+SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response)"
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -52,19 +62,21 @@ SKIP_REASONS = (
     SKIP_NON_RANDOMIZED,
     SKIP_CONDITIONS,
     SKIP_COHORTS,
+    SKIP_SUBGROUPS,
 )
 
 _POOLED = re.compile(
     r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
     r"|\bpooled\b|\bcombined\)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
     r"|\ball\s+(?:parts|doses|dose\s+levels|cohorts|arms|treated)\b"
-    r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b",
+    r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b|^\s*others?\s*$",
     re.I,
 )
 _PART = re.compile(
     r"\b(?:part|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
     r"|\bphase\s*(?P<ph>[0-9]+[ab]?|i{1,3}[ab]?\b|iv\b)"
-    r"|\bP(?P<pp>[0-9][abAB]?)\b",
+    r"|\bP(?P<pp>[0-9][abAB]?)\b"
+    r"|(?P<named>[\w-]+)\)?\s+sub-?study\b",
     re.I,
 )
 _STAGES = {
@@ -89,7 +101,7 @@ _PERIOD = re.compile(
 )
 _POPULATION = {
     "healthy": re.compile(r"\bhealthy\b", re.I),
-    "treatment-naive": re.compile(r"\b(?:treatment|therapy|chemotherapy)[\s-]*na[iï]ve\b", re.I),
+    "treatment-naive": re.compile(r"\bna[iï]ve\b", re.I),  # treatment-, TKI-, I-O naive
     "previously-treated": re.compile(
         r"\bpreviously\s+treated\b|\bpre-?treated\b|\brefractory\b|\bprior\s+(?:\w+\s+){0,2}(?:therapy|treatment)\b",
         re.I,
@@ -107,6 +119,10 @@ _NON_RANDOMIZED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b",
     re.I,
 )
+# Read in titles only: a randomized arm's description may allow a "dose escalation".
+_NON_RANDOMIZED_TITLE = re.compile(
+    r"\bsafety\s+(?:lead[\s-]*in|portion|cohort)\b|\b(?:dose[\s-]+)?(?:escalation|expansion)\b|\bunplanned\b", re.I
+)
 _RESPONDERS_TITLE = re.compile(
     r"\bduration\s+of\s+(?:\w+\s+){0,3}(?:response|remission)\b|\btime\s+to\s+(?:\w+\s+){0,2}response\b"
     r"|(?-i:\b(?:DoR|DOR|TTR)\b)",
@@ -121,6 +137,7 @@ _CONDITIONS = {
     "fed": re.compile(r"\bfed\b|\bnon-?fasting\b|\bwith\s+(?:a\s+)?(?:\w+[\s-]+)?(?:meal|food)\b", re.I),
     "fasted": re.compile(r"\bfast(?:ed|ing)\b(?!\s*/)", re.I),
 }
+_CROSSED = re.compile(r"\bwho\s+(?:crossed\s+over|were\s+switched|switched)\b", re.I)
 _SPACE = re.compile(r"\s+")
 
 
@@ -136,6 +153,7 @@ class GroupContext:
     regions: frozenset[str]
     non_randomized: bool
     conditions: frozenset[str]
+    characteristics: frozenset[Token]
 
 
 def _norm(token: str) -> str:
@@ -152,17 +170,20 @@ def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
-    parts = frozenset(_norm(m.group("p") or m.group("ph") or m.group("pp") or "") for m in _PART.finditer(title)) - {""}
+    parts = frozenset(
+        _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or "") for m in _PART.finditer(title)
+    ) - {""}
     periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),
         parts=parts,
-        stages=_found(_STAGES, title),
+        stages=_found(_STAGES, title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         populations=_found(_POPULATION, both),
         regions=frozenset(_norm(m.group(0)) for m in _REGION.finditer(title)),
-        non_randomized=bool(_NON_RANDOMIZED.search(both)),
+        non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
+        characteristics=characteristics(title, description),
     )
 
 
@@ -196,6 +217,8 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
         return SKIP_NON_RANDOMIZED
     if ca.conditions != cb.conditions:
         return SKIP_CONDITIONS
+    if ca.characteristics != cb.characteristics:
+        return SKIP_SUBGROUPS
     return None
 
 
@@ -207,6 +230,28 @@ def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this)."""
     ca, cb = ({_norm(m.group("c")) for m in _COHORT.finditer(g.title)} for g in (a, b))
     return SKIP_COHORTS if ca and cb and ca != cb else None
+
+
+_STRATUM = re.compile(r"\b(?P<kind>group|cohort|stratum)\s*[:\-]?\s*(?P<s>[a-z]?\d+[a-z]?|[a-z](?![a-z]))", re.I)
+
+
+def strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
+    """The stratum of each group whose first label ("Group B", "Cohort 2", "Stratum A") it shares
+    with another group of the measure, by group id: "Group B, Nivo" and "Group B, BSC" are two arms
+    of the population "Group B", and that label names a population, not an arm."""
+    labels = {}
+    for group in groups:
+        if (m := _STRATUM.search(group.title)) is not None:
+            labels[group.id] = f"{m.group('kind').casefold()} {_norm(m.group('s'))}"
+    shared = Counter(labels.values())
+    return {gid: label for gid, label in labels.items() if shared[label] > 1}
+
+
+def stratum_skip(layers: dict[str, str], a: ResultGroup, b: ResultGroup) -> str | None:
+    """:data:`SKIP_COHORTS` when one of two groups belongs to a stratum (:func:`strata`) and the
+    other does not belong to the same one."""
+    la, lb = layers.get(a.id), layers.get(b.id)
+    return SKIP_COHORTS if (la or lb) and la != lb else None
 
 
 def responders_only(measure: Measure) -> bool:

@@ -3,6 +3,9 @@
 * ``dose_pairs.json``: every group pair of 39 multi-dose trials (made by scripts/make_dose_gold.py
   from the hand labels of each group in ``dose_groups.json``), valid or invalid, with the exact
   lower and higher dose of valid ones;
+* ``arm_groups.json``: every group pair the arm builder made on the 685 shared records (before
+  the participant-characteristic rules), each with a verdict and a reason read by hand from the
+  group titles and, where the titles do not tell, the groups' descriptions and the trial's design;
 * ``arm_pairs.json`` and ``outcome_pairs.json``: pairs sampled from the builders' output on the
   shared records (scripts/sample_pairs.py), each with a verdict and a reason read by hand.
 """
@@ -35,11 +38,12 @@ def built(builder, nct_ids: Iterable[str]) -> list[Pair]:
 
 
 @dataclass
-class DoseScore:
+class GroupScore:
+    """Precision and recall over group pairs (a pair counted once over its measures)."""
+
     true_pos: set = field(default_factory=set)
     false_pos: dict = field(default_factory=dict)  # key -> why
     false_neg: set = field(default_factory=set)
-    inexact: dict = field(default_factory=dict)  # key -> (built, expected)
 
     @property
     def precision(self) -> float:
@@ -54,23 +58,42 @@ def _dose(d) -> dict:
     return {"value": d.value, "unit": d.unit, "per": d.per}
 
 
-def score_dose(pairs: list[Pair], gold: list[dict]) -> DoseScore:
-    """Precision and recall of dose pairs over group pairs (a pair counted once over its measures),
-    and every true pair whose lower/higher dose is not the labelled one."""
+@dataclass
+class DoseScore(GroupScore):
+    inexact: dict = field(default_factory=dict)  # key -> (built, expected)
+
+
+def _group_key(p: Pair) -> tuple[str, ...]:
+    return (p.nct_id, *sorted((p.factual.group_title, p.counterfactual.group_title)))
+
+
+def score_groups(pairs: list[Pair], gold: list[dict], score: GroupScore | None = None) -> GroupScore:
+    """Precision and recall of pairs over the labelled group pairs of ``gold``."""
     by_key = {(g["nct_id"], *g["groups"]): g for g in gold}
-    score = DoseScore()
+    score = score if score is not None else GroupScore()
     for p in pairs:
-        key = (p.nct_id, *sorted((p.factual.group_title, p.counterfactual.group_title)))
+        key = _group_key(p)
         g = by_key.get(key)
         if g is None or g["verdict"] != "valid":
             score.false_pos[key] = g["reason"] if g else "not in the gold set"
-            continue
-        score.true_pos.add(key)
-        got = {"from": _dose(p.factual.dose), "to": _dose(p.counterfactual.dose)}
-        want = {"from": g["change"]["from"], "to": g["change"]["to"]}
-        if got != want:
-            score.inexact[key] = (got, want)
+        else:
+            score.true_pos.add(key)
     score.false_neg = {k for k, g in by_key.items() if g["verdict"] == "valid" and k not in score.true_pos}
+    return score
+
+
+def score_dose(pairs: list[Pair], gold: list[dict]) -> DoseScore:
+    """:func:`score_groups` for dose pairs, and every true pair whose lower/higher dose is not the
+    labelled one."""
+    score = score_groups(pairs, gold, DoseScore())
+    by_key = {(g["nct_id"], *g["groups"]): g for g in gold}
+    for p in pairs:
+        key = _group_key(p)
+        if key in score.true_pos:
+            got = {"from": _dose(p.factual.dose), "to": _dose(p.counterfactual.dose)}
+            want = {"from": by_key[key]["change"]["from"], "to": by_key[key]["change"]["to"]}
+            if got != want:
+                score.inexact[key] = (got, want)
     return score
 
 

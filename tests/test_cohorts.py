@@ -46,6 +46,21 @@ def _group(title: str, description: str = "") -> ResultGroup:
         ),
         # fed vs fasted (NCT01871805)
         ("Alectinib 300 mg (Fasted): Phase I", "Alectinib 460 mg (Fed): Phase I", cohorts.SKIP_CONDITIONS),
+        # subgroups defined by a participant characteristic (NCT01639001, NCT00828841, NCT01229150)
+        (
+            "Participants With Positive ALK FISH Status",
+            "Participants With Negative ALK FISH Status",
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        ("Squamous Cell Histology", "Non-squamous Cell Histology", cohorts.SKIP_SUBGROUPS),
+        ("KRAS Mut 1", "WT KRAS 1", cohorts.SKIP_SUBGROUPS),
+        ("KRAS Mut 1", "KRAS Mut 2", None),
+        # a catch-all group pools the rest (NCT00257608); named sub-studies (NCT02658890)
+        ("Carboplatin + Docetaxel", "Other", cohorts.SKIP_POOLED),
+        ("Food Effect/ Relative BA (FE BA) Substudy", "QTc Substudy", cohorts.SKIP_PARTS),
+        # a safety portion beside the randomized arms (NCT00806286); prior-therapy cohorts
+        ("CS7017+Carboplatin+Paclitaxel", "Safety Portion", cohorts.SKIP_NON_RANDOMIZED),
+        ("Part 2: Exp NSCLC I-O Naive", "Part 2: Exp NSCLC Anti-PDL1", cohorts.SKIP_POPULATIONS),
         # the same population: dose levels of one part (NCT03455829)
         ("Part 1: Cohort 1 Lerociclib at 200 mg QD", "Part 1: Cohort 2 Lerociclib at 300 mg QD", None),
         ("Avanafil 50 mg", "Avanafil 200 mg", None),
@@ -62,6 +77,35 @@ def test_regional_and_healthy_cohorts() -> None:
     healthy = _group("Drug 10 mg", "Healthy participants received a single dose of drug 10 mg.")
     patients = _group("Drug 20 mg", "Participants with hepatic impairment received a single dose of drug 20 mg.")
     assert cohorts.concurrency_skip(healthy, patients) == cohorts.SKIP_POPULATIONS
+
+
+def test_crossed_over_groups_are_another_stage() -> None:
+    """NCT01828112: "Chemotherapy/Ceritinib", the participants who crossed over to ceritinib."""
+    crossed = _group(
+        "Chemotherapy/Ceritinib",
+        "Patients randomized to chemotherapy who crossed over to ceritinib at the extension treatment phase",
+    )
+    assert cohorts.concurrency_skip(_group("Ceritinib", "Ceritinib 750 mg"), crossed) == cohorts.SKIP_STAGES
+
+
+def _groups(*titles: str) -> list[ResultGroup]:
+    return [ResultGroup(f"OG{i:03d}", t, "", None, f"/g/{i}") for i, t in enumerate(titles)]
+
+
+def test_strata_are_labels_shared_by_several_groups() -> None:
+    """NCT02574078: "Group B, Nivo" and "Group B, BSC" are two arms of the population "Group B";
+    NCT01194453's "Group A" and "Group B" are the arms themselves."""
+    nivo_b, bsc_b, nivo_c, icc_c, e = _groups(
+        "Group B, Nivo", "Group B, BSC", "Group C, Nivo", "Group C, ICC", "Group E"
+    )
+    layers = cohorts.strata([nivo_b, bsc_b, nivo_c, icc_c, e])
+    assert layers == {nivo_b.id: "group b", bsc_b.id: "group b", nivo_c.id: "group c", icc_c.id: "group c"}
+    assert cohorts.stratum_skip(layers, bsc_b, nivo_b) is None
+    assert cohorts.stratum_skip(layers, bsc_b, icc_c) == cohorts.SKIP_COHORTS
+    assert cohorts.stratum_skip(layers, nivo_c, e) == cohorts.SKIP_COHORTS
+    a, b = _groups("Group A", "Group B")
+    assert cohorts.strata([a, b]) == {}
+    assert cohorts.stratum_skip({}, a, b) is None
 
 
 def _measure(title: str, population: str | None = None) -> Measure:

@@ -1,0 +1,138 @@
+"""Participant characteristics a result group is defined by, read from its own texts.
+
+Trials post result groups that are not arms but subgroups of participants: "Participants With
+Positive ALK FISH Status", "Squamous Cell Histology", "KRAS Mut 1" / "WT KRAS 1", "Phase 2:
+MLN8237 50 mg- Breast Cancer", "Stable Disease", "Non-smoking Asthmatic Treated With ...". Two such
+groups differ in who the participants are, not (only) in what they were given, so no natural pair
+may contrast them. :func:`characteristics` names what a group's texts say about its participants,
+as ``(kind, value)`` tokens; two groups are the same population only when their tokens are equal.
+
+Kinds:
+
+* ``status``: a biomarker result (positive / negative, mutant / wild-type, a threshold such as
+  "PD-L1 >= 50%"), from the title, and from the description where a marker names it
+  ("Participants with PD-L1 positive status ...");
+* ``histology``: squamous, non-squamous, adenocarcinoma (title);
+* ``disease``: a tumour type or disease named in the title ("Breast Cancer", "NSCLC", "DLBCL");
+* ``response``: a best-response category (complete or partial response, stable or progressive
+  disease, responders, non-responders) (title);
+* ``smoking``: smokers, non-smokers, former smokers (title);
+* ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title).
+
+A pure module: strings in, tokens out, no trial or builder state.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_STATUS_TITLE = re.compile(
+    r"\b(?P<pos>positive|pos)\b(?!\s+control)|\b(?P<neg>negative|neg)\b(?!\s+control)"
+    r"|\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
+    r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
+    r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)",
+    re.I,
+)
+# In a description, a status is read only where a marker in capitals names it ("PD-L1 positive",
+# "ALK-negative", "positive for EGFR"): arm descriptions speak of "negative pregnancy tests" too.
+_STATUS_DESCRIPTION = re.compile(
+    r"(?-i:\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)[\s-]+(?P<p>positive|negative)\b(?!\s+(?:control|pregnancy))"
+    r"|\b(?P<q>positive|negative)\s+(?:status|for\s+(?-i:[A-Z]))",
+    re.I,
+)
+_HISTOLOGY = re.compile(r"\b(?P<non>non[\s-]*)?squamous\b|\b(?P<adeno>adenocarcinoma)\b", re.I)
+_DISEASES = {
+    "breast": r"breast",
+    "gastric": r"gastric|stomach|gastro-?esophageal",
+    "pancreatic": r"pancrea(?:s|tic)",
+    "colorectal": r"colorectal|colon|rectal|(?-i:CRC)",
+    "nsclc": r"(?-i:NSCLC)|non[\s-]*small[\s-]*cell",
+    "sclc": r"(?-i:SCLC)|(?<!non-)(?<!non )small[\s-]*cell\s+lung",
+    "head and neck": r"head\s+and\s+neck|(?-i:HNSCC|SCCHN)",
+    "ovarian": r"ovar(?:y|ian)",
+    "prostate": r"prostat(?:e|ic)",
+    "bladder": r"bladder|urothelial",
+    "renal": r"renal|kidney|(?-i:RCC)",
+    "liver": r"hepatocellular|liver|(?-i:HCC)",
+    "cervical": r"cervical|cervix",
+    "endometrial": r"endometrial|uterine",
+    "esophageal": r"o?esophageal",
+    "melanoma": r"melanoma",
+    "glioma": r"glioblastoma|glioma",
+    "lymphoma": r"lymphoma|(?-i:DLBCL)",
+    "leukemia": r"leuka?emia|(?-i:AML|CLL)",
+    "myeloma": r"myeloma",
+    "sarcoma": r"sarcoma",
+    "mesothelioma": r"mesothelioma",
+    "thyroid": r"thyroid",
+}
+_DISEASE = re.compile("|".join(rf"(?P<{re.sub(r'[^a-z]', '_', k)}>\b(?:{v})\b)" for k, v in _DISEASES.items()), re.I)
+_DISEASE_NAMES = {re.sub(r"[^a-z]", "_", k): k for k in _DISEASES}
+_RESPONSE = re.compile(
+    r"\b(?P<cr>complete|partial|objective)\s+(?:or\s+partial\s+)?respon(?:se|ders?)\b|\b(?P<sd>stable\s+disease)\b"
+    r"|\b(?P<pd>progressive\s+disease)\b|\b(?P<nr>non-?\s*responders?)\b|(?<!non-)(?<!non)\b(?P<r>responders?)\b",
+    re.I,
+)
+_RESPONSES = {
+    "cr": "response",
+    "sd": "stable disease",
+    "pd": "progressive disease",
+    "nr": "non-responders",
+    "r": "responders",
+}
+_SMOKING = re.compile(r"\b(?P<pre>non|never|ex|former|current)?[\s-]*smok(?:er|ers|ing)\b", re.I)
+_SEX = re.compile(r"\b(?P<m>males?|men|boys)\b|\b(?P<f>females?|women|girls)\b", re.I)
+_AGE = re.compile(
+    r"\b(?:aged?\s*)?(?P<op>[<>≤≥]=?|under|over|older\s+than|younger\s+than)\s*(?P<n>\d+)\s*(?:years|yrs|y)\b"
+    r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*(?P<hi>\d+)\s*(?:years|yrs)\b",
+    re.I,
+)
+_SPACE = re.compile(r"\s+")
+
+Token = tuple[str, str]
+
+
+def _status(text: str) -> set[Token]:
+    found: set[Token] = set()
+    for m in _STATUS_TITLE.finditer(text):
+        if m.group("pos"):
+            found.add(("status", "positive"))
+        elif m.group("neg"):
+            found.add(("status", "negative"))
+        elif m.group("mut"):
+            found.add(("status", "mutant"))
+        elif m.group("wt"):
+            found.add(("status", "wild-type"))
+        elif m.group("high"):
+            found.add(("status", m.group("high").casefold()))
+        else:
+            cut = _SPACE.sub("", f"{m.group('marker')}{m.group('op')}{m.group('cut')}".casefold())
+            found.add(("status", cut))
+    return found
+
+
+def _first(match: re.Match[str]) -> str:
+    return next(name for name, value in match.groupdict().items() if value)
+
+
+@lru_cache(maxsize=16384)
+def characteristics(title: str, description: str = "") -> frozenset[Token]:
+    """The participant characteristics a result group's title (and, for biomarker status, its
+    description) names, as ``(kind, value)`` tokens; empty for an ordinary arm."""
+    tokens = _status(title)
+    tokens |= {("status", (m.group("p") or m.group("q")).casefold()) for m in _STATUS_DESCRIPTION.finditer(description)}
+    for m in _HISTOLOGY.finditer(title):
+        tokens.add(
+            ("histology", "adenocarcinoma" if m.group("adeno") else "non-squamous" if m.group("non") else "squamous")
+        )
+    tokens |= {("disease", _DISEASE_NAMES[_first(m)]) for m in _DISEASE.finditer(title)}
+    tokens |= {("response", _RESPONSES[_first(m)]) for m in _RESPONSE.finditer(title)}
+    tokens |= {
+        ("smoking", (m.group("pre") or "current").casefold().replace("never", "non")) for m in _SMOKING.finditer(title)
+    }
+    tokens |= {("sex", "male" if m.group("m") else "female") for m in _SEX.finditer(title)}
+    for m in _AGE.finditer(title):
+        value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{m.group('lo')}-{m.group('hi')}"
+        tokens.add(("age", _SPACE.sub("", value.casefold())))
+    return frozenset(tokens)

@@ -1,0 +1,69 @@
+"""Participant characteristics read from real result-group titles and descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctpairs.characteristics import characteristics
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        # biomarker status (NCT01639001, NCT01229150, NCT00762034, NCT02658890)
+        ("Participants With Positive ALK FISH Status", {("status", "positive")}),
+        ("Participants With Negative ALK FISH Status", {("status", "negative")}),
+        ("KRAS Mut 1", {("status", "mutant")}),
+        ("WT KRAS 2", {("status", "wild-type")}),
+        ("KRAS Mut 2 & WT KRAS 2", {("status", "mutant"), ("status", "wild-type")}),
+        ("TTF-1 Positive (H Score > 0)", {("status", "positive"), ("status", "hscore>0")}),
+        ("Part 2: Exp ML BRAF-MT", {("status", "mutant")}),
+        # histology (NCT00828841, NCT02591615)
+        ("Squamous Cell Histology", {("histology", "squamous")}),
+        ("Non-squamous Cell Histology", {("histology", "non-squamous")}),
+        ("Arm B Non-squamous Carcinoma", {("histology", "non-squamous")}),
+        # disease (NCT01045421, NCT02658890)
+        ("Phase 2: MLN8237 50 mg- Breast Cancer", {("disease", "breast")}),
+        ("Phase 2: MLN8237 50 mg- HNSCC", {("disease", "head and neck")}),
+        ("Phase 2: MLN8237 50 mg- NSCLC", {("disease", "nsclc")}),
+        ("Phase 2: MLN8237 50 mg- SCLC", {("disease", "sclc")}),
+        ("Part 2: Exp DLBCL", {("disease", "lymphoma")}),
+        # best response (NCT02581943)
+        ("Complete or Partial Response", {("response", "response")}),
+        ("Stable Disease", {("response", "stable disease")}),
+        ("Progressive Disease", {("response", "progressive disease")}),
+        # smoking (NCT00712335)
+        ("Asthmatic Smokers Treated With Combination Therapy", {("smoking", "current")}),
+        ("Non-smoking Asthmatic Treated With Montelukast Only", {("smoking", "non")}),
+        # ordinary arms name none (NCT02039674, NCT00353704, NCT03977467)
+        ("Part 2 Cohort G- (Placebo+Pe+C)", set()),
+        ("Pregabalin", set()),
+        ("Sildenafil Citrate On Demand", set()),
+        ("Arm A2 (NSCLC Standard of Care Chemo)", {("disease", "nsclc")}),
+    ],
+)
+def test_titles(title: str, expected: set) -> None:
+    assert characteristics(title) == expected
+
+
+def test_sex_age_and_thresholds() -> None:
+    assert characteristics("Women Aged >= 65 Years") == {("sex", "female"), ("age", ">=65")}
+    assert characteristics("Men 18-64 years") == {("sex", "male"), ("age", "18-64")}
+    assert characteristics("Pembrolizumab (PD-L1 TPS >= 50%)") == {("status", "tps>=50%")}
+
+
+def test_controls_are_not_a_status() -> None:
+    assert characteristics("Negative Control") == frozenset()
+    assert characteristics("Positive Control (Moxifloxacin)") == frozenset()
+
+
+def test_description_status_needs_a_named_marker() -> None:
+    """NCT02477826 describes its PD-L1 strata only in the groups' descriptions; a description's
+    "negative pregnancy test" is not a subgroup."""
+    positive = "Participants with PD-L1 positive status Non Small Cell Lung Cancer received nivolumab 240 mg"
+    negative = "Participants with PD-L1 negative status Non Small Cell Lung Cancer received nivolumab 3 mg/kg"
+    assert characteristics("Part 1-Arm A: Nivolumab", positive) == {("status", "positive")}
+    assert characteristics("Part 1-Arm D: Nivo + Ipi", negative) == {("status", "negative")}
+    assert characteristics("Drug X", "Women with a negative pregnancy test received drug X.") == frozenset()
+    # the disease and histology of a description are not read: arms describe their eligibility
+    assert characteristics("Arm C", "For participants with NSQ or squamous histology, pemetrexed") == frozenset()
