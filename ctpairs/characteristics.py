@@ -117,6 +117,13 @@ def _first(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=16384)
+def diseases(text: str) -> frozenset[str]:
+    """The diseases (tumour types) a text names, such as a trial's conditions: "Non-small Cell Lung
+    Cancer" -> ``{"nsclc"}``; empty when it names none of the known ones."""
+    return frozenset(_DISEASE_NAMES[_first(m)] for m in _DISEASE.finditer(text))
+
+
+@lru_cache(maxsize=16384)
 def characteristics(title: str, description: str = "") -> frozenset[Token]:
     """The participant characteristics a result group's title (and, for biomarker status, its
     description) names, as ``(kind, value)`` tokens; empty for an ordinary arm."""
@@ -126,7 +133,7 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
         tokens.add(
             ("histology", "adenocarcinoma" if m.group("adeno") else "non-squamous" if m.group("non") else "squamous")
         )
-    tokens |= {("disease", _DISEASE_NAMES[_first(m)]) for m in _DISEASE.finditer(title)}
+    tokens |= {("disease", name) for name in diseases(title)}
     tokens |= {("response", _RESPONSES[_first(m)]) for m in _RESPONSE.finditer(title)}
     tokens |= {
         ("smoking", (m.group("pre") or "current").casefold().replace("never", "non")) for m in _SMOKING.finditer(title)

@@ -20,12 +20,19 @@ from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.retrieval.approximate import (
     AGE_TOLERANCE_YEARS,
+    DIFFERS,
     NOT_PREPARED,
+    SAME,
     STAGES,
+    UNKNOWN,
+    attribute_value,
     compare,
     normalize_time_frame,
+    show,
+    subgroup,
 )
-from ctpairs.retrieval.texts import SKIP_NO_DRUG_GROUP, SKIP_NO_RESULTS, arm_drugs
+from ctpairs.retrieval.texts import SKIP_NO_DRUG_GROUP, SKIP_NO_RESULTS, Anchor, arm_drugs, iter_anchors
+from tests._data import real_record
 
 AXES = ["geography", "population", "phase", "comparator", "dose-cross"]
 DRUGS = {"avanafil", "udenafil", "gefitinib"}
@@ -134,7 +141,12 @@ def test_pairs_differ_in_exactly_the_axis(built, corpus, axis):
         ages_same = compare(
             "population",
             *(
-                (t.eligibility.minimum_age_years, t.eligibility.maximum_age_years, t.eligibility.sex or "ALL")
+                (
+                    t.eligibility.minimum_age_years,
+                    t.eligibility.maximum_age_years,
+                    t.eligibility.sex or "ALL",
+                    frozenset(),
+                )
                 for t in (a, b)
             ),
         )
@@ -213,3 +225,30 @@ def test_the_build_lets_go_of_the_corpus(built):
     report, _, _ = built
     assert report.axes["geography"].kind == "approximate"  # the build ran an approximate pass
     assert not approximate._memo
+
+
+def _anchor(nct_id: str, title: str) -> Anchor:
+    trial = parse_trial(real_record(nct_id))
+    return next(a for a in iter_anchors(trial) if isinstance(a, Anchor) and a.group.title == title)
+
+
+def test_population_holds_the_subgroup_and_the_disease() -> None:
+    """A basket trial's melanoma cohort (NCT02308020) is not the population of an NSCLC trial of the
+    same drug (NCT02152631), though their ages and sex agree; two NSCLC trials are the same
+    population; a histology subgroup (NCT04967417) is another one."""
+    melanoma = _anchor("NCT02308020", "Part E Abemaciclib: Melanoma")
+    nsclc = _anchor("NCT02152631", "Abemaciclib")
+    nsclc_too = _anchor("NCT02450539", "Abemaciclib")
+    squamous = _anchor("NCT04967417", "Squamous Cell Carcinoma")
+    assert subgroup(melanoma) == {("disease", "melanoma")}  # the group's title, not the trial's conditions
+    assert subgroup(nsclc) == {("disease", "nsclc")}  # the trial's conditions
+    assert subgroup(squamous) == {("disease", "nsclc"), ("histology", "squamous")}
+    melanoma, nsclc, nsclc_too, squamous = (
+        attribute_value(a, "population") for a in (melanoma, nsclc, nsclc_too, squamous)
+    )
+    assert compare("population", melanoma, nsclc) == DIFFERS
+    assert compare("population", nsclc, nsclc_too) == SAME
+    assert compare("population", nsclc, squamous) == DIFFERS
+    assert show("population", squamous) == "19-any years, all; disease: nsclc; histology: squamous"
+    # a subgroup on one side only: not comparable, so never a pair
+    assert compare("population", (18.0, None, "ALL", frozenset()), nsclc) == UNKNOWN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctpairs.characteristics import characteristics
+from ctpairs.characteristics import characteristics, diseases
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,19 @@ def test_description_status_needs_a_named_marker() -> None:
     assert characteristics("Drug X", "Women with a negative pregnancy test received drug X.") == frozenset()
     # the disease and histology of a description are not read: arms describe their eligibility
     assert characteristics("Arm C", "For participants with NSQ or squamous histology, pemetrexed") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "conditions,expected",
+    [
+        # trials' conditions (NCT02152631, NCT02450539, NCT02423343, NCT02308020, NCT00790751)
+        ("Non Small Cell Lung Cancer", {"nsclc"}),
+        ("Non-Small Cell Lung Cancer Stage IV", {"nsclc"}),
+        ("Small Cell Lung Cancer", {"sclc"}),
+        ("Solid Tumor\nNon-Small Cell Lung Cancer Recurrent\nHepatocellular Carcinoma Recurrent", {"nsclc", "liver"}),
+        ("Breast Cancer\nNon-small Cell Lung Cancer\nMelanoma\nBrain Metastases", {"breast", "nsclc", "melanoma"}),
+        ("Erectile Dysfunction", set()),
+    ],
+)
+def test_diseases_of_conditions(conditions: str, expected: set) -> None:
+    assert diseases(conditions) == expected

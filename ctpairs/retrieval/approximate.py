@@ -16,9 +16,9 @@ anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similar
   attribute     value                                            equal when
   ============  ===============================================  ==============================
   geography     the trial's set of countries                     the same set
-  population    (minimum age, maximum age, sex)                  ages within
+  population    (minimum age, maximum age, sex, subgroup)        ages within
                                                                  :data:`AGE_TOLERANCE_YEARS`,
-                                                                 same sex
+                                                                 same sex, same subgroup
   phase         the trial's set of phases                        the same set
   comparator    what the other groups of the measure get         the same set
                 ("placebo", the drugs of an active arm, "none")
@@ -27,6 +27,12 @@ anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similar
 
   A held attribute that neither side states (no countries, no parsed dose) does not block a
   pair but is left out of ``matched_on``; one stated on one side only blocks it.
+
+  The *subgroup* is what the anchor's group is defined by (:func:`subgroup`): the participant
+  characteristics its title names (biomarker status, histology, best response, ...) and its
+  disease, from the group's title when it names one (a basket trial's "Part E Abemaciclib:
+  Melanoma"), else from the trial's conditions. A subgroup stated on one side only makes the
+  population unknown: such a pair is never made.
 
 Each pair's factual side is the anchor, the counterfactual side the neighbour; ``similarity``
 is their cosine similarity and ``matched_on`` lists what was held equal. Passing candidates
@@ -49,6 +55,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from ctpairs.builder import Skip
+from ctpairs.characteristics import Token, characteristics, diseases
 from ctpairs.dose import comparable, dose_ratio, is_placebo
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import is_pooled_group, make_pair
@@ -147,13 +154,23 @@ def _comparators(anchor: Anchor) -> frozenset[str]:
     return frozenset(found) or frozenset({"none"})
 
 
+def subgroup(anchor: Anchor) -> frozenset[Token]:
+    """The participant characteristics of the anchor's group (:mod:`ctpairs.characteristics`), and
+    its disease from the trial's conditions when the group's title names none."""
+    group, trial = anchor.group, anchor.trial
+    found = characteristics(group.title, group.description or "")
+    if not any(kind == "disease" for kind, _ in found):
+        found |= {("disease", name) for name in diseases("\n".join(trial.conditions))}
+    return found
+
+
 def attribute_value(anchor: Anchor, name: str) -> Hashable:
     """The anchor's value of one attribute (None when not stated)."""
     trial, el = anchor.trial, anchor.trial.eligibility
     if name == "geography":
         return frozenset(trial.countries) or None
     if name == "population":
-        return (el.minimum_age_years, el.maximum_age_years, el.sex or "ALL")
+        return (el.minimum_age_years, el.maximum_age_years, el.sex or "ALL", subgroup(anchor))
     if name == "phase":
         return frozenset(p for p in trial.design.phases if p != "NA") or None
     if name == "comparator":
@@ -174,8 +191,11 @@ def compare(name: str, a: Hashable, b: Hashable) -> str:
     if a is None or b is None:
         return UNKNOWN
     if name == "population":
-        (lo_a, hi_a, sex_a), (lo_b, hi_b, sex_b) = a, b  # type: ignore[misc]
-        return SAME if _ages_equal(lo_a, lo_b) and _ages_equal(hi_a, hi_b) and sex_a == sex_b else DIFFERS
+        (lo_a, hi_a, sex_a, sub_a), (lo_b, hi_b, sex_b, sub_b) = a, b  # type: ignore[misc]
+        if sub_a != sub_b and not (sub_a and sub_b):
+            return UNKNOWN  # one side's group is a subgroup (or names a disease), the other's is not
+        same = _ages_equal(lo_a, lo_b) and _ages_equal(hi_a, hi_b) and sex_a == sex_b and sub_a == sub_b
+        return SAME if same else DIFFERS
     if name == "dose":
         if not comparable(a, b):  # type: ignore[arg-type]
             return UNKNOWN
@@ -188,9 +208,9 @@ def show(name: str, value: Hashable) -> str:
     if value is None:
         return "not stated"
     if name == "population":
-        lo, hi, sex = value  # type: ignore[misc]
+        lo, hi, sex, sub = value  # type: ignore[misc]
         ages = f"{'any' if lo is None else f'{lo:g}'}-{'any' if hi is None else f'{hi:g}'} years"
-        return f"{ages}, {sex.lower()}"
+        return f"{ages}, {sex.lower()}" + "".join(f"; {kind}: {what}" for kind, what in sorted(sub))
     if name == "dose":
         return value.text  # type: ignore[attr-defined]
     return "; ".join(sorted(value))  # type: ignore[arg-type]
