@@ -54,7 +54,8 @@ def main() -> None:
     parser.add_argument(
         "--natural-only",
         action="store_true",
-        help="stop after the natural build (ingest and build at a size whose CPU embedding would take hours)",
+        help="leave out the index and the approximate axis (their CPU embedding takes hours at registry size): "
+        "ingest, the natural build, and the package of the natural pairs",
     )
     parser.add_argument(
         "--reuse",
@@ -86,32 +87,35 @@ def main() -> None:
         )
     )
     if not args.natural_only:
-        stages += run_rest(args, work, s, device)
+        stages += approximate(args, work, s, device)
+    stages.append(package(args, work))
     report(stages, studies, args.registry)
 
 
-def run_rest(args: argparse.Namespace, work: Path, s: list[str], device: list[str]) -> list[dict]:
-    """index -> the approximate axis -> package (the natural and approximate pairs together)."""
+def approximate(args: argparse.Namespace, work: Path, s: list[str], device: list[str]) -> list[dict]:
+    """index -> the approximate axis, whose pairs are then packaged with the natural ones."""
     stages = [
         stage("index", ["index", *s, "-q", *device]),
         stage(
             f"build {args.axis}", ["build", *s, "--axis", args.axis, "-q", "--out", str(work / "approximate"), *device]
         ),
     ]
-    for parquet in (work / "approximate").glob("*.parquet"):  # package the approximate pairs with the others
+    for parquet in (work / "approximate").glob("*.parquet"):
         if pq.ParquetFile(parquet).metadata.num_rows:
             shutil.copy(parquet, work / "natural" / parquet.name)
-    stages.append(
-        stage(
-            "package",
-            [
-                "package",
-                *("--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0"),
-                *("--workers", str(args.package_workers), "-q"),
-            ],
-        )
-    )
     return stages
+
+
+def package(args: argparse.Namespace, work: Path) -> dict:
+    """The package of every pair in ``work/natural`` (the approximate axis's too, when it was built)."""
+    return stage(
+        "package",
+        [
+            "package",
+            *("--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0"),
+            *("--workers", str(args.package_workers), "-q"),
+        ],
+    )
 
 
 def report(stages: list[dict], studies: int, registry: int) -> None:
