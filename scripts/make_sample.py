@@ -17,8 +17,8 @@ from pathlib import Path
 
 SAMPLE_SIZE = 300
 # Trials whose approximate (cross-trial) pairs over the whole shared set need a partner that the
-# NCT-id fill would leave out: geography (NCT03829332 ~ NCT04676412) and comparator
-# (NCT02945046 ~ NCT02964338), so every approximate axis but phase has pairs on the sample.
+# NCT-id fill would leave out: geography (NCT03829332 ~ NCT04676412), and two fremanezumab trials
+# of the same design (NCT02945046 ~ NCT02964338) that the tests use as a comparator non-contrast.
 CROSS_TRIAL_PARTNERS = {"NCT03829332", "NCT04676412", "NCT02945046", "NCT02964338"}
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(mg/kg|mg/m2|mg|mcg|µg|ug|g|iu|units?|ml)\b", re.IGNORECASE)
 

@@ -12,7 +12,7 @@ from tests._data import real_records
 # Real trials with dose, arm and outcome pairs, labelled by all three methods
 # (trial_analysis, z_test_from_spread, relative_threshold) and all three directions.
 PAIR_TRIALS = ("NCT00700180", "NCT00809471", "NCT00833638", "NCT01183858", "NCT01737502", "NCT05259696")
-# Real trials with cross-trial (approximate) neighbours: comparator, dose-cross, geography, population.
+# Real trials with cross-trial (approximate) neighbours: dose-cross, geography, population.
 APPROXIMATE_TRIALS = (
     "NCT00790751",
     "NCT00809471",

@@ -36,8 +36,12 @@ from tests._data import real_record
 
 AXES = ["geography", "population", "phase", "comparator", "dose-cross"]
 DRUGS = {"avanafil", "udenafil", "gefitinib"}
-# the sample's cross-trial partners (scripts/make_sample.py): a geography and a comparator contrast
-PARTNERS = {"geography": ("NCT03829332", "NCT04676412"), "comparator": ("NCT02945046", "NCT02964338")}
+# the sample's cross-trial partners (scripts/make_sample.py): a geography contrast, and two trials
+# with the same design (placebo and two fremanezumab regimens), which are no comparator contrast
+PARTNERS = {"geography": ("NCT03829332", "NCT04676412")}
+SAME_DESIGN = ("NCT02945046", "NCT02964338")
+# NCT02945046 with an active comparator in place of its placebo arm: a comparator contrast
+ACTIVE_VARIANT = "NCT90002945"
 TRIAL_ATTRIBUTES = {
     "geography": lambda t: frozenset(t.countries),
     "phase": lambda t: frozenset(p for p in t.design.phases if p != "NA"),
@@ -48,14 +52,28 @@ def _uses(trial: Trial) -> bool:
     return any(arm_drugs(arm) & DRUGS for arm in trial.arm_groups)
 
 
+def _with_active_comparator(record: dict, nct_id: str, drug: str) -> dict:
+    """A copy of a real record whose placebo arm, intervention and result groups give ``drug``
+    instead (an ACTIVE_COMPARATOR arm), under another NCT id."""
+    text = json.dumps(record).replace('"Placebo"', json.dumps(drug)).replace('"Drug: Placebo"', f'"Drug: {drug}"')
+    variant = json.loads(text.replace(record["protocolSection"]["identificationModule"]["nctId"], nct_id))
+    for arm in variant["protocolSection"]["armsInterventionsModule"]["armGroups"]:
+        if arm["label"] == drug:
+            arm["type"] = "ACTIVE_COMPARATOR"
+    return variant
+
+
 @pytest.fixture(scope="module")
 def corpus() -> tuple[list[dict], dict[str, Trial]]:
     records = list(open_input(source="sample"))
     trials = [parse_trial(r) for r in records]
-    partners = {nct for couple in PARTNERS.values() for nct in couple}
+    partners = {nct for couple in PARTNERS.values() for nct in couple} | set(SAME_DESIGN)
     keep = [i for i, t in enumerate(trials) if _uses(t) or t.nct_id in partners]
     keep += [i for i, t in enumerate(trials) if not any(arm_drugs(a) for a in t.arm_groups)][:3]
-    return [records[i] for i in keep], {trials[i].nct_id: trials[i] for i in keep}
+    kept = [records[i] for i in keep]
+    original = next(r for r in kept if r["protocolSection"]["identificationModule"]["nctId"] == SAME_DESIGN[0])
+    kept.append(_with_active_comparator(original, ACTIVE_VARIANT, "Topiramate"))
+    return kept, {t.nct_id: t for t in map(parse_trial, kept)}
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +217,23 @@ def test_sample_partners_give_pairs(built, axis):
     _, out, _ = built
     couples = {frozenset((r["nct_id"], r["cf_nct_id"])) for r in _pairs(out, axis)}
     assert frozenset(PARTNERS[axis]) in couples
+
+
+def test_comparator_is_the_control_not_another_dose_of_the_same_drug(built):
+    """NCT02945046 and NCT02964338 both test two fremanezumab regimens against placebo; one names
+    its second regimen "Fremanezumab 675 mg/Placebo/Placebo". That is a dose arm, not a placebo,
+    and the other regimen is not a comparator: the two trials are no comparator contrast. The
+    same trial against topiramate is one, from placebo to topiramate."""
+    _, out, _ = built
+    rows = _pairs(out, "comparator")
+    couples = {frozenset((r["nct_id"], r["cf_nct_id"])) for r in rows}
+    assert frozenset(SAME_DESIGN) not in couples
+    variant = [r for r in rows if {r["nct_id"], r["cf_nct_id"]} == {SAME_DESIGN[0], ACTIVE_VARIANT}]
+    assert variant
+    for row in variant:
+        values = {row["nct_id"]: row["change"]["from"], row["cf_nct_id"]: row["change"]["to"]}
+        assert values == {SAME_DESIGN[0]: "placebo", ACTIVE_VARIANT: "topiramate"}
+        assert row["factual"]["group_title"].startswith("Fremanezumab")
 
 
 def test_a_file_input_is_read_twice_and_its_bad_records_counted_once(built, corpus, tmp_path):

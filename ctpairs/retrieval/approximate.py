@@ -133,7 +133,12 @@ def outcome_matches(a: tuple[str, str | None, str, str], b: tuple[str, str | Non
 
 
 def _comparators(anchor: Anchor) -> frozenset[str]:
-    """What the other groups of the anchor's measure get: "placebo", their drugs, or "none"."""
+    """What the other groups of the anchor's measure get: "placebo", their drugs, or "none".
+
+    Groups that give the anchor's own drugs (other doses or schedules of the same regimen) are not
+    comparators: a group is "placebo" by its arm's type, or by a placebo in its title or arm only
+    when its arm gives no drug ("Fremanezumab 675 mg/Placebo/Placebo" is a dose arm, not a placebo).
+    """
     found: set[str] = set()
     for group in anchor.measure.groups:
         if group.id == anchor.group.id or is_pooled_group(group):
@@ -142,10 +147,12 @@ def _comparators(anchor: Anchor) -> frozenset[str]:
         if arm is not None and arm.label == anchor.arm.label:
             continue
         drugs = arm_drugs(arm) if arm else frozenset()
-        if is_placebo(group.title) or (
-            arm is not None
-            and (arm.type == "PLACEBO_COMPARATOR" or not drugs and any(is_placebo(iv.name) for iv in arm.interventions))
-        ):
+        if drugs == anchor.drugs:
+            continue
+        placebo_named = (
+            is_placebo(group.title) or arm is not None and any(is_placebo(iv.name) for iv in arm.interventions)
+        )
+        if arm is not None and arm.type == "PLACEBO_COMPARATOR" or placebo_named and not drugs:
             found.add("placebo")
         elif drugs:
             found.add(" + ".join(sorted(drugs)))
