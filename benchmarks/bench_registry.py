@@ -30,12 +30,15 @@ from make_registry import write_zip
 REGISTRY_WITH_RESULTS = 80_500
 
 
-def stage(name: str, args: list[str]) -> dict:
-    """Run ``ctpairs <args>`` in a fresh process: seconds and peak memory (RSS and anonymous)."""
-    run = run_measured([sys.executable, "-m", "ctpairs", *args])
+def stage(name: str, args: list[str], disk: Path | None = None) -> dict:
+    """Run ``ctpairs <args>`` in a fresh process: seconds and peak memory (RSS and anonymous); with
+    ``disk``, the peak bytes it added under that folder (temporary files and output)."""
+    run = run_measured([sys.executable, "-m", "ctpairs", *args], disk=disk)
     if run.returncode:
         raise SystemExit(f"{name} failed:\n{run.stderr[-3000:]}")
     row = {"stage": name, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "peak_anon_mib": run.peak_anon_mib}
+    if disk is not None:
+        row["peak_disk_mib"] = run.peak_disk_mib
     print(json.dumps(row), file=sys.stderr, flush=True)  # progress; the report with projections comes at the end
     return row
 
@@ -63,13 +66,22 @@ def main() -> None:
         help="with --keep: reuse the corpus, store and embedding cache a previous run left there (no ingest; "
         "the index stage then embeds nothing), to measure the later stages again",
     )
+    parser.add_argument(
+        "--package-only",
+        action="store_true",
+        help="with --reuse: only the package stage, of the pairs the previous run left in --keep DIR",
+    )
     args = parser.parse_args()
     if args.reuse and not (args.keep and (args.keep / "store.sqlite").is_file()):
         raise SystemExit("--reuse needs --keep DIR holding a previous run's store.sqlite")
+    if args.package_only and not (args.reuse and (args.keep / "natural").is_dir()):
+        raise SystemExit("--package-only needs --reuse and --keep DIR holding a previous run's natural/ pairs")
     work = args.keep or Path(tempfile.mkdtemp(prefix="ctpairs-registry-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, store = work / "ctg-studies.json.zip", work / "store.sqlite"
     kept = (store, work / "store.sqlite.index") if args.reuse else ()
+    if args.package_only:
+        kept += (work / "natural", work / "approximate")
     for old in (store, work / "store.sqlite.index", work / "natural", work / "approximate", work / "dataset"):
         if old not in kept:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
@@ -80,14 +92,15 @@ def main() -> None:
     device = ["--device", args.device] if args.device else []
     s = ["--store", str(store)]
     stages = [] if args.reuse else [stage("ingest", ["ingest", str(corpus), *s, "-q"])]
-    stages.append(
-        stage(
-            "build natural",
-            ["build", *s, "--axis", "all", "--workers", str(args.workers), "-q", "--out", str(work / "natural")],
+    if not args.package_only:
+        stages.append(
+            stage(
+                "build natural",
+                ["build", *s, "--axis", "all", "--workers", str(args.workers), "-q", "--out", str(work / "natural")],
+            )
         )
-    )
-    if not args.natural_only:
-        stages += approximate(args, work, s, device)
+        if not args.natural_only:
+            stages += approximate(args, work, s, device)
     stages.append(package(args, work))
     report(stages, studies, args.registry)
 
@@ -107,7 +120,8 @@ def approximate(args: argparse.Namespace, work: Path, s: list[str], device: list
 
 
 def package(args: argparse.Namespace, work: Path) -> dict:
-    """The package of every pair in ``work/natural`` (the approximate axis's too, when it was built)."""
+    """The package of every pair in ``work/natural`` (the approximate axis's too, when it was built),
+    with the disk it takes beside its input (its spilled rows and the dataset folder)."""
     return stage(
         "package",
         [
@@ -115,6 +129,7 @@ def package(args: argparse.Namespace, work: Path) -> dict:
             *("--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0"),
             *("--workers", str(args.package_workers), "-q"),
         ],
+        disk=work,
     )
 
 

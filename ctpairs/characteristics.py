@@ -10,8 +10,9 @@ as ``(kind, value)`` tokens; two groups are the same population only when their 
 Kinds:
 
 * ``status``: a biomarker result (positive / negative, mutant / wild-type, a threshold such as
-  "PD-L1 >= 50%"), from the title, and from the description where a marker names it
-  ("Participants with PD-L1 positive status ...");
+  "PD-L1 >= 50%"), from the title; a positive or negative result also from the description, and
+  only where a marker names it or a word of status follows ("Participants with PD-L1 positive
+  status ...");
 * ``histology``: squamous, non-squamous, adenocarcinoma (title);
 * ``disease``: a tumour type or disease named in the title ("Breast Cancer", "NSCLC", "DLBCL");
 * ``response``: a best-response category (complete or partial response, stable or progressive
@@ -28,19 +29,24 @@ import re
 from functools import lru_cache
 
 _STATUS_TITLE = re.compile(
-    r"\b(?P<pos>positive|pos)\b(?!\s+control)|\b(?P<neg>negative|neg)\b(?!\s+control)"
-    r"|\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
+    r"\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
     r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)",
     re.I,
 )
-# In a description, a status is read only where a marker in capitals names it ("PD-L1 positive",
-# "ALK-negative", "positive for EGFR"): arm descriptions speak of "negative pregnancy tests" too.
-_STATUS_DESCRIPTION = re.compile(
-    r"(?-i:\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)[\s-]+(?P<p>positive|negative)\b(?!\s+(?:control|pregnancy))"
-    r"|\b(?P<q>positive|negative)\s+(?:status|for\s+(?-i:[A-Z]))",
+# A positive or negative result, in a title or a description, only where a marker in capitals names
+# it ("PD-L1 positive", "HER2-negative", "TTF-1 Positive") or a word of status follows ("Positive
+# ALK FISH Status", "negative for EGFR"): "Positive Psychology", "Negative Pressure Wound Therapy",
+# a "negative pregnancy test" or a "Positive Control" are not subgroups.
+_POLARITY = re.compile(
+    r"(?-i:\b[A-Z][A-Za-z0-9]*[A-Z0-9](?:-[A-Za-z0-9]+)*)[\s-]+(?P<p>positive|negative|pos|neg)\b"
+    r"(?!\s+(?:control|pregnancy))"
+    r"|\b(?P<q>positive|negative)\s+(?:[\w-]+\s+){0,3}?(?:status|results?|for|patients|participants|subjects|"
+    r"cohorts?|tumou?rs?|cancer|carcinoma|disease|expression)\b"
+    r"|\b(?P<tn>triple)[\s-]*negative\b",
     re.I,
 )
+_POLARITY_NAMES = {"positive": "positive", "pos": "positive", "negative": "negative", "neg": "negative"}
 _HISTOLOGY = re.compile(r"\b(?P<non>non[\s-]*)?squamous\b|\b(?P<adeno>adenocarcinoma)\b", re.I)
 _DISEASES = {
     "breast": r"breast",
@@ -96,11 +102,7 @@ Token = tuple[str, str]
 def _status(text: str) -> set[Token]:
     found: set[Token] = set()
     for m in _STATUS_TITLE.finditer(text):
-        if m.group("pos"):
-            found.add(("status", "positive"))
-        elif m.group("neg"):
-            found.add(("status", "negative"))
-        elif m.group("mut"):
+        if m.group("mut"):
             found.add(("status", "mutant"))
         elif m.group("wt"):
             found.add(("status", "wild-type"))
@@ -109,6 +111,14 @@ def _status(text: str) -> set[Token]:
         else:
             cut = _SPACE.sub("", f"{m.group('marker')}{m.group('op')}{m.group('cut')}".casefold())
             found.add(("status", cut))
+    return found | _polarity(text)
+
+
+def _polarity(text: str) -> set[Token]:
+    found: set[Token] = set()
+    for m in _POLARITY.finditer(text):
+        word = m.group("p") or m.group("q")
+        found.add(("status", "triple-negative" if m.group("tn") else _POLARITY_NAMES[word.casefold()]))
     return found
 
 
@@ -127,8 +137,7 @@ def diseases(text: str) -> frozenset[str]:
 def characteristics(title: str, description: str = "") -> frozenset[Token]:
     """The participant characteristics a result group's title (and, for biomarker status, its
     description) names, as ``(kind, value)`` tokens; empty for an ordinary arm."""
-    tokens = _status(title)
-    tokens |= {("status", (m.group("p") or m.group("q")).casefold()) for m in _STATUS_DESCRIPTION.finditer(description)}
+    tokens = _status(title) | _polarity(description)
     for m in _HISTOLOGY.finditer(title):
         tokens.add(
             ("histology", "adenocarcinoma" if m.group("adeno") else "non-squamous" if m.group("non") else "squamous")

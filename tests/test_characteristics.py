@@ -52,9 +52,18 @@ def test_sex_age_and_thresholds() -> None:
     assert characteristics("Pembrolizumab (PD-L1 TPS >= 50%)") == {("status", "tps>=50%")}
 
 
-def test_controls_are_not_a_status() -> None:
-    assert characteristics("Negative Control") == frozenset()
-    assert characteristics("Positive Control (Moxifloxacin)") == frozenset()
+def test_controls_and_interventions_are_not_a_status() -> None:
+    """Positive or negative is a status only where a marker names it or a word of status follows:
+    controls and interventions named with the words are arms."""
+    for title in (
+        "Negative Control",
+        "Positive Control (Moxifloxacin)",
+        "Positive Psychology Intervention",
+        "Negative Pressure Wound Therapy",
+    ):
+        assert characteristics(title) == frozenset(), title
+    assert characteristics("HER2-negative, HR-positive") == {("status", "negative"), ("status", "positive")}
+    assert characteristics("Triple Negative Breast Cancer") == {("status", "triple-negative"), ("disease", "breast")}
 
 
 def test_description_status_needs_a_named_marker() -> None:
