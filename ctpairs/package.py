@@ -20,12 +20,15 @@ place, and packaging the same pairs with the same options gives byte-identical f
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -160,6 +163,30 @@ def _read_configs(pairs_dir: Path, spill: Path) -> dict[str, pa.Table]:
         except (KeyError, ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise PackageError(f"{path} is not a pairs file of schema v{SCHEMA_VERSION}: {exc}") from exc
     return tables
+
+
+#: Temporary disk the package takes per pair, beside its output: its spilled Arrow files, uncompressed
+#: (measured at 16 KB on 1.4 million pairs: benchmarks/README.md, sixth pass).
+SPILL_BYTES_PER_PAIR = 16_000
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+@contextmanager
+def _disk_room(pairs_dir: Path, out_dir: Path) -> Iterator[None]:
+    """Turn a write that failed for want of disk room into a :class:`PackageError` that says how
+    much the package needs and how much is free (after its temporary files are gone)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL:
+            raise
+        pairs = sum(pq.ParquetFile(path).metadata.num_rows for path in pairs_dir.glob("*.parquet"))
+        free = shutil.disk_usage(out_dir.parent).free
+        raise PackageError(
+            f"out of disk room beside {out_dir} ({exc.strerror or exc}): the package's temporary files take "
+            f"about {SPILL_BYTES_PER_PAIR // 1000} KB per pair, about {pairs * SPILL_BYTES_PER_PAIR / 1e9:.1f} GB "
+            f"for {pairs:,} pairs, and {free / 1e9:.1f} GB are free there; free some, or --out on a larger disk"
+        ) from None
 
 
 def _spilled(tables: Iterable[pa.Table], path: Path, schema: pa.Schema) -> pa.Table:
@@ -631,7 +658,8 @@ def package_pairs(
             whatever the number.
 
     Raises:
-        PackageError: bad version, version not greater than the one in ``out_dir``, no pairs...
+        PackageError: bad version, version not greater than the one in ``out_dir``, no pairs, out of
+            disk room for the temporary files (about :data:`SPILL_BYTES_PER_PAIR` per pair)...
     """
     from datasets import Features
     from datasets.info import DatasetInfo, DatasetInfosDict
@@ -645,7 +673,11 @@ def package_pairs(
     previous = _previous(out_dir, version)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # the input pairs and each config's package rows are spilled to Arrow files beside the output
-    with fewer_collections(), tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir:
+    with (
+        _disk_room(pairs_dir, out_dir),
+        fewer_collections(),
+        tempfile.TemporaryDirectory(prefix=".ctpairs-package-", dir=out_dir.parent) as spill_dir,
+    ):
         spill = Path(spill_dir)
         built = _read_configs(pairs_dir, spill / ".input")
         excluded = exclude_benchmark_trials(built, exclude_benchmark) if exclude_benchmark else None

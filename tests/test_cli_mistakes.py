@@ -310,3 +310,31 @@ def test_debug_shows_the_traceback(tmp_path):
     assert res.returncode == 1 and "Traceback" in res.stderr and "StoreNotFoundError" in res.stderr
     res = run("stats", "--store", str(tmp_path / "nope.sqlite"), env={"CTPAIRS_DEBUG": "1"})
     assert "Traceback" in res.stderr
+
+
+def test_package_out_of_disk_room_says_how_much_it_needs(tmp_path):
+    """A file-size limit (RLIMIT_FSIZE) makes every write past 1 MB fail as a full disk does: the
+    package stops with one line that says what it needs, leaves no temporary files, and the
+    previous version of the dataset folder is as it was."""
+    import resource
+
+    trials = tuple(nct(r) for r in real_records()[:80] if "resultsSection" in r)
+    pairs = _build(tmp_path, trials, ("dose", "arm"), "pairs")
+    out = tmp_path / "ds"
+    assert run("package", "--pairs", str(pairs), "--out", str(out), "--version", "1.0.0").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, resource.RLIM_INFINITY))
+
+    res = subprocess.run(
+        [*CLI, "package", "--pairs", str(pairs), "--out", str(out), "--version", "1.1.0"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files,
+    )
+    line = one_error(res)
+    assert "out of disk room beside" in line and "KB per pair" in line and "GB are free" in line, line
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".ctpairs-package-*"))
