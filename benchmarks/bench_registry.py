@@ -67,6 +67,11 @@ def main() -> None:
         "the index stage then embeds nothing), to measure the later stages again",
     )
     parser.add_argument(
+        "--no-curate",
+        action="store_true",
+        help="package with --no-curate (the -all configs only: less temporary disk)",
+    )
+    parser.add_argument(
         "--package-only",
         action="store_true",
         help="with --reuse: only the package stage, of the pairs the previous run left in --keep DIR",
@@ -128,6 +133,7 @@ def package(args: argparse.Namespace, work: Path) -> dict:
             "package",
             *("--pairs", str(work / "natural"), "--out", str(work / "dataset"), "--version", "1.0.0"),
             *("--workers", str(args.package_workers), "-q"),
+            *(["--no-curate"] if args.no_curate else []),
         ],
         disk=work,
     )
