@@ -24,7 +24,8 @@ Left out, each with a declared skip reason:
   escalation, expansion or safety cohorts are treated as not randomized against each other;
 * every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
-  randomized population; and slots that are the baseline, measured before any treatment.
+  randomized population; and slots or groups that are the baseline, measured before any treatment
+  (a shift table's on-treatment rows by baseline state are not).
 
 When the trial posted an analysis of exactly these two groups, it labels the pair (``trial_analysis``).
 """
@@ -150,14 +151,25 @@ def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
 _FROM_BASELINE = re.compile(
     r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I
 )
+_NAMED_BASELINE = re.compile(r"\s*baseline\b\s*(?:[:,(]|$)", re.I)
+# A shift table's row: an on-treatment result of the participants in one baseline state.
+_AFTER_BASELINE = re.compile(
+    r"\bon[\s-]*treatment\b|\bpost[\s-]*baseline\b|\bchanges?\b|\bworst\b|\bshift\b|\bwith\b.*\bat\s+baseline\b",
+    re.I,
+)
 
 
 def _is_baseline(label: str | None) -> bool:
-    """A slot that is the baseline itself ("Physical: Baseline"), not a change from it."""
+    """A slot or group that is the baseline itself ("Physical: Baseline", "PDE5I + Placebo
+    (Baseline)"), not a change from it nor an on-treatment result by baseline state ("TSH > ULN with
+    TSH ≤ ULN at baseline", "Baseline temp. <37°C, on treatment change <1°C")."""
+    text = label or ""
+    if _FROM_BASELINE.search(text) or _AFTER_BASELINE.search(text):
+        return False
+    if _NAMED_BASELINE.match(text):  # "Baseline: Cycle 1/Day 1 (Answer to Q1: No)"
+        return True
     reading = read_time(label)
-    return (
-        reading is not None and reading.days == 0 and reading.cycle is None and not _FROM_BASELINE.search(label or "")
-    )
+    return reading is not None and reading.days == 0 and reading.cycle is None
 
 
 class ArmBuilder(PerMeasureBuilder):
@@ -197,6 +209,9 @@ class ArmBuilder(PerMeasureBuilder):
                 continue
             if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb) or stratum_skip(layers, ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
+                continue
+            if _is_baseline(ga.title) or _is_baseline(gb.title):
+                yield Skip(SKIP_BASELINE, f"{ga.title} / {gb.title}")
                 continue
             if same_drug_doses(self._regimens, ga, gb):
                 yield Skip(SKIP_SAME_DRUGS, f"{ga.title} / {gb.title}")
