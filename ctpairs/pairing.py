@@ -91,15 +91,17 @@ class Observation:
 
 
 def observations(measure: Measure) -> list[Observation]:
-    """Every numeric value of a measure, one per (group, class, category)."""
+    """Every numeric value of a measure, one per (group, class, category); a value posted for a
+    group whose row states that no participant was analysed (a denominator of 0) is none."""
     groups = {g.id: g for g in measure.groups}
-    return [
+    found = (
         Observation(measure, groups[m.group_id], cls, cat, m)
         for cls in measure.classes
         for cat in cls.categories
         for m in cat.measurements
         if m.value is not None and m.group_id in groups
-    ]
+    )
+    return [o for o in found if not o.row_n.nobody]
 
 
 def observations_by_group(measure: Measure) -> dict[str, dict[tuple[str | None, str | None], Observation]]:

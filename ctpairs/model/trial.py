@@ -178,25 +178,32 @@ class Measure:
         measure's denominator for the group. A count of 0 or a stated n that cannot be assigned to
         the group gives ``None``, never 0."""
         if cls is not None and group_id in cls.denoms:
-            return RowN(cls.denoms[group_id] or None, "class_denoms")
+            return RowN.of(cls.denoms[group_id], "class_denoms")
         for title in (cls.title if cls else None, category.title if category else None):
             stated = stated_group_ns(title)
             if stated:
                 ids = [g.id for g in self.groups]
                 if len(stated) == len(ids) and group_id in ids:
-                    return RowN(stated[ids.index(group_id)] or None, "row_title")
+                    return RowN.of(stated[ids.index(group_id)], "row_title")
                 return RowN(None, "row_title_ambiguous")
         n = self.denoms.get(group_id)
-        return RowN(n or None, "denoms" if n is not None else "none")
+        return RowN.of(n, "denoms") if n is not None else RowN(None, "none")
 
 
 @dataclass(frozen=True)
 class RowN:
     """A row's n and where it came from: ``class_denoms``, ``row_title``, ``denoms``, ``none`` or
-    ``row_title_ambiguous`` (a title states an n that cannot be assigned to the group)."""
+    ``row_title_ambiguous`` (a title states an n that cannot be assigned to the group). ``nobody``:
+    the source states that no participant was analysed (n is then ``None``, never 0)."""
 
     n: float | None
     source: str
+    nobody: bool = False
+
+    @classmethod
+    def of(cls, count: float | None, source: str) -> RowN:
+        """The n a source states: ``None`` when it states none or 0 (then ``nobody``)."""
+        return cls(count or None, source, count == 0)
 
 
 @dataclass(frozen=True)
