@@ -381,6 +381,50 @@ def _trace_configs(
     return info, out
 
 
+class _Shards(NamedTuple):
+    """A config's splits written as Parquet shards: the files of each split (a split without rows
+    has none), each split's rows and in-memory bytes, and the rows' schema."""
+
+    files: dict[str, list[Path]]
+    rows: dict[str, int]
+    nbytes: dict[str, int]
+    schema: pa.Schema
+
+
+def _write_splits(splits: Mapping[str, pa.Table], folder: Path, shard_rows: int) -> _Shards:
+    """Each split of a config with rows written as shards in ``folder`` (a split with no pairs is
+    left out: ``datasets`` cannot read a Parquet file of zero rows)."""
+    kept = {s: t for s, t in splits.items() if t.num_rows}
+    return _Shards(
+        {s: _write_shards(t, folder, s, shard_rows) for s, t in kept.items()},
+        {s: t.num_rows for s, t in kept.items()},
+        {s: t.nbytes for s, t in kept.items()},
+        next(iter(kept.values())).schema,
+    )
+
+
+def _moved(shards: _Shards, folder: Path) -> _Shards:
+    """``shards`` with their files moved into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {s: [Path(shutil.move(p, folder / p.name)) for p in paths] for s, paths in shards.files.items()}
+    return shards._replace(files=files)
+
+
+#: The columns of a split the card, the audit, the manifest and the changelog read once its shards
+#: are written.
+SUMMARY_COLUMNS = ("nct_id", "cf_nct_id", "label")
+
+
+def _summary(table: pa.Table) -> pa.Table:
+    """:data:`SUMMARY_COLUMNS` of a split, copied into memory: the spilled file it was mapped from
+    can then be deleted."""
+    sink = pa.BufferOutputStream()
+    summary = table.select(list(SUMMARY_COLUMNS))
+    with pa.ipc.new_stream(sink, summary.schema) as writer:
+        writer.write_table(summary)
+    return pa.ipc.open_stream(sink.getvalue()).read_all()
+
+
 def _write_shards(table: pa.Table, folder: Path, split: str, shard_rows: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     n = max(1, -(-table.num_rows // shard_rows))
@@ -706,6 +750,7 @@ def package_pairs(
         plan = _balanced(plan, tables)
 
         made: dict[str, tuple[dict[str, pa.Table], int]] = {}
+        written: dict[str, _Shards] = {}
         pool = worker_pool(workers)
         try:
             for config, table in tables.items():
@@ -715,7 +760,19 @@ def package_pairs(
                 taking: dict[str, Container[int] | None] = {
                     c: kept for c, (whole, kept) in curated.items() if whole == config
                 }
-                made.update(_split_rows(table, {config: None, **taking}, plan, spill, render, pool, 2 * workers))
+                rendered = _split_rows(table, {config: None, **taking}, plan, spill, render, pool, 2 * workers)
+                # each config's shards are written as soon as it is made and its spilled rows deleted
+                # (but for the summary columns), so the spill holds one config's rows at a time
+                for c in list(rendered):
+                    splits, n_dropped = rendered.pop(c)
+                    if any(t.num_rows for t in splits.values()):
+                        written[c] = _write_splits(splits, spill / ".shards" / c, shard_rows)
+                    if traces is not None and c not in renderers and not c.endswith(ALL_SUFFIX):
+                        made[c] = (splits, n_dropped)  # its traces config takes whole rows
+                        continue
+                    made[c] = ({s: _summary(t) for s, t in splits.items()}, n_dropped)
+                    del splits
+                    shutil.rmtree(spill / c, ignore_errors=True)
         finally:
             if pool:  # after a failure or Ctrl-C, the batches not yet rendered are dropped
                 pool.shutdown(cancel_futures=True)
@@ -744,22 +801,23 @@ def package_pairs(
         with atomic_dir(out_dir) as tmp:
             infos, configs = {}, {}
             for config, all_splits in split_tables.items():
-                # a split with no pairs is left out: `datasets` cannot read a Parquet file of zero rows
-                splits = {s: t for s, t in all_splits.items() if t.num_rows}
-                size = sum(
-                    p.stat().st_size
-                    for s, t in splits.items()
-                    for p in _write_shards(t, tmp / "data" / config, s, shard_rows)
-                )
+                folder = tmp / "data" / config
+                shards = _moved(written[config], folder) if config in written else None
+                shards = shards or _write_splits(all_splits, folder, shard_rows)  # a traces config
                 infos[config] = DatasetInfo(
-                    features=Features.from_arrow_schema(next(iter(splits.values())).schema),
+                    features=Features.from_arrow_schema(shards.schema),
                     splits=SplitDict(
-                        {s: SplitInfo(name=s, num_bytes=t.nbytes, num_examples=t.num_rows) for s, t in splits.items()}
+                        {
+                            s: SplitInfo(name=s, num_bytes=shards.nbytes[s], num_examples=n)
+                            for s, n in shards.rows.items()
+                        }
                     ),
-                    download_size=size,
-                    dataset_size=sum(t.nbytes for t in splits.values()),
+                    download_size=sum(p.stat().st_size for paths in shards.files.values() for p in paths),
+                    dataset_size=sum(shards.nbytes.values()),
                 )
-                configs[config] = {"data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits]}
+                configs[config] = {
+                    "data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in shards.rows]
+                }
 
             stats = card.CardStats(
                 version=version,
