@@ -165,9 +165,9 @@ def _read_configs(pairs_dir: Path, spill: Path) -> dict[str, pa.Table]:
     return tables
 
 
-#: Temporary disk the package takes per pair, beside its output: its spilled Arrow files, uncompressed
-#: (measured at 16 KB on 1.4 million pairs: benchmarks/README.md, sixth pass).
-SPILL_BYTES_PER_PAIR = 16_000
+#: Temporary disk the package takes per pair, beside its output: its spilled Arrow files, uncompressed,
+#: and the shards (measured at 11.4 KB on the 3.8 million pairs of 80,000 studies: benchmarks/README.md).
+SPILL_BYTES_PER_PAIR = 12_000
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
