@@ -52,7 +52,7 @@ from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
-from ctpairs.timepoints import read_time
+from ctpairs.timepoints import is_baseline
 
 CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"})
 _RANK_BY_TYPE = {"PLACEBO_COMPARATOR": 2, "SHAM_COMPARATOR": 2, "NO_INTERVENTION": 2, "ACTIVE_COMPARATOR": 1}
@@ -148,30 +148,6 @@ def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
     return is_control(regimens.trial, group) and not parse_regimen(group.title, regimens.drugs).names
 
 
-_FROM_BASELINE = re.compile(
-    r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I
-)
-_NAMED_BASELINE = re.compile(r"\s*baseline\b\s*(?:[:,(]|$)", re.I)
-# A shift table's row: an on-treatment result of the participants in one baseline state.
-_AFTER_BASELINE = re.compile(
-    r"\bon[\s-]*treatment\b|\bpost[\s-]*baseline\b|\bchanges?\b|\bworst\b|\bshift\b|\bwith\b.*\bat\s+baseline\b",
-    re.I,
-)
-
-
-def _is_baseline(label: str | None) -> bool:
-    """A slot or group that is the baseline itself ("Physical: Baseline", "PDE5I + Placebo
-    (Baseline)"), not a change from it nor an on-treatment result by baseline state ("TSH > ULN with
-    TSH ≤ ULN at baseline", "Baseline temp. <37°C, on treatment change <1°C")."""
-    text = label or ""
-    if _FROM_BASELINE.search(text) or _AFTER_BASELINE.search(text):
-        return False
-    if _NAMED_BASELINE.match(text):  # "Baseline: Cycle 1/Day 1 (Answer to Q1: No)"
-        return True
-    reading = read_time(label)
-    return reading is not None and reading.days == 0 and reading.cycle is None
-
-
 class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
@@ -210,7 +186,7 @@ class ArmBuilder(PerMeasureBuilder):
             if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb) or stratum_skip(layers, ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
-            if _is_baseline(ga.title) or _is_baseline(gb.title):
+            if is_baseline(ga.title) or is_baseline(gb.title):
                 yield Skip(SKIP_BASELINE, f"{ga.title} / {gb.title}")
                 continue
             if same_drug_doses(self._regimens, ga, gb):
@@ -223,7 +199,7 @@ class ArmBuilder(PerMeasureBuilder):
             factual, counterfactual = order_groups(self._regimens, ga, gb)
             change = Change("arm", factual.title, counterfactual.title)
             for item in group_contrast(self, trial, measure, by_group, factual, counterfactual, change):
-                if isinstance(item, Pair) and _is_baseline(item.factual.result.category):
+                if isinstance(item, Pair) and is_baseline(item.factual.result.category):
                     yield Skip(SKIP_BASELINE, f"{measure.title}: {item.factual.result.category}")
                 else:
                     yield item

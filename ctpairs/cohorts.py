@@ -222,17 +222,18 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     return None
 
 
-_COHORT = re.compile(r"\bcohorts?\s*[:\-]?\s*(?P<c>[a-z]?\d+[a-z]?|[a-z](?![a-z]))", re.I)
+_LABEL_ID = r"\s*[:\-]?\s*(?P<id>[a-z]?\d+[a-z]?|[a-z](?![a-z]))"  # "Cohort A2", "Group: B", "Stratum 3"
+_COHORT = re.compile(r"\bcohorts?" + _LABEL_ID, re.I)
 
 
 def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     """:data:`SKIP_COHORTS` when both titles name cohorts and not the same ones, else ``None``
     (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this)."""
-    ca, cb = ({_norm(m.group("c")) for m in _COHORT.finditer(g.title)} for g in (a, b))
+    ca, cb = ({_norm(m.group("id")) for m in _COHORT.finditer(g.title)} for g in (a, b))
     return SKIP_COHORTS if ca and cb and ca != cb else None
 
 
-_STRATUM = re.compile(r"\b(?P<kind>group|cohort|stratum)\s*[:\-]?\s*(?P<s>[a-z]?\d+[a-z]?|[a-z](?![a-z]))", re.I)
+_STRATUM = re.compile(r"\b(?P<kind>group|cohort|stratum)" + _LABEL_ID, re.I)
 
 
 def strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
@@ -242,7 +243,7 @@ def strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
     labels = {}
     for group in groups:
         if (m := _STRATUM.search(group.title)) is not None:
-            labels[group.id] = f"{m.group('kind').casefold()} {_norm(m.group('s'))}"
+            labels[group.id] = f"{m.group('kind').casefold()} {_norm(m.group('id'))}"
     shared = Counter(labels.values())
     return {gid: label for gid, label in labels.items() if shared[label] > 1}
 

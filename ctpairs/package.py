@@ -330,6 +330,13 @@ def _split_rows(
 
 TRACES_SUFFIX = "-traces"
 
+
+def _explained(config: str, renderers: Mapping[str, Any]) -> bool:
+    """Whether a config gets a ``-traces`` config when traces are given: a curated pair config (not
+    ``-all``, not a benchmark-format config)."""
+    return config not in renderers and not config.endswith(ALL_SUFFIX)
+
+
 #: The schema of a ``<config>-traces`` file: the package schema plus the teacher's ``reasoning``.
 TRACES_SCHEMA = PACKAGE_SCHEMA.append(pa.field("reasoning", pa.string()))
 
@@ -767,7 +774,7 @@ def package_pairs(
                     splits, n_dropped = rendered.pop(c)
                     if any(t.num_rows for t in splits.values()):
                         written[c] = _write_splits(splits, spill / ".shards" / c, shard_rows)
-                    if traces is not None and c not in renderers and not c.endswith(ALL_SUFFIX):
+                    if traces is not None and _explained(c, renderers):
                         made[c] = (splits, n_dropped)  # its traces config takes whole rows
                         continue
                     made[c] = ({s: _summary(t) for s, t in splits.items()}, n_dropped)
@@ -788,7 +795,7 @@ def package_pairs(
         builders = _builders(report, tables)
         trace_info = None
         if traces is not None:
-            explained = {c: t for c, t in split_tables.items() if c not in renderers and not c.endswith(ALL_SUFFIX)}
+            explained = {c: t for c, t in split_tables.items() if _explained(c, renderers)}
             trace_info, trace_tables = _trace_configs(traces, explained, trace_generator, trace_model)
             split_tables.update(trace_tables)
             dropped.update({c: dropped[c.removesuffix(TRACES_SUFFIX)] for c in trace_tables})
@@ -802,8 +809,10 @@ def package_pairs(
             infos, configs = {}, {}
             for config, all_splits in split_tables.items():
                 folder = tmp / "data" / config
-                shards = _moved(written[config], folder) if config in written else None
-                shards = shards or _write_splits(all_splits, folder, shard_rows)  # a traces config
+                if config in written:
+                    shards = _moved(written[config], folder)
+                else:  # a traces config, made after the others
+                    shards = _write_splits(all_splits, folder, shard_rows)
                 infos[config] = DatasetInfo(
                     features=Features.from_arrow_schema(shards.schema),
                     splits=SplitDict(

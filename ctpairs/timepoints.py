@@ -170,6 +170,30 @@ def read_time(text: str | None) -> TimeReading | None:
     return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))
 
 
+_FROM_BASELINE = re.compile(
+    r"\b(?:from|since|over|vs\.?|versus|relative\s+to|compared\s+(?:to|with))\s+baseline\b", re.I
+)
+_NAMED_BASELINE = re.compile(r"\s*baseline\b\s*(?:[:,(]|$)", re.I)
+# A shift table's row: an on-treatment result of the participants in one baseline state.
+_AFTER_BASELINE = re.compile(
+    r"\bon[\s-]*treatment\b|\bpost[\s-]*baseline\b|\bchanges?\b|\bworst\b|\bshift\b|\bwith\b.*\bat\s+baseline\b",
+    re.I,
+)
+
+
+def is_baseline(label: str | None) -> bool:
+    """A slot or group that is the baseline itself ("Physical: Baseline", "PDE5I + Placebo
+    (Baseline)"), not a change from it nor an on-treatment result by baseline state ("TSH > ULN with
+    TSH ≤ ULN at baseline", "Baseline temp. <37°C, on treatment change <1°C")."""
+    text = label or ""
+    if _FROM_BASELINE.search(text) or _AFTER_BASELINE.search(text):
+        return False
+    if _NAMED_BASELINE.match(text):  # "Baseline: Cycle 1/Day 1 (Answer to Q1: No)"
+        return True
+    reading = read_time(text)
+    return reading is not None and reading.days == 0 and reading.cycle is None
+
+
 def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
     """Days from the start of the time point ``text`` names (baseline is 0), or ``None``.
 

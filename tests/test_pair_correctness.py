@@ -103,28 +103,6 @@ def test_arm_refuses_subgroups_strata_and_unassigned_groups() -> None:
     assert arm_builder.is_randomized(trial("NCT01639001"))
 
 
-@pytest.mark.parametrize(
-    "label,baseline",
-    [
-        # the baseline itself: a slot, or a group (NCT01063855's "(Baseline)" groups)
-        ("Baseline", True),
-        ("Baseline, Grade 1, n=230, 228", True),
-        ("ADA positive at baseline only", True),
-        ("Day 0", True),
-        ("Baseline: Cycle 1/Day 1 (Answer to Q1: No)", True),  # NCT01639001
-        ("PDE5I + Placebo (Baseline)", True),
-        # a change from it, or a shift table's on-treatment row by baseline state (NCT02658890)
-        ("Change from baseline", False),
-        ("TSH > ULN with TSH ≤ ULN at baseline", False),
-        ("ADA positive post-baseline and positive at baseline", False),
-        ("Baseline temp. <37°C, on treatment change <1°C", False),
-        ("DB Placebo Baseline < Week 8", False),
-    ],
-)
-def test_arm_baseline_slots_and_groups(label: str, baseline: bool) -> None:
-    assert arm_builder._is_baseline(label) is baseline
-
-
 def test_arm_refuses_groups_that_are_the_baseline() -> None:
     """NCT01063855 posts its arms at baseline and at week 12 as separate groups: only the week-12
     groups are contrasted."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctpairs.timepoints import cycle_length_days, read_time, time_point_days, without_times, words
+from ctpairs.timepoints import cycle_length_days, is_baseline, read_time, time_point_days, without_times, words
 
 
 # Class, category and title strings as posted in the real records, with hand-read days.
@@ -102,3 +102,26 @@ def test_counts_are_kept_when_asked() -> None:
 def test_words_and_cached_readings() -> None:
     assert words("  Baseline,  Week 12 ") == "baseline week 12" and words(None) == ""
     assert read_time("Week 12") is read_time("Week 12")  # cached: titles repeat across a trial
+
+
+@pytest.mark.parametrize(
+    "label,baseline",
+    [
+        # the baseline itself: a slot, or a group (NCT01063855's "(Baseline)" groups)
+        ("Baseline", True),
+        ("Baseline, Grade 1, n=230, 228", True),
+        ("ADA positive at baseline only", True),
+        ("Day 0", True),
+        ("Baseline: Cycle 1/Day 1 (Answer to Q1: No)", True),  # NCT01639001
+        ("PDE5I + Placebo (Baseline)", True),
+        # a change from it, or a shift table's on-treatment row by baseline state (NCT02658890)
+        ("Change from baseline", False),
+        ("TSH > ULN with TSH ≤ ULN at baseline", False),
+        ("ADA positive post-baseline and positive at baseline", False),
+        ("Baseline temp. <37°C, on treatment change <1°C", False),
+        ("DB Placebo Baseline < Week 8", False),
+    ],
+)
+def test_baseline_slots_and_groups(label: str, baseline: bool) -> None:
+    """What the arm builder refuses as measured before any treatment."""
+    assert is_baseline(label) is baseline
