@@ -99,7 +99,7 @@ def test_random_bytes_in_a_folder_do_not_stop_the_other_files(tmp_path, sample_r
     folder = tmp_path / "in"
     folder.mkdir()
     # random bytes, fixed by a seed and without newlines: one unreadable line, so one report line (with
-    # os.urandom, about one run in twenty split the garbage into two reported runs of lines)
+    # os.urandom, a run now and then split the garbage into two reported runs of lines)
     garbage = bytes(b for b in random.Random(7).randbytes(4096) if b != ord("\n"))
     (folder / "a-garbage.jsonl.gz").write_bytes(garbage)
     write_jsonl_gz(folder / "b-good.jsonl.gz", [json.dumps(r) for r in sample_records[:5]])
