@@ -121,7 +121,9 @@ _NON_RANDOMIZED = re.compile(
 )
 # Read in titles only: a randomized arm's description may allow a "dose escalation".
 _NON_RANDOMIZED_TITLE = re.compile(
-    r"\bsafety\s+(?:lead[\s-]*in|portion|cohort)\b|\b(?:dose[\s-]+)?(?:escalation|expansion)\b|\bunplanned\b", re.I
+    r"\bsafety\s+(?:lead[\s-]*in|portion|cohort)\b|\b(?:dose[\s-]+)?(?:escalation|expansion)\b|\bunplanned\b"
+    r"|\bdose[\s-]+esc\b|(?-i:\bESC\b)",  # "BMS50 (ESC)": an escalation cohort
+    re.I,
 )
 _RESPONDERS_TITLE = re.compile(
     r"\bduration\s+of\s+(?:\w+\s+){0,3}(?:response|remission)\b|\btime\s+to\s+(?:\w+\s+){0,2}response\b"

@@ -79,6 +79,22 @@ def test_regional_and_healthy_cohorts() -> None:
     assert cohorts.concurrency_skip(healthy, patients) == cohorts.SKIP_POPULATIONS
 
 
+@pytest.mark.parametrize(
+    ("title", "escalation"),
+    [
+        ("Part 1: BMS50 (ESC)", True),  # NCT02658890
+        ("Part 1: BMS100+NIV240(ESC)", True),
+        ("Dose Esc Cohort 3: 40 mg", True),
+        ("Part A Dose Expansion Cohort 1: Sunvozertinib 200 mg", True),  # NCT03974022
+        ("Escitalopram 10 mg", False),
+        ("ESCAPE Regimen", False),
+        ("Esc. Arm", False),  # lower case alone is not the abbreviation
+    ],
+)
+def test_escalation_cohorts_in_titles(title: str, escalation: bool) -> None:
+    assert cohorts.group_context(_group(title)).non_randomized is escalation
+
+
 def test_crossed_over_groups_are_another_stage() -> None:
     """NCT01828112: "Chemotherapy/Ceritinib", the participants who crossed over to ceritinib."""
     crossed = _group(
