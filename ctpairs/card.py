@@ -471,7 +471,8 @@ def _counts_table(stats: CardStats) -> str:
 
 
 def _balance_table(stats: CardStats) -> str:
-    """Per config: trials, the top trial's share and the effective number of trials."""
+    """Per config: trials, the top trial's share, the effective number of trials, and the
+    measures with the top measure's share."""
     rows = [
         (
             f"`{config}`",
@@ -480,11 +481,22 @@ def _balance_table(stats: CardStats) -> str:
             audit["balance"]["top_trial"] or "-",
             f"{100 * audit['balance']['top_trial_share']:.1f}%",
             f"{audit['balance']['effective_trials']:,.1f}",
+            f"{audit['balance']['measures']:,}",
+            f"{100 * audit['balance']['top_measure_share']:.1f}%",
         )
         for config, audit in sorted(stats.audits.items())
     ]
-    headers = ("config", "pairs", "trials", "top trial", "top trial's share", "effective trials")
-    return markdown_table(headers, rows, align="lrrlrr")
+    headers = (
+        "config",
+        "pairs",
+        "trials",
+        "top trial",
+        "top trial's share",
+        "effective trials",
+        "measures",
+        "top measure's share",
+    )
+    return markdown_table(headers, rows, align="lrrlrrrr")
 
 
 def _evidence_table(stats: CardStats) -> str:

@@ -425,8 +425,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         rate = f"{100 * agree['rate']:.1f}% of {agree['pairs']}" if agree["rate"] is not None else "no pairs with both"
         print(
             f"{axis}: {a['pairs']} pairs, {b['trials']} trials (top {b['top_trial']} {100 * b['top_trial_share']:.1f}%, "
-            f"effective {b['effective_trials']}); verifiable {100 * a['verifiable_share']:.1f}%"
+            f"effective {b['effective_trials']}), {b['measures']} measures (top {100 * b['top_measure_share']:.1f}%); "
+            f"verifiable {100 * a['verifiable_share']:.1f}%"
         )
+        if b["top_measure"]:
+            print(f"  top measure: {b['top_measure']}")
         print("  methods: " + ", ".join(f"{m} {100 * v['share']:.1f}%" for m, v in a["methods"].items()))
         print("  directions: " + ", ".join(f"{d} {100 * v['share']:.1f}%" for d, v in a["directions"].items()))
         print(f"  our test agrees with the trial's analysis on significance: {rate}")

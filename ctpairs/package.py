@@ -757,6 +757,7 @@ def package_pairs(
         plan = _balanced(plan, tables)
 
         made: dict[str, tuple[dict[str, pa.Table], int]] = {}
+        audits: dict[str, dict[str, Any]] = {}  # made while a config's whole rows are at hand
         written: dict[str, _Shards] = {}
         pool = worker_pool(workers)
         try:
@@ -772,6 +773,7 @@ def package_pairs(
                 # (but for the summary columns), so the spill holds one config's rows at a time
                 for c in list(rendered):
                     splits, n_dropped = rendered.pop(c)
+                    audits[c] = audit_table(pa.concat_tables(splits.values()))
                     if any(t.num_rows for t in splits.values()):
                         written[c] = _write_splits(splits, spill / ".shards" / c, shard_rows)
                     if traces is not None and _explained(c, renderers):
@@ -850,7 +852,10 @@ def package_pairs(
                 dropped=dropped,
                 repo_id=repo_id or card.DEFAULT_REPO_ID,
                 task_notes=card.task_notes(task_template.version, template_peeks(task_template), trace_info),
-                audits={c: audit_table(pa.concat_tables(sp.values())) for c, sp in split_tables.items()},
+                audits={
+                    c: audits[c] if c in audits else audit_table(pa.concat_tables(sp.values()))
+                    for c, sp in split_tables.items()
+                },
                 curation=curation.as_dict() if curation else None,
                 curation_dropped=curation_report,
             )

@@ -320,6 +320,35 @@ def test_curated_arm_pairs_of_the_real_records_are_balanced(built) -> None:
     assert audit_rows(built["arm"])["balance"]["top_trial_share"] > audit["balance"]["top_trial_share"]
 
 
+def test_pairs_are_counted_per_measure(built) -> None:
+    """The audit's top measure is the measure (or measure pair) with the most pairs, counted
+    directly on the real rows; curation's per-measure cap brings its share down (measures are told
+    apart by title, so two same-titled measures of a trial, each capped, count as one); rows without
+    their sides (as ``agreement`` passes) count no measure."""
+    from collections import Counter
+
+    from ctpairs.audit import measure_name
+
+    for axis in ("arm", "outcome"):
+        rows = built[axis]
+        per_measure = Counter(
+            (r["nct_id"], r["factual"]["outcome"]["title"], r["cf_nct_id"], r["counterfactual"]["outcome"]["title"])
+            for r in rows
+        )
+        most = max(per_measure.values())
+        balance = audit_rows(rows)["balance"]
+        assert balance["measures"] == len(per_measure) > 100
+        assert balance["top_measure"] == min(measure_name(k) for k, n in per_measure.items() if n == most)
+        assert balance["top_measure_share"] == round(most / len(rows), 4)
+        kept, _ = curate(rows, CurationPolicy())
+        assert audit_rows(kept)["balance"]["top_measure_share"] < balance["top_measure_share"] / 5
+    # a sibling-outcome pair names both measures; a natural pair of one measure names it once
+    assert measure_name(("NCT1", "OS", "NCT1", "PFS")) == "NCT1: OS / NCT1: PFS"
+    assert measure_name(("NCT1", "OS", "NCT1", "OS")) == "NCT1: OS"
+    bare = audit_rows({"nct_id": r["nct_id"], "label": r["label"]} for r in built["arm"])["balance"]
+    assert (bare["measures"], bare["top_measure"], bare["top_measure_share"]) == (0, None, 0.0)
+
+
 def test_curation_and_audit_of_an_arrow_table_equal_those_of_the_rows(built) -> None:
     """The package curates and audits Arrow tables from a few fields per row: the same rows, the
     same counts and the same audit as the reference functions on whole rows."""
