@@ -23,9 +23,13 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`constructs`:
    overall vs progression-free survival, response vs disease control, Cmax vs trough are
    different) and are alike once time phrases are out (rapidfuzz
-   ``token_set_ratio`` >= :data:`INSTRUMENT_MATCH`); the same time frame (and no other time point
-   in the titles); the same number of participants analysed in the group; neither a
-   responders-only measure. The primary is factual.
+   ``token_set_ratio`` >= :data:`INSTRUMENT_MATCH`), name no different drugs of the trial (Cmax of
+   one drug vs of another) and do not set one outcome apart as "other" or "new" events (a rash vs
+   "other skin lesions", a condition vs its new diagnosis); the same time frame (and no other time
+   point in the titles); the same number of participants analysed in the group; neither a
+   responders-only measure; and not the same numbers (value, dispersion and n) on both sides, which
+   is one result posted under two measures (a trial posting a group's overall survival once per
+   comparison). The primary is factual.
 
 Pooled groups ("Total", "All parts") are never sides, and a time series across measures never
 joins measures of different populations (a responders-only measure with a whole-population one,
@@ -43,10 +47,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from ctpairs.builders.dose import trial_drugs
 from rapidfuzz import fuzz
 
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
+from ctpairs.dose import parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
@@ -64,6 +70,8 @@ SKIP_POOLED = "pooled group"
 SKIP_POPULATIONS = "measures of different populations"
 SKIP_RESPONDERS = "responders-only measure beside a whole-population one"
 SKIP_INSTRUMENT = "different instruments or constructs"
+SKIP_DRUGS_MEASURED = "measures of different drugs"
+SKIP_SAME_NUMBERS = "the same numbers posted under two measures"
 SKIP_TIME_FRAME = "different time frames"
 SKIP_MEASURE_KIND = "different unit or parameter type"
 SKIP_CYCLE_UNKNOWN = "cycle length unknown"
@@ -166,7 +174,7 @@ class OutcomeBuilder:
     """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
 
     name = "outcome"
-    version = "2.1.0"
+    version = "2.2.0"
     kind = "natural"
     description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
 
@@ -247,10 +255,11 @@ class OutcomeBuilder:
             yield from self._across(trial, ma, mb, Change("time_frame", ra.phrase, rb.phrase))
 
     def _across(
-        self, trial: Trial, a: Measure, b: Measure, change: Change, same_n: bool = False
+        self, trial: Trial, a: Measure, b: Measure, change: Change, related: bool = False
     ) -> Iterator[Pair | Skip]:
-        """Pairs of the same group and slot on two measures (``a`` factual); with ``same_n``, only
-        for groups analysed with the same number of participants in both."""
+        """Pairs of the same group and slot on two measures (``a`` factual); for ``related``
+        outcomes, only for groups analysed with the same number of participants in both, and not
+        where both post the same numbers."""
         groups = [(ga, gb) for ga, gb in match_groups(a, b) if not (is_pooled(ga) or is_pooled(gb))]
         if not groups:
             yield Skip(SKIP_NO_GROUP, f"{a.title} / {b.title}")
@@ -262,8 +271,11 @@ class OutcomeBuilder:
             for slot in fa:
                 if slot not in fb:
                     continue
-                if same_n and _row_n(fa[slot]) != _row_n(fb[slot]):
+                if related and _row_n(fa[slot]) != _row_n(fb[slot]):
                     yield Skip(SKIP_POPULATIONS, f"{a.title} / {b.title}: {ga.title}")
+                    continue
+                if related and _numbers(fa[slot]) == _numbers(fb[slot]):
+                    yield Skip(SKIP_SAME_NUMBERS, f"{a.title} / {b.title}: {ga.title}")
                     continue
                 made = True
                 yield self._pair(trial, fa[slot], fb[slot], change)
@@ -276,13 +288,14 @@ class OutcomeBuilder:
         measures = trial.results.outcome_measures
         primaries = [m for m in measures if m.type == "PRIMARY"]
         secondaries = [m for m in measures if m.type == "SECONDARY"]
+        drugs = trial_drugs(trial)
         for p, s in ((p, s) for p in primaries for s in secondaries):
             if family_of[id(p)] == family_of[id(s)]:
                 continue  # a time-series sibling, paired as kind 1a
-            if (why := related_skip(p, s)) is not None:
+            if (why := related_skip(p, s, drugs)) is not None:
                 yield Skip(why, f"{p.title} / {s.title}")
                 continue
-            yield from self._across(trial, p, s, Change("outcome", p.title, s.title), same_n=True)
+            yield from self._across(trial, p, s, Change("outcome", p.title, s.title), related=True)
 
 
 # clinical endpoints that are different constructs even when their titles look alike
@@ -301,7 +314,12 @@ _CONSTRUCTS = {
         r"\b(?:objective|overall|best|complete|partial|tumou?r)\s+(?:\w+\s+)?response\b|\bresponse\s+rate\b|(?-i:\bORR\b)",
         re.I,
     ),
-    "disease control": re.compile(r"\bdisease\s+control\b|\bclinical\s+benefit\b|(?-i:\bDCR\b|\bCBR\b)", re.I),
+    # "CR, PR or stable disease" is disease control, not response
+    "disease control": re.compile(
+        r"\bdisease\s+control\b|\bclinical\s+benefit\b|\bstable\s+disease\b|(?-i:\bDCR\b|\bCBR\b)", re.I
+    ),
+    # participants "with (local-regional) progression": the event, not survival free of it
+    "progression": re.compile(r"\bwith\s+(?:[\w-]+\s+){0,2}progression\b|\bprogression\s+rate\b", re.I),
     "adverse events": re.compile(
         r"\badverse\s+events?\b|\btoxicit(?:y|ies)\b|\bside\s+effects?\b|(?-i:\bT?E?AEs?\b)", re.I
     ),
@@ -327,6 +345,16 @@ def _row_n(obs: Observation) -> float | None:
     return obs.measure.row_n(obs.group.id, obs.cls, obs.category).n
 
 
+def _numbers(obs: Observation) -> tuple[float | None, ...]:
+    """What an observation posts: value, spread, limits and its row's n."""
+    m = obs.measurement
+    return (m.value, m.spread, m.lower, m.upper, _row_n(obs))
+
+
+# a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"
+_SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
+
+
 _ACRONYM = re.compile(r"[A-Z]{2,}")
 _NOT_ACRONYMS = frozenset({"II", "III", "IV", "VI", "CI", "NA", "OR", "AND", "OF", "IN"})
 
@@ -345,8 +373,10 @@ def population_skip(a: Measure, b: Measure) -> str | None:
     return None
 
 
-def related_skip(p: Measure, s: Measure) -> str | None:
-    """Why a primary and a secondary measure are not the same instrument, population and time."""
+def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()) -> str | None:
+    """Why a primary and a secondary measure are not the same instrument, population and time;
+    ``drugs`` are the trial's drugs (:func:`~ctpairs.builders.dose.trial_drugs`), so that measures
+    of different drugs are told apart."""
     if not _norm(p.unit) or _norm(p.unit) != _norm(s.unit) or p.param_type != s.param_type:
         return SKIP_MEASURE_KIND
     if responders_only(p) or responders_only(s):
@@ -357,8 +387,12 @@ def related_skip(p: Measure, s: Measure) -> str | None:
         (ap and as_ and not ap & as_)
         or (cp and cs and cp != cs)
         or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
+        or bool(_SET_APART.search(p.title)) != bool(_SET_APART.search(s.title))
     ):
         return SKIP_INSTRUMENT
+    named_p, named_s = parse_regimen(p.title, drugs).names, parse_regimen(s.title, drugs).names
+    if named_p and named_s and named_p != named_s:
+        return SKIP_DRUGS_MEASURED
     tp, ts = read_time(p.title), read_time(s.title)
     if words(p.time_frame) != words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):
         return SKIP_TIME_FRAME
