@@ -20,7 +20,7 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
    same class/category slot, when the two measure the same instrument or construct with the same
    population at the same time: same unit and parameter type; titles that share their acronyms
-   (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`constructs`:
+   (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`ctpairs.endpoints.constructs`:
    overall vs progression-free survival, response vs disease control, Cmax vs trough are
    different) and are alike once time phrases are out (rapidfuzz
    ``token_set_ratio`` >= :data:`INSTRUMENT_MATCH`), name no different drugs of the trial (Cmax of
@@ -44,7 +44,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 from ctpairs.builders.dose import trial_drugs
@@ -53,6 +52,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
+from ctpairs.endpoints import constructs
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
@@ -296,48 +296,6 @@ class OutcomeBuilder:
                 yield Skip(why, f"{p.title} / {s.title}")
                 continue
             yield from self._across(trial, p, s, Change("outcome", p.title, s.title), related=True)
-
-
-# clinical endpoints that are different constructs even when their titles look alike
-_CONSTRUCTS = {
-    "overall survival": re.compile(
-        r"\boverall\s+survival\b|(?-i:\bOS\b)|\bpercentage\s+(?:of\s+participants\s+)?alive\b(?!\s+(?:and|without))",
-        re.I,
-    ),
-    "progression-free survival": re.compile(
-        r"\bprogression[\s-]*free\b|(?-i:\bPFS\b)|\balive\s+(?:and|without)\s+(?:\w+\s+)?progression\b", re.I
-    ),
-    "disease-free survival": re.compile(r"\bdisease[\s-]*free\b|(?-i:\bDFS\b)", re.I),
-    "event-free survival": re.compile(r"\bevent[\s-]*free\b|(?-i:\bEFS\b)", re.I),
-    "time to progression": re.compile(r"\btime\s+to\s+(?:\w+\s+)?progression\b|(?-i:\bTTP\b)", re.I),
-    "response": re.compile(
-        r"\b(?:objective|overall|best|complete|partial|tumou?r)\s+(?:\w+\s+)?response\b|\bresponse\s+rate\b|(?-i:\bORR\b)",
-        re.I,
-    ),
-    # "CR, PR or stable disease" is disease control, not response
-    "disease control": re.compile(
-        r"\bdisease\s+control\b|\bclinical\s+benefit\b|\bstable\s+disease\b|(?-i:\bDCR\b|\bCBR\b)", re.I
-    ),
-    # participants "with (local-regional) progression": the event, not survival free of it
-    "progression": re.compile(r"\bwith\s+(?:[\w-]+\s+){0,2}progression\b|\bprogression\s+rate\b", re.I),
-    "adverse events": re.compile(
-        r"\badverse\s+events?\b|\btoxicit(?:y|ies)\b|\bside\s+effects?\b|(?-i:\bT?E?AEs?\b)", re.I
-    ),
-    "quality of life": re.compile(r"\bquality\s+of\s+life\b|(?-i:\bQoL\b)", re.I),
-    "maximum concentration": re.compile(r"\bmaximum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?max\b", re.I),
-    "trough concentration": re.compile(
-        r"\btrough\b|\bminimum\s+(?:\w+\s+){0,2}concentration\b|\bC\s?(?:min|trough)\b", re.I
-    ),
-    "time to maximum": re.compile(r"\bT\s?max\b|\btime\s+to\s+(?:the\s+)?maximum\b", re.I),
-    "half-life": re.compile(r"\bhalf[\s-]*life\b|\bt\s?1/2\b", re.I),
-}
-
-
-@lru_cache(maxsize=4096)
-def constructs(title: str) -> frozenset[str]:
-    """The clinical endpoints a measure title names (overall survival, response, Cmax, ...).
-    Cached: a trial's measures are compared pair by pair."""
-    return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
 
 
 def _row_n(obs: Observation) -> float | None:

@@ -288,21 +288,6 @@ def test_related_outcomes_that_differ_in_more_than_the_outcome_are_refused(nct_i
     assert all((p.nct_id, p.change.from_, p.change.to) in gold for p in related)
 
 
-def test_constructs_of_response_and_progression_titles() -> None:
-    constructs = outcome_builder.constructs
-    assert constructs("Percentage of Participants With a Complete Response (CR) or Partial Response (PR)") == {
-        "response"
-    }
-    assert "disease control" in constructs(
-        "Best Response of Complete Response (CR), Partial Response (PR) or Stable Disease (SD)"
-    )
-    assert constructs("Percentage of Participants With Local-regional Progression") == {"progression"}
-    assert constructs("Percentage of Participants Alive Without Progression (Progression-free Survival)") == {
-        "progression-free survival"
-    }
-    assert constructs("Time to Objective Progression of Brain Metastases") == {"time to progression"}
-
-
 def test_outcome_never_pairs_responders_with_everyone() -> None:
     """NCT05089734: overall survival vs duration of response."""
     pairs = [p for p in OutcomeBuilder().build(trial("NCT05089734")) if isinstance(p, Pair)]

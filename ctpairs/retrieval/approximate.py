@@ -8,7 +8,8 @@ anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similar
 * **intervention**: the arms share a drug (casefolded names of non-placebo drug/biological
   interventions intersect) and give the same set of such drugs (``regimen``);
 * **outcome**: titles match (rapidfuzz ``token_sort_ratio`` >= :data:`OUTCOME_TITLE_MATCH`,
-  casefolded), same unit, same parameter type, and time frames equal after normalization
+  casefolded) and name the same endpoints (:func:`ctpairs.endpoints.constructs`: Cmax is not
+  Cmin), same unit, same parameter type, and time frames equal after normalization
   (:func:`normalize_time_frame`);
 * **the axis attribute differs** and **every other attribute is held equal**:
 
@@ -57,6 +58,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.characteristics import Token, characteristics, diseases
 from ctpairs.dose import comparable, dose_ratio, is_placebo
+from ctpairs.endpoints import constructs
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import is_pooled_group, make_pair
 from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
@@ -116,17 +118,28 @@ def normalize_time_frame(text: str | None) -> str:
     return " ".join(sorted(w.strip(".") for w in words if w.strip(".")))
 
 
-def outcome_key(anchor: Anchor) -> tuple[str, str | None, str, str]:
+OutcomeKey = tuple[str, str | None, str, frozenset[str], str]
+
+
+def outcome_key(anchor: Anchor) -> OutcomeKey:
     """What :func:`outcome_matches` compares of an anchor's outcome: (unit, parameter type,
-    normalized time frame, title), casefolded."""
+    normalized time frame, the endpoints its title names, title), casefolded."""
     m = anchor.measure
-    return ((m.unit or "").strip().casefold(), m.param_type, normalize_time_frame(m.time_frame), m.title.casefold())
+    return (
+        (m.unit or "").strip().casefold(),
+        m.param_type,
+        normalize_time_frame(m.time_frame),
+        constructs(m.title),
+        m.title.casefold(),
+    )
 
 
-def outcome_matches(a: tuple[str, str | None, str, str], b: tuple[str, str | None, str, str]) -> bool:
-    """Same outcome (two :func:`outcome_key` values): same unit, parameter type and normalized time
-    frame, and fuzzy-equal title."""
-    return a[:3] == b[:3] and fuzz.token_sort_ratio(a[3], b[3]) >= OUTCOME_TITLE_MATCH
+def outcome_matches(a: OutcomeKey, b: OutcomeKey) -> bool:
+    """Same outcome (two :func:`outcome_key` values): same unit, parameter type, normalized time
+    frame and named endpoints (:func:`ctpairs.endpoints.constructs`: "Cmax" and "Cmin", response and
+    "CR, PR or stable disease" are different outcomes however alike their titles), and fuzzy-equal
+    title."""
+    return a[:4] == b[:4] and fuzz.token_sort_ratio(a[4], b[4]) >= OUTCOME_TITLE_MATCH
 
 
 # -- attributes -----------------------------------------------------------------------------
@@ -238,7 +251,7 @@ class AnchorFacts:
     text: str
     text_hash: str
     drugs: frozenset[str]
-    outcome: tuple[str, str | None, str, str]  # outcome_key
+    outcome: OutcomeKey
     values: tuple[Hashable, ...]  # attribute_value of each of ATTRIBUTES, in that order
     slots: frozenset[tuple[str, str]]  # (class, category) titles the group posted a value in
 
