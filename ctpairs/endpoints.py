@@ -4,8 +4,14 @@ Two outcome measures whose titles look alike can still measure different things:
 Participants With a Complete Response (CR) or Partial Response (PR)" is response and "... CR, PR or
 Stable Disease" is disease control; "Maximum Plasma Concentration (Cmax)" and "Minimum Plasma
 Concentration (Cmin)" differ in one word. :func:`constructs` names the endpoints a title states, so
-the outcome builder (primary vs secondary measures of one trial) and the approximate builders (one
-outcome across trials) refuse to treat different endpoints as one outcome.
+the outcome builder (primary vs secondary measures of one trial), the approximate builders and the
+pathways (one outcome across trials) refuse to treat different endpoints as one outcome.
+
+Long titles of one instrument also differ in few words: "Change in Orgasmic Function Domain Score
+Assessed by IIEF" and "Change in Overall Satisfaction Domain Score Assessed by IIEF", an item
+"(Item 31)" and another "(Item 40)", a threshold "(≥0 kg)" and another "(≥1.5 kg)", a score and its
+change from baseline, adverse events and serious or treatment-related ones. :func:`specifics`
+names what such titles must share to be one outcome.
 
 A pure module: strings in, names out.
 """
@@ -15,10 +21,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ctpairs.timepoints import without_times
+
 # clinical endpoints that are different constructs even when their titles look alike
 _CONSTRUCTS = {
     "overall survival": re.compile(
-        r"\boverall\s+survival\b|(?-i:\bOS\b)|\bpercentage\s+(?:of\s+participants\s+)?alive\b(?!\s+(?:and|without))",
+        r"\boverall\s+survival\b|(?-i:(?<!-)\bOS\b)|\bpercentage\s+(?:of\s+participants\s+)?alive\b(?!\s+(?:and|without))",
         re.I,
     ),
     "progression-free survival": re.compile(
@@ -55,3 +63,63 @@ def constructs(title: str) -> frozenset[str]:
     """The clinical endpoints a measure title names (overall survival, response, Cmax, ...); empty
     when it names none of them. Cached: titles are compared pair by pair."""
     return frozenset(name for name, pattern in _CONSTRUCTS.items() if pattern.search(title))
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# numbers that label a part of the trial or a dose, not the outcome: "Phase 2:", "Cohort 1", "(2.5 mg)"
+_LABEL_NUMBER = re.compile(r"\b(?:phase|part|cohort|arm|group|stage)\s+(?:\d+[a-z]?|i{1,3}v?|iv)\b")
+_DOSE_AMOUNT = re.compile(r"\b\d+(?:\s\d+)?\s*(?:mg|mcg|µg|ug)\b")
+_NUMBER = re.compile(r"\d+")
+# the named part of an instrument: the two words before "domain", "subscale", "subscore", "dimension"
+_PART = re.compile(r"(?:^|\s)((?:\S+\s+){0,1}\S+)\s+(?:domain|subscale|sub\s?score|dimension)s?\b")
+_CHANGE = re.compile(r"\bchanges?\b")
+# words that narrow an endpoint to another set of events or participants: adverse events vs
+# serious, treatment-related, immune-mediated ones or those leading to discontinuation; a response
+# vs a complete or confirmed one; hypoglycaemia vs severe hypoglycaemia
+_QUALIFIERS = {
+    "serious": r"serious",
+    "severe": r"severe|severity",
+    "fatal": r"fatal|deaths?|died",
+    "life-threatening": r"life[\s-]*threatening",
+    "related": r"related|attributable",
+    "emergent": r"emergent",
+    "immune": r"immune[\s-]*(?:mediated|related)",
+    "infusion": r"infusion[\s-]*(?:related|reactions?)",
+    "discontinuation": r"discontinu\w*|withdr[ae]w\w*",
+    "interruption": r"interrupt\w*",
+    "reduction": r"reduc\w*",
+    "hospitalization": r"hospitali[sz]\w*",
+    "complete": r"complete",
+    "partial": r"partial",
+    "confirmed": r"confirmed",
+    "symptomatic": r"symptomatic",
+}
+_QUALIFIER = re.compile(
+    "|".join(rf"(?P<{re.sub(r'[^a-z]', '_', k)}>\b(?:{v})\b)" for k, v in _QUALIFIERS.items()), re.I
+)
+_QUALIFIER_NAMES = {re.sub(r"[^a-z]", "_", k): k for k in _QUALIFIERS}
+
+
+@lru_cache(maxsize=16384)
+def specifics(title: str) -> frozenset[str]:
+    """What two titles of one outcome must share beyond their wording, as tokens: the numbers they
+    state once time phrases, trial-part labels ("Phase 2") and drug amounts are out (``n:31``:
+    an item, a threshold, a version, an instrument such as QLQ-C30), the named part of an
+    instrument (``part:orgasmic function``: the words before "domain", "subscale", "subscore" or
+    "dimension", parentheses out), the qualifiers that narrow an endpoint (``q:serious``,
+    ``q:related``, ``q:discontinuation``, ``q:complete``, ...), and whether the title is a change
+    (``change``)."""
+    text = without_times(_PARENTHESES.sub(" ", title))
+    numbers = _NUMBER.findall(_DOSE_AMOUNT.sub(" ", _LABEL_NUMBER.sub(" ", without_times(title))))
+    tokens = {f"n:{int(n)}" for n in numbers}
+    tokens |= {f"part:{m.group(1)}" for m in _PART.finditer(text)}
+    tokens |= {f"q:{_QUALIFIER_NAMES[m.lastgroup]}" for m in _QUALIFIER.finditer(text) if m.lastgroup}
+    if _CHANGE.search(text):
+        tokens.add("change")
+    return frozenset(tokens)
+
+
+def title_facts(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(:func:`constructs`, :func:`specifics`) of a title: two titles can be one outcome only when
+    these are equal, however alike their words."""
+    return constructs(title), specifics(title)

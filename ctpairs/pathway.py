@@ -38,6 +38,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ctpairs.dose import is_placebo, parse_dose
+from ctpairs.endpoints import title_facts
 from ctpairs.errors import PathwayError
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -340,10 +341,15 @@ def ctopen_record(benchmark: Mapping[tuple[str, str], Mapping[str, Any]], nct_id
 
 
 def _outcome_matches(title: str, time_frame: str | None, measure) -> bool:
+    """The target outcome ``title`` (and ``time_frame`` when given) is ``measure``'s: alike titles
+    that name the same endpoints and specifics (:func:`ctpairs.endpoints.title_facts`), as the
+    approximate builders match outcomes."""
     from ctpairs.retrieval.approximate import normalize_time_frame
 
-    return fuzz.token_sort_ratio(title.casefold(), measure.title.casefold()) >= OUTCOME_TITLE_MATCH and (
-        time_frame is None or normalize_time_frame(time_frame) == normalize_time_frame(measure.time_frame)
+    return (
+        fuzz.token_sort_ratio(title.casefold(), measure.title.casefold()) >= OUTCOME_TITLE_MATCH
+        and title_facts(title) == title_facts(measure.title)
+        and (time_frame is None or normalize_time_frame(time_frame) == normalize_time_frame(measure.time_frame))
     )
 
 

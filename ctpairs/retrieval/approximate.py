@@ -8,8 +8,10 @@ anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similar
 * **intervention**: the arms share a drug (casefolded names of non-placebo drug/biological
   interventions intersect) and give the same set of such drugs (``regimen``);
 * **outcome**: titles match (rapidfuzz ``token_sort_ratio`` >= :data:`OUTCOME_TITLE_MATCH`,
-  casefolded) and name the same endpoints (:func:`ctpairs.endpoints.constructs`: Cmax is not
-  Cmin), same unit, same parameter type, and time frames equal after normalization
+  casefolded), name the same endpoints (:func:`ctpairs.endpoints.constructs`: Cmax is not
+  Cmin) and state the same specifics (:func:`ctpairs.endpoints.specifics`: numbers such as an item
+  or a threshold, the named domain of an instrument, a change or a score), same unit, same
+  parameter type, and time frames equal after normalization
   (:func:`normalize_time_frame`);
 * **the axis attribute differs** and **every other attribute is held equal**:
 
@@ -58,7 +60,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.characteristics import Token, characteristics, diseases
 from ctpairs.dose import comparable, dose_ratio, is_placebo
-from ctpairs.endpoints import constructs
+from ctpairs.endpoints import title_facts
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import is_pooled_group, make_pair
 from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
@@ -118,27 +120,28 @@ def normalize_time_frame(text: str | None) -> str:
     return " ".join(sorted(w.strip(".") for w in words if w.strip(".")))
 
 
-OutcomeKey = tuple[str, str | None, str, frozenset[str], str]
+OutcomeKey = tuple[str, str | None, str, tuple[frozenset[str], frozenset[str]], str]
 
 
 def outcome_key(anchor: Anchor) -> OutcomeKey:
     """What :func:`outcome_matches` compares of an anchor's outcome: (unit, parameter type,
-    normalized time frame, the endpoints its title names, title), casefolded."""
+    normalized time frame, :func:`ctpairs.endpoints.title_facts`, title), casefolded."""
     m = anchor.measure
     return (
         (m.unit or "").strip().casefold(),
         m.param_type,
         normalize_time_frame(m.time_frame),
-        constructs(m.title),
+        title_facts(m.title),
         m.title.casefold(),
     )
 
 
 def outcome_matches(a: OutcomeKey, b: OutcomeKey) -> bool:
     """Same outcome (two :func:`outcome_key` values): same unit, parameter type, normalized time
-    frame and named endpoints (:func:`ctpairs.endpoints.constructs`: "Cmax" and "Cmin", response and
-    "CR, PR or stable disease" are different outcomes however alike their titles), and fuzzy-equal
-    title."""
+    frame, named endpoints (:func:`ctpairs.endpoints.constructs`: "Cmax" and "Cmin", response and
+    "CR, PR or stable disease" are different outcomes however alike their titles) and specifics
+    (:func:`ctpairs.endpoints.specifics`: the same numbers, instrument part, change or not), and
+    fuzzy-equal title."""
     return a[:4] == b[:4] and fuzz.token_sort_ratio(a[4], b[4]) >= OUTCOME_TITLE_MATCH
 
 
