@@ -5,7 +5,8 @@ Both sides are the same group; what changes is the outcome. Two kinds:
 1. **Time frame** (``Change("time_frame", ...)``): the same measurement at two time points.
 
    a. Separate outcome measures whose titles are the same once time phrases are taken out
-      (rapidfuzz ratio >= :data:`TITLE_MATCH`), with the same unit and parameter type, at
+      (rapidfuzz ratio >= :data:`TITLE_MATCH`) and state the same specifics
+      (:func:`ctpairs.endpoints.specifics`: a "≥50%" threshold is not "≥75%"), with the same unit and parameter type, at
       different time points: read from the titles ("... at Week 12" / "... at Week 24"), or
       from the time frames when the titles are identical;
    b. one measure whose classes (or categories) are time points ("Week 4", "Cycle 2 Day 1",
@@ -52,7 +53,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
-from ctpairs.endpoints import constructs
+from ctpairs.endpoints import constructs, specifics
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
@@ -137,6 +138,7 @@ class _Family:
     key: str
     unit: str
     param_type: str | None
+    specifics: frozenset[str]
     members: list[Measure]
 
 
@@ -148,17 +150,18 @@ def _title_key(measure: Measure) -> str:
 def _families(measures: list[Measure]) -> list[_Family]:
     families: list[_Family] = []
     for m in measures:
-        key, unit = _title_key(m), _norm(m.unit)
+        key, unit, stated = _title_key(m), _norm(m.unit), specifics(m.title)
         family = next(
             (
                 f
                 for f in families
-                if f.unit == unit and f.param_type == m.param_type and fuzz.ratio(f.key, key) >= TITLE_MATCH
+                if (f.unit, f.param_type, f.specifics) == (unit, m.param_type, stated)
+                and fuzz.ratio(f.key, key) >= TITLE_MATCH
             ),
             None,
         )
         if family is None:
-            families.append(_Family(key, unit, m.param_type, [m]))
+            families.append(_Family(key, unit, m.param_type, stated, [m]))
         else:
             family.members.append(m)
     return families

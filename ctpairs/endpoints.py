@@ -13,15 +13,20 @@ Assessed by IIEF" and "Change in Overall Satisfaction Domain Score Assessed by I
 change from baseline, adverse events and serious or treatment-related ones. :func:`specifics`
 names what such titles must share to be one outcome.
 
+A category or class of a measure can also name no endpoint at all: "Missing", "Unknown", "Not
+Evaluable (NE)", "KRAS Status: Unknown", "Anemia Missing", "Q3= Missing". Such a row counts
+participants without data; :func:`is_missing_data` tells it.
+
 A pure module: strings in, names out.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
-from ctpairs.timepoints import without_times
+from ctpairs.timepoints import without_times, words
 
 # clinical endpoints that are different constructs even when their titles look alike
 _CONSTRUCTS = {
@@ -67,9 +72,12 @@ def constructs(title: str) -> frozenset[str]:
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # numbers that label a part of the trial or a dose, not the outcome: "Phase 2:", "Cohort 1", "(2.5 mg)"
-_LABEL_NUMBER = re.compile(r"\b(?:phase|part|cohort|arm|group|stage)\s+(?:\d+[a-z]?|i{1,3}v?|iv)\b")
+_LABEL_NUMBER = re.compile(
+    r"\b(?:phase|parts?|cohorts?|arms?|groups?|stages?)\s+(?:\d+[a-z]?|i{1,3}v?|iv)(?:\s+(?:and|to)\s+\d+[a-z]?)?\b"
+)
 _DOSE_AMOUNT = re.compile(r"\b\d+(?:\s\d+)?\s*(?:mg|mcg|µg|ug)\b")
 _NUMBER = re.compile(r"\d+")
+_TIME_ACRONYM = re.compile(r"\(\s*[A-Za-z]+(\d+)\s*\)")
 # the named part of an instrument: the two words before "domain", "subscale", "subscore", "dimension"
 _PART = re.compile(r"(?:^|\s)((?:\S+\s+){0,1}\S+)\s+(?:domain|subscale|sub\s?score|dimension)s?\b")
 _CHANGE = re.compile(r"\bchanges?\b")
@@ -100,6 +108,11 @@ _QUALIFIER = re.compile(
 _QUALIFIER_NAMES = {re.sub(r"[^a-z]", "_", k): k for k in _QUALIFIERS}
 
 
+def _numbers(text: str) -> list[str]:
+    """The numbers of a normalized text but those of trial-part labels and drug amounts."""
+    return _NUMBER.findall(_DOSE_AMOUNT.sub(" ", _LABEL_NUMBER.sub(" ", text)))
+
+
 @lru_cache(maxsize=16384)
 def specifics(title: str) -> frozenset[str]:
     """What two titles of one outcome must share beyond their wording, as tokens: the numbers they
@@ -110,7 +123,10 @@ def specifics(title: str) -> frozenset[str]:
     ``q:related``, ``q:discontinuation``, ``q:complete``, ...), and whether the title is a change
     (``change``)."""
     text = without_times(_PARENTHESES.sub(" ", title))
-    numbers = _NUMBER.findall(_DOSE_AMOUNT.sub(" ", _LABEL_NUMBER.sub(" ", without_times(title))))
+    numbers = Counter(_numbers(without_times(title)))
+    # an acronym that repeats a time the title states is a time: "at 6 Months (APF6)", "(PFS12)"
+    times = Counter(_numbers(words(title))) - numbers
+    numbers -= Counter(n for n in _TIME_ACRONYM.findall(title) if n in times)
     tokens = {f"n:{int(n)}" for n in numbers}
     tokens |= {f"part:{m.group(1)}" for m in _PART.finditer(text)}
     tokens |= {f"q:{_QUALIFIER_NAMES[m.lastgroup]}" for m in _QUALIFIER.finditer(text) if m.lastgroup}
@@ -123,3 +139,24 @@ def title_facts(title: str) -> tuple[frozenset[str], frozenset[str]]:
     """(:func:`constructs`, :func:`specifics`) of a title: two titles can be one outcome only when
     these are equal, however alike their words."""
     return constructs(title), specifics(title)
+
+
+_MISSING_TERMS = (
+    r"missing|unknown|not\s+done|not\s+evaluable|not\s+evaluated|non-?\s*evaluable|unevaluable|inevaluable"
+    r"|not\s+assessed|not\s+reported|not\s+applicable|unable\s+to\s+(?:be\s+)?(?:determined?|evaluated?|assessed?)"
+    r"|(?-i:NE|UTD|NA)"
+)
+_LABEL_PART = re.compile(r"\s*(?:[,/:;=]|\s-\s)\s*")
+_MISSING_EDGE = re.compile(rf"^(?:{_MISSING_TERMS})\b|\b(?:{_MISSING_TERMS})$", re.I)
+
+
+@lru_cache(maxsize=16384)
+def is_missing_data(label: str | None) -> bool:
+    """Whether a category or class label counts participants without data rather than an outcome:
+    one of its parts (split at ``, / : ; =`` and " - ", parentheses out) begins or ends with
+    "missing", "unknown", "not done", "not evaluable", "not assessed", "not applicable", "unable to
+    determine", "NE"... ("Baseline score missing, worst post-baseline score 0", "CRC-KRAS Mutation,
+    Not Done", "Q3= Missing"); "Deaths due to unknown causes" and "Infection (Unknown: Pneumonia)"
+    are outcomes."""
+    text = _PARENTHESES.sub(" ", label or "").strip()
+    return any(_MISSING_EDGE.search(part.strip()) for part in _LABEL_PART.split(text) if part.strip())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
+from ctpairs.endpoints import is_missing_data
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -92,7 +93,9 @@ class Observation:
 
 def observations(measure: Measure) -> list[Observation]:
     """Every numeric value of a measure, one per (group, class, category); a value posted for a
-    group whose row states that no participant was analysed (a denominator of 0) is none."""
+    group whose row states that no participant was analysed (a denominator of 0) is none, nor is
+    a count of participants without data (a class or category "Missing", "Unknown", "Not
+    evaluable": :func:`ctpairs.endpoints.is_missing_data`)."""
     groups = {g.id: g for g in measure.groups}
     found = (
         Observation(measure, groups[m.group_id], cls, cat, m)
@@ -101,7 +104,9 @@ def observations(measure: Measure) -> list[Observation]:
         for m in cat.measurements
         if m.value is not None and m.group_id in groups
     )
-    return [o for o in found if not o.row_n.nobody]
+    return [
+        o for o in found if not (is_missing_data(o.cls.title) or is_missing_data(o.category.title) or o.row_n.nobody)
+    ]
 
 
 def observations_by_group(measure: Measure) -> dict[str, dict[tuple[str | None, str | None], Observation]]:

@@ -124,3 +124,20 @@ def test_values_match_the_record_at_their_pointers(records: dict[str, dict], pai
 def test_trial_without_results_is_skipped(trials: dict[str, Trial]) -> None:
     trial = next(t for t in trials.values() if not t.results.outcome_measures)
     assert list(OutcomeBuilder().build(trial)) == [Skip("no posted results")]
+
+
+def test_a_series_across_measures_keeps_to_one_question_or_threshold(pairs: dict[str, list[Pair]]) -> None:
+    """Measures whose titles differ only in a question number or a threshold are separate series
+    (NCT01026818's GAQ questions 1 and 2 at months 9 and 13.5; NCT03003962's OS at 18 and 24 months
+    in the TC >= 25% and >= 50% analysis sets): each is paired along its own time points, never with
+    another's."""
+    from ctpairs.endpoints import specifics
+
+    for nct_id, expected in (("NCT01026818", "Question 2 at Month 9"), ("NCT03003962", ">= 50% LREM")):
+        across = [
+            p
+            for p in pairs[nct_id]
+            if p.change.attribute == "time_frame" and p.factual.outcome != p.counterfactual.outcome
+        ]
+        assert any(expected in p.factual.outcome.title for p in across)
+        assert all(specifics(p.factual.outcome.title) == specifics(p.counterfactual.outcome.title) for p in across)
