@@ -60,16 +60,38 @@ class Builder(Protocol):
         ...
 
 
+SKIP_REPEATED = "the same contrast posted under another measure"
+
+
+def _contrast(pair: Pair) -> tuple | None:
+    """What makes two single-value pairs of one trial the same contrast: both groups and every
+    number of both sides; ``None`` for a row of a table (a class or category) or a value without
+    a dispersion on either side (small counts, "2 of 8 against 3 of 5", recur by chance)."""
+    f, c = pair.factual.result, pair.counterfactual.result
+    if any(r.category is not None or (r.spread is None and r.lower is None and r.upper is None) for r in (f, c)):
+        return None
+    return pair.factual.group_title, pair.counterfactual.group_title, f, c
+
+
 class PerMeasureBuilder:
     """Base for natural builders that pair groups inside one outcome measure at a time:
-    subclasses implement ``build_measure``; trials without posted results are skipped here."""
+    subclasses implement ``build_measure``; trials without posted results are skipped here, and so
+    is a pair that repeats, with every number, a single-value contrast of the same two groups on an
+    earlier measure: one result posted twice, such as overall survival posted once per comparison
+    of a three-arm trial (:data:`SKIP_REPEATED`)."""
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
         if not trial.results.outcome_measures:
             yield Skip("no posted results")
             return
+        first: dict[tuple, Measure] = {}
         for measure in trial.results.outcome_measures:
-            yield from self.build_measure(trial, measure)
+            for item in self.build_measure(trial, measure):
+                key = _contrast(item) if isinstance(item, Pair) else None
+                if key is not None and first.setdefault(key, measure) is not measure:
+                    yield Skip(SKIP_REPEATED, f"{measure.title} / {first[key].title}")
+                    continue
+                yield item
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
         raise NotImplementedError

@@ -13,6 +13,8 @@ are computed on every run.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from ctpairs.builders import arm as arm_builder
 from ctpairs.builders import dose as dose_builder
@@ -22,7 +24,7 @@ from ctpairs.builders.dose import DoseBuilder
 from ctpairs.builders.outcome import OutcomeBuilder
 
 from ctpairs import cohorts
-from ctpairs.builder import Skip
+from ctpairs.builder import SKIP_REPEATED, Skip
 from ctpairs.pairing import observations
 from ctpairs.schema import Pair
 from tests._gold import built, load, score_dose, score_groups, trial, validity
@@ -288,6 +290,30 @@ def test_related_outcomes_that_differ_in_more_than_the_outcome_are_refused(nct_i
     assert all((p.nct_id, p.change.from_, p.change.to) in gold for p in related)
 
 
+def test_one_result_posted_under_two_measures_is_paired_once() -> None:
+    """NCT03164616 posts overall survival once per comparison: "OS; D + SoC Compared With SoC
+    Alone" and "OS; T + D + SoC Compared With SoC Alone and ...", the same numbers for the SoC and
+    D + SoC groups in both. The arm builder pairs them once and says why not twice; a small count
+    that happens to recur without a dispersion ("2 of 8 against 3 of 5") is still paired."""
+    items = list(ArmBuilder().build(trial("NCT03164616")))
+    os_pairs = [
+        p
+        for p in items
+        if isinstance(p, Pair)
+        and {p.factual.group_title, p.counterfactual.group_title} == {"SoC Alone", "D + SoC"}
+        and "OS" in p.factual.outcome.title
+        and p.factual.result.category is None
+    ]
+    assert len(os_pairs) == 1
+    assert any(isinstance(s, Skip) and s.reason == SKIP_REPEATED for s in items)
+    repeated = [p for p in ArmBuilder().build(trial("NCT04066023")) if isinstance(p, Pair)]
+    numbers = Counter(
+        (p.factual.group_title, p.counterfactual.group_title, p.factual.result, p.counterfactual.result)
+        for p in repeated
+    )
+    assert max(numbers.values()) > 1  # the same small counts on different measures, all kept
+
+
 def test_outcome_never_pairs_responders_with_everyone() -> None:
     """NCT05089734: overall survival vs duration of response."""
     pairs = [p for p in OutcomeBuilder().build(trial("NCT05089734")) if isinstance(p, Pair)]
@@ -301,7 +327,7 @@ def test_skip_reasons_are_declared_constants() -> None:
         "arm": {v for k, v in vars(arm_builder).items() if k.startswith("SKIP_")},
         "outcome": {v for k, v in vars(outcome_builder).items() if k.startswith("SKIP_")},
     }
-    shared = set(cohorts.SKIP_REASONS) | {"no posted results", "no value posted for both groups"}
+    shared = set(cohorts.SKIP_REASONS) | {"no posted results", "no value posted for both groups", SKIP_REPEATED}
     for name, builder in (("dose", DoseBuilder()), ("arm", ArmBuilder()), ("outcome", OutcomeBuilder())):
         seen = set()
         for nct_id in (
