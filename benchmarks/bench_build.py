@@ -79,7 +79,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[2])
     parser.add_argument("--tree", action="append", default=None, help="a checkout to run (repeatable; default: .)")
     args = parser.parse_args()
-    trees = args.tree or ["."]
+    trees = [tree if tree == "." else str(Path(tree).resolve()) for tree in args.tree or ["."]]
+    # `python -c` and `-m` put the working folder first on sys.path: from this repository's root an
+    # older tree's PYTHONPATH would lose to this checkout's ctpairs, so every run starts elsewhere
+    os.chdir(tempfile.gettempdir())
     for tree in trees:
         if tree != ".":
             check_tree(tree)
