@@ -415,3 +415,25 @@ def test_two_proportions_is_scipys_test(x1, n1, x2, n2):
         assert method == "two_proportion_z"
         z = stats.chi2_contingency(table, correction=False).statistic ** 0.5
         assert p == pytest.approx(float(2 * stats.norm.sf(z)), rel=1e-9, abs=1e-300)
+
+
+def test_audit_of_a_pairs_folder_counts_measures_and_says_so(built, tmp_path: Path) -> None:
+    """`ctpairs audit` reads only the columns it needs (the outcome titles as nested columns) and
+    gets the same audit as the rows; its text names the measures and the top one."""
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    from ctpairs.audit import audit_pairs_dir
+    from ctpairs.schema import PAIR_SCHEMA
+
+    rows = built["outcome"]
+    pq.write_table(pa.Table.from_pylist(rows, schema=PAIR_SCHEMA), tmp_path / "outcome.parquet")
+    audit = audit_pairs_dir(str(tmp_path))["outcome"]
+    assert audit == audit_rows(rows) and audit["balance"]["measures"] > 100
+    out = subprocess.run(
+        [sys.executable, "-m", "ctpairs", "audit", str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"{audit['balance']['measures']} measures (top" in out
+    assert f"top measure: {audit['balance']['top_measure']}" in out
