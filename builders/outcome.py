@@ -53,7 +53,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
-from ctpairs.endpoints import constructs, specifics
+from ctpairs.endpoints import constructs, sets_apart, specifics
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
@@ -312,10 +312,6 @@ def _numbers(obs: Observation) -> tuple[float | None, ...]:
     return (m.value, m.spread, m.lower, m.upper, _row_n(obs))
 
 
-# a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"
-_SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
-
-
 _ACRONYM = re.compile(r"[A-Z]{2,}")
 _NOT_ACRONYMS = frozenset({"II", "III", "IV", "VI", "CI", "NA", "OR", "AND", "OF", "IN"})
 
@@ -348,7 +344,7 @@ def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()
         (ap and as_ and not ap & as_)
         or (cp and cs and cp != cs)
         or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
-        or bool(_SET_APART.search(p.title)) != bool(_SET_APART.search(s.title))
+        or sets_apart(p.title) != sets_apart(s.title)
     ):
         return SKIP_INSTRUMENT
     named_p, named_s = parse_regimen(p.title, drugs).names, parse_regimen(s.title, drugs).names

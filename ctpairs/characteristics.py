@@ -73,8 +73,18 @@ _DISEASES = {
     "mesothelioma": r"mesothelioma",
     "thyroid": r"thyroid",
 }
-_DISEASE = re.compile("|".join(rf"(?P<{re.sub(r'[^a-z]', '_', k)}>\b(?:{v})\b)" for k, v in _DISEASES.items()), re.I)
-_DISEASE_NAMES = {re.sub(r"[^a-z]", "_", k): k for k in _DISEASES}
+
+
+def named_alternatives(patterns: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One case-insensitive pattern of whole-word alternatives, a named group for each name of
+    ``patterns`` (name -> regex), and the name behind each group, to read from ``match.lastgroup``
+    (names may hold spaces and hyphens, which group names may not)."""
+    groups = {re.sub(r"[^a-z]", "_", name): name for name in patterns}
+    alternatives = (rf"(?P<{group}>\b(?:{patterns[name]})\b)" for group, name in groups.items())
+    return re.compile("|".join(alternatives), re.I), groups
+
+
+_DISEASE, _DISEASE_NAMES = named_alternatives(_DISEASES)
 _RESPONSE = re.compile(
     r"\b(?P<cr>complete|partial|objective)\s+(?:or\s+partial\s+)?respon(?:se|ders?)\b|\b(?P<sd>stable\s+disease)\b"
     r"|\b(?P<pd>progressive\s+disease)\b|\b(?P<nr>non-?\s*responders?)\b|(?<!non-)(?<!non)\b(?P<r>responders?)\b",
@@ -130,7 +140,7 @@ def _first(match: re.Match[str]) -> str:
 def diseases(text: str) -> frozenset[str]:
     """The diseases (tumour types) a text names, such as a trial's conditions: "Non-small Cell Lung
     Cancer" -> ``{"nsclc"}``; empty when it names none of the known ones."""
-    return frozenset(_DISEASE_NAMES[_first(m)] for m in _DISEASE.finditer(text))
+    return frozenset(_DISEASE_NAMES[m.lastgroup] for m in _DISEASE.finditer(text) if m.lastgroup)
 
 
 @lru_cache(maxsize=16384)

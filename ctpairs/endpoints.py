@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ctpairs.characteristics import named_alternatives
 from ctpairs.timepoints import without_times, words
 
 # clinical endpoints that are different constructs even when their titles look alike
@@ -102,10 +103,7 @@ _QUALIFIERS = {
     "confirmed": r"confirmed",
     "symptomatic": r"symptomatic",
 }
-_QUALIFIER = re.compile(
-    "|".join(rf"(?P<{re.sub(r'[^a-z]', '_', k)}>\b(?:{v})\b)" for k, v in _QUALIFIERS.items()), re.I
-)
-_QUALIFIER_NAMES = {re.sub(r"[^a-z]", "_", k): k for k in _QUALIFIERS}
+_QUALIFIER, _QUALIFIER_NAMES = named_alternatives(_QUALIFIERS)
 
 
 def _numbers(text: str) -> list[str]:
@@ -133,6 +131,16 @@ def specifics(title: str) -> frozenset[str]:
     if _CHANGE.search(text):
         tokens.add("change")
     return frozenset(tokens)
+
+
+# a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"
+_SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
+
+
+def sets_apart(title: str) -> bool:
+    """Whether a title sets its events apart from others of their kind ("Other Skin Lesions", "New
+    Diagnosis of Underlying Condition"): not the same construct as the title without the word."""
+    return bool(_SET_APART.search(title))
 
 
 def title_facts(title: str) -> tuple[frozenset[str], frozenset[str]]:

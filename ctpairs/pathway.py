@@ -35,10 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from ctpairs.dose import is_placebo, parse_dose
-from ctpairs.endpoints import title_facts
 from ctpairs.errors import PathwayError
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -54,7 +51,6 @@ DEFAULT_ORDER = ("population", "intervention", "outcome", "setting")
 """The order of the steps: the population first, the setting last."""
 DEFAULT_K = 5
 SEARCH_WIDTH = 20  # anchors asked of the index per wanted trial (many anchors share a trial)
-OUTCOME_TITLE_MATCH = 85.0  # rapidfuzz token_sort_ratio for "the same outcome"
 
 _PROTOCOL = "/protocolSection"
 _ELIGIBILITY = f"{_PROTOCOL}/eligibilityModule"
@@ -341,15 +337,12 @@ def ctopen_record(benchmark: Mapping[tuple[str, str], Mapping[str, Any]], nct_id
 
 
 def _outcome_matches(title: str, time_frame: str | None, measure) -> bool:
-    """The target outcome ``title`` (and ``time_frame`` when given) is ``measure``'s: alike titles
-    that name the same endpoints and specifics (:func:`ctpairs.endpoints.title_facts`), as the
-    approximate builders match outcomes."""
-    from ctpairs.retrieval.approximate import normalize_time_frame
+    """The target outcome ``title`` (and ``time_frame`` when given) is ``measure``'s: titles that
+    match as the approximate builders match them (:func:`ctpairs.retrieval.approximate.titles_match`)."""
+    from ctpairs.retrieval.approximate import normalize_time_frame, title_key, titles_match
 
-    return (
-        fuzz.token_sort_ratio(title.casefold(), measure.title.casefold()) >= OUTCOME_TITLE_MATCH
-        and title_facts(title) == title_facts(measure.title)
-        and (time_frame is None or normalize_time_frame(time_frame) == normalize_time_frame(measure.time_frame))
+    return titles_match(title_key(title), title_key(measure.title)) and (
+        time_frame is None or normalize_time_frame(time_frame) == normalize_time_frame(measure.time_frame)
     )
 
 

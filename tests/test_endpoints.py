@@ -53,7 +53,7 @@ def test_approximate_outcomes_name_the_same_endpoints() -> None:
         return outcome_key(SimpleNamespace(measure=replace(measure, title=title)))  # type: ignore[arg-type]
 
     cmin, cmax = key(measure.title), key("Pharmacokinetics (PK): Maximum Concentration (Cmax) of Necitumumab")
-    assert fuzz.token_sort_ratio(cmin[-1], cmax[-1]) >= OUTCOME_TITLE_MATCH  # the titles alone would match
+    assert fuzz.token_sort_ratio(cmin[-1][1], cmax[-1][1]) >= OUTCOME_TITLE_MATCH  # the titles alone would match
     assert not outcome_matches(cmin, cmax)
     assert outcome_matches(cmin, key("Pharmacokinetics (PK): Minimum Concentration (Cmin) of necitumumab"))
     assert outcome_matches(cmin, key("Pharmacokinetics: Minimum Concentration (Cmin) of Necitumumab"))
@@ -107,7 +107,7 @@ def test_cross_trial_outcome_match_against_hand_labelled_title_pairs() -> None:
     wrong = []
     for g in gold:
         a, b = key(g["a"]), key(g["b"])
-        assert fuzz.token_sort_ratio(a[-1], b[-1]) >= OUTCOME_TITLE_MATCH  # the title ratio alone: a match
+        assert fuzz.token_sort_ratio(a[-1][1], b[-1][1]) >= OUTCOME_TITLE_MATCH  # the title ratio alone: a match
         if outcome_matches(a, b) != (g["verdict"] == "same"):
             wrong.append((g["a"]["title"], g["b"]["title"], g["reason"]))
     assert wrong == []

@@ -357,7 +357,10 @@ def test_cli_package_writes_the_folder_and_refuses_the_same_version(
 def test_curated_configs_keep_verifiable_capped_pairs_and_count_every_drop(repo: Path, pairs_dir: Path) -> None:
     from datasets import load_dataset
 
+    from ctpairs.audit import audit_rows
+
     manifest = json.loads((repo / MANIFEST_NAME).read_text())
+    card = (repo / "README.md").read_text()
     policy = manifest["curation"]["policy"]
     assert policy["verifiable_only"] and policy["max_trial_share"] == 0.05
     for axis in (p.stem for p in pairs_dir.glob("*.parquet")):
@@ -372,6 +375,10 @@ def test_curated_configs_keep_verifiable_capped_pairs_and_count_every_drop(repo:
         for r in rows:
             per_trial[r["nct_id"]] = per_trial.get(r["nct_id"], 0) + 1
         assert max(per_trial.values()) <= policy["max_per_trial"]
+        # the card's balance row counts the config's measures as the audit of its rows does
+        balance = audit_rows(rows)["balance"]
+        row = next(line for line in card.splitlines() if line.startswith(f"| `{axis}` | {len(rows):,} |"))
+        assert row.endswith(f"| {balance['measures']:,} | {100 * balance['top_measure_share']:.1f}% |")
     every = load_dataset(str(repo), "arm-all", split="train")
     assert "indeterminate" in set(every["answer"]) | {r["direction"] for r in every["label"]}
     assert all(a is None for a, r in zip(every["answer"], every["label"]) if not r["verifiable"])

@@ -120,29 +120,35 @@ def normalize_time_frame(text: str | None) -> str:
     return " ".join(sorted(w.strip(".") for w in words if w.strip(".")))
 
 
-OutcomeKey = tuple[str, str | None, str, tuple[frozenset[str], frozenset[str]], str]
+TitleKey = tuple[tuple[frozenset[str], frozenset[str]], str]
+OutcomeKey = tuple[str, str | None, str, TitleKey]
+
+
+def title_key(title: str) -> TitleKey:
+    """What :func:`titles_match` compares of an outcome title: its
+    :func:`ctpairs.endpoints.title_facts` and the casefolded title (worked out once per anchor)."""
+    return title_facts(title), title.casefold()
+
+
+def titles_match(a: TitleKey, b: TitleKey) -> bool:
+    """Two :func:`title_key` values name one outcome: the same endpoints and specifics
+    (:func:`ctpairs.endpoints.title_facts`: "Cmax" is not "Cmin", response is not "CR, PR or stable
+    disease", one questionnaire item or threshold is not another) and alike words (rapidfuzz
+    ``token_sort_ratio`` >= :data:`OUTCOME_TITLE_MATCH`)."""
+    return a[0] == b[0] and fuzz.token_sort_ratio(a[1], b[1]) >= OUTCOME_TITLE_MATCH
 
 
 def outcome_key(anchor: Anchor) -> OutcomeKey:
     """What :func:`outcome_matches` compares of an anchor's outcome: (unit, parameter type,
-    normalized time frame, :func:`ctpairs.endpoints.title_facts`, title), casefolded."""
+    normalized time frame, :func:`title_key`), casefolded."""
     m = anchor.measure
-    return (
-        (m.unit or "").strip().casefold(),
-        m.param_type,
-        normalize_time_frame(m.time_frame),
-        title_facts(m.title),
-        m.title.casefold(),
-    )
+    return ((m.unit or "").strip().casefold(), m.param_type, normalize_time_frame(m.time_frame), title_key(m.title))
 
 
 def outcome_matches(a: OutcomeKey, b: OutcomeKey) -> bool:
-    """Same outcome (two :func:`outcome_key` values): same unit, parameter type, normalized time
-    frame, named endpoints (:func:`ctpairs.endpoints.constructs`: "Cmax" and "Cmin", response and
-    "CR, PR or stable disease" are different outcomes however alike their titles) and specifics
-    (:func:`ctpairs.endpoints.specifics`: the same numbers, instrument part, change or not), and
-    fuzzy-equal title."""
-    return a[:4] == b[:4] and fuzz.token_sort_ratio(a[4], b[4]) >= OUTCOME_TITLE_MATCH
+    """Same outcome (two :func:`outcome_key` values): same unit, parameter type and normalized time
+    frame, and titles that match (:func:`titles_match`)."""
+    return a[:3] == b[:3] and titles_match(a[3], b[3])
 
 
 # -- attributes -----------------------------------------------------------------------------
