@@ -19,7 +19,9 @@ posted statistic                            test
 count of participants, or a number whose    proportions x/n with the row's denominators: Fisher's exact
 unit is a percentage / proportion of        test for small expected counts, else the pooled two-proportion
 participants                                z-test; ``delta`` and ``direction`` are about the proportion
-                                            (a percentage posted with a CI: Welch from the CI, below)
+                                            (a percentage posted with a CI: Welch from the CI, below; a CI
+                                            too asymmetric for that is tested as x/n only when it is no
+                                            wider than the exact binomial CI of x/n allows)
 mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
                                             about the value is read on the log scale (approximate)
@@ -40,6 +42,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ctpairs import significance as sig
 from ctpairs.model.trial import Analysis
@@ -51,6 +54,14 @@ MIN_N_PER_SIDE = 3
 CI_SYMMETRY_TOLERANCE = 0.2
 """A CI is read on a scale (linear, else log) where the value sits within this share of the
 interval's width from its centre."""
+BINOMIAL_CI_WIDTH_LIMIT = 1.2
+"""A percentage's posted CI up to this many times as wide as the exact (Clopper-Pearson) CI of
+value x n is a crude proportion's, and the row may be tested as x/n. A wider one is an estimate's
+with more uncertainty than n participants give (a Kaplan-Meier rate under censoring, an adjusted
+rate), which a test of x/n would overstate."""
+DENOMINATOR_TOLERANCE = 0.1
+"""A posted percentage is tested as x/n when it is a count out of n, or out of a denominator within
+this share of n: rows often count the participants analysed, a few fewer than the n posted."""
 
 METHOD_TRIAL = "trial_analysis"
 METHOD_NONE = "none"
@@ -121,21 +132,119 @@ def proportion(result: ResultInfo, stat: Statistic) -> float | None:
             return None
         return result.value / result.n
     if kind == "percentage":
-        share = result.value if "proportion" in (stat.unit or "").lower() and result.value <= 1 else result.value / 100
+        share = result.value / _per_share(result, stat)
         return share if 0 <= share <= 1 else None
     return None
+
+
+def _per_share(result: ResultInfo, stat: Statistic) -> float:
+    """What a percentage row's numbers are per share of 1: 1 when they are shares already (a
+    "proportion" unit, or a CI that fits the value only as a share), else 100."""
+    if result.value <= 1 and ("proportion" in (stat.unit or "").lower() or _posted_as_share(result, stat)):
+        return 1.0
+    return 100.0
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a posted number shows once parsed ("40.0" and "40" both 0, "0.44" 2)."""
+    text = repr(float(value))
+    if "e" in text:
+        return 0 if abs(value) >= 1 else 15
+    return len(text.partition(".")[2].rstrip("0"))
+
+
+def _ci_level(stat: Statistic) -> float | None:
+    ci = _CI.match(stat.dispersion_type or "")
+    return float(ci.group(1).replace("_", ".")) if ci else None
+
+
+def _exact_width(share: float, n: float | None, level: float) -> float | None:
+    """The width of the exact binomial CI of ``share`` x ``n`` participants, as a share of 1."""
+    if n is None or n < 1 or not 0 <= share <= 1:
+        return None
+    exact = sig.exact_binomial_ci(round(share * n), round(n), level)
+    return exact[1] - exact[0] if exact is not None and exact[1] > exact[0] else None
+
+
+def _posted_as_share(result: ResultInfo, stat: Statistic) -> bool:
+    """A row of a percentage unit whose value and CI are shares of 1: its CI is far narrower than
+    any CI of so few participants as a percentage would be, and fits the value as a share (e.g.
+    "Percentage of Participants" 0.4 [0.39, 0.5] of 240: 40%, not 0.4%)."""
+    level, lo, hi = _ci_level(stat), result.lower, result.upper
+    if level is None or lo is None or hi is None or not 0 <= lo <= result.value <= hi <= 1 or hi == lo:
+        return False
+    as_share = _exact_width(result.value, result.n, level)
+    as_percent = _exact_width(result.value / 100, result.n, level)
+    if not as_share or not as_percent:
+        return False
+    share_ratio, percent_ratio = (hi - lo) / as_share, (hi - lo) / 100 / as_percent
+    return percent_ratio < 0.5 and abs(math.log(share_ratio)) < abs(math.log(percent_ratio))
+
+
+def ci_fits_proportion(result: ResultInfo, stat: Statistic) -> bool:
+    """Whether a percentage row's posted CI leaves it testable as x/n: no wider than
+    :data:`BINOMIAL_CI_WIDTH_LIMIT` times the exact CI, give or take the rounding of its bounds
+    (a row without both bounds cannot tell otherwise)."""
+    level, lo, hi = _ci_level(stat), result.lower, result.upper
+    if level is None or lo is None or hi is None:
+        return True
+    per = _per_share(result, stat)
+    exact = _exact_width(result.value / per, result.n, level)
+    if exact is None:
+        return True
+    rounding = 10.0 ** -min(_decimals(lo), _decimals(hi)) / per
+    return (hi - lo) / per <= BINOMIAL_CI_WIDTH_LIMIT * exact + rounding
 
 
 def _enough(*ns: float | None) -> bool:
     return all(n is not None and n >= MIN_N_PER_SIDE for n in ns)
 
 
+def _counts(n: float, low: float, high: float) -> tuple[int, int] | None:
+    """The lowest and highest counts out of ``n`` whose share is in [low, high], if any."""
+    first = max(0, math.ceil(low * n - 1e-9))
+    last = min(round(n), math.floor(high * n + 1e-9))
+    return (first, last) if first <= last else None
+
+
+@lru_cache(maxsize=65536)
+def _is_share_of_about(share: float, n: float, digit: float) -> bool:
+    """Whether a posted share (last digit ``digit``, as a share; rounded or truncated) is a count
+    out of n, or out of a denominator within :data:`DENOMINATOR_TOLERANCE` of n (a row may count a
+    few participants fewer than its n)."""
+    low, high = share - digit / 2, share + digit - 1e-12
+    if _counts(n, low, high):
+        return True
+    spread = range(max(1, math.floor(n * (1 - DENOMINATOR_TOLERANCE))), math.ceil(n * (1 + DENOMINATOR_TOLERANCE)) + 1)
+    return any(_counts(m, low, high) for m in spread)
+
+
 def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome | None:
+    """Proportions x/n. A percentage is tested only when it is a count out of about the row's n
+    (else n is not its denominator: a subgroup's, the participants with a form, an estimate), and it
+    is posted rounded, so a difference is significant only when it stays so for the nearest counts
+    the two posted values may stand for."""
     pf, pc = proportion(f, stat), proportion(c, stat)
     if pf is None or pc is None or not _enough(f.n, c.n):
         return None
     got = sig.two_proportions(pf * f.n, f.n, pc * c.n, c.n)  # type: ignore[operator]
-    return TestOutcome(*got) if got else None
+    if got is None or stat.kind != "percentage":
+        return TestOutcome(*got) if got else None
+    # the finer of the two values' last digits (a parsed "82.0" shows none); a CI may be posted
+    # finer than its value ("0.4" [0.31, 0.41]), so the bounds do not count
+    digit = 10.0 ** -max(_decimals(f.value), _decimals(c.value)) / _per_share(f, stat)
+    if not (_is_share_of_about(pf, f.n, digit) and _is_share_of_about(pc, c.n, digit)):  # type: ignore[arg-type]
+        return None
+    if got[0] < ALPHA:
+        f_counts = _counts(f.n, pf - digit / 2, pf + digit / 2) or (round(pf * f.n),) * 2  # type: ignore[arg-type, operator]
+        c_counts = _counts(c.n, pc - digit / 2, pc + digit / 2) or (round(pc * c.n),) * 2  # type: ignore[arg-type, operator]
+        xf, xc = (f_counts[1], c_counts[0]) if pc > pf else (f_counts[0], c_counts[1])
+        if (xc / c.n - xf / f.n) * (pc - pf) <= 0:  # type: ignore[operator]
+            return None
+        worst = sig.two_proportions(xf, f.n, xc, c.n)  # type: ignore[arg-type]
+        if worst is None or worst[0] >= ALPHA:
+            return None
+    return TestOutcome(*got)
 
 
 def _ci_scales(value: float, lower: float, upper: float) -> set[str]:
@@ -233,11 +342,14 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
         return None
     if stat.kind == "percentage" and _CI.match(stat.dispersion_type or ""):
         # a posted CI carries the estimate's own uncertainty (a Kaplan-Meier rate, an adjusted
-        # rate), which a binomial test of value x n would understate; an unusable CI (e.g. an
-        # exact interval at 0%) falls back to the proportions
+        # rate), which a binomial test of value x n would understate; a CI too asymmetric to read
+        # (e.g. an exact interval at 0%) falls back to the proportions only when it is no wider
+        # than x/n's own
         from_ci = _summary_test(f, c, replace(stat, param_type="number", unit=None))
         if from_ci is not None:
             return from_ci
+        if not (ci_fits_proportion(f, stat) and ci_fits_proportion(c, stat)):
+            return None
     if stat.kind in ("proportion", "percentage"):
         return _proportion_test(f, c, stat)
     return _summary_test(f, c, stat)

@@ -16,6 +16,8 @@ References
   (:func:`mean_sd_from_iqr`, :func:`mean_sd_from_range`)
 - Kirkwood, T. B. L. (1979). Geometric means and measures of dispersion. *Biometrics* 35, 908-909:
   the geometric CV is ``sqrt(exp(s²) - 1)`` for a log-scale SD ``s``. (:func:`log_sd_from_geometric_cv`)
+- Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated in the
+  case of the binomial. *Biometrika* 26, 404-413. (:func:`exact_binomial_ci`)
 - Fisher, R. A. (1935). The logic of inductive inference. *J R Stat Soc* 98, 39-82; and the pooled
   two-proportion z-test (Agresti, *Categorical Data Analysis*, 3rd ed., 2013, §3.1; identical to
   Pearson's chi-squared test of a 2x2 table without continuity correction). (:func:`two_proportions`)
@@ -123,6 +125,20 @@ def mean_sd_from_range(low: float, median: float, high: float, n: float) -> tupl
         return None
     denominator = 2 * special.ndtri((n - 0.375) / (n + 0.25))
     return (low + 2 * median + high) / 4, (high - low) / denominator
+
+
+def exact_binomial_ci(x: int, n: int, level_pct: float) -> tuple[float, float] | None:
+    """The Clopper-Pearson (exact) two-sided ``level_pct`` % interval of a proportion ``x / n``, as
+    ``scipy.stats.binomtest(x, n).proportion_ci(level, "exact")`` gives it (a test checks it), from
+    the beta quantiles directly."""
+    from scipy import special
+
+    if not _finite(level_pct) or not 0 < level_pct < 100 or n < 1 or not 0 <= x <= n:
+        return None
+    alpha = 1 - level_pct / 100
+    lower = float(special.betaincinv(x, n - x + 1, alpha / 2)) if x > 0 else 0.0
+    upper = float(special.betaincinv(x + 1, n - x, 1 - alpha / 2)) if x < n else 1.0
+    return lower, upper
 
 
 def two_proportions(x1: float, n1: float, x2: float, n2: float) -> tuple[float, str] | None:
