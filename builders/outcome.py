@@ -14,13 +14,18 @@ Both sides are the same group; what changes is the outcome. Two kinds:
       a series.
 
    Each series is ordered by :func:`ctpairs.timepoints.time_point_days` and consecutive points are paired, the
-   earlier one factual. A series with two slots at the same time, or with cycle-based points
-   that cannot be placed against calendar ones, is skipped.
+   earlier one factual, when the fewer analysed at one point are at least two-thirds of those at
+   the other (:data:`SERIES_RETENTION`: past that, the later point is the group's survivors, not
+   the group). Within a measure, a point pairs with the next point where that holds, so a point
+   assessed in a few participants out of schedule is stepped over. A series with two slots at the same time, or with cycle-based points that cannot be
+   placed against calendar ones, is skipped.
 
 2. **Related outcome** (``Change("outcome", ...)``): a PRIMARY measure against a SECONDARY
    measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
-   same class/category slot, when the two measure the same instrument or construct with the same
-   population at the same time: same unit and parameter type; titles that share their acronyms
+   same class/category slot, when the two measure the same construct with the same population at
+   the same time: same unit and parameter type, and not the points of a rating scale (two domains
+   or items of a questionnaire count on scales of different ranges,
+   :func:`ctpairs.endpoints.is_score_scale`); titles that share their acronyms
    (IIEF-EF vs FSFI is two instruments), name the same clinical endpoints (:func:`ctpairs.endpoints.constructs`:
    overall vs progression-free survival, response vs disease control, Cmax vs trough are
    different) and are alike once time phrases are out (rapidfuzz
@@ -53,13 +58,17 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
-from ctpairs.endpoints import constructs, sets_apart, specifics
+from ctpairs.endpoints import constructs, is_score_scale, sets_apart, specifics
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
 from ctpairs.timepoints import TimeReading, cycle_length_days, read_time, without_times, words
 
 TITLE_MATCH = 95.0
+SERIES_RETENTION = 2 / 3
+"""Two time points of a group are one population only while the fewer analysed at one are at least
+this share of those at the other: a later point that has lost more is the participants still on
+treatment, alive or assessed (the survivors of a cohort), not the group."""
 INSTRUMENT_MATCH = 80.0
 POPULATION_MATCH = 90.0
 
@@ -77,6 +86,8 @@ SKIP_TIME_FRAME = "different time frames"
 SKIP_MEASURE_KIND = "different unit or parameter type"
 SKIP_CYCLE_UNKNOWN = "cycle length unknown"
 SKIP_TIES = "time points tie"
+SKIP_ATTRITION = "time points of different populations (under two-thirds still analysed)"
+SKIP_SCALES = "scores of two parts of an instrument (scales of different ranges)"
 
 
 def _measure_cycle_days(measure: Measure) -> float | None:
@@ -177,7 +188,7 @@ class OutcomeBuilder:
     """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
 
     name = "outcome"
-    version = "2.2.0"
+    version = "2.3.0"
     kind = "natural"
     description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
 
@@ -231,11 +242,17 @@ class OutcomeBuilder:
                 group = measure.group(group_id)
                 if group is not None and is_pooled(group):
                     continue
-                posted = [(slot, r) for slot, r in ordered if slot in group_obs]
-                for (slot_a, ra), (slot_b, rb) in pairwise(posted):
-                    yield self._pair(
-                        trial, group_obs[slot_a], group_obs[slot_b], Change("time_frame", ra.phrase, rb.phrase)
-                    )
+                posted = [(group_obs[slot], r) for slot, r in ordered if slot in group_obs]
+                for i, (obs_a, ra) in enumerate(posted[:-1]):
+                    # the next point where the group is still one population: a point where a few
+                    # were assessed out of schedule (1 of 54 at week 15, between weeks 12 and 18)
+                    # is stepped over, not a break in the series
+                    later = next(((o, r) for o, r in posted[i + 1 :] if not _attrited(obs_a, o)), None)
+                    if later is None:
+                        yield Skip(SKIP_ATTRITION, f"{measure.title}: {ra.phrase}")
+                        continue
+                    obs_b, rb = later
+                    yield self._pair(trial, obs_a, obs_b, Change("time_frame", ra.phrase, rb.phrase))
 
     def _measure_series(self, trial: Trial, members: list[Measure]) -> Iterator[Pair | Skip]:
         """Kind 1a: separate measures of one family at different time points."""
@@ -280,6 +297,9 @@ class OutcomeBuilder:
                 if related and _numbers(fa[slot]) == _numbers(fb[slot]):
                     yield Skip(SKIP_SAME_NUMBERS, f"{a.title} / {b.title}: {ga.title}")
                     continue
+                if not related and _attrited(fa[slot], fb[slot]):
+                    yield Skip(SKIP_ATTRITION, f"{a.title} / {b.title}: {ga.title}")
+                    continue
                 made = True
                 yield self._pair(trial, fa[slot], fb[slot], change)
         if not made:
@@ -304,6 +324,13 @@ class OutcomeBuilder:
 def _row_n(obs: Observation) -> float | None:
     """Participants behind an observation's value (its row's n)."""
     return obs.measure.row_n(obs.group.id, obs.cls, obs.category).n
+
+
+def _attrited(a: Observation, b: Observation) -> bool:
+    """Whether two time points of a group analysed too different numbers to be one population
+    (:data:`SERIES_RETENTION`); unknown numbers say nothing."""
+    na, nb = _row_n(a), _row_n(b)
+    return bool(na and nb) and min(na, nb) < SERIES_RETENTION * max(na, nb)  # type: ignore[operator, type-var]
 
 
 def _numbers(obs: Observation) -> tuple[float | None, ...]:
@@ -336,6 +363,8 @@ def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()
     of different drugs are told apart."""
     if not _norm(p.unit) or _norm(p.unit) != _norm(s.unit) or p.param_type != s.param_type:
         return SKIP_MEASURE_KIND
+    if is_score_scale(p.unit):
+        return SKIP_SCALES
     if responders_only(p) or responders_only(s):
         return SKIP_RESPONDERS
     ap, as_ = _acronyms(p.title), _acronyms(s.title)

@@ -143,6 +143,18 @@ def sets_apart(title: str) -> bool:
     return bool(_SET_APART.search(title))
 
 
+# a unit that is the points of a rating scale or questionnaire ("Units on a Scale", "Score on a
+# scale of 0-63", "EQ-5D-5L score", misspelt "score on a sclae"), not a physical quantity or a count
+_SCORE_UNIT = re.compile(r"\bsc(?:ale|lae|ore)s?\b|\bsore\b|\bpoints?\b", re.I)
+
+
+def is_score_scale(unit: str | None) -> bool:
+    """Whether a unit of measure is the points of a rating scale or questionnaire. Two parts of one
+    instrument (a domain and the total, two items) count on scales of different ranges (IIEF
+    erectile function 1-30, overall satisfaction 2-10), so their values are not comparable."""
+    return bool(unit and _SCORE_UNIT.search(unit))
+
+
 def title_facts(title: str) -> tuple[frozenset[str], frozenset[str]]:
     """(:func:`constructs`, :func:`specifics`) of a title: two titles can be one outcome only when
     these are equal, however alike their words."""

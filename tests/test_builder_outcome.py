@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ctpairs.builders.outcome import SKIP_INSTRUMENT, OutcomeBuilder
+from ctpairs.builders.outcome import SKIP_INSTRUMENT, SKIP_SCALES, OutcomeBuilder
 
 from ctpairs.builder import Skip
 from ctpairs.model.numbers import parse_number
@@ -35,15 +35,19 @@ def test_time_series_within_a_measure(pairs: dict[str, list[Pair]], nct_id: str)
 
 
 def test_appetite_loss_weeks_are_consecutive(pairs: dict[str, list[Pair]]) -> None:
-    """NCT01871805 posts 'Appetite loss: Week N' every 3 weeks: Week 15 pairs with Week 18 only."""
-    from_week_15 = [
-        p
+    """NCT01871805 posts 'Appetite loss: Week N' every 3 weeks, but weeks 15 and 21 were assessed in
+    1 participant out of schedule (54 at week 12, 51 at week 18, 42 at week 24): Week 12 pairs with
+    Week 18 only, Week 18 with Week 24, and a single participant never with the group."""
+    appetite = {
+        (p.factual.result.category, p.counterfactual.result.category): (p.factual.result.n, p.counterfactual.result.n)
         for p in pairs["NCT01871805"]
-        if p.factual.result.category == "Appetite loss: Week 15" and p.factual.outcome == p.counterfactual.outcome
-    ]
-    assert from_week_15
-    assert {p.counterfactual.result.category for p in from_week_15} == {"Appetite loss: Week 18"}
-    assert {p.change.to for p in from_week_15} == {"Week 18"}
+        if (p.factual.result.category or "").startswith("Appetite loss: Week ")
+        and p.factual.outcome == p.counterfactual.outcome
+    }
+    assert appetite[("Appetite loss: Week 12", "Appetite loss: Week 18")] == (54, 51)
+    assert appetite[("Appetite loss: Week 18", "Appetite loss: Week 24")] == (51, 42)
+    assert all(min(n) >= 2 / 3 * max(n) for n in appetite.values())
+    assert not any(a == "Appetite loss: Week 12" and b != "Appetite loss: Week 18" for a, b in appetite)
 
 
 def test_time_series_across_measures(pairs: dict[str, list[Pair]]) -> None:
@@ -59,14 +63,15 @@ def test_time_series_across_measures(pairs: dict[str, list[Pair]]) -> None:
         assert p.factual.group_title == p.counterfactual.group_title
 
 
-def test_primary_versus_secondary_of_the_same_instrument(pairs: dict[str, list[Pair]]) -> None:
-    """NCT02495467: the primary IIEF erectile-function domain against the secondary IIEF domains
-    (same instrument, same time frame, same participants)."""
-    related = [p for p in pairs["NCT02495467"] if p.change.attribute == "outcome"]
+def test_primary_versus_secondary_of_the_same_construct(pairs: dict[str, list[Pair]]) -> None:
+    """NCT02031458: objective response by the independent review facility (primary) against the
+    investigator's (secondary), same groups, time frame and participants."""
+    related = [p for p in pairs["NCT02031458"] if p.change.attribute == "outcome"]
     assert related
     for p in related:
-        assert p.factual.outcome.title.startswith("Erectile Function (EF) Domain Score")
-        assert "International Index of Erectile" in p.counterfactual.outcome.title
+        assert (
+            "Objective Response" in p.factual.outcome.title and "Objective Response" in p.counterfactual.outcome.title
+        )
         assert (p.factual.outcome.type, p.counterfactual.outcome.type) == ("PRIMARY", "SECONDARY")
         assert p.factual.outcome.time_frame.casefold() == p.counterfactual.outcome.time_frame.casefold()
         assert p.factual.outcome.unit.casefold() == p.counterfactual.outcome.unit.casefold()
@@ -75,6 +80,14 @@ def test_primary_versus_secondary_of_the_same_instrument(pairs: dict[str, list[P
         assert p.factual.result.n == p.counterfactual.result.n
         assert (p.change.from_, p.change.to) == (p.factual.outcome.title, p.counterfactual.outcome.title)
         assert p.label.method != "trial_analysis"
+
+
+def test_two_parts_of_a_questionnaire_are_not_related_outcomes(trials: dict[str, Trial]) -> None:
+    """NCT02495467 posts the IIEF erectile function domain (1-30) as primary and the other IIEF
+    domains (2-10, 0-10) as secondary, in "units on a scale": which is higher says nothing."""
+    items = list(OutcomeBuilder().build(trials["NCT02495467"]))
+    assert not [p for p in items if isinstance(p, Pair) and p.change.attribute == "outcome"]
+    assert SKIP_SCALES in {s.reason for s in items if isinstance(s, Skip)}
 
 
 def test_related_outcomes_of_other_constructs_or_times_are_refused(pairs: dict[str, list[Pair]]) -> None:

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from rapidfuzz import fuzz
 
-from ctpairs.endpoints import constructs, specifics
+from ctpairs.endpoints import constructs, is_score_scale, specifics
 from ctpairs.retrieval.approximate import OUTCOME_TITLE_MATCH, outcome_key, outcome_matches
 from tests._data import DATA
 from tests._gold import trial
@@ -166,3 +166,22 @@ def test_values_of_missing_data_rows_are_not_observations() -> None:
     categories = {p.factual.result.category for p in pairs} | {p.counterfactual.result.category for p in pairs}
     assert pairs and not any(c and "Missing" in c for c in categories)
     assert any(c and "A little better" in c for c in categories)
+
+
+@pytest.mark.parametrize(
+    ("unit", "score"),
+    [
+        ("units on a scale", True),
+        ("Score on a scale of 0-63", True),
+        ("score on a sclae", True),  # as posted
+        ("EQ-5D-5L score", True),
+        ("mms on a visual analogue scale", True),
+        ("percentage of participants", False),
+        ("months", False),
+        ("ng*hr/mL", False),
+        ("Participants", False),
+        (None, False),
+    ],
+)
+def test_score_scale_units_on_real_strings(unit, score) -> None:
+    assert is_score_scale(unit) is score

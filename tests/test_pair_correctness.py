@@ -172,11 +172,12 @@ def test_dose_values_exact(dose_score) -> None:
 def test_sampled_pairs_are_valid(name: str, builder) -> None:
     """Of the 60 hand-labelled pairs per axis (sampled before the rules changed), those the builder
     still makes are >= 95% valid contrasts (with the control factual where the label names it),
-    and most valid ones are still made."""
+    and most valid ones are still made. Three outcome pairs labelled valid then were re-judged when
+    the series attrition rule came: their later point has under two-thirds of the participants."""
     labelled = load(f"{name}_pairs.json")
     assert len(labelled) >= 60
     valid, judged, wrong = validity(built(builder(), [r["key"][0] for r in labelled]), labelled)
-    assert judged >= 20
+    assert judged >= 15
     assert valid / judged >= 0.95, wrong
     assert valid >= 0.75 * sum(r["verdict"] == "valid" for r in labelled)
 
@@ -256,11 +257,13 @@ def test_arm_orders_placebo_before_an_active_comparator() -> None:
 
 def test_related_outcome_precision_and_recall() -> None:
     """Primary vs secondary measure pairs of one group, against the 49 hand-labelled measure pairs
-    (tests/data/gold/outcome_related.json): before the rules 39 of the 49 made were valid (precision
-    0.796); now every invalid kind is refused and no valid pair is lost."""
+    (tests/data/gold/outcome_related.json). Labelled first, 39 of the 49 made were valid (precision
+    0.796). Re-judged when the scale rule came, 28 of those 39 compare two parts of a questionnaire
+    on scales of different ranges, which leaves 11 valid (precision 0.224 before that rule). Now
+    every invalid kind is refused and no valid pair is lost."""
     gold = load("outcome_related.json")
     by_key = {(g["nct_id"], g["from"], g["to"]): g["verdict"] for g in gold}
-    assert len(gold) == 49 and sum(v == "invalid" for v in by_key.values()) == 10
+    assert len(gold) == 49 and sum(v == "invalid" for v in by_key.values()) == 38
     made = {
         (p.nct_id, p.change.from_, p.change.to)
         for p in built(OutcomeBuilder(), [g["nct_id"] for g in gold])
@@ -342,3 +345,33 @@ def test_skip_reasons_are_declared_constants() -> None:
         ):
             seen |= _skips(builder, nct_id)
         assert seen <= declared[name] | shared, seen - declared[name] - shared
+
+
+def test_series_attrition_against_hand_labels() -> None:
+    """Time-series pairs of one group, against 36 hand-labelled ones (tests/data/gold/
+    series_attrition.json, sampled from the outcome pairs of the shared records: 14 where fewer
+    than half were still analysed at one point, 12 with half to three-quarters, 10 with more), each
+    read against its measure: is the later point still the group, or its survivors? Keeping a pair
+    has precision 14/15 and recall 14/15: NCT02848651's Kaplan-Meier rates of one cohort post a
+    shrinking n (8, then 3) and are dropped; NCT04280705's neutrophils at day 29 (177 of 241, the
+    discharged have no labs) are kept."""
+    gold = load("series_attrition.json")
+    assert len(gold) == 36 and sum(g["same_population"] for g in gold) == 15
+    made = {
+        (
+            p.nct_id,
+            p.factual.group_title,
+            p.factual.outcome.title,
+            p.change.from_,
+            p.change.to,
+            p.factual.result.category,
+        )
+        for p in built(OutcomeBuilder(), [g["nct_id"] for g in gold])
+        if p.change.attribute == "time_frame"
+    }
+    keys = {
+        (g["nct_id"], g["group"], g["measure"], g["from"], g["to"], g["from_slot"]): g["same_population"] for g in gold
+    }
+    kept = {k for k in keys if k in made}
+    valid = {k for k, ok in keys.items() if ok}
+    assert (len(kept & valid), len(kept), len(valid)) == (14, 15, 15), (sorted(kept - valid), sorted(valid - kept))
