@@ -247,7 +247,9 @@ class OutcomeBuilder:
                     # the next point where the group is still one population: a point where a few
                     # were assessed out of schedule (1 of 54 at week 15, between weeks 12 and 18)
                     # is stepped over, not a break in the series
-                    later = next((posted[j] for j in range(i + 1, len(posted)) if not _attrited(obs_a, posted[j][0])), None)
+                    later = next(
+                        (posted[j] for j in range(i + 1, len(posted)) if not _attrited(obs_a, posted[j][0])), None
+                    )
                     if later is None:
                         yield Skip(SKIP_ATTRITION, f"{measure.title}: {ra.phrase}")
                         continue
