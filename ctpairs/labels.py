@@ -3,7 +3,8 @@
 Every label carries its evidence:
 
 * ``method`` is what the direction rests on: ``trial_analysis`` (the trial's own posted analysis of
-  exactly these two groups on this row, a superiority-type test; significant when p < 0.05), else the
+  exactly these two groups on this row, a superiority-type test that its own 95% CI does not
+  contradict; significant when p < 0.05), else the
   name of our test of the posted statistic (``test_method``), else ``none``.
 * ``test_p_value`` / ``test_method`` are our test from the posted numbers, computed **also** when the
   trial's analysis is used, so the two can be compared on every build (``ctpairs audit``).
@@ -65,6 +66,9 @@ this share of n: rows often count the participants analysed, a few fewer than th
 
 METHOD_TRIAL = "trial_analysis"
 METHOD_NONE = "none"
+ANALYSIS_CI_MARGIN = 0.2
+"""A trial's analysis contradicts its own 95% CI when "no difference" lies inside the CI (p < 0.05)
+or outside it (p >= 0.05) by more than this share of the CI's half-width."""
 SUPERIORITY_TYPES = frozenset({None, "SUPERIORITY", "SUPERIORITY_OR_OTHER", "SUPERIORITY_OR_OTHER_LEGACY", "OTHER"})
 """Analysis hypothesis types whose p-value tests a difference; non-inferiority and equivalence
 p-values test another hypothesis and are never read as a difference."""
@@ -113,15 +117,53 @@ class TestOutcome:
 def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
     """(p, significant) from the trial's analysis when it decides significance at :data:`ALPHA`:
     a superiority-type hypothesis with a p-value whose qualifier leaves no doubt ("< 0.001" yes,
-    "> 0.01" no)."""
+    "> 0.01" no), and which its own 95% CI does not contradict (:func:`contradicts_its_ci`)."""
     if analysis is None or analysis.p_value is None or analysis.non_inferiority_type not in SUPERIORITY_TYPES:
         return None
     p, q = analysis.p_value, analysis.p_value_qualifier
     if q in ("<", "<="):
-        return (p, True) if p <= ALPHA else None
-    if q in (">", ">="):
-        return (p, False) if p >= ALPHA else None
-    return p, p < ALPHA
+        got = (p, True) if p <= ALPHA else None
+    elif q in (">", ">="):
+        got = (p, False) if p >= ALPHA else None
+    else:
+        got = p, p < ALPHA
+    if got is None or contradicts_its_ci(analysis, got[1]):
+        return None
+    return got
+
+
+def _null_value(param_type: str | None) -> float | None:
+    """The value of "no difference" for an analysis's estimate: 1 for a ratio (hazard, odds, risk,
+    geometric means), 0 for a difference; ``None`` when the type does not say (a log-scale ratio
+    is posted on either scale: NCT00550173's "Hazard Ratio, log" is 0.99 [0.7, 1.4])."""
+    text = (param_type or "").lower()
+    if "log" in text:
+        return None
+    if "ratio" in text or "hazard" in text:
+        return 1.0
+    return 0.0 if "difference" in text else None
+
+
+def contradicts_its_ci(analysis: Analysis, significant: bool) -> bool:
+    """Whether an analysis's own two-sided 95% CI of its estimate clearly says the opposite of its
+    p-value: p < 0.05 with "no difference" well inside the CI, or p >= 0.05 with it well outside
+    (by more than :data:`ANALYSIS_CI_MARGIN` of the CI's half-width, on the log scale for ratios).
+    Such a posting is wrong somewhere (NCT01367860 posts "<0.05" for a mean difference of -0.39
+    [-2.21, 1.43]), so it is no evidence; a near miss is two methods that differ (a log-rank p
+    beside a Cox CI) and is left alone."""
+    null, lower, upper = _null_value(analysis.param_type), analysis.ci_lower, analysis.ci_upper
+    if null is None or analysis.ci_pct != 95 or analysis.ci_sides not in (None, "TWO_SIDED"):
+        return False
+    if lower is None or upper is None or not lower < upper:
+        return False
+    if null == 1.0:
+        if lower <= 0:
+            return False
+        lower, upper, null = math.log(lower), math.log(upper), 0.0
+    margin = ANALYSIS_CI_MARGIN * (upper - lower) / 2
+    if significant:
+        return lower + margin < null < upper - margin
+    return null < lower - margin or null > upper + margin
 
 
 def proportion(result: ResultInfo, stat: Statistic) -> float | None:

@@ -18,8 +18,17 @@ from ctpairs import significance as sig
 from ctpairs.audit import agreement, audit_rows, effective_trials
 from ctpairs.build import build_pairs
 from ctpairs.curate import CurationPolicy, curate, share_cap
-from ctpairs.labels import MIN_N_PER_SIDE, Statistic, ci_fits_proportion, compute_label, proportion
+from ctpairs.labels import (
+    MIN_N_PER_SIDE,
+    Statistic,
+    analysis_evidence,
+    ci_fits_proportion,
+    compute_label,
+    contradicts_its_ci,
+    proportion,
+)
 from ctpairs.model.numbers import normalize_dispersion, stated_group_ns
+from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import analysis_for
 from ctpairs.schema import ResultInfo
@@ -542,3 +551,26 @@ def test_a_percentage_is_tested_only_as_a_count_out_of_about_its_n(value, n, is_
     other = ResultInfo(50.0, None, None, None, 40.0, None)
     label = compute_label(ResultInfo(value, None, None, None, n, None), other, stat)
     assert (label.test_method is not None) == is_count
+
+
+def test_analyses_that_contradict_their_own_ci_against_hand_labels() -> None:
+    """Every superiority analysis of the shared records whose p-value and own 95% CI disagree at all
+    (26, tests/data/gold/analysis_ci.json), read by hand: 16 are postings wrong somewhere (NCT01367860
+    posts "<0.05" for 14 differences whose CIs centre near 0), 10 are two methods that differ near the
+    boundary or log-scale ratios posted on the natural scale. The rule refuses 15 of the 16 and none
+    of the 10 (precision 1.000, recall 15/16): it keeps NCT01367860's "<0.05" for leg pain at week
+    1, 1.67 [-0.12, 3.46], whose CI misses 0 too narrowly to tell from two methods that differ."""
+    gold = json.loads((DATA / "gold" / "analysis_ci.json").read_text())
+    assert len(gold) == 26
+    trials: dict[str, Trial] = {}
+    refused = set()
+    for row in gold:
+        trial = trials.setdefault(row["nct_id"], parse_trial(real_record(row["nct_id"])))
+        analysis = next(a for m in trial.results.outcome_measures for a in m.analyses if a.pointer == row["pointer"])
+        significant = analysis.p_value < 0.05 or analysis.p_value_qualifier == "<"
+        if contradicts_its_ci(analysis, significant):
+            assert analysis_evidence(analysis) is None
+            refused.add(row["pointer"])
+    inconsistent = {row["pointer"] for row in gold if row["verdict"] == "inconsistent"}
+    assert refused <= inconsistent
+    assert (len(refused), len(inconsistent)) == (15, 16)
