@@ -286,7 +286,7 @@ class DoseBuilder(PerMeasureBuilder):
     """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "2.2.0"
+    version = "2.3.0"
     kind = "natural"
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 

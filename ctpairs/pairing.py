@@ -27,6 +27,7 @@ from ctpairs.schema import (
     SourceRef,
     TrialContext,
 )
+from ctpairs.timepoints import read_time
 
 _POOLED = re.compile(
     r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
@@ -117,6 +118,32 @@ def observations_by_group(measure: Measure) -> dict[str, dict[tuple[str | None, 
     return by_group
 
 
+SKIP_DIFFERENTIAL_ATTRITION = (
+    "groups of different populations at a later visit (one keeps under half the share the other does)"
+)
+DIFFERENTIAL_RETENTION = 0.5
+"""At a visit after baseline, two groups are still comparable only while the share of its
+participants one group still has analysed is at least this share of the other's: past that, the
+rows compare who is left in each arm (survivors, responders still on treatment), not the arms."""
+
+
+def differential_attrition(f: Observation, c: Observation) -> bool:
+    """Whether two groups' rows at a visit after baseline keep too different shares of their groups
+    (:data:`DIFFERENTIAL_RETENTION`; each group's share is its row n over its n in the measure).
+    NCT00556712 at week 48: 12 of 274 on placebo, 29 of 303 on erlotinib. Rows without a visit
+    (a subgroup defined at baseline, a shift-table cell) or without both numbers say nothing."""
+    reading = read_time(f.cls.title) or read_time(f.category.title)
+    if reading is None or reading.days == 0:
+        return False
+    shares = []
+    for obs in (f, c):
+        row, whole = obs.row_n.n, obs.measure.denoms.get(obs.group.id)
+        if not row or not whole:
+            return False
+        shares.append(row / whole)
+    return min(shares) < DIFFERENTIAL_RETENTION * max(shares)
+
+
 def group_contrast(
     builder: Builder,
     trial: Trial,
@@ -136,6 +163,9 @@ def group_contrast(
         yield Skip("no value posted for both groups", measure.title)
         return
     for slot in shared:
+        if differential_attrition(f_obs[slot], c_obs[slot]):
+            yield Skip(SKIP_DIFFERENTIAL_ATTRITION, f"{measure.title}: {f_obs[slot].category_label}")
+            continue
         yield make_pair(
             builder=builder.name,
             builder_version=builder.version,

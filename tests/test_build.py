@@ -153,9 +153,9 @@ def test_row_groups_do_not_depend_on_how_the_rows_arrive(tmp_path, built):
     from ctpairs.build import _AxisWriter
 
     table = pq.read_table(built[0] / "dose.parquet")
-    assert table.num_rows > 2500
+    assert table.num_rows > 2400
     files = []
-    for i, cuts in enumerate(([], [1, 999, 1000, 1500], [700, 701, 2999])):
+    for i, cuts in enumerate(([], [1, 999, 1000, 1500], [700, 701, 2399])):
         writer = _AxisWriter(tmp_path / f"{i}.parquet", row_group_size=1000)
         for start, end in zip([0, *cuts], [*cuts, table.num_rows]):
             writer.write(table.slice(start, end - start))
