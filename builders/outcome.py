@@ -17,8 +17,8 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    earlier one factual, when the fewer analysed at one point are at least two-thirds of those at
    the other (:data:`SERIES_RETENTION`: past that, the later point is the group's survivors, not
    the group). Within a measure, a point pairs with the next point where that holds, so a point
-   assessed in a few participants out of schedule is stepped over. A series with two slots at the same time, or with cycle-based points that cannot be
-   placed against calendar ones, is skipped.
+   assessed in a few participants out of schedule is stepped over. A series with two slots at the
+   same time, or with cycle-based points that cannot be placed against calendar ones, is skipped.
 
 2. **Related outcome** (``Change("outcome", ...)``): a PRIMARY measure against a SECONDARY
    measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
@@ -293,7 +293,7 @@ class OutcomeBuilder:
             for slot in fa:
                 if slot not in fb:
                     continue
-                if related and _row_n(fa[slot]) != _row_n(fb[slot]):
+                if related and fa[slot].row_n.n != fb[slot].row_n.n:
                     yield Skip(SKIP_POPULATIONS, f"{a.title} / {b.title}: {ga.title}")
                     continue
                 if related and _numbers(fa[slot]) == _numbers(fb[slot]):
@@ -323,22 +323,17 @@ class OutcomeBuilder:
             yield from self._across(trial, p, s, Change("outcome", p.title, s.title), related=True)
 
 
-def _row_n(obs: Observation) -> float | None:
-    """Participants behind an observation's value (its row's n)."""
-    return obs.measure.row_n(obs.group.id, obs.cls, obs.category).n
-
-
 def _attrited(a: Observation, b: Observation) -> bool:
     """Whether two time points of a group analysed too different numbers to be one population
     (:data:`SERIES_RETENTION`); unknown numbers say nothing."""
-    na, nb = _row_n(a), _row_n(b)
+    na, nb = a.row_n.n, b.row_n.n
     return bool(na and nb) and min(na, nb) < SERIES_RETENTION * max(na, nb)  # type: ignore[operator, type-var]
 
 
 def _numbers(obs: Observation) -> tuple[float | None, ...]:
     """What an observation posts: value, spread, limits and its row's n."""
     m = obs.measurement
-    return (m.value, m.spread, m.lower, m.upper, _row_n(obs))
+    return (m.value, m.spread, m.lower, m.upper, obs.row_n.n)
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,}")
