@@ -18,7 +18,11 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    the other (:data:`SERIES_RETENTION`: past that, the later point is the group's survivors, not
    the group). Within a measure, a point pairs with the next point where that holds, so a point
    assessed in a few participants out of schedule is stepped over. A series with two slots at the
-   same time, or with cycle-based points that cannot be placed against calendar ones, is skipped.
+   same time, or with cycle-based points that cannot be placed against calendar ones, is skipped,
+   as is one of a "peak and trough" measure whose rows do not say which they are
+   (:func:`ctpairs.endpoints.mixes_peak_and_trough`). In a change measure
+   (:func:`ctpairs.endpoints.names_change`) the baseline row is often the baseline level beside
+   later changes; it is paired only when the two read as levels (:class:`_BaselineLevels`).
 
 2. **Related outcome** (``Change("outcome", ...)``): a PRIMARY measure against a SECONDARY
    measure of the same trial that is not a time-series sibling of it (kind 1a), same group and
@@ -48,7 +52,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -58,7 +62,14 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
-from ctpairs.endpoints import constructs, is_score_scale, sets_apart, specifics
+from ctpairs.endpoints import (
+    constructs,
+    is_score_scale,
+    mixes_peak_and_trough,
+    names_change,
+    sets_apart,
+    specifics,
+)
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations
 from ctpairs.schema import Change, Pair
@@ -88,6 +99,12 @@ SKIP_CYCLE_UNKNOWN = "cycle length unknown"
 SKIP_TIES = "time points tie"
 SKIP_ATTRITION = "time points of different populations (under two-thirds still analysed)"
 SKIP_SCALES = "scores of two parts of an instrument (scales of different ranges)"
+SKIP_BASELINE_OF_CHANGE = "the baseline row of a change measure beside a change (a level, not a change)"
+SKIP_PEAK_OR_TROUGH = "time points of a peak-and-trough measure that say neither (a peak beside a trough)"
+
+#: A change measure's baseline row and a later row are taken as the same quantity (both levels) only
+#: when the measure posts no negative change after baseline and the two values are within this factor.
+LEVEL_RATIO = 2.0
 
 
 def _measure_cycle_days(measure: Measure) -> float | None:
@@ -188,7 +205,7 @@ class OutcomeBuilder:
     """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
 
     name = "outcome"
-    version = "2.3.0"
+    version = "2.4.0"
     kind = "natural"
     description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
 
@@ -230,8 +247,12 @@ class OutcomeBuilder:
                 series[(_norm(slot[0]), cat.rest)].append((slot, cat))
         by_group = _by_group(measure)
         cycle_days = _measure_cycle_days(measure)
+        levels = _BaselineLevels.of(measure, by_group, series.values())
         for points in series.values():
             if len(points) < 2:
+                continue
+            if mixes_peak_and_trough(measure.title, " ".join(filter(None, points[0][0]))):
+                yield Skip(SKIP_PEAK_OR_TROUGH, measure.title)
                 continue
             keys = order_series([r for _, r in points], cycle_days)
             if isinstance(keys, Skip):
@@ -254,6 +275,9 @@ class OutcomeBuilder:
                         yield Skip(SKIP_ATTRITION, f"{measure.title}: {ra.phrase}")
                         continue
                     obs_b, rb = later
+                    if not levels.comparable(obs_a, obs_b):
+                        yield Skip(SKIP_BASELINE_OF_CHANGE, f"{measure.title}: {ra.phrase}")
+                        continue
                     yield self._pair(trial, obs_a, obs_b, Change("time_frame", ra.phrase, rb.phrase))
 
     def _measure_series(self, trial: Trial, members: list[Measure]) -> Iterator[Pair | Skip]:
@@ -321,6 +345,44 @@ class OutcomeBuilder:
                 yield Skip(why, f"{p.title} / {s.title}")
                 continue
             yield from self._across(trial, p, s, Change("outcome", p.title, s.title), related=True)
+
+
+@dataclass(frozen=True)
+class _BaselineLevels:
+    """The baseline rows of a change measure ("Change From Baseline in ...") and whether its rows
+    after baseline are changes. Such a measure often posts the baseline level on its baseline row
+    and changes on the later ones (an EQ-5D VAS of 71.0, then +1.42 at cycle 1): a different
+    quantity, so the two are paired only when they read as two levels (:meth:`comparable`)."""
+
+    baseline: frozenset[tuple[str | None, str | None]]  # slots at baseline (empty: not a change measure)
+    changes_after: bool  # a negative value after baseline, none at baseline
+
+    @classmethod
+    def of(
+        cls,
+        measure: Measure,
+        by_group: dict[str, dict[tuple[str | None, str | None], Observation]],
+        series: Iterable[list[tuple[tuple[str | None, str | None], TimeReading]]],
+    ) -> _BaselineLevels:
+        if not names_change(measure.title):
+            return cls(frozenset(), False)
+        baseline = frozenset(slot for points in series for slot, r in points if r.days == 0 and r.cycle is None)
+        values = [
+            (obs.slot in baseline, obs.measurement.value) for slots in by_group.values() for obs in slots.values()
+        ]
+        negative = {at_baseline for at_baseline, value in values if value is not None and value < 0}
+        return cls(baseline, False in negative and True not in negative)
+
+    def comparable(self, a: Observation, b: Observation) -> bool:
+        """Whether two points of a series are the same quantity: always, unless one is a change
+        measure's baseline row; then only when the measure posts no negative change after baseline
+        and the two values have one sign and are within :data:`LEVEL_RATIO` of each other."""
+        if a.slot not in self.baseline and b.slot not in self.baseline:
+            return True
+        va, vb = a.measurement.value, b.measurement.value
+        if self.changes_after or va is None or vb is None or va * vb <= 0:
+            return False
+        return max(abs(va), abs(vb)) <= LEVEL_RATIO * min(abs(va), abs(vb))
 
 
 def _attrited(a: Observation, b: Observation) -> bool:

@@ -17,6 +17,10 @@ A category or class of a measure can also name no endpoint at all: "Missing", "U
 Evaluable (NE)", "KRAS Status: Unknown", "Anemia Missing", "Q3= Missing". Such a row counts
 participants without data; :func:`is_missing_data` tells it.
 
+A title also says what its rows are: a change from baseline (:func:`names_change`), whose baseline row
+is often the level itself; peak and trough concentrations in one measure
+(:func:`mixes_peak_and_trough`), whose rows must then say which they are.
+
 A pure module: strings in, names out.
 """
 
@@ -131,6 +135,33 @@ def specifics(title: str) -> frozenset[str]:
     if _CHANGE.search(text):
         tokens.add("change")
     return frozenset(tokens)
+
+
+_CHANGE_TITLE = re.compile(r"\bchanges?\b", re.I)
+
+
+def names_change(title: str | None) -> bool:
+    """Whether a measure title announces a change rather than a level: "Change From Baseline in
+    EORTC QLQ-C30 Score", "Mean Change of EQ-5D-3L", "Percent Change in Body Weight". Such a
+    measure's rows after baseline are changes, while a row at baseline is often the baseline level
+    itself (71.0 on the EQ-5D VAS beside changes of 1.42 at later visits)."""
+    return bool(title and _CHANGE_TITLE.search(title))
+
+
+_PEAK = re.compile(
+    r"\bpeak\b|\bc\s?max\b|\bmaximum\b|\bpost[\s-]*(?:dose|infusion)\b|\bend\s+of\s+infusion\b|(?-i:\bEOI\b)", re.I
+)
+_TROUGH = re.compile(r"\btrough\b|\bc\s?(?:min|trough)\b|\bminimum\b|\bpre[\s-]*(?:dose|infusion)\b", re.I)
+
+
+def mixes_peak_and_trough(title: str | None, label: str | None) -> bool:
+    """Whether a row ``label`` of a measure whose ``title`` names both peak and trough
+    concentrations says neither which it is nor when it was sampled: "Peak and Trough Serum
+    Concentrations" posted as "Week 0" (the peak after the first infusion) and "Week 3" (the trough
+    before the next). Its time points are then different statistics, not one at two times."""
+    if not (title and _PEAK.search(title) and _TROUGH.search(title)):
+        return False
+    return not (label and (_PEAK.search(label) or _TROUGH.search(label)))
 
 
 # a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"

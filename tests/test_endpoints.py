@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from rapidfuzz import fuzz
 
-from ctpairs.endpoints import constructs, is_score_scale, specifics
+from ctpairs.endpoints import constructs, is_score_scale, mixes_peak_and_trough, names_change, specifics
 from ctpairs.retrieval.approximate import OUTCOME_TITLE_MATCH, outcome_key, outcome_matches
 from tests._data import DATA
 from tests._gold import trial
@@ -185,3 +185,53 @@ def test_values_of_missing_data_rows_are_not_observations() -> None:
 )
 def test_score_scale_units_on_real_strings(unit, score) -> None:
     assert is_score_scale(unit) is score
+
+
+@pytest.mark.parametrize(
+    "title,change",
+    [
+        ("Change From Baseline in EuroQol Instrument (EQ-5D) Visual Analog Scale (VAS)", True),
+        ("Mean Change of Questionnaire EQ-5D-3L (Euroqol- 5D-3L) From Baseline to After 2 Weeks Treatment", True),
+        ("Change in Participant-reported Outcomes as Assessed by the EORTC: Need to Rest", True),
+        ("Percent Change From Baseline in Investigator's Global Assessment (IGA) Score at Weeks 2, 4, 8, and 12", True),
+        ("EORTC QLQ-C30 Questionnaire Score: Functional Subscales", False),
+        ("Number of Participants Who Perceived Improvement of CH-Associated Pain From Baseline", False),
+        ("Residual Erectile Function (REF) at Baseline", False),
+        (None, False),
+    ],
+)
+def test_change_titles_on_real_strings(title, change) -> None:
+    assert names_change(title) is change
+
+
+@pytest.mark.parametrize(
+    "title,label,mixed",
+    [
+        ("Pharmacokinetics (PK) of Durvalumab; Peak and Trough Serum Concentrations", "Week 0", True),
+        ("PK of Tremelimumab; Peak and Trough Serum Concentrations", "Follow-up (3 months)", True),
+        (
+            "Pharmacokinetics (PK) of Durvalumab; Peak and Trough Serum Concentrations",
+            "Week 8: trough concentration",
+            False,
+        ),
+        (
+            "Pharmacokinetics (PK): Minimum (Cmin) Maximum Concentration (Cmax) of Necitumumab",
+            "Predose Cycle 2 Day 1",
+            False,
+        ),
+        (
+            "Pharmacokinetics (PK): Minimum (Cmin) Maximum Concentration (Cmax) of Necitumumab",
+            "EOI Cycle 3 Day 1",
+            False,
+        ),
+        (
+            "Phase 1 Part: Maximum Observed Concentration (Cmax) and Minimum Observed Concentration (Cmin)",
+            "Day 23: Cmin",
+            False,
+        ),
+        ("Pharmacokinetics: Trough Level [Ctrough]", "Cycle 7", False),
+        ("Observed Maximum Plasma Concentration (Cmax) of EGF816", "EFG816: C2D1", False),
+    ],
+)
+def test_peak_and_trough_rows_on_real_strings(title, label, mixed) -> None:
+    assert mixes_peak_and_trough(title, label) is mixed

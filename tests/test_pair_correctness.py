@@ -407,3 +407,32 @@ def test_differential_attrition_against_hand_labels() -> None:
     }
     wrong = {i for i, g in enumerate(gold) if not g["comparable"]}
     assert removed <= wrong and (len(removed), len(wrong)) == (20, 22)
+
+
+def test_baseline_rows_against_hand_labels() -> None:
+    """Time-series pairs with one point at baseline, against all 589 of the shared records
+    (tests/data/gold/baseline_rows.json, built before the rules), each measure read by hand: is
+    the baseline row the same quantity as the later one? 84 are not: eight "Change From Baseline"
+    measures post the baseline level (an EQ-5D VAS of 71.0) beside later changes (+1.42), and
+    NCT03164616's "peak and trough" concentrations are a peak at week 0 and a trough at week 3.
+    Refusing a pair has precision 84/85 and recall 84/84. The one wrong refusal: NCT00512707 posts
+    levels under a change title, and its free testosterone more than doubles (110 -> 239, past
+    LEVEL_RATIO). Outside this set the peak-and-trough rule also drops NCT03164616's trough-to-trough
+    pairs (week 3 -> 12): its rows do not say which is which."""
+    gold = load("baseline_rows.json")
+    assert len(gold) == 589 and sum(not g["same_quantity"] for g in gold) == 84
+    made = {
+        (p.nct_id, p.factual.group_title, p.factual.result.category, p.counterfactual.result.category)
+        for p in built(OutcomeBuilder(), [g["nct_id"] for g in gold])
+        if p.change.attribute == "time_frame"
+    }
+    refused = {i for i, g in enumerate(gold) if (g["nct_id"], g["group"], g["from_slot"], g["to_slot"]) not in made}
+    wrong = {i for i, g in enumerate(gold) if not g["same_quantity"]}
+    assert (len(refused & wrong), len(refused), len(wrong)) == (84, 85, 84), (
+        sorted(gold[i]["nct_id"] for i in refused - wrong),
+        sorted(gold[i]["nct_id"] for i in wrong - refused),
+    )
+    reasons = _skips(OutcomeBuilder(), "NCT00789373") | _skips(OutcomeBuilder(), "NCT03164616")
+    assert {outcome_builder.SKIP_BASELINE_OF_CHANGE, outcome_builder.SKIP_PEAK_OR_TROUGH} <= reasons
+    kept = [p for p in built(OutcomeBuilder(), ["NCT01788566"]) if "Necitumumab" in p.factual.outcome.title]
+    assert {p.factual.result.category for p in kept} >= {"Predose Cycle 1 Day 8", "EOI Cycle 1 Day 1"}
