@@ -15,6 +15,6 @@ class ComparatorBuilder(ApproximateBuilder):
     """Same drug arm, outcome, countries, population, phase and dose; different comparator arm."""
 
     name = "comparator"
-    version = "1.2.0"
+    version = "1.3.0"
     attribute = "comparator"
     description = "cross-trial: same drug arm and outcome, different comparator (embedding neighbours)"

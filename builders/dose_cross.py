@@ -16,6 +16,6 @@ class DoseCrossBuilder(ApproximateBuilder):
     """Same drug, outcome, countries, population, phase and comparator; different stated dose."""
 
     name = "dose-cross"
-    version = "1.2.0"
+    version = "1.3.0"
     attribute = "dose"
     description = "cross-trial: same drug and outcome, different stated dose (embedding neighbours)"

@@ -15,6 +15,6 @@ class GeographyBuilder(ApproximateBuilder):
     """Same drug, outcome, population, phase, comparator and dose; different countries."""
 
     name = "geography"
-    version = "1.2.0"
+    version = "1.3.0"
     attribute = "geography"
     description = "cross-trial: same drug and outcome, different set of countries (embedding neighbours)"

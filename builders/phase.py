@@ -14,6 +14,6 @@ class PhaseBuilder(ApproximateBuilder):
     """Same drug, outcome, countries, population, comparator and dose; different phase."""
 
     name = "phase"
-    version = "1.2.0"
+    version = "1.3.0"
     attribute = "phase"
     description = "cross-trial: same drug and outcome, different trial phase (embedding neighbours)"

@@ -15,6 +15,6 @@ class PopulationBuilder(ApproximateBuilder):
     """Same drug, outcome, countries, phase, comparator and dose; different age range or sex."""
 
     name = "population"
-    version = "1.2.0"
+    version = "1.3.0"
     attribute = "population"
     description = "cross-trial: same drug and outcome, different eligible ages or sex (embedding neighbours)"

@@ -18,7 +18,10 @@ Kinds:
 * ``response``: a best-response category (complete or partial response, stable or progressive
   disease, responders, non-responders) (title);
 * ``smoking``: smokers, non-smokers, former smokers (title);
-* ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title).
+* ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
+* ``choice``: the participants' own choice ("Participants who preferred tadalafil over
+  sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
+  or is defined by a preference was not assigned it.
 
 A pure module: strings in, tokens out, no trial or builder state.
 """
@@ -105,6 +108,11 @@ _AGE = re.compile(
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+# a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil."
+_CHOICE = re.compile(
+    r"\bwho\s+(?:(?:had|have|were)\s+)?(?P<verb>preferred|prefer|chose|choose|elected|opted)\b(?P<what>[^.;\n]{0,80})",
+    re.I,
+)
 
 Token = tuple[str, str]
 
@@ -145,9 +153,14 @@ def diseases(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=16384)
 def characteristics(title: str, description: str = "") -> frozenset[Token]:
-    """The participant characteristics a result group's title (and, for biomarker status, its
-    description) names, as ``(kind, value)`` tokens; empty for an ordinary arm."""
+    """The participant characteristics a result group's title (and, for biomarker status and the
+    participants' own choice, its description) names, as ``(kind, value)`` tokens; empty for an
+    ordinary arm."""
     tokens = _status(title) | _polarity(description)
+    tokens |= {
+        ("choice", _SPACE.sub(" ", f"{m.group('verb')}{m.group('what')}".casefold()).strip())
+        for m in _CHOICE.finditer(description)
+    }
     for m in _HISTOLOGY.finditer(title):
         tokens.add(
             ("histology", "adenocarcinoma" if m.group("adeno") else "non-squamous" if m.group("non") else "squamous")

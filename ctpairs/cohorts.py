@@ -21,7 +21,8 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
 * :data:`SKIP_SUBGROUPS`: subgroups defined by a participant characteristic
   (:mod:`ctpairs.characteristics`: biomarker status, histology, disease, best response, smoking,
-  sex, age), such as "Positive ALK FISH Status" / "Negative ALK FISH Status";
+  sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
+  Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil";
 * :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
   dose levels): groups named as different cohorts ("Cohort A2" / "Cohort F"), or in different
   strata ("Group B, Nivo" / "Group C, ICC" where each label names several groups), which a trial
@@ -51,7 +52,7 @@ SKIP_POPULATIONS = "different populations (healthy, prior treatment, region)"
 SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
 SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
-SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response)"
+SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response, choice)"
 
 SKIP_REASONS = (
     SKIP_POOLED,

@@ -15,6 +15,7 @@ import pytest
 
 from ctpairs.build import REPORT_NAME, build_pairs
 from ctpairs.builder import load_builders
+from ctpairs.eligibility import inclusion_criteria, same_inclusion
 from ctpairs.inputs import open_input
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -22,6 +23,7 @@ from ctpairs.retrieval.approximate import (
     AGE_TOLERANCE_YEARS,
     DIFFERS,
     NOT_PREPARED,
+    OTHER_CRITERIA,
     SAME,
     STAGES,
     UNKNOWN,
@@ -42,6 +44,11 @@ PARTNERS = {"geography": ("NCT03829332", "NCT04676412")}
 SAME_DESIGN = ("NCT02945046", "NCT02964338")
 # NCT02945046 with an active comparator in place of its placebo arm: a comparator contrast
 ACTIVE_VARIANT = "NCT90002945"
+# NCT03829332 enrolling up to 75-year-olds: a population contrast (the same criteria otherwise)
+AGE_VARIANT = "NCT90003829"
+# avanafil in general, diabetic and post-prostatectomy erectile dysfunction: the same drug, outcome
+# and ages, different populations in the criteria text (ctpairs.eligibility)
+AVANAFIL = ("NCT00790751", "NCT00809471", "NCT00895011")
 TRIAL_ATTRIBUTES = {
     "geography": lambda t: frozenset(t.countries),
     "phase": lambda t: frozenset(p for p in t.design.phases if p != "NA"),
@@ -63,6 +70,14 @@ def _with_active_comparator(record: dict, nct_id: str, drug: str) -> dict:
     return variant
 
 
+def _with_maximum_age(record: dict, nct_id: str, age: str) -> dict:
+    """A copy of a real record under another NCT id whose eligible ages end at ``age``."""
+    text = json.dumps(record).replace(record["protocolSection"]["identificationModule"]["nctId"], nct_id)
+    variant = json.loads(text)
+    variant["protocolSection"]["eligibilityModule"]["maximumAge"] = age
+    return variant
+
+
 @pytest.fixture(scope="module")
 def corpus() -> tuple[list[dict], dict[str, Trial]]:
     records = list(open_input(source="sample"))
@@ -73,6 +88,8 @@ def corpus() -> tuple[list[dict], dict[str, Trial]]:
     kept = [records[i] for i in keep]
     original = next(r for r in kept if r["protocolSection"]["identificationModule"]["nctId"] == SAME_DESIGN[0])
     kept.append(_with_active_comparator(original, ACTIVE_VARIANT, "Topiramate"))
+    leap = next(r for r in kept if r["protocolSection"]["identificationModule"]["nctId"] == PARTNERS["geography"][0])
+    kept.append(_with_maximum_age(leap, AGE_VARIANT, "75 Years"))
     return kept, {t.nct_id: t for t in map(parse_trial, kept)}
 
 
@@ -156,6 +173,7 @@ def test_pairs_differ_in_exactly_the_axis(built, corpus, axis):
         assert normalize_time_frame(f["outcome"]["time_frame"]) == normalize_time_frame(c["outcome"]["time_frame"])
         for name, value in TRIAL_ATTRIBUTES.items():
             assert (value(a) != value(b)) == (name == axis), (name, row["pair_id"])
+        assert same_inclusion(*(inclusion_criteria(t.eligibility.criteria) for t in (a, b)))
         ages_same = compare(
             "population",
             *(
@@ -190,6 +208,23 @@ def test_no_reverse_duplicates(built, axis):
     _, out, _ = built
     measures = {_measure_couple(r) for r in _pairs(out, axis)}
     assert not any((b, a) in measures for a, b in measures)
+
+
+def test_the_criteria_text_holds_the_population(built, corpus):
+    """Avanafil's trials list the same condition, sex and ages but enrol general, diabetic and
+    post-prostatectomy erectile dysfunction: no approximate pair contrasts them, and the report
+    says why. The same trial with another upper age is a population contrast."""
+    report, out, _ = built
+    made = {frozenset((r["nct_id"], r["cf_nct_id"])) for axis in AXES for r in _pairs(out, axis)}
+    assert not any(len(couple & set(AVANAFIL)) == 2 for couple in made)
+    assert report.axes["population"].skips.get(OTHER_CRITERIA) and report.axes["dose-cross"].skips.get(OTHER_CRITERIA)
+    population = _pairs(out, "population")
+    assert population and {frozenset((r["nct_id"], r["cf_nct_id"])) for r in population} == {
+        frozenset((PARTNERS["geography"][0], AGE_VARIANT))
+    }
+    assert {frozenset((r["change"]["from"], r["change"]["to"])) for r in population} == {
+        frozenset(("18-any years, all; disease: nsclc", "18-75 years, all; disease: nsclc"))
+    }
 
 
 def test_build_before_prepare_says_so(corpus):

@@ -92,3 +92,20 @@ def test_description_status_needs_a_named_marker() -> None:
 )
 def test_diseases_of_conditions(conditions: str, expected: set) -> None:
     assert diseases(conditions) == expected
+
+
+def test_groups_defined_by_the_participants_choice() -> None:
+    """NCT01352507 (a randomized crossover) posts its drug-attribute questionnaire by the drug each
+    participant preferred: the groups chose, they were not assigned. An investigator's choice of
+    chemotherapy within an arm is no such group (NCT03003962)."""
+    tadalafil = characteristics("Tadalafil", "Participants who preferred tadalafil over sildenafil.")
+    sildenafil = characteristics("Sildenafil", "Participants who preferred sildenafil over tadalafil.")
+    assert tadalafil == {("choice", "preferred tadalafil over sildenafil")} and tadalafil != sildenafil
+    implant = (
+        "Male subjects 21 years of age and older who choose to undergo an IPP implantation for erectile dysfunction"
+    )
+    assert characteristics("AMS 700 IPP 2005 Implant Group at 4-8 Weeks", implant) == {
+        ("choice", "choose to undergo an ipp implantation for erectile dysfunction")
+    }
+    soc = "Treatment combination platinum-based SoC as per Investigator's choice on Day 1 of each 21-day cycle"
+    assert characteristics("Platinum-based SoC", soc) == frozenset()

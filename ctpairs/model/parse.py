@@ -141,6 +141,7 @@ def parse_trial(record: dict, *, data_timestamp: str | None = None) -> Trial:
             maximum_age=elig.get("maximumAge"),
             healthy_volunteers=elig.get("healthyVolunteers"),
             std_ages=_list(elig.get("stdAges")),
+            criteria=elig.get("eligibilityCriteria"),
         ),
         sponsor=((ps.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get("name"),
         results=_parse_results(record.get("resultsSection") or {}, [a.label for a in arm_groups], nct_id),

@@ -84,6 +84,7 @@ RECORD_SHAPE: dict[str, Any] = {
             "maximumAge": str,
             "healthyVolunteers": bool,
             "stdAges": [str],
+            "eligibilityCriteria": str,
         },
         "armsInterventionsModule": {
             "interventions": [

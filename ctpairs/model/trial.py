@@ -56,6 +56,7 @@ class Eligibility:
     maximum_age: str | None
     healthy_volunteers: bool | None
     std_ages: list[str]
+    criteria: str | None = None  # the eligibility criteria text (inclusion and exclusion)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ anchor the :data:`DEFAULT_K` nearest anchors of other trials with cosine similar
   A held attribute that neither side states (no countries, no parsed dose) does not block a
   pair but is left out of ``matched_on``; one stated on one side only blocks it.
 
+  Beyond age and sex, whom a trial enrolled is only in its criteria text: the two trials'
+  inclusion criteria must be the same criteria (:func:`ctpairs.eligibility.same_inclusion`), or
+  the candidate stops at :data:`OTHER_CRITERIA` (avanafil in diabetic and in post-prostatectomy
+  erectile dysfunction, with the same structured condition, sex and ages).
+
   The *subgroup* is what the anchor's group is defined by (:func:`subgroup`): the participant
   characteristics its title names (biomarker status, histology, best response, ...) and its
   disease, from the group's title when it names one (a basket trial's "Part E Abemaciclib:
@@ -51,7 +56,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +65,7 @@ from rapidfuzz import fuzz
 from ctpairs.builder import Skip
 from ctpairs.characteristics import Token, characteristics, diseases
 from ctpairs.dose import comparable, dose_ratio, is_placebo
+from ctpairs.eligibility import inclusion_criteria, same_inclusion
 from ctpairs.endpoints import title_facts
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import is_pooled_group, make_pair
@@ -93,6 +99,7 @@ OUTCOME_MISMATCH = "outcome mismatch (title, unit, parameter or time frame)"
 AXIS_UNKNOWN = "axis attribute not stated or not comparable"
 AXIS_SAME = "axis attribute the same"
 MORE_THAN_ONE = "differs in more than one attribute"
+OTHER_CRITERIA = "inclusion criteria differ beyond age and sex"
 NO_SHARED_VALUE = "no value posted in a category both report"
 MADE_ALREADY = "partner group already matched on this outcome (or paired from the other side)"
 STAGES = (
@@ -103,6 +110,7 @@ STAGES = (
     AXIS_UNKNOWN,
     AXIS_SAME,
     MORE_THAN_ONE,
+    OTHER_CRITERIA,
     NO_SHARED_VALUE,
     MADE_ALREADY,
 )
@@ -293,6 +301,7 @@ class Neighbours:
     corpus: IndexedCorpus  # its anchors are AnchorFacts
     trials_without: dict[str, str]  # nct id -> why it has no anchor
     shelf: TrialShelf
+    inclusion: dict[str, tuple[str, ...]]  # nct id -> its inclusion criteria (ctpairs.eligibility)
     lists: list[list[tuple[int, float]]] = field(default_factory=list)  # anchor index -> [(anchor index, similarity)]
 
 
@@ -348,12 +357,14 @@ def corpus_neighbours(
     """
     anchors: list[AnchorFacts] = []
     without: dict[str, str] = {}
+    inclusion: dict[str, tuple[str, ...]] = {}
 
     def collecting(stream: Iterable[Trial]) -> Iterator[Trial]:
         for trial in stream:
             found, reasons = collect_anchors([trial], AnchorFacts.of)
             anchors.extend(found)
             without.update(reasons)
+            inclusion[trial.nct_id] = inclusion_criteria(trial.eligibility.criteria)
             yield trial
 
     shelf = trials if isinstance(trials, TrialShelf) else TrialShelf(collecting(trials))
@@ -381,7 +392,7 @@ def corpus_neighbours(
                 if len(lists[row]) == k:
                     break
     _memo.clear()
-    _memo[key] = Neighbours(corpus, without, shelf, lists)
+    _memo[key] = Neighbours(corpus, without, shelf, inclusion, lists)
     return _memo[key]
 
 
@@ -467,7 +478,7 @@ class ApproximateBuilder:
         passing: list[tuple[float, str, str, int, int, list[str]]] = []
         for i, anchor in enumerate(anchors):
             for j, sim in nb.lists[i]:
-                stage, matched = self._check(anchor, anchors[j])
+                stage, matched = self._check(anchor, anchors[j], nb.inclusion)
                 if stage:
                     furthest[i] = max(furthest[i], STAGES.index(stage))
                 else:
@@ -511,8 +522,12 @@ class ApproximateBuilder:
             raise RuntimeError(NOT_PREPARED)
         return self._neighbours.shelf
 
-    def _check(self, anchor: AnchorFacts, other: AnchorFacts) -> tuple[str, list[str]]:
-        """(furthest stage reached, attributes held equal); stage "" when the candidate passes."""
+    def _check(
+        self, anchor: AnchorFacts, other: AnchorFacts, inclusion: Mapping[str, tuple[str, ...]]
+    ) -> tuple[str, list[str]]:
+        """(furthest stage reached, attributes held equal); stage "" when the candidate passes.
+        ``inclusion``: each trial's inclusion criteria, which must be the same beyond age and sex
+        (:func:`ctpairs.eligibility.same_inclusion`)."""
         if not anchor.drugs & other.drugs:
             return NO_SAME_DRUG, []
         if anchor.drugs != other.drugs:
@@ -533,6 +548,8 @@ class ApproximateBuilder:
                 return MORE_THAN_ONE, []
             if verdict == SAME:
                 matched.append(name)
+        if not same_inclusion(inclusion[anchor.nct_id], inclusion[other.nct_id]):
+            return OTHER_CRITERIA, []
         return "", matched
 
     def _pairs(self, anchor: Anchor, other: Anchor, sim: float, matched: list[str]) -> list[Pair]:
