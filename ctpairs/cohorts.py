@@ -6,7 +6,7 @@ from the same population at the same time. This module reads, from each group's 
 description, what says otherwise, and gives the reason as a declared constant:
 
 * :data:`SKIP_POOLED`: a group that pools others ("Total", "All parts", "4 arms combined",
-  "pooled", "(including ...)");
+  "Cohorts 2 + 3", "pooled", "(including ...)");
 * :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
   "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B"), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
@@ -70,7 +70,8 @@ _POOLED = re.compile(
     r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
     r"|\bpooled\b|\bcombined\)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
     r"|\ball\s+(?:parts|doses|dose\s+levels|cohorts|arms|treated)\b"
-    r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b|^\s*others?\s*$",
+    r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b|^\s*others?\s*$"
+    r"|\b(?:cohorts|arms|groups|parts)\s+[a-z]?\d*[a-z]?\s*(?:\+|&|and)\s*[a-z]?\d*[a-z]?\b",  # "Cohorts 2 + 3"
     re.I,
 )
 _PART = re.compile(

@@ -19,6 +19,9 @@ def _group(title: str, description: str = "") -> ResultGroup:
         ("All Parts - 750 mg Emibetuzumab", "Part A - 750 mg Emibetuzumab", cohorts.SKIP_POOLED),
         ("Part 1: Dose-Escalation (4 Arms Combined)", "6 mg/kg", cohorts.SKIP_POOLED),
         ("Phase 1: MLN8237 50 mg (Including Pancreatic Cancer)", "Phase 1: MLN8237 40 mg", cohorts.SKIP_POOLED),
+        # two cohorts posted together (NCT02031458, NCT02039674)
+        ("Cohorts 2 + 3", "Cohort 2: Second Line Atezolizumab", cohorts.SKIP_POOLED),
+        ("Part 2 Cohorts D4 & H (Pembro 2mg/kg+I)", "Part 2 Cohort G+ (Pembro 200 mg+Pe+C)", cohorts.SKIP_POOLED),
         # parts and phases (NCT02082210, NCT02108964, NCT00531284)
         ("Part A - 750 mg Emibetuzumab", "Part B - Gastric", cohorts.SKIP_PARTS),
         ("EGF816 75 mg (Phase I Part)", "EGF816 150 mg (Phase II Part)", cohorts.SKIP_PARTS),
