@@ -73,6 +73,11 @@ SUPERIORITY_TYPES = frozenset({None, "SUPERIORITY", "SUPERIORITY_OR_OTHER", "SUP
 """Analysis hypothesis types whose p-value tests a difference; non-inferiority and equivalence
 p-values test another hypothesis and are never read as a difference."""
 
+# a trial's own word that the p-value it posts is one-sided ("One-sided p-value based on log-rank
+# test", "1-sided p-value"), not a design's one-sided boundary or significance level, and not where it
+# also says the p-value posted is two-sided ("tested at a 1-sided level; the 2-sided p-value is reported")
+_ONE_SIDED_P = re.compile(r"\b(?:one|1)[\s-]*sided\s+p[\s-]*values?\b(?!\s+boundary)", re.IGNORECASE)
+_TWO_SIDED_P = re.compile(r"\b(?:two|2)[\s-]*sided\s+p[\s-]*values?\b", re.IGNORECASE)
 _PROPORTION_UNIT = re.compile(
     r"^\s*(?:(?:estimated\s+)?(?:percentage|percent|%|proportion)s?\s+(?:of\s+)?"
     r"(?:\w+\s+){0,2}?(?:participants?|patients?|subjects?|responders?|people|persons?|individuals?)\b"
@@ -114,13 +119,27 @@ class TestOutcome:
     method: str
 
 
+def posts_one_sided_p(analysis: Analysis) -> bool:
+    """Whether the trial says the p-value of this analysis is one-sided (its comments)."""
+    text = analysis.comment or ""
+    return bool(_ONE_SIDED_P.search(text)) and not _TWO_SIDED_P.search(text)
+
+
 def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
-    """(p, significant) from the trial's analysis when it decides significance at :data:`ALPHA`:
-    a superiority-type hypothesis with a p-value whose qualifier leaves no doubt ("< 0.001" yes,
-    "> 0.01" no), and which its own 95% CI does not contradict (:func:`contradicts_its_ci`)."""
+    """(two-sided p, significant) from the trial's analysis when it decides significance at
+    :data:`ALPHA`: a superiority-type hypothesis with a p-value whose qualifier leaves no doubt
+    ("< 0.001" yes, "> 0.01" no), and which its own 95% CI does not contradict
+    (:func:`contradicts_its_ci`). A p-value the trial says is one-sided (:func:`posts_one_sided_p`)
+    is made two-sided, 2 x min(p, 1 - p) (an upper bound "< p" doubles; a lower bound "> p" then
+    says nothing): a one-sided 0.04 is no difference at 0.05, and a one-sided 0.97 is one the
+    other way."""
     if analysis is None or analysis.p_value is None or analysis.non_inferiority_type not in SUPERIORITY_TYPES:
         return None
     p, q = analysis.p_value, analysis.p_value_qualifier
+    if posts_one_sided_p(analysis):
+        if q in (">", ">="):
+            return None
+        p = min(1.0, 2 * (p if q in ("<", "<=") else min(p, 1 - p)))
     if q in ("<", "<="):
         got = (p, True) if p <= ALPHA else None
     elif q in (">", ">="):

@@ -25,6 +25,7 @@ from ctpairs.labels import (
     ci_fits_proportion,
     compute_label,
     contradicts_its_ci,
+    posts_one_sided_p,
     proportion,
 )
 from ctpairs.model.numbers import normalize_dispersion, stated_group_ns
@@ -574,3 +575,32 @@ def test_analyses_that_contradict_their_own_ci_against_hand_labels() -> None:
     inconsistent = {row["pointer"] for row in gold if row["verdict"] == "inconsistent"}
     assert refused <= inconsistent
     assert (len(refused), len(inconsistent)) == (15, 16)
+
+
+def test_one_sided_p_values_against_hand_labels(trials: dict[str, Trial]) -> None:
+    """Every analysis of the shared records whose comments mention a sided test, read by hand
+    (tests/data/gold/one_sided_p.json): 54 say the p-value they post is one-sided, 80 two-sided,
+    and 39 state only a design's sidedness. Telling a one-sided p has precision 51/51 and recall
+    51/54: NCT02855125 says only "1-sided stratified log-rank test", NCT01104155 "based on a
+    one-sided exact binomial test"."""
+    gold = json.loads((DATA / "gold" / "one_sided_p.json").read_text())["analyses"]
+    labelled = [g for g in gold if g["one_sided"] is not None]
+    assert (len(gold), sum(g["one_sided"] for g in labelled), len(labelled)) == (173, 54, 134)
+    said = {
+        i
+        for i, g in enumerate(labelled)
+        if posts_one_sided_p(trials[g["nct_id"]].results.outcome_measures[g["measure"]].analyses[g["analysis"]])
+    }
+    one_sided = {i for i, g in enumerate(labelled) if g["one_sided"]}
+    assert said <= one_sided and (len(said), len(one_sided)) == (51, 54)
+
+
+def test_a_one_sided_p_is_made_two_sided(trials: dict[str, Trial]) -> None:
+    """KEYNOTE-042 (NCT02220894) posts one-sided p-values: 0.0260 for progression-free survival
+    (HR 0.83 [0.69, 1.00]) is 0.052 two-sided, no difference at 0.05, as its CI says; 0.0013 for
+    overall survival stays one. A one-sided 0.7964 (HR 1.05) is 0.4072 two-sided."""
+    analyses = [a for m in trials["NCT02220894"].results.outcome_measures for a in m.analyses]
+    by_p = {a.p_value_text: a for a in analyses}
+    assert analysis_evidence(by_p["0.0260"]) == (pytest.approx(0.052), False)
+    assert analysis_evidence(by_p["0.0013"]) == (pytest.approx(0.0026), True)
+    assert analysis_evidence(by_p["0.7964"]) == (pytest.approx(0.4072), False)
