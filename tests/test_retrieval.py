@@ -79,6 +79,34 @@ def test_cache_hit_embeds_nothing(embedded):
     assert embedder.model_id == DEFAULT_MODEL_ID
 
 
+class _StoppedAfter(Embedder):
+    """An embedder whose run stops (as a killed ``ctpairs index`` does) after ``calls`` encodes."""
+
+    def __init__(self, calls: int, **kwargs):
+        super().__init__(**kwargs)
+        self.calls = calls
+
+    def encode(self, texts):
+        if self.calls == 0:
+            raise KeyboardInterrupt
+        self.calls -= 1
+        return super().encode(texts)
+
+
+def test_a_stopped_run_keeps_what_it_embedded(embedded, tmp_path):
+    """The cache is written every ``cache_every`` texts, so a run stopped part way loses only the
+    texts it was encoding, and the next run embeds the rest to the same vectors."""
+    texts, vectors, _ = embedded
+    texts, vectors = texts[:7], vectors[:7]
+    cache = tmp_path / "embeddings.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        _StoppedAfter(2, cache=cache, device="cpu", cache_every=3).embed(texts)
+    again = Embedder(cache=cache, device="cpu", cache_every=3)
+    got = again.embed(texts)
+    assert (again.cached, again.embedded) == (6, 1)
+    assert np.allclose(got, vectors, atol=1e-5)
+
+
 def test_build_save_load_round_trip(embedded, tmp_path):
     texts, vectors, _ = embedded
     keys = [f"k{i}" for i in range(len(texts))]

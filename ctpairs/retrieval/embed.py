@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS embeddings (
 ) WITHOUT ROWID;
 """
 _SQL_CHUNK = 500  # hashes per SELECT ... IN (...)
+CACHE_EVERY = 8192
+"""Texts encoded between two writes to the cache: a run stopped part way (a first CPU embedding of
+the registry takes over an hour) keeps what it computed, and the next run embeds only the rest. A
+Ray actor pool (``device="ray"``) encodes all the missing texts in one job."""
 
 
 def resolve_model(model: str | None) -> tuple[str, str]:
@@ -103,6 +107,7 @@ class Embedder:
         batch_size: texts per forward pass.
         cache: SQLite file of cached vectors (created when missing); ``None`` caches nothing.
         progress: show a tqdm bar while encoding.
+        cache_every: texts encoded between two writes to the cache (:data:`CACHE_EVERY`).
 
     After each :meth:`embed` call, :attr:`embedded` and :attr:`cached` say how many distinct
     texts were computed by the model and how many came from the cache.
@@ -116,8 +121,10 @@ class Embedder:
         batch_size: int = DEFAULT_BATCH_SIZE,
         cache: str | Path | None = None,
         progress: bool = False,
+        cache_every: int = CACHE_EVERY,
     ):
         self.model_id, self._load_name = resolve_model(model)
+        self.cache_every = cache_every
         self._device = device
         self.batch_size = batch_size
         self.cache = EmbeddingCache(cache) if cache is not None else None
@@ -156,17 +163,19 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts`` in order, computing only the texts the cache lacks."""
+        """Vectors for ``texts`` in order, computing only the texts the cache lacks (and writing
+        them to it every :attr:`cache_every` texts)."""
         hashes = [text_hash(t) for t in texts]
         unique = dict(zip(hashes, texts))
         known = self.cache.get(self.model_id, list(unique)) if self.cache is not None else {}
         missing = [h for h in unique if h not in known]
-        if missing:
-            fresh = self.encode([unique[h] for h in missing])
-            new = dict(zip(missing, fresh))
+        step = self.cache_every if self.cache is not None and self._device != RAY_DEVICE else max(len(missing), 1)
+        for start in range(0, len(missing), step):
+            part = missing[start : start + step]
+            fresh = dict(zip(part, self.encode([unique[h] for h in part])))
             if self.cache is not None:
-                self.cache.put(self.model_id, new.items())
-            known.update(new)
+                self.cache.put(self.model_id, fresh.items())
+            known.update(fresh)
         self.embedded, self.cached = len(missing), len(unique) - len(missing)
         if not hashes:
             return np.zeros((0, 0), dtype=np.float32)
