@@ -71,7 +71,7 @@ from ctpairs.endpoints import (
     specifics,
 )
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import Observation, make_pair, observations
+from ctpairs.pairing import Observation, make_pair, observations, observations_by_group
 from ctpairs.schema import Change, Pair
 from ctpairs.timepoints import TimeReading, cycle_length_days, read_time, without_times, words
 
@@ -150,13 +150,6 @@ def match_groups(a: Measure, b: Measure) -> list[tuple[ResultGroup, ResultGroup]
             used.add(same[0].id)
             matched.append((ga, same[0]))
     return matched
-
-
-def _by_group(measure: Measure) -> dict[str, dict[tuple[str | None, str | None], Observation]]:
-    out: dict[str, dict[tuple[str | None, str | None], Observation]] = defaultdict(dict)
-    for obs in observations(measure):
-        out[obs.group.id][obs.slot] = obs
-    return out
 
 
 @dataclass(frozen=True)
@@ -245,7 +238,7 @@ class OutcomeBuilder:
                 series[(cls.rest, _norm(slot[1]))].append((slot, cls))
             elif cat is not None:
                 series[(_norm(slot[0]), cat.rest)].append((slot, cat))
-        by_group = _by_group(measure)
+        by_group = observations_by_group(measure)
         cycle_days = _measure_cycle_days(measure)
         levels = _BaselineLevels.of(measure, by_group, series.values())
         for points in series.values():
@@ -310,7 +303,7 @@ class OutcomeBuilder:
         if not groups:
             yield Skip(SKIP_NO_GROUP, f"{a.title} / {b.title}")
             return
-        obs_a, obs_b = _by_group(a), _by_group(b)
+        obs_a, obs_b = observations_by_group(a), observations_by_group(b)
         made = False
         for ga, gb in groups:
             fa, fb = obs_a.get(ga.id, {}), obs_b.get(gb.id, {})

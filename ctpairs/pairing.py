@@ -96,7 +96,25 @@ def observations(measure: Measure) -> list[Observation]:
     """Every numeric value of a measure, one per (group, class, category); a value posted for a
     group whose row states that no participant was analysed (a denominator of 0) is none, nor is
     a count of participants without data (a class or category "Missing", "Unknown", "Not
-    evaluable": :func:`ctpairs.endpoints.is_missing_data`)."""
+    evaluable": :func:`ctpairs.endpoints.is_missing_data`).
+
+    Worked out once per measure while the builders of a build read it in turn (the last
+    :data:`OBSERVED_MEASURES` measures asked for are kept) and shared: callers must not change the
+    list."""
+    key = id(measure)
+    hit = _observed.get(key)
+    if hit is None or hit[0] is not measure:
+        hit = _observed[key] = (measure, _observe(measure))
+        if len(_observed) > OBSERVED_MEASURES:
+            del _observed[next(iter(_observed))]
+    return hit[1]
+
+
+OBSERVED_MEASURES = 256
+_observed: dict[int, tuple[Measure, list[Observation]]] = {}  # id -> (the measure, kept alive; its observations)
+
+
+def _observe(measure: Measure) -> list[Observation]:
     groups = {g.id: g for g in measure.groups}
     found = (
         Observation(measure, groups[m.group_id], cls, cat, m)
