@@ -359,7 +359,7 @@ class _BaselineLevels:
     ) -> _BaselineLevels:
         if not names_change(measure.title):
             return cls(frozenset(), False)
-        baseline = frozenset(slot for points in series for slot, r in points if r.days == 0 and r.cycle is None)
+        baseline = frozenset(slot for points in series for slot, r in points if r.at_baseline)
         values = [
             (obs.slot in baseline, obs.measurement.value) for slots in by_group.values() for obs in slots.values()
         ]

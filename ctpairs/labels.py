@@ -215,6 +215,7 @@ def _decimals(value: float) -> int:
 
 
 def _ci_level(stat: Statistic) -> float | None:
+    """The level in percent of the CI a statistic is posted with ("confidence_interval_95" -> 95)."""
     ci = _CI.match(stat.dispersion_type or "")
     return float(ci.group(1).replace("_", ".")) if ci else None
 
@@ -268,6 +269,12 @@ def _counts(n: float, low: float, high: float) -> tuple[int, int] | None:
     return (first, last) if first <= last else None
 
 
+def _rounding_counts(share: float, n: float, digit: float) -> tuple[int, int]:
+    """The lowest and highest counts out of ``n`` that round to a share posted to ``digit``
+    (the nearest count when none does)."""
+    return _counts(n, share - digit / 2, share + digit / 2) or (round(share * n),) * 2  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=65536)
 def _is_share_of_about(share: float, n: float, digit: float) -> bool:
     """Whether a posted share (last digit ``digit``, as a share; rounded or truncated) is a count
@@ -297,8 +304,7 @@ def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutco
     if not (_is_share_of_about(pf, f.n, digit) and _is_share_of_about(pc, c.n, digit)):  # type: ignore[arg-type]
         return None
     if got[0] < ALPHA:
-        f_counts = _counts(f.n, pf - digit / 2, pf + digit / 2) or (round(pf * f.n),) * 2  # type: ignore[arg-type, operator]
-        c_counts = _counts(c.n, pc - digit / 2, pc + digit / 2) or (round(pc * c.n),) * 2  # type: ignore[arg-type, operator]
+        f_counts, c_counts = _rounding_counts(pf, f.n, digit), _rounding_counts(pc, c.n, digit)  # type: ignore[arg-type]
         xf, xc = (f_counts[1], c_counts[0]) if pc > pf else (f_counts[0], c_counts[1])
         if (xc / c.n - xf / f.n) * (pc - pf) <= 0:  # type: ignore[operator]
             return None
@@ -352,9 +358,7 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
     """Welch's t-test for means, geometric means and medians from their posted spread."""
     if not _enough(f.n, c.n):
         return None
-    kind, disp = stat.kind, stat.dispersion_type
-    ci = _CI.match(disp or "")
-    level = float(ci.group(1).replace("_", ".")) if ci else None
+    kind, disp, level = stat.kind, stat.dispersion_type, _ci_level(stat)
     if kind == "mean":
         if disp in ("standard_deviation", "standard_error") and f.spread is not None and c.spread is not None:
             sd_f, sd_c = (
@@ -401,7 +405,7 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
     """Our test of the posted statistic (see the module docstring), or ``None`` when none applies."""
     if stat is None:
         return None
-    if stat.kind == "percentage" and _CI.match(stat.dispersion_type or ""):
+    if stat.kind == "percentage" and _ci_level(stat) is not None:
         # a posted CI carries the estimate's own uncertainty (a Kaplan-Meier rate, an adjusted
         # rate), which a binomial test of value x n would understate; a CI too asymmetric to read
         # (e.g. an exact interval at 0%) falls back to the proportions only when it is no wider

@@ -151,7 +151,7 @@ def differential_attrition(f: Observation, c: Observation) -> bool:
     NCT00556712 at week 48: 12 of 274 on placebo, 29 of 303 on erlotinib. Rows without a visit
     (a subgroup defined at baseline, a shift-table cell) or without both numbers say nothing."""
     reading = read_time(f.cls.title) or read_time(f.category.title)
-    if reading is None or reading.days == 0:
+    if reading is None or reading.at_baseline:
         return False
     shares = []
     for obs in (f, c):

@@ -91,6 +91,11 @@ class TimeReading:
     phrase: str  # the time phrase as written, e.g. "Week 12" or "Cycle 2 Day 1"
     rest: str  # the text with every time phrase (and "n=" counts) taken out, normalized
 
+    @property
+    def at_baseline(self) -> bool:
+        """Whether the time point is the start itself (baseline, day 0), not a later visit."""
+        return self.days == 0 and self.cycle is None
+
     def to_days(self, cycle_days: float | None) -> float | None:
         """Days from the start; a cycle-relative point needs the cycle length."""
         if self.cycle is None:
@@ -191,7 +196,7 @@ def is_baseline(label: str | None) -> bool:
     if _NAMED_BASELINE.match(text):  # "Baseline: Cycle 1/Day 1 (Answer to Q1: No)"
         return True
     reading = read_time(text)
-    return reading is not None and reading.days == 0 and reading.cycle is None
+    return reading is not None and reading.at_baseline
 
 
 def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
