@@ -19,7 +19,8 @@ participants without data; :func:`is_missing_data` tells it.
 
 A title also says what its rows are: a change from baseline (:func:`names_change`), whose baseline row
 is often the level itself; peak and trough concentrations in one measure
-(:func:`mixes_peak_and_trough`), whose rows must then say which they are.
+(:func:`mixes_peak_and_trough`), whose rows must then say which they are; a time to an event that
+censoring cuts short (:func:`is_time_to_event`), whose median and spread are Kaplan-Meier estimates.
 
 A pure module: strings in, names out.
 """
@@ -162,6 +163,29 @@ def mixes_peak_and_trough(title: str | None, label: str | None) -> bool:
     if not (title and _PEAK.search(title) and _TROUGH.search(title)):
         return False
     return not (label and (_PEAK.search(label) or _TROUGH.search(label)))
+
+
+# a time to an event that not every participant reaches, estimated with censoring: a survival
+# endpoint (misspelt "Survial" too), a time to progression, deterioration, failure, death or
+# relapse, a duration of response; "Time to Response" among responders and Tmax are not
+_TIME_TO_EVENT_TITLE = re.compile(
+    r"\bsurvi(?:v|al\b)|(?-i:\b(?:OS|PFS|DFS|EFS|RFS|TTP|TNP|T?TTF|DOI?R|DoR)\b)"
+    r"|\btime\s+to\s+(?:[\w-]+\s+){0,3}?(?:progression|deterioration|worsening|failure|death|relapse|recurrence)\b"
+    r"|\bduration\s+of\s+(?:[\w-]+\s+){0,2}?response\b",
+    re.I,
+)
+_CENSORED = re.compile(r"\bcensor|\bkaplan[\s-]*meier\b", re.I)
+
+
+def is_time_to_event(title: str | None, description: str | None = None) -> bool:
+    """Whether a measure is a time to an event that censoring cuts short: its title names a survival
+    endpoint, a time to progression, deterioration, worsening, failure, death or relapse, or a
+    duration of response, or its description says it was censored or estimated by Kaplan-Meier
+    ("Time to Response (TTR)" where "patients who had not achieved a confirmed CR or PR were
+    censored"). Its median and quartiles are Kaplan-Meier estimates, its "range" often a confidence
+    interval ("Overall Survival" 9.2 months, "full range" 8.3 to 10.5 in 306 patients): neither is
+    the complete sample that Wan's mean and SD are drawn from."""
+    return bool((title and _TIME_TO_EVENT_TITLE.search(title)) or (description and _CENSORED.search(description)))
 
 
 # a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"

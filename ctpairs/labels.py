@@ -27,7 +27,10 @@ mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SEÂ
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
                                             about the value is read on the log scale (approximate)
 geometric mean with geometric CV% or a CI   Welch's t-test on the log scale
-median with IQR or full range               Wan et al. (2014) mean and SD, then Welch (approximate)
+median with IQR or full range               Wan et al. (2014) mean and SD, then Welch (approximate); not
+                                            when either side's summary is skewed by the test of Shi et
+                                            al. (2023), nor for a time to an event (Kaplan-Meier
+                                            estimates under censoring, not a complete sample)
 median with a CI                            SE from the CI, then Welch (approximate)
 =========================================== =============================================================
 
@@ -91,11 +94,13 @@ _MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 
 @dataclass(frozen=True)
 class Statistic:
-    """What a measure posts: its normalized parameter type, dispersion type and unit."""
+    """What a measure posts: its normalized parameter type, dispersion type and unit, and whether it
+    is a time to an event that censoring cuts short (:func:`ctpairs.endpoints.is_time_to_event`)."""
 
     param_type: str | None
     dispersion_type: str | None
     unit: str | None
+    time_to_event: bool = False
 
     @property
     def kind(self) -> str:
@@ -387,13 +392,19 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
         return None
     if kind == "median":
         if disp in ("interquartile_range", "full_range") and None not in (f.lower, f.upper, c.lower, c.upper):
-            estimate = sig.mean_sd_from_iqr if disp == "interquartile_range" else sig.mean_sd_from_range
+            quartiles = disp == "interquartile_range"
+            if stat.time_to_event or any(
+                sig.skewed_summary(r.lower, r.value, r.upper, r.n, quartiles=quartiles) is not False  # type: ignore[arg-type]
+                for r in (f, c)
+            ):
+                return None
+            estimate = sig.mean_sd_from_iqr if quartiles else sig.mean_sd_from_range
             ef = estimate(f.lower, f.value, f.upper, f.n)  # type: ignore[arg-type]
             ec = estimate(c.lower, c.value, c.upper, c.n)  # type: ignore[arg-type]
             if ef is None or ec is None:
                 return None
             p = sig.welch_t(ef[0], ef[1], f.n, ec[0], ec[1], c.n)  # type: ignore[arg-type]
-            tag = "iqr" if disp == "interquartile_range" else "range"
+            tag = "iqr" if quartiles else "range"
             return TestOutcome(p, f"welch_t_wan2014_{tag}_approx") if p is not None else None
         if level is not None:
             got = _welch_from_ci(f, c, level, log_only=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.endpoints import is_missing_data
+from ctpairs.endpoints import is_missing_data, is_time_to_event
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -347,7 +347,13 @@ def make_pair(
     if analysis is not None:
         sources.append(SourceRef("label.p_value", f"{analysis.pointer}/pValue", trial.nct_id))
     stat_f, stat_c = (
-        Statistic(o.measure.param_type, o.measure.dispersion_type, o.measure.unit) for o in (factual, counterfactual)
+        Statistic(
+            o.measure.param_type,
+            o.measure.dispersion_type,
+            o.measure.unit,
+            is_time_to_event(o.measure.title, o.measure.description),
+        )
+        for o in (factual, counterfactual)
     )
     same_group = cf_trial is trial and factual.group.title.casefold() == counterfactual.group.title.casefold()
     return Pair(

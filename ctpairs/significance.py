@@ -14,6 +14,10 @@ References
 - Wan, X., Wang, W., Liu, J. & Tong, T. (2014). Estimating the sample mean and standard deviation from
   the sample size, median, range and/or interquartile range. *BMC Med Res Methodol* 14, 135.
   (:func:`mean_sd_from_iqr`, :func:`mean_sd_from_range`)
+- Shi, J., Luo, D., Wan, X., Liu, Y., Liu, J., Bian, Z. & Tong, T. (2023). Detecting the skewness of
+  data from the five-number summary and its application in meta-analysis. *Stat Methods Med Res*
+  (arXiv:2010.05749): the tests for the two scenarios Wan's method covers and their
+  5% critical values, fitted by simulation in the paper. (:func:`skewed_summary`)
 - Kirkwood, T. B. L. (1979). Geometric means and measures of dispersion. *Biometrics* 35, 908-909:
   the geometric CV is ``sqrt(exp(s²) - 1)`` for a log-scale SD ``s``. (:func:`log_sd_from_geometric_cv`)
 - Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated in the
@@ -125,6 +129,20 @@ def mean_sd_from_range(low: float, median: float, high: float, n: float) -> tupl
         return None
     denominator = 2 * special.ndtri((n - 0.375) / (n + 0.25))
     return (low + 2 * median + high) / 4, (high - low) / denominator
+
+
+def skewed_summary(low: float, median: float, high: float, n: float, *, quartiles: bool) -> bool | None:
+    """Whether a median posted with its full range (``quartiles=False``) or its quartiles
+    (``quartiles=True``) comes from skewed data, by the test of Shi et al. (2023) at the 5% level:
+    ``T = (low + high - 2 median) / (high - low)`` against ``1 / ln(n + 9) + 2.5 / (n + 1)`` for a
+    range, ``2.65 / sqrt(n) - 6 / n²`` for quartiles. Wan's mean and SD assume normal data, so a
+    skewed summary cannot feed them. ``None`` when the numbers cannot be read (n below 3, high below
+    low, a median outside its bounds, a zero-width range)."""
+    if not _finite(low, median, high, n) or n < 3 or not low <= median <= high or high == low:
+        return None
+    statistic = abs(low + high - 2 * median) / (high - low)
+    critical = 2.65 / math.sqrt(n) - 6 / n**2 if quartiles else 1 / math.log(n + 9) + 2.5 / (n + 1)
+    return statistic > critical
 
 
 def exact_binomial_ci(x: int, n: int, level_pct: float) -> tuple[float, float] | None:
