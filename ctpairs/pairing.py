@@ -222,8 +222,8 @@ def analysis_for(
     measure: Measure, group_a: str, group_b: str, slot: tuple[str | None, str | None] | None = None
 ) -> Analysis | None:
     """The trial's analysis of exactly these two groups **on this row** (``slot``: class and
-    category titles), with a p-value; ``None`` when there is none or it cannot be told which row an
-    analysis is about.
+    category titles), with a p-value or a 95% CI that decides (:func:`ctpairs.labels.ci_evidence`);
+    ``None`` when there is none or it cannot be told which row an analysis is about.
 
     * A measure with one row: its analyses of the two groups; when there are several (a primary and
       a sensitivity analysis), the first, provided all agree on significance at 0.05.
@@ -232,7 +232,11 @@ def analysis_for(
       covers both rows) keeps its analysis.
     """
     wanted = {group_a, group_b}
-    candidates = [a for a in measure.analyses if set(a.group_ids) == wanted and a.p_value is not None]
+    candidates = [
+        a
+        for a in measure.analyses
+        if set(a.group_ids) == wanted and (a.p_value is not None or analysis_evidence(a) is not None)
+    ]
     if not candidates:
         return None
     labels = _row_labels(measure)
@@ -345,7 +349,9 @@ def make_pair(
         "counterfactual", cf_trial.nct_id, counterfactual, counterfactual_dose[1] if counterfactual_dose else None
     )
     if analysis is not None:
-        sources.append(SourceRef("label.p_value", f"{analysis.pointer}/pValue", trial.nct_id))
+        # a p-value read from the CI points at the analysis (its estimate and bounds)
+        pointer = f"{analysis.pointer}/pValue" if analysis.p_value is not None else analysis.pointer
+        sources.append(SourceRef("label.p_value", pointer, trial.nct_id))
     stat_f, stat_c = (
         Statistic(
             o.measure.param_type,
