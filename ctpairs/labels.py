@@ -26,7 +26,9 @@ participants                                z-test; ``delta`` and ``direction`` 
                                             wider than the exact binomial CI of x/n allows)
 mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
-                                            about the value is read on the log scale (approximate)
+                                            about the value is read on the log scale (approximate); an
+                                            LS mean's "standard deviation" is read as its SE (a model's
+                                            estimate has no sample SD)
 geometric mean with geometric CV% or a CI   Welch's t-test on the log scale
 median with IQR or full range               Wan et al. (2014) mean and SD, then Welch (approximate); not
                                             when either side's summary is skewed by the test of Shi et
@@ -400,6 +402,9 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
     if not _enough(f.n, c.n):
         return None
     kind, disp, level = stat.kind, stat.dispersion_type, _ci_level(stat)
+    if stat.param_type == "least_squares_mean" and disp == "standard_deviation":
+        # a model's estimate has no sample SD: what an LS mean posts as one is its standard error
+        disp = "standard_error"
     if kind == "mean":
         if disp in ("standard_deviation", "standard_error") and f.spread is not None and c.spread is not None:
             sd_f, sd_c = (

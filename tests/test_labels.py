@@ -700,3 +700,44 @@ def test_a_ci_decides_as_the_p_value_does(trials: dict[str, Trial]) -> None:
                 if by_p is not None and by_ci is not None:
                     agree, differ = agree + (by_p[1] == by_ci[1]), differ + (by_p[1] != by_ci[1])
     assert (agree, differ) == (1069, 5)
+
+
+def test_an_ls_means_standard_deviation_is_its_standard_error(trials: dict[str, Trial], built) -> None:
+    """Five measures of the shared records post least-squares means with a "Standard Deviation":
+    a change in IIEF erectile function of 4.5 "SD 0.64" in 125 men (a sample SD of that scale's
+    change is about 6). Each is the LS mean's standard error: the three groups' values are alike
+    (0.64, 0.64, 0.66), and where the trial's analysis posts the SE of the difference (0.2, 0.26,
+    0.3) it is sqrt(SE1² + SE2²) of them, ten times what two SDs over sqrt(n) give. The test reads
+    them as SEs: avanafil 100 -> 200 mg (4.5 -> 5.4) was "higher" at p = 5e-23 and is "similar"."""
+    found = {}
+    for nct_id, trial in trials.items():
+        for measure in trial.results.outcome_measures if trial.results else ():
+            if (measure.param_type, measure.dispersion_type) == ("least_squares_mean", "standard_deviation"):
+                found[(nct_id, measure.index)] = measure
+    assert set(found) == {
+        ("NCT00809471", 2),
+        ("NCT00855582", 7),
+        ("NCT00855582", 17),
+        ("NCT00855582", 18),
+        ("NCT00895011", 1),
+    }
+    checked = 0
+    for measure in found.values():
+        spread = {m.group_id: m.spread for c in measure.classes for cat in c.categories for m in cat.measurements}
+        for analysis in measure.analyses:
+            if analysis.dispersion_type == "standard_error_of_mean" and analysis.dispersion_value:
+                a, b = (spread[g] for g in analysis.group_ids)
+                assert math.hypot(a, b) == pytest.approx(analysis.dispersion_value, rel=0.2)
+                checked += 1
+    assert checked >= 3
+    (row,) = [
+        r
+        for r in built["dose"]
+        if r["nct_id"] == "NCT00809471"
+        and r["factual"]["result"]["value"] == 4.5
+        and r["counterfactual"]["result"]["value"] == 5.4
+    ]
+    assert row["label"]["direction"] == "similar" and row["label"]["test_method"] == "welch_t"
+    sd = [x["spread"] * math.sqrt(x["n"]) for x in (row["factual"]["result"], row["counterfactual"]["result"])]
+    expected = sig.welch_t(4.5, sd[0], 125, 5.4, sd[1], 125)
+    assert row["label"]["p_value"] == pytest.approx(expected) and expected > 0.05
