@@ -10,8 +10,10 @@ Every label carries its evidence:
 * ``test_p_value`` / ``test_method`` are our test from the posted numbers, computed **also** when the
   trial's analysis is used, so the two can be compared on every build (``ctpairs audit``).
 * ``verifiable`` is true when ``method`` is not ``none``. ``higher`` / ``lower`` are given only when the
-  evidence is significant; ``similar`` when it is not; ``indeterminate`` when there is no evidence (no
-  analysis, no testable statistic, or fewer than :data:`MIN_N_PER_SIDE` participants on a side).
+  evidence is significant; ``similar`` when it is not and, for our test, the two values are also
+  close (:data:`SIMILAR_EFFECT_LIMIT`); ``indeterminate`` when there is no evidence either way (no
+  analysis, no testable statistic, fewer than :data:`MIN_N_PER_SIDE` participants on a side, or a
+  difference our test can neither confirm nor call small).
 
 Which test fits which posted statistic (formulas and references in :mod:`ctpairs.significance`):
 
@@ -70,6 +72,13 @@ DENOMINATOR_TOLERANCE = 0.1
 """A posted percentage is tested as x/n when it is a count out of n, or out of a denominator within
 this share of n: rows often count the participants analysed, a few fewer than the n posted."""
 
+SIMILAR_EFFECT_LIMIT = 0.2
+"""``similar`` from our test needs the two values closer than this standardized effect (Cohen's d
+of the tested scale, or h of two proportions; 0.2 is Cohen's "small" effect). A difference our test
+does not find significant but that is this large (11% vs 32% of 8 and 18 participants; a mean of
+19.6 vs 10.0 points with SDs of 30) is absence of evidence, not evidence of no change: the label is
+``indeterminate``. A trial's own analysis decides ``similar`` by itself."""
+
 METHOD_TRIAL = "trial_analysis"
 METHOD_NONE = "none"
 ANALYSIS_CI_MARGIN = 0.2
@@ -125,6 +134,9 @@ class Statistic:
 class TestOutcome:
     p_value: float
     method: str
+    effect: float | None = None
+    """The observed standardized effect (Cohen's d of the two sides, on the scale tested, or h of
+    two proportions): how far apart the values are, whatever the p."""
 
 
 def posts_one_sided_p(analysis: Analysis) -> bool:
@@ -339,8 +351,9 @@ def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutco
     if pf is None or pc is None or not _enough(f.n, c.n):
         return None
     got = sig.two_proportions(pf * f.n, f.n, pc * c.n, c.n)  # type: ignore[operator]
+    effect = sig.cohens_h(pf, pc)
     if got is None or stat.kind != "percentage":
-        return TestOutcome(*got) if got else None
+        return TestOutcome(*got, effect) if got else None
     # the finer of the two values' last digits (a parsed "82.0" shows none); a CI may be posted
     # finer than its value ("0.4" [0.31, 0.41]), so the bounds do not count
     digit = 10.0 ** -max(_decimals(f.value), _decimals(c.value)) / _per_share(f, stat)
@@ -354,7 +367,15 @@ def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutco
         worst = sig.two_proportions(xf, f.n, xc, c.n)  # type: ignore[arg-type]
         if worst is None or worst[0] >= ALPHA:
             return None
-    return TestOutcome(*got)
+    return TestOutcome(*got, effect)
+
+
+def _welch(f: tuple[float, float, float], c: tuple[float, float, float], method: str) -> TestOutcome | None:
+    """Welch's t-test of two sides given as (mean, SD, n), with their standardized difference."""
+    p = sig.welch_t(*f, *c)
+    if p is None:
+        return None
+    return TestOutcome(p, method, sig.standardized_difference(f[0], f[1], c[0], c[1]))
 
 
 def _ci_scales(value: float, lower: float, upper: float) -> set[str]:
@@ -387,10 +408,7 @@ def _welch_from_ci(f: ResultInfo, c: ResultInfo, level: float, *, log_only: bool
         if se is None:
             return None
         sides.append((v, se * math.sqrt(r.n), r.n))  # type: ignore[operator]
-    p = sig.welch_t(*sides[0], *sides[1])
-    if p is None:
-        return None
-    return TestOutcome(p, "welch_t_log_from_ci" if log else "welch_t_from_ci")
+    return _welch(sides[0], sides[1], "welch_t_log_from_ci" if log else "welch_t_from_ci")
 
 
 def _positive(*results: ResultInfo) -> bool:
@@ -412,11 +430,10 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
                 if disp == "standard_deviation"
                 else (f.spread * math.sqrt(f.n), c.spread * math.sqrt(c.n))  # type: ignore[arg-type]
             )
-            p = sig.welch_t(f.value, sd_f, f.n, c.value, sd_c, c.n)  # type: ignore[arg-type]
-            return TestOutcome(p, "welch_t") if p is not None else None
+            return _welch((f.value, sd_f, f.n), (c.value, sd_c, c.n), "welch_t")  # type: ignore[arg-type]
         if level is not None:
             got = _welch_from_ci(f, c, level, log_only=False)
-            return TestOutcome(got.p_value, got.method + ("_approx" if "log" in got.method else "")) if got else None
+            return replace(got, method=got.method + ("_approx" if "log" in got.method else "")) if got else None
         return None
     if kind == "geometric_mean":
         if not _positive(f, c):
@@ -425,11 +442,9 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
             sd_f, sd_c = sig.log_sd_from_geometric_cv(f.spread), sig.log_sd_from_geometric_cv(c.spread)
             if sd_f is None or sd_c is None:
                 return None
-            p = sig.welch_t(math.log(f.value), sd_f, f.n, math.log(c.value), sd_c, c.n)  # type: ignore[arg-type]
-            return TestOutcome(p, "welch_t_log") if p is not None else None
+            return _welch((math.log(f.value), sd_f, f.n), (math.log(c.value), sd_c, c.n), "welch_t_log")  # type: ignore[arg-type]
         if level is not None:
-            got = _welch_from_ci(f, c, level, log_only=True)
-            return TestOutcome(got.p_value, "welch_t_log_from_ci") if got else None
+            return _welch_from_ci(f, c, level, log_only=True)
         return None
     if kind == "median":
         if disp in ("interquartile_range", "full_range") and None not in (f.lower, f.upper, c.lower, c.upper):
@@ -444,12 +459,11 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
             ec = estimate(c.lower, c.value, c.upper, c.n)  # type: ignore[arg-type]
             if ef is None or ec is None:
                 return None
-            p = sig.welch_t(ef[0], ef[1], f.n, ec[0], ec[1], c.n)  # type: ignore[arg-type]
             tag = "iqr" if quartiles else "range"
-            return TestOutcome(p, f"welch_t_wan2014_{tag}_approx") if p is not None else None
+            return _welch((*ef, f.n), (*ec, c.n), f"welch_t_wan2014_{tag}_approx")  # type: ignore[arg-type]
         if level is not None:
             got = _welch_from_ci(f, c, level, log_only=False)
-            return TestOutcome(got.p_value, got.method + "_median_approx") if got else None
+            return replace(got, method=got.method + "_median_approx") if got else None
     return None
 
 
@@ -470,6 +484,11 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
     if stat.kind in ("proportion", "percentage"):
         return _proportion_test(f, c, stat)
     return _summary_test(f, c, stat)
+
+
+def _far_apart(test: TestOutcome | None) -> bool:
+    """Whether our test's two values lie at least :data:`SIMILAR_EFFECT_LIMIT` apart (Cohen's d or h)."""
+    return test is not None and test.effect is not None and abs(test.effect) >= SIMILAR_EFFECT_LIMIT
 
 
 def compute_label(
@@ -513,6 +532,8 @@ def compute_label(
         direction = INDETERMINATE
     elif significant:
         direction = "higher" if delta > 0 else "lower"
+    elif method != METHOD_TRIAL and _far_apart(test):
+        direction = INDETERMINATE  # not shown to differ, but not alike either
     else:
         direction = "similar"
     verifiable = direction != INDETERMINATE

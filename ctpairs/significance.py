@@ -22,6 +22,9 @@ References
   the geometric CV is ``sqrt(exp(s²) - 1)`` for a log-scale SD ``s``. (:func:`log_sd_from_geometric_cv`)
 - Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated in the
   case of the binomial. *Biometrika* 26, 404-413. (:func:`exact_binomial_ci`)
+- Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.: the
+  standardized effects d and h and their "small" size, 0.2. (:func:`standardized_difference`,
+  :func:`cohens_h`)
 - Fisher, R. A. (1935). The logic of inductive inference. *J R Stat Soc* 98, 39-82; and the pooled
   two-proportion z-test (Agresti, *Categorical Data Analysis*, 3rd ed., 2013, §3.1; identical to
   Pearson's chi-squared test of a 2x2 table without continuity correction). (:func:`two_proportions`)
@@ -157,6 +160,22 @@ def exact_binomial_ci(x: int, n: int, level_pct: float) -> tuple[float, float] |
     lower = float(special.betaincinv(x, n - x + 1, alpha / 2)) if x > 0 else 0.0
     upper = float(special.betaincinv(x + 1, n - x, 1 - alpha / 2)) if x < n else 1.0
     return lower, upper
+
+
+def standardized_difference(m1: float, sd1: float, m2: float, sd2: float) -> float | None:
+    """Cohen's d of ``m2 - m1`` over the root mean square of the two SDs (Cohen 1988, §2.3: 0.2 is
+    a small effect); ``None`` when both SDs are zero."""
+    if not _finite(m1, sd1, m2, sd2) or sd1 < 0 or sd2 < 0 or (sd1 == 0 and sd2 == 0):
+        return None
+    return (m2 - m1) / math.sqrt((sd1**2 + sd2**2) / 2)
+
+
+def cohens_h(p1: float, p2: float) -> float | None:
+    """Cohen's h of two proportions, ``2 asin(sqrt(p2)) - 2 asin(sqrt(p1))`` (Cohen 1988, §6.2: 0.2
+    is a small effect)."""
+    if not _finite(p1, p2) or not (0 <= p1 <= 1 and 0 <= p2 <= 1):
+        return None
+    return 2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1))
 
 
 def two_proportions(x1: float, n1: float, x2: float, n2: float) -> tuple[float, str] | None:
