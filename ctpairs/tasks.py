@@ -80,7 +80,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ctpairs.labels import ALPHA, METHOD_TRIAL
+from ctpairs.labels import ALPHA, METHOD_TRIAL, SIMILAR_EFFECT_LIMIT
 from ctpairs.polarity import better_direction, outcome_polarity
 from ctpairs.schema import DIRECTIONS
 
@@ -386,8 +386,9 @@ def _expectation(direction: str, factual_value: str) -> str:
 
 def _similar_rule() -> str:
     return (
-        f'"Similar" means no significant difference (p >= {format_number(ALPHA)}) by the trial\'s own analysis '
-        "or a test of the posted numbers."
+        f'"Similar" means no significant difference (p >= {format_number(ALPHA)}) by the trial\'s own analysis, '
+        f"or by a test of the posted numbers with the two results also close (a standardized difference "
+        f"below {format_number(SIMILAR_EFFECT_LIMIT)})."
     )
 
 
