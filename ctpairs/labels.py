@@ -10,10 +10,10 @@ Every label carries its evidence:
 * ``test_p_value`` / ``test_method`` are our test from the posted numbers, computed **also** when the
   trial's analysis is used, so the two can be compared on every build (``ctpairs audit``).
 * ``verifiable`` is true when ``method`` is not ``none``. ``higher`` / ``lower`` are given only when the
-  evidence is significant; ``similar`` when it is not and, for our test, the two values are also
-  close (:data:`SIMILAR_EFFECT_LIMIT`); ``indeterminate`` when there is no evidence either way (no
-  analysis, no testable statistic, fewer than :data:`MIN_N_PER_SIDE` participants on a side, or a
-  difference our test can neither confirm nor call small).
+  evidence is significant; ``similar`` when it is not and the two values are also close
+  (:data:`SIMILAR_EFFECT_LIMIT`, as far as our test can tell); ``indeterminate`` when there is no
+  evidence either way (no analysis, no testable statistic, fewer than :data:`MIN_N_PER_SIDE`
+  participants on a side, or a difference that is neither significant nor small).
 
 Which test fits which posted statistic (formulas and references in :mod:`ctpairs.significance`):
 
@@ -73,11 +73,12 @@ DENOMINATOR_TOLERANCE = 0.1
 this share of n: rows often count the participants analysed, a few fewer than the n posted."""
 
 SIMILAR_EFFECT_LIMIT = 0.2
-"""``similar`` from our test needs the two values closer than this standardized effect (Cohen's d
-of the tested scale, or h of two proportions; 0.2 is Cohen's "small" effect). A difference our test
-does not find significant but that is this large (11% vs 32% of 8 and 18 participants; a mean of
-19.6 vs 10.0 points with SDs of 30) is absence of evidence, not evidence of no change: the label is
-``indeterminate``. A trial's own analysis decides ``similar`` by itself."""
+"""``similar`` needs the two values closer than this standardized effect as our test reads them
+(Cohen's d of the tested scale, or h of two proportions; 0.2 is Cohen's "small" effect). A
+difference that neither the trial's analysis nor our test finds significant but that is this large
+(1 of 12 vs 5 of 18 participants; a mean of 19.6 vs 10.0 points with SDs of 30; a median overall
+survival of 12.4 vs 7.0 months, trial p = 0.18) is absence of evidence, not evidence of no change:
+the label is ``indeterminate``."""
 
 METHOD_TRIAL = "trial_analysis"
 METHOD_NONE = "none"
@@ -532,7 +533,7 @@ def compute_label(
         direction = INDETERMINATE
     elif significant:
         direction = "higher" if delta > 0 else "lower"
-    elif method != METHOD_TRIAL and _far_apart(test):
+    elif _far_apart(test):
         direction = INDETERMINATE  # not shown to differ, but not alike either
     else:
         direction = "similar"

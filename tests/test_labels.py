@@ -66,7 +66,7 @@ REPRODUCED = [
     # mean with SD: Welch's t
     ("NCT00301262", "outcomeMeasures/44/analyses/1/", "welch_t", 0.8899, 0.002),
     # counts of participants: the two-proportion z-test
-    ("NCT00668707", "outcomeMeasures/10/analyses/0/", "two_proportion_z", 0.37, 0.001),
+    ("NCT02349412", "outcomeMeasures/4/analyses/0/", "two_proportion_z", 0.006, 0.001),
     # percentage of participants (no CI) with the group's n: the two-proportion z-test
     ("NCT02453282", "outcomeMeasures/9/analyses/1/", "two_proportion_z", 0.029, 0.0005),
     # percentage of participants with a 95% CI: Welch's t with the SD recovered from the CI
@@ -788,19 +788,20 @@ def test_similar_needs_close_values_against_hand_labels(built) -> None:
 
 def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
     """1 of 12 vs 5 of 18 (h = 0.52) is not significant, and not similar either; 40% vs 42% of 200
-    is. A trial's own analysis still decides ``similar`` by itself."""
+    is. So too when the trial's own analysis finds no difference."""
     count = Statistic("count_of_participants", None, "Participants")
     one, five = ResultInfo(1.0, None, None, None, 12.0, None), ResultInfo(5.0, None, None, None, 18.0, None)
     far = compute_label(one, five, count)
     assert far.test_p_value > 0.05 and far.direction == "indeterminate" and not far.verifiable
     (no_difference,) = trials["NCT02513394"].results.outcome_measures[3].analyses
     by_trial = compute_label(one, five, count, no_difference)
-    assert (by_trial.direction, by_trial.method) == ("similar", "trial_analysis")
+    assert by_trial.direction == "indeterminate" and by_trial.test_p_value > 0.05
     assert sig.cohens_h(1 / 12, 5 / 18) == pytest.approx(0.5246, abs=1e-4)
-    near = compute_label(
-        ResultInfo(80.0, None, None, None, 200.0, None), ResultInfo(84.0, None, None, None, 200.0, None), count
-    )
+    near_f, near_c = ResultInfo(80.0, None, None, None, 200.0, None), ResultInfo(84.0, None, None, None, 200.0, None)
+    near = compute_label(near_f, near_c, count)
     assert near.direction == "similar" and near.verifiable
+    by_trial = compute_label(near_f, near_c, count, no_difference)
+    assert (by_trial.direction, by_trial.method) == ("similar", "trial_analysis")
     mean = Statistic("mean", "standard_deviation", "points")
     wide = compute_label(
         ResultInfo(19.6, 33.5, None, None, 17.0, None), ResultInfo(10.0, 26.7, None, None, 20.0, None), mean
