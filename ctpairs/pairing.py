@@ -356,7 +356,8 @@ def make_pair(
         Statistic(
             o.measure.param_type,
             o.measure.dispersion_type,
-            o.measure.unit,
+            # two trials' "Units on a Scale" and "units on a scale" are one unit
+            (o.measure.unit or "").strip().casefold() or None,
             is_time_to_event(o.measure.title, o.measure.description),
         )
         for o in (factual, counterfactual)

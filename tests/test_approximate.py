@@ -322,3 +322,20 @@ def test_population_holds_the_subgroup_and_the_disease() -> None:
     assert show("population", squamous) == "19-any years, all; disease: nsclc; histology: squamous"
     # a subgroup on one side only: not comparable, so never a pair
     assert compare("population", (18.0, None, "ALL", frozenset()), nsclc) == UNKNOWN
+
+
+def test_a_units_case_does_not_stop_the_test(built):
+    """Udenafil's phase II and III trials post "Units on a Scale" and "units on a scale": one unit,
+    as the outcome match already reads it, so the labels test the two sides (before, every such
+    cross-trial pair was ``indeterminate``)."""
+    _, out, _ = built
+    rows = [r for axis in AXES for r in _pairs(out, axis)]
+    differ_in_case = [r for r in rows if r["factual"]["outcome"]["unit"] != r["counterfactual"]["outcome"]["unit"]]
+    assert differ_in_case
+    for row in differ_in_case:
+        f, c = row["factual"], row["counterfactual"]
+        if (
+            f["outcome"]["dispersion_type"] == c["outcome"]["dispersion_type"]
+            and min(f["result"]["n"], c["result"]["n"]) >= 3
+        ):
+            assert row["label"]["test_method"] is not None, row["pair_id"]
