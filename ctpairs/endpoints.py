@@ -177,6 +177,7 @@ _TIME_TO_EVENT_TITLE = re.compile(
 _CENSORED = re.compile(r"\bcensor|\bkaplan[\s-]*meier\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def is_time_to_event(title: str | None, description: str | None = None) -> bool:
     """Whether a measure is a time to an event that censoring cuts short: its title names a survival
     endpoint, a time to progression, deterioration, worsening, failure, death or relapse, or a
