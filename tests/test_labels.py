@@ -808,3 +808,34 @@ def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
     )
     assert wide.direction == "indeterminate" and wide.test_method == "welch_t"
     assert sig.standardized_difference(19.6, 33.5, 10.0, 26.7) == pytest.approx(-0.3169, abs=1e-4)
+
+
+@given(
+    st.floats(-1e6, 1e6),
+    st.floats(0, 1e6),
+    st.floats(0, 1e6),
+    st.integers(3, 5000),
+    st.booleans(),
+)
+def test_skewness_test_is_blind_to_direction_and_scale(low, below, above, n, quartiles):
+    """Shi et al.'s statistic depends on the summary's shape only: mirroring the data or scaling it
+    (by a power of two, exact in floating point) never changes the verdict, and a median at the
+    centre is never skewed."""
+    median, high = low + below, low + below + above
+    got = sig.skewed_summary(low, median, high, n, quartiles=quartiles)
+    assert got == sig.skewed_summary(-high, -median, -low, n, quartiles=quartiles)
+    if got is not None:
+        assert got == sig.skewed_summary(4 * low, 4 * median, 4 * high, n, quartiles=quartiles)
+    if high > low:
+        assert sig.skewed_summary(low, (low + high) / 2, high, n, quartiles=quartiles) is False
+
+
+@given(st.floats(0, 1), st.floats(0, 1), _finite_values, _spreads, _finite_values, _spreads)
+def test_effect_sizes_turn_sign_with_the_direction(p1, p2, m1, sd1, m2, sd2):
+    """Cohen's h and d of the move from one side to the other are the negatives of the move back,
+    and zero for equal sides: ``similar`` treats a pair and its reverse alike."""
+    assert sig.cohens_h(p1, p2) == pytest.approx(-sig.cohens_h(p2, p1))
+    assert sig.cohens_h(p1, p1) == 0
+    d = sig.standardized_difference(m1, sd1, m2, sd2)
+    if d is not None:
+        assert d == pytest.approx(-sig.standardized_difference(m2, sd2, m1, sd1))
