@@ -78,7 +78,8 @@ SIMILAR_EFFECT_LIMIT = 0.2
 difference that neither the trial's analysis nor our test finds significant but that is this large
 (1 of 12 vs 5 of 18 participants; a mean of 19.6 vs 10.0 points with SDs of 30; a median overall
 survival of 12.4 vs 7.0 months, trial p = 0.18) is absence of evidence, not evidence of no change:
-the label is ``indeterminate``."""
+the label is ``indeterminate``. Where our test cannot read the values, a trial's ratio estimate
+and the ratio of two medians stand in (outside about 0.70-1.44, :func:`_far_apart`)."""
 
 METHOD_TRIAL = "trial_analysis"
 METHOD_NONE = "none"
@@ -487,9 +488,23 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
     return _summary_test(f, c, stat)
 
 
-def _far_apart(test: TestOutcome | None) -> bool:
-    """Whether our test's two values lie at least :data:`SIMILAR_EFFECT_LIMIT` apart (Cohen's d or h)."""
-    return test is not None and test.effect is not None and abs(test.effect) >= SIMILAR_EFFECT_LIMIT
+def _far_apart(
+    test: TestOutcome | None, analysis: Analysis | None, stat: Statistic | None, f: ResultInfo, c: ResultInfo
+) -> bool:
+    """Whether the two sides lie at least :data:`SIMILAR_EFFECT_LIMIT` apart: by our test's effect
+    (Cohen's d or h); when our test cannot read the values, by the ratio the trial's analysis
+    estimates or, for two positive medians, the ratio of the medians themselves (under exponential
+    survival, the hazard ratio they imply), each as Chinn's d (:func:`ctpairs.significance.d_from_log_ratio`:
+    a ratio outside about 0.70-1.44). NCT02574078's median survival of 18.1 vs 30.8 months is far
+    apart whatever hazard ratio the trial posts."""
+    if test is not None and test.effect is not None:
+        return abs(test.effect) >= SIMILAR_EFFECT_LIMIT
+    effects = []
+    if analysis is not None and _null_value(analysis.param_type) == 1.0 and analysis.param_value is not None:
+        effects.append(sig.d_from_log_ratio(analysis.param_value))
+    if stat is not None and stat.kind == "median" and f.value > 0 and c.value > 0:
+        effects.append(sig.d_from_log_ratio(c.value / f.value))
+    return any(e is not None and abs(e) >= SIMILAR_EFFECT_LIMIT for e in effects)
 
 
 def compute_label(
@@ -533,7 +548,7 @@ def compute_label(
         direction = INDETERMINATE
     elif significant:
         direction = "higher" if delta > 0 else "lower"
-    elif _far_apart(test):
+    elif _far_apart(test, analysis if method == METHOD_TRIAL else None, stat, factual, counterfactual):
         direction = INDETERMINATE  # not shown to differ, but not alike either
     else:
         direction = "similar"

@@ -25,6 +25,8 @@ References
 - Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.: the
   standardized effects d and h and their "small" size, 0.2. (:func:`standardized_difference`,
   :func:`cohens_h`)
+- Chinn, S. (2000). A simple method for converting an odds ratio to effect size for use in
+  meta-analysis. *Stat Med* 19, 3127-3131. (:func:`d_from_log_ratio`)
 - Fisher, R. A. (1935). The logic of inductive inference. *J R Stat Soc* 98, 39-82; and the pooled
   two-proportion z-test (Agresti, *Categorical Data Analysis*, 3rd ed., 2013, §3.1; identical to
   Pearson's chi-squared test of a 2x2 table without continuity correction). (:func:`two_proportions`)
@@ -176,6 +178,15 @@ def cohens_h(p1: float, p2: float) -> float | None:
     if not _finite(p1, p2) or not (0 <= p1 <= 1 and 0 <= p2 <= 1):
         return None
     return 2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1))
+
+
+def d_from_log_ratio(ratio: float) -> float | None:
+    """Cohen's d of a ratio estimate, ``ln(ratio) * sqrt(3) / pi`` (Chinn 2000, for an odds ratio;
+    read the same way for a hazard or risk ratio, which it approximates when events are not common);
+    ``None`` for a ratio that is not positive."""
+    if not _finite(ratio) or ratio <= 0:
+        return None
+    return math.log(ratio) * math.sqrt(3) / math.pi
 
 
 def two_proportions(x1: float, n1: float, x2: float, n2: float) -> tuple[float, str] | None:

@@ -839,3 +839,21 @@ def test_effect_sizes_turn_sign_with_the_direction(p1, p2, m1, sd1, m2, sd2):
     d = sig.standardized_difference(m1, sd1, m2, sd2)
     if d is not None:
         assert d == pytest.approx(-sig.standardized_difference(m2, sd2, m1, sd1))
+
+
+def test_a_trials_ratio_stands_in_when_our_test_cannot_read_the_values(built) -> None:
+    """NCT02574078 posts median overall survival with CIs our test cannot read. Group C's 15.8 vs 3.9
+    months has a hazard ratio of 1.59 [0.85, 2.95], p = 0.14: not significant, and not similar
+    either (Chinn's d of the ratio is 0.26). Cohort A's 18.1 vs 30.8 months is far apart by the
+    medians' own ratio, whatever the trial's hazard ratio; its 20.0 vs 18.1 stays ``similar``."""
+    assert sig.d_from_log_ratio(1.59) == pytest.approx(math.log(1.59) * math.sqrt(3) / math.pi)
+    assert sig.d_from_log_ratio(0) is None and sig.d_from_log_ratio(1.0) == 0
+    labels = {
+        (r["factual"]["result"]["value"], r["counterfactual"]["result"]["value"]): r["label"]
+        for r in built["arm"]
+        if r["nct_id"] == "NCT02574078"
+        and r["factual"]["outcome"]["title"].startswith("Overall Survival (OS), Groups A-C")
+    }
+    assert all(labels[key]["test_method"] is None for key in ((15.8, 3.9), (18.1, 30.8), (20.0, 18.1)))
+    assert labels[(15.8, 3.9)]["direction"] == labels[(18.1, 30.8)]["direction"] == "indeterminate"
+    assert labels[(20.0, 18.1)]["direction"] == "similar"
