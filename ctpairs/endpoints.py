@@ -189,6 +189,26 @@ def is_time_to_event(title: str | None, description: str | None = None) -> bool:
     return bool((title and _TIME_TO_EVENT_TITLE.search(title)) or (description and _CENSORED.search(description)))
 
 
+_KAPLAN_MEIER = re.compile(r"\bkaplan[\s-]*(?:and\s+)?meier\b|\bproduct[\s-]*limit\b", re.I)
+# a count of the participants who had the event, whatever estimated the survival curve
+_EVENT_COUNT = re.compile(
+    r"\bwith\s+(?:an?\s+)?events?\b|\bwho\s+died\b|\bwith\s+(?:disease\s+)?progression\s+or\s+death\b", re.I
+)
+
+
+@lru_cache(maxsize=4096)
+def is_kaplan_meier_rate(title: str | None, description: str | None = None) -> bool:
+    """Whether a measure's percentages are Kaplan-Meier estimates (its title or description names
+    the Kaplan-Meier or product-limit method) rather than counts out of the participants analysed:
+    "One-, Two- and Three-year Survival Rate ... calculated as a cumulative percentage by Kaplan-Meier
+    survival analysis". Under censoring such a rate is not x/n, so no test of x/n fits it. "Overall
+    Survival - Percentage of Participants With an Event" is a count, even where its description says
+    the survival was estimated by Kaplan-Meier."""
+    if not (_KAPLAN_MEIER.search(title or "") or _KAPLAN_MEIER.search(description or "")):
+        return False
+    return not _EVENT_COUNT.search(title or "")
+
+
 # a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"
 _SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
 

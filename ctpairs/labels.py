@@ -25,7 +25,8 @@ unit is a percentage / proportion of        test for small expected counts, else
 participants                                z-test; ``delta`` and ``direction`` are about the proportion
                                             (a percentage posted with a CI: Welch from the CI, below; a CI
                                             too asymmetric for that is tested as x/n only when it is no
-                                            wider than the exact binomial CI of x/n allows)
+                                            wider than the exact binomial CI of x/n allows; a
+                                            Kaplan-Meier rate without a CI is not tested)
 mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
                                             about the value is read on the log scale (approximate); an
@@ -108,13 +109,16 @@ _MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 
 @dataclass(frozen=True)
 class Statistic:
-    """What a measure posts: its normalized parameter type, dispersion type and unit, and whether it
-    is a time to an event that censoring cuts short (:func:`ctpairs.endpoints.is_time_to_event`)."""
+    """What a measure posts: its normalized parameter type, dispersion type and unit, whether it is a
+    time to an event that censoring cuts short (:func:`ctpairs.endpoints.is_time_to_event`), and
+    whether its percentages are Kaplan-Meier estimates."""
 
     param_type: str | None
     dispersion_type: str | None
     unit: str | None
     time_to_event: bool = False
+    kaplan_meier: bool = False
+    """Its percentages are Kaplan-Meier estimates (:func:`ctpairs.endpoints.is_kaplan_meier_rate`)."""
 
     @property
     def kind(self) -> str:
@@ -483,6 +487,8 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
             return from_ci
         if not (ci_fits_proportion(f, stat) and ci_fits_proportion(c, stat)):
             return None
+    if stat.kind == "percentage" and stat.kaplan_meier:
+        return None  # a Kaplan-Meier rate under censoring is no count out of n (a count still is)
     if stat.kind in ("proportion", "percentage"):
         return _proportion_test(f, c, stat)
     return _summary_test(f, c, stat)
@@ -495,8 +501,9 @@ def _far_apart(
     (Cohen's d or h); when our test cannot read the values, by the ratio the trial's analysis
     estimates or, for two positive medians, the ratio of the medians themselves (under exponential
     survival, the hazard ratio they imply), each as Chinn's d (:func:`ctpairs.significance.d_from_log_ratio`:
-    a ratio outside about 0.70-1.44). NCT02574078's median survival of 18.1 vs 30.8 months is far
-    apart whatever hazard ratio the trial posts."""
+    a ratio outside about 0.70-1.44), and by Cohen's h of two proportions (a Kaplan-Meier rate too).
+    NCT02574078's median survival of 18.1 vs 30.8 months is far apart whatever hazard ratio the
+    trial posts."""
     if test is not None and test.effect is not None:
         return abs(test.effect) >= SIMILAR_EFFECT_LIMIT
     effects = []
@@ -504,6 +511,10 @@ def _far_apart(
         effects.append(sig.d_from_log_ratio(analysis.param_value))
     if stat is not None and stat.kind == "median" and f.value > 0 and c.value > 0:
         effects.append(sig.d_from_log_ratio(c.value / f.value))
+    if stat is not None and stat.kind in ("proportion", "percentage"):
+        pf, pc = proportion(f, stat), proportion(c, stat)
+        if pf is not None and pc is not None:
+            effects.append(sig.cohens_h(pf, pc))
     return any(e is not None and abs(e) >= SIMILAR_EFFECT_LIMIT for e in effects)
 
 

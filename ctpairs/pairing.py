@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.endpoints import is_missing_data, is_time_to_event
+from ctpairs.endpoints import is_kaplan_meier_rate, is_missing_data, is_time_to_event
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -359,6 +359,7 @@ def make_pair(
             # two trials' "Units on a Scale" and "units on a scale" are one unit
             (o.measure.unit or "").strip().casefold() or None,
             is_time_to_event(o.measure.title, o.measure.description),
+            is_kaplan_meier_rate(o.measure.title, o.measure.description),
         )
         for o in (factual, counterfactual)
     )

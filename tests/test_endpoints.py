@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from ctpairs.endpoints import (
     constructs,
+    is_kaplan_meier_rate,
     is_score_scale,
     is_time_to_event,
     mixes_peak_and_trough,
@@ -288,3 +289,40 @@ def test_time_to_event_against_hand_labels() -> None:
     events = {i for i, g in enumerate(gold) if g["time_to_event"]}
     assert (len(gold), len(events)) == (242, 78)
     assert (len(said & events), len(said), len(events)) == (78, 78, 78)
+
+
+def test_kaplan_meier_rates_against_hand_labels() -> None:
+    """Every measure of the shared records posting percentages without a CI whose title or
+    description names the Kaplan-Meier (or product-limit) method, 14, read by hand
+    (tests/data/gold/kaplan_meier_rates.json): 9 post Kaplan-Meier rates ("One-, Two- and Three-year
+    Survival Rate"), 5 the percentage of participants with the event, a count out of n, whose
+    description names the method used for the survival curve. Telling them: 9/9 and 9/9 (the rule
+    was written on these 14)."""
+    gold = json.loads((DATA / "gold" / "kaplan_meier_rates.json").read_text())
+    said = set()
+    for i, g in enumerate(gold):
+        measure = trial(g["nct_id"]).results.outcome_measures[g["measure_index"]]
+        assert measure.title == g["measure"]
+        if is_kaplan_meier_rate(measure.title, measure.description):
+            said.add(i)
+    rates = {i for i, g in enumerate(gold) if g["kaplan_meier"]}
+    assert (len(gold), len(rates)) == (14, 9)
+    assert said == rates
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("Progression-free Survival @ 6 Months", "Estimated using the product-limit method of Kaplan and Meier.", True),
+        ("Overall Survival Rate Using Kaplan Meier Estimates - Per Investigator Radiological Review", None, True),
+        (
+            "Overall Survival - Percentage of Participants With an Event",
+            "estimated using the Kaplan-Meier method.",
+            False,
+        ),
+        ("Percentage of Participants Who Died", "Kaplan-Meier estimates were used for analysis.", False),
+        ("2-Year Survival", "Percentage of participants alive at 2 years.", False),
+    ],
+)
+def test_kaplan_meier_rates_on_real_strings(title, description, expected) -> None:
+    assert is_kaplan_meier_rate(title, description) is expected
