@@ -271,6 +271,20 @@ def test_time_to_event_on_real_strings(title, description, expected) -> None:
     assert is_time_to_event(title, description) is expected
 
 
+def _told_apart(name: str, truth: str, rule) -> tuple[set[int], set[int]]:
+    """(the measures of a hand-labelled gold file that ``rule(title, description)`` marks, those
+    the hand labels mark in the field ``truth``), as indices into the file."""
+    gold = json.loads((DATA / "gold" / name).read_text())
+    said = set()
+    for i, g in enumerate(gold):
+        measure = trial(g["nct_id"]).results.outcome_measures[g["measure_index"]]
+        assert measure.title == g["measure"]
+        if rule(measure.title, measure.description):
+            said.add(i)
+    assert {"time_to_event_measures.json": 242, "kaplan_meier_rates.json": 14}[name] == len(gold)
+    return said, {i for i, g in enumerate(gold) if g[truth]}
+
+
 def test_time_to_event_against_hand_labels() -> None:
     """Every measure of the shared records that posts a median with its full range or quartiles
     (the statistic whose test reads them as a complete sample), 242, each read by hand
@@ -279,16 +293,8 @@ def test_time_to_event_against_hand_labels() -> None:
     Response" its description says was censored). Telling them has precision 78/78 and recall
     78/78; the 164 others include 32 pharmacokinetic times (Tmax, Tlast), 18 times to response among
     responders and durations of hospital stay."""
-    gold = json.loads((DATA / "gold" / "time_to_event_measures.json").read_text())
-    said = set()
-    for i, g in enumerate(gold):
-        measure = trial(g["nct_id"]).results.outcome_measures[g["measure_index"]]
-        assert measure.title == g["measure"]
-        if is_time_to_event(measure.title, measure.description):
-            said.add(i)
-    events = {i for i, g in enumerate(gold) if g["time_to_event"]}
-    assert (len(gold), len(events)) == (242, 78)
-    assert (len(said & events), len(said), len(events)) == (78, 78, 78)
+    said, events = _told_apart("time_to_event_measures.json", "time_to_event", is_time_to_event)
+    assert (len(events), len(said & events), len(said)) == (78, 78, 78)
 
 
 def test_kaplan_meier_rates_against_hand_labels() -> None:
@@ -298,16 +304,8 @@ def test_kaplan_meier_rates_against_hand_labels() -> None:
     Survival Rate"), 5 the percentage of participants with the event, a count out of n, whose
     description names the method used for the survival curve. Telling them: 9/9 and 9/9 (the rule
     was written on these 14)."""
-    gold = json.loads((DATA / "gold" / "kaplan_meier_rates.json").read_text())
-    said = set()
-    for i, g in enumerate(gold):
-        measure = trial(g["nct_id"]).results.outcome_measures[g["measure_index"]]
-        assert measure.title == g["measure"]
-        if is_kaplan_meier_rate(measure.title, measure.description):
-            said.add(i)
-    rates = {i for i, g in enumerate(gold) if g["kaplan_meier"]}
-    assert (len(gold), len(rates)) == (14, 9)
-    assert said == rates
+    said, rates = _told_apart("kaplan_meier_rates.json", "kaplan_meier", is_kaplan_meier_rate)
+    assert len(rates) == 9 and said == rates
 
 
 @pytest.mark.parametrize(
