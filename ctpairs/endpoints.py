@@ -177,7 +177,6 @@ _TIME_TO_EVENT_TITLE = re.compile(
 _CENSORED = re.compile(r"\bcensor|\bkaplan[\s-]*meier\b", re.I)
 
 
-@lru_cache(maxsize=4096)
 def is_time_to_event(title: str | None, description: str | None = None) -> bool:
     """Whether a measure is a time to an event that censoring cuts short: its title names a survival
     endpoint, a time to progression, deterioration, worsening, failure, death or relapse, or a
@@ -196,7 +195,6 @@ _EVENT_COUNT = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
 def is_kaplan_meier_rate(title: str | None, description: str | None = None) -> bool:
     """Whether a measure's percentages are Kaplan-Meier estimates (its title or description names
     the Kaplan-Meier or product-limit method) rather than counts out of the participants analysed:

@@ -55,7 +55,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ctpairs import significance as sig
-from ctpairs.model.trial import Analysis
+from ctpairs.endpoints import is_kaplan_meier_rate, is_time_to_event
+from ctpairs.model.numbers import normalize_unit
+from ctpairs.model.trial import Analysis, Measure
 from ctpairs.schema import INDETERMINATE, Label, ResultInfo
 
 ALPHA = 0.05
@@ -120,6 +122,12 @@ class Statistic:
     kaplan_meier: bool = False
     """Its percentages are Kaplan-Meier estimates (:func:`ctpairs.endpoints.is_kaplan_meier_rate`)."""
 
+    @staticmethod
+    def of(measure: Measure) -> Statistic:
+        """What ``measure`` posts, its unit as two postings of it compare
+        (:func:`ctpairs.model.numbers.normalize_unit`): computed once per measure of a build."""
+        return _statistic(measure.param_type, measure.dispersion_type, measure.unit, measure.title, measure.description)
+
     @property
     def kind(self) -> str:
         """``proportion``, ``count``-like measures read as proportions, ``geometric_mean``, ``median``,
@@ -134,6 +142,19 @@ class Statistic:
         if self.param_type in ("geometric_mean", "median"):
             return self.param_type
         return "other"
+
+
+@lru_cache(maxsize=4096)
+def _statistic(
+    param_type: str | None, dispersion_type: str | None, unit: str | None, title: str, description: str | None
+) -> Statistic:
+    return Statistic(
+        param_type,
+        dispersion_type,
+        normalize_unit(unit) or None,
+        is_time_to_event(title, description),
+        is_kaplan_meier_rate(title, description),
+    )
 
 
 @dataclass(frozen=True)

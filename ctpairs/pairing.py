@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.endpoints import is_kaplan_meier_rate, is_missing_data, is_time_to_event
+from ctpairs.endpoints import is_missing_data
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -352,17 +352,7 @@ def make_pair(
         # a p-value read from the CI points at the analysis (its estimate and bounds)
         pointer = f"{analysis.pointer}/pValue" if analysis.p_value is not None else analysis.pointer
         sources.append(SourceRef("label.p_value", pointer, trial.nct_id))
-    stat_f, stat_c = (
-        Statistic(
-            o.measure.param_type,
-            o.measure.dispersion_type,
-            # two trials' "Units on a Scale" and "units on a scale" are one unit
-            (o.measure.unit or "").strip().casefold() or None,
-            is_time_to_event(o.measure.title, o.measure.description),
-            is_kaplan_meier_rate(o.measure.title, o.measure.description),
-        )
-        for o in (factual, counterfactual)
-    )
+    stat_f, stat_c = Statistic.of(factual.measure), Statistic.of(counterfactual.measure)
     same_group = cf_trial is trial and factual.group.title.casefold() == counterfactual.group.title.casefold()
     return Pair(
         axis=axis,

@@ -70,6 +70,12 @@ def normalize_enum(text: str | None) -> str | None:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_") or None
 
 
+def normalize_unit(text: str | None) -> str:
+    """A unit of measure as two postings of it compare: stripped and casefolded ("Units on a Scale"
+    and "units on a scale" are one unit); "" for none."""
+    return (text or "").strip().casefold()
+
+
 def normalize_dispersion(text: str | None) -> str | None:
     """Normalize a dispersion type: "95% Confidence Interval" -> "confidence_interval_95",
     "Standard Error" -> "standard_error", "Inter-Quartile Range" -> "interquartile_range"."""

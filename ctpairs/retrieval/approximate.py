@@ -67,6 +67,7 @@ from ctpairs.characteristics import Token, characteristics, diseases
 from ctpairs.dose import comparable, dose_ratio, is_placebo
 from ctpairs.eligibility import inclusion_criteria, same_inclusion
 from ctpairs.endpoints import title_facts
+from ctpairs.model.numbers import normalize_unit
 from ctpairs.model.trial import Trial
 from ctpairs.pairing import is_pooled_group, make_pair
 from ctpairs.retrieval import IndexedCorpus, collect_anchors, index_anchors
@@ -150,7 +151,7 @@ def outcome_key(anchor: Anchor) -> OutcomeKey:
     """What :func:`outcome_matches` compares of an anchor's outcome: (unit, parameter type,
     normalized time frame, :func:`title_key`), casefolded."""
     m = anchor.measure
-    return ((m.unit or "").strip().casefold(), m.param_type, normalize_time_frame(m.time_frame), title_key(m.title))
+    return (normalize_unit(m.unit), m.param_type, normalize_time_frame(m.time_frame), title_key(m.title))
 
 
 def outcome_matches(a: OutcomeKey, b: OutcomeKey) -> bool:
