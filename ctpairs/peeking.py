@@ -7,7 +7,8 @@ shows. It *peeks* when it contains a counterfactual-side value that the prompt d
   ``n``, as posted or rounded (``41.88`` as ``41.9`` or ``42``);
 * the difference (``label.delta``, on the compared statistic, and the difference of the posted
   values) and the fold change (counterfactual / factual), as posted or rounded;
-* for a count of participants, the counterfactual proportion as a percentage (``5 of 15`` as ``33%``);
+* for a count of participants (as the labels read one: a count, or a number whose unit is
+  participants), the counterfactual proportion as a percentage (``5 of 15`` as ``33%``);
 * the percentage change (``label.relative_delta`` x 100), as posted or rounded, when written as a
   percentage (``15.7%``, ``16 percent``).
 
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctpairs.errors import PeekError
+from ctpairs.labels import Statistic
 
 MIN_ROUNDED_DIGITS = 2
 
@@ -87,7 +89,9 @@ def secrets(row: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
     out.append(("counterfactual - factual", abs(result["value"] - factual), False))
     if factual:
         out.append(("counterfactual/factual", abs(result["value"] / factual), False))
-    if row["counterfactual"]["outcome"].get("param_type") == "count_of_participants" and result.get("n"):
+    outcome = row["counterfactual"]["outcome"]
+    statistic = Statistic(outcome.get("param_type"), outcome.get("dispersion_type"), outcome.get("unit"))
+    if statistic.kind == "proportion" and result.get("n"):
         out.append(("counterfactual proportion", 100 * abs(result["value"]) / result["n"], True))
     if label.get("relative_delta") is not None:
         out.append(("label.relative_delta", abs(label["relative_delta"]) * 100, True))

@@ -387,8 +387,8 @@ def _expectation(direction: str, factual_value: str) -> str:
 def _similar_rule() -> str:
     return (
         f'"Similar" means no significant difference (p >= {format_number(ALPHA)}) by the trial\'s own analysis, '
-        f"or by a test of the posted numbers with the two results also close (a standardized difference "
-        f"below {format_number(SIMILAR_EFFECT_LIMIT)})."
+        f"or by a test of the posted numbers, with the two results also close (a standardized difference, "
+        f"or a ratio read as one, below {format_number(SIMILAR_EFFECT_LIMIT)}; shares under one point apart)."
     )
 
 

@@ -24,18 +24,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctpairs.ctopen import CATEGORIES as BENCHMARK_CONFIGS
-from ctpairs.errors import CtpairsError, TrainExtraMissingError, UsageError
+from ctpairs.errors import CtpairsError, TrainError, TrainExtraMissingError, UsageError
 from ctpairs.rewards import decision_reward, direction_reward, format_reward
 from ctpairs.tasks import TASK_COLUMNS, TaskTemplate, task_columns
 from ctpairs.tiny import build_tiny_model, tiny_model_texts
-from ctpairs.train_checks import check_dataset, check_model, check_output_dir, clear_output_dir, pick_device
+from ctpairs.train_checks import (
+    TINY_MODEL_DIR,
+    check_dataset,
+    check_model,
+    check_output_dir,
+    clear_output_dir,
+    pick_device,
+)
 
 if TYPE_CHECKING:
     from datasets import Dataset
 
 TRAIN_EXTRA_HINT = "pip install 'ctpairs[train]'"
-TINY_MODEL_DIR = "tiny-model-init"
-"""Where ``tiny_model=True`` writes the random starting model, inside ``output_dir``."""
 
 
 def _require(*modules: str) -> None:
@@ -288,6 +293,11 @@ def train_sft(
     trainer = SFTTrainer(
         model=start, args=args, train_dataset=data, peft_config=_peft_config(lora_r, lora_alpha, lora_dropout)
     )
+    if not len(trainer.train_dataset):
+        raise TrainError(
+            f"none of the {len(data)} examples keeps its completion within max_length={max_length} tokens "
+            "(the prompts are longer): raise --max-length"
+        )
     return _finish(trainer, output_dir, "sft", resume=resumed)
 
 

@@ -22,8 +22,13 @@ from ctpairs.errors import (
     UsageError,
 )
 
-#: Files and folders that show a folder holds a training run (TRL/transformers outputs).
+#: Where a run from the tiny random model (``--tiny-model``) builds that model, in its output folder.
+TINY_MODEL_DIR = "tiny-model-init"
+
+#: Files and folders that show a folder holds a training run (TRL/transformers outputs; the tiny
+#: model a run built before it stopped, even before its first checkpoint).
 RUN_MARKERS = (
+    TINY_MODEL_DIR,
     "checkpoint-*",
     "trainer_state.json",
     "training_args.bin",

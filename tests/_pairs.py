@@ -9,9 +9,17 @@ from ctpairs.build import build_pairs
 from ctpairs.builder import available_builders
 from tests._data import real_records
 
-# Real trials with dose, arm and outcome pairs, labelled by all three methods
-# (trial_analysis, z_test_from_spread, relative_threshold) and all three directions.
-PAIR_TRIALS = ("NCT00700180", "NCT00809471", "NCT00833638", "NCT01183858", "NCT01737502", "NCT05259696")
+# Real trials with dose, arm and outcome pairs, labelled by the trial's analysis and by our tests,
+# in all three directions (NCT00003869: arm pairs the trial's analysis finds similar).
+PAIR_TRIALS = (
+    "NCT00003869",
+    "NCT00700180",
+    "NCT00809471",
+    "NCT00833638",
+    "NCT01183858",
+    "NCT01737502",
+    "NCT05259696",
+)
 # Real trials with cross-trial (approximate) neighbours: dose-cross, geography, population.
 APPROXIMATE_TRIALS = (
     "NCT00790751",

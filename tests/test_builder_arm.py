@@ -17,7 +17,7 @@ from ctpairs.pairing import is_pooled_group
 from ctpairs.schema import Pair
 from tests._data import resolve_pointer
 
-EXAMPLES = ("NCT00790751", "NCT00049543", "NCT00148798")
+EXAMPLES = ("NCT00790751", "NCT00003869", "NCT00148798")
 
 
 @dataclass
@@ -111,7 +111,7 @@ def test_avanafil_placebo_is_factual_and_doses_are_left_to_the_dose_axis(survey:
 @pytest.mark.parametrize(
     "nct_id,factual,counterfactual,significant",
     [
-        ("NCT00049543", "Arm II (Placebo)", "Arm I (Gefitinib)", False),
+        ("NCT00003869", "Placebo", "Carboxyamidotriazole", False),
         ("NCT00148798", "Chemotherapy Alone", "Cetuximab Plus Chemotherapy", True),
     ],
 )

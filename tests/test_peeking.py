@@ -17,8 +17,10 @@ from tests._pairs import axes_only, build_small_pairs
 
 BEVACIZUMAB = "0a68ed86f0a212ddb8f2"  # NCT00700180 bevacizumab, 7.5 -> 15 mg: 42.86% -> 47.69% (n 77 -> 65), +11.3%
 BEVACIZUMAB_ALL = "510aa18bc4da32c8a245"  # NCT00700180, another outcome: 83.1 (n=154) -> 85.9 (n=149)
-AE_COUNT = "06e355f4e87ce0c19a74"  # NCT05259696, 3 -> 30 mg/kg: 1 of 4 -> 5 of 15 participants with a serious AE
-AVANAFIL = "0b97799170ab386cd3cc"  # NCT00809471 avanafil, 100 mg -> 200 mg: 4.5 (SD 0.64) -> 5.4 (SD 0.66), n=125 both
+AE_COUNT = "c48eca1cf5a48e012f81"  # NCT01183858, a dose step: 29 of 154 -> 35 of 158 participants with an AE
+AVANAFIL = (
+    "be32282feb2f0ba5432a"  # NCT00809471, placebo -> avanafil 200 mg: 13.6 (SE 2.77, n=127) -> 34.0 (SE 2.76, n=126)
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +43,9 @@ def test_the_pairs_are_the_ones_described(rows):
     assert (b["factual"]["result"]["value"], b["counterfactual"]["result"]["value"]) == (42.86, 47.69)
     assert (b["factual"]["result"]["n"], b["counterfactual"]["result"]["n"]) == (77, 65)
     assert rows[BEVACIZUMAB_ALL]["counterfactual"]["result"]["n"] == 149
-    assert (a["counterfactual"]["result"]["value"], a["counterfactual"]["result"]["spread"]) == (5.4, 0.66)
-    assert a["factual"]["result"]["n"] == a["counterfactual"]["result"]["n"] == 125
-    assert (c["counterfactual"]["result"]["value"], c["counterfactual"]["result"]["n"]) == (5, 15)
+    assert (a["counterfactual"]["result"]["value"], a["counterfactual"]["result"]["spread"]) == (34.0, 2.76)
+    assert (a["factual"]["result"]["n"], a["counterfactual"]["result"]["n"]) == (127, 126)
+    assert (c["counterfactual"]["result"]["value"], c["counterfactual"]["result"]["n"]) == (35, 158)
 
 
 @pytest.mark.parametrize(
@@ -57,13 +59,13 @@ def test_the_pairs_are_the_ones_described(rows):
         (BEVACIZUMAB, "A rise of 4.83 points.", "counterfactual - factual"),
         (BEVACIZUMAB, "A rise of 0.048 in the proportion.", "label.delta"),
         (BEVACIZUMAB_ALL, "The 15 mg group (n=149) should do better.", "counterfactual.result.n"),
-        (AE_COUNT, "About 33% would have a serious AE.", "counterfactual proportion"),
+        (AE_COUNT, "About 22% would have an adverse event.", "counterfactual proportion"),
         (BEVACIZUMAB, "About 1.11 times the factual rate.", "counterfactual/factual"),
-        (AVANAFIL, "The mean should rise to 5.4.", "counterfactual.result.value"),
-        (AVANAFIL, "with a standard deviation of 0.66", "counterfactual.result.spread"),
-        (AVANAFIL, "a 20% higher mean", "label.relative_delta"),
-        (AVANAFIL, "a change of -0.90", "label.delta"),
-        (AVANAFIL, "1.2 times the factual mean", "counterfactual/factual"),
+        (AVANAFIL, "The mean should rise to 34.0.", "counterfactual.result.value"),
+        (AVANAFIL, "with a standard error of 2.76", "counterfactual.result.spread"),
+        (AVANAFIL, "a 150% higher mean", "label.relative_delta"),
+        (AVANAFIL, "a change of -20.40", "label.delta"),
+        (AVANAFIL, "2.5 times the factual mean", "counterfactual/factual"),
     ],
 )
 def test_peeks_are_found(rows, pair, text, field):
@@ -84,7 +86,7 @@ def test_peeks_are_found(rows, pair, text, field):
         ),
         (BEVACIZUMAB, "About 50% at most; around 43 now. Under the 5% threshold? No.\nAnswer: higher"),
         (BEVACIZUMAB, "NCT00700180 reports the factual rate of 42.86 (n=82)."),
-        (AVANAFIL, "Both groups had n=125 and the factual mean was 4.5 (SD 0.64).\nAnswer: higher"),
+        (AVANAFIL, "The placebo group had n=127 and a mean of 13.6 (SE 2.77).\nAnswer: higher"),
         (AVANAFIL, "p < 0.05 would make it significant."),
     ],
 )

@@ -216,11 +216,14 @@ def test_tiny_model_on_cpu_without_flags_then_an_earlier_run_is_refused_overwrit
     def train(steps: int, *flags: str) -> int:
         return main(
             ["train", "sft", "--dataset", str(repo), "--config", "dose", "--tiny-model", "--output-dir", str(out)]
-            + ["--max-steps", str(steps), "--batch-size", "2", "--max-samples", "4", "--max-length", "512", "-q"]
+            + ["--max-steps", str(steps), "--batch-size", "2", "--max-samples", "4", "--max-length", "1024", "-q"]
             + ["--trl-arg", "report_to=none", "--trl-arg", "activation_checkpointing=false", *flags]
         )
 
-    assert train(1) == 0
+    # prompts of about 800 tokens: a max length of 512 leaves no completion to learn, and says so
+    assert train(1, "--max-length", "512") == 2
+    assert "keeps its completion within max_length=512 tokens" in _one_error(capsys)
+    assert train(1, "--overwrite") == 0
     assert (out / "model.safetensors").is_file() and (out / "tiny-model-init" / "tokenizer.json").is_file()
     capsys.readouterr()
     assert train(1) == 2
