@@ -189,22 +189,34 @@ def is_time_to_event(title: str | None, description: str | None = None) -> bool:
 
 
 _KAPLAN_MEIER = re.compile(r"\bkaplan[\s-]*(?:and\s+)?meier\b|\bproduct[\s-]*limit\b", re.I)
-# a count of the participants who had the event, whatever estimated the survival curve
+# a count of the participants who had (or had not) the event, whatever estimated the survival curve:
+# "With an Event", "With PFS Event", "With Disease Progression or Death", "Without Event (Death)",
+# "Who Died"; not "Patients With Stage II-III NSCLC"
 _EVENT_COUNT = re.compile(
-    r"\bwith\s+(?:an?\s+)?events?\b|\bwho\s+died\b|\bwith\s+(?:disease\s+)?progression\s+or\s+death\b", re.I
+    r"\b(?:with|without)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:events?|pd|progression|progressive\s+disease|deterioration|death|relapse|recurrence|failure)\b"
+    r"|\bwho\s+(?:died|progressed|relapsed)\b",
+    re.I,
 )
 
 
 def is_kaplan_meier_rate(title: str | None, description: str | None = None) -> bool:
-    """Whether a measure's percentages are Kaplan-Meier estimates (its title or description names
-    the Kaplan-Meier or product-limit method) rather than counts out of the participants analysed:
-    "One-, Two- and Three-year Survival Rate ... calculated as a cumulative percentage by Kaplan-Meier
-    survival analysis". Under censoring such a rate is not x/n, so no test of x/n fits it. "Overall
-    Survival - Percentage of Participants With an Event" is a count, even where its description says
-    the survival was estimated by Kaplan-Meier."""
-    if not (_KAPLAN_MEIER.search(title or "") or _KAPLAN_MEIER.search(description or "")):
+    """Whether a measure's percentages are Kaplan-Meier (censoring-adjusted) estimates rather than
+    counts out of the participants analysed: its title or description names the Kaplan-Meier or
+    product-limit method ("One-, Two- and Three-year Survival Rate ... calculated as a cumulative
+    percentage by Kaplan-Meier survival analysis"), or its title names a time to an event
+    (:data:`_TIME_TO_EVENT_TITLE`: "2-Year Survival", "6-month PFS", "Overall Survival (OS)" posted
+    in percent). Under censoring such a rate is not x/n, so no test of x/n fits it. A title that
+    counts the participants with or without the event is a count, whatever estimated the curve:
+    "Overall Survival - Percentage of Participants With an Event", "Percentage of Participants Who
+    Died"."""
+    if _EVENT_COUNT.search(title or ""):
         return False
-    return not _EVENT_COUNT.search(title or "")
+    return bool(
+        _KAPLAN_MEIER.search(title or "")
+        or _KAPLAN_MEIER.search(description or "")
+        or _TIME_TO_EVENT_TITLE.search(title or "")
+    )
 
 
 # a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"

@@ -281,7 +281,9 @@ def _told_apart(name: str, truth: str, rule) -> tuple[set[int], set[int]]:
         assert measure.title == g["measure"]
         if rule(measure.title, measure.description):
             said.add(i)
-    assert {"time_to_event_measures.json": 242, "kaplan_meier_rates.json": 14}[name] == len(gold)
+    assert {"time_to_event_measures.json": 242, "kaplan_meier_rates.json": 14, "landmark_rates.json": 34}[name] == len(
+        gold
+    )
     return said, {i for i, g in enumerate(gold) if g[truth]}
 
 
@@ -308,6 +310,18 @@ def test_kaplan_meier_rates_against_hand_labels() -> None:
     assert len(rates) == 9 and said == rates
 
 
+def test_landmark_rates_against_hand_labels() -> None:
+    """Every measure of the shared records posting percentages without a CI whose title or
+    description marks a time to an event and whose text does not name the Kaplan-Meier method, 34,
+    read by hand (tests/data/gold/landmark_rates.json): 15 post a survival rate at a landmark or an
+    endpoint's rate ("2-Year Survival", "6-month PFS", PALLAS's "Overall Survival (OS)" of 93.8%, a
+    4-year estimate), whose follow-up censoring cuts short; 19 the percentage of participants with
+    (or without) the event or who died, a count out of n. Telling them: 15/15 and 15/15 (the rule
+    was written on these 34)."""
+    said, rates = _told_apart("landmark_rates.json", "rate", is_kaplan_meier_rate)
+    assert len(rates) == 15 and said == rates
+
+
 @pytest.mark.parametrize(
     ("title", "description", "expected"),
     [
@@ -319,7 +333,19 @@ def test_kaplan_meier_rates_against_hand_labels() -> None:
             False,
         ),
         ("Percentage of Participants Who Died", "Kaplan-Meier estimates were used for analysis.", False),
-        ("2-Year Survival", "Percentage of participants alive at 2 years.", False),
+        ("2-Year Survival", "Percentage of participants alive at 2 years.", True),
+        (
+            "Percentage of Participants With PFS Event of Disease Progression, as Per Investigator Assessment",
+            None,
+            False,
+        ),
+        ("Overall Survival : Percentage of Participants Without Event (Death)", None, False),
+        (
+            "Disease-free Survival of Two Radiotherapy Treatment Regimens in Patients With Stage II-III NSCLC",
+            None,
+            True,
+        ),
+        ("Percentage of Participants With a Complete Response (CR) or Partial Response (PR)", None, False),
     ],
 )
 def test_kaplan_meier_rates_on_real_strings(title, description, expected) -> None:
