@@ -15,7 +15,8 @@ names what such titles must share to be one outcome.
 
 A category or class of a measure can also name no endpoint at all: "Missing", "Unknown", "Not
 Evaluable (NE)", "KRAS Status: Unknown", "Anemia Missing", "Q3= Missing". Such a row counts
-participants without data; :func:`is_missing_data` tells it.
+participants without data; :func:`is_missing_data` tells it. A row can also hold a placeholder: a
+change of 0 with a spread of 0 on a continuous measurement (:func:`is_placeholder_change`).
 
 A title also says what its rows are: a change from baseline (:func:`names_change`), whose baseline row
 is often the level itself; peak and trough concentrations in one measure
@@ -239,6 +240,28 @@ def is_score_scale(unit: str | None) -> bool:
     instrument (a domain and the total, two items) count on scales of different ranges (IIEF
     erectile function 1-30, overall satisfaction 2-10), so their values are not comparable."""
     return bool(unit and _SCORE_UNIT.search(unit))
+
+
+_CHANGE_UNIT = re.compile(r"\bchanges?\b", re.I)
+_MEAN_TYPES = frozenset({"mean", "least_squares_mean", "number"})
+
+
+def is_placeholder_change(
+    param_type: str | None, title: str | None, unit: str | None, value: float | None, spread: float | None
+) -> bool:
+    """Whether a row posts a mean change of exactly 0 with a spread of exactly 0 on a measurement
+    that is no rating scale: every participant exactly where they started. Where items tie that
+    happens (four patients with no change on an EORTC item, :func:`is_score_scale`); on a continuous
+    measurement it does not, and such a row is what a sponsor posts for a group without data:
+    NCT03037385's percent change in tumour DUSP6 expression is 0 (0) for the cohorts of 2, 5 and 4
+    patients at 30, 100 and 600 mg, beside -74.87 (15.707) at 300 mg."""
+    return (
+        param_type in _MEAN_TYPES
+        and value == 0
+        and spread == 0
+        and (names_change(title) or bool(unit and _CHANGE_UNIT.search(unit)))
+        and not is_score_scale(unit)
+    )
 
 
 def title_facts(title: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.endpoints import is_missing_data
+from ctpairs.endpoints import is_missing_data, is_placeholder_change
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -96,7 +96,8 @@ def observations(measure: Measure) -> list[Observation]:
     """Every numeric value of a measure, one per (group, class, category); a value posted for a
     group whose row states that no participant was analysed (a denominator of 0) is none, nor is
     a count of participants without data (a class or category "Missing", "Unknown", "Not
-    evaluable": :func:`ctpairs.endpoints.is_missing_data`).
+    evaluable": :func:`ctpairs.endpoints.is_missing_data`), nor a placeholder change of 0 (0)
+    (:func:`ctpairs.endpoints.is_placeholder_change`).
 
     Worked out once per measure while the builders of a build read it in turn (the last
     :data:`OBSERVED_MEASURES` measures asked for are kept) and shared: callers must not change the
@@ -124,7 +125,16 @@ def _observe(measure: Measure) -> list[Observation]:
         if m.value is not None and m.group_id in groups
     )
     return [
-        o for o in found if not (is_missing_data(o.cls.title) or is_missing_data(o.category.title) or o.row_n.nobody)
+        o
+        for o in found
+        if not (
+            is_missing_data(o.cls.title)
+            or is_missing_data(o.category.title)
+            or o.row_n.nobody
+            or is_placeholder_change(
+                measure.param_type, measure.title, measure.unit, o.measurement.value, o.measurement.spread
+            )
+        )
     ]
 
 
