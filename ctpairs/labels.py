@@ -522,13 +522,16 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
 def _far_apart(
     test: TestOutcome | None, analysis: Analysis | None, stat: Statistic | None, f: ResultInfo, c: ResultInfo
 ) -> bool:
-    """Whether the two sides lie at least :data:`SIMILAR_EFFECT_LIMIT` apart by any reading we have:
-    our test's effect (Cohen's d or h); the ratio the trial's analysis estimates; for two positive
-    medians or geometric means, their own ratio (under exponential survival, the hazard ratio two
-    medians imply), each ratio as Chinn's d (:func:`ctpairs.significance.d_from_log_ratio`: outside
-    about 0.83-1.20); and Cohen's h of two proportions (a Kaplan-Meier rate too), unless the two
-    shares are under :data:`SIMILAR_SHARE_DIFFERENCE` apart. NCT02352948's median PFS of 3.5 and
-    3.5 months is far apart under the trial's hazard ratio of 0.77."""
+    """Whether the two sides are not shown to be close: they lie at least :data:`SIMILAR_EFFECT_LIMIT`
+    apart by any reading we have, or we have none. The readings: our test's effect (Cohen's d or h);
+    the ratio the trial's analysis estimates; for two positive medians or geometric means, their own
+    ratio (under exponential survival, the hazard ratio two medians imply), each ratio as Chinn's d
+    (:func:`ctpairs.significance.d_from_log_ratio`: outside about 0.83-1.20); and Cohen's h of two
+    proportions (a Kaplan-Meier rate too), unless the two shares are under
+    :data:`SIMILAR_SHARE_DIFFERENCE` apart. NCT02352948's median PFS of 3.5 and 3.5 months is far
+    apart under the trial's hazard ratio of 0.77; NCT00783705's median changes in MPO of -1.15 and
+    -3.46 ng/mL (skewed, so untested, and no ratio) are not shown close by anything, whatever the
+    trial's p of 0.06."""
     shares = None
     if stat is not None and stat.kind in ("proportion", "percentage"):
         pf, pc = proportion(f, stat), proportion(c, stat)
@@ -543,7 +546,8 @@ def _far_apart(
         effects.append(sig.d_from_log_ratio(c.value / f.value))
     if shares is not None:
         effects.append(sig.cohens_h(*shares))
-    return any(e is not None and abs(e) >= SIMILAR_EFFECT_LIMIT for e in effects)
+    readings = [abs(e) for e in effects if e is not None]
+    return not readings or max(readings) >= SIMILAR_EFFECT_LIMIT
 
 
 def compute_label(

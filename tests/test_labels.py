@@ -843,6 +843,13 @@ def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
         ResultInfo(1.0, None, None, None, 158.0, None), ResultInfo(0.0, None, None, None, 149.0, None), count
     )
     assert rare.direction == "similar" and sig.cohens_h(1 / 158, 0) == pytest.approx(-0.159, abs=1e-3)
+    # the trial finds nothing, but negative medians of a skewed change give no reading of closeness
+    median_iqr = Statistic("median", "interquartile_range", "ng/mL")
+    mpo = (ResultInfo(-1.15, None, -8.43, 1.21, 36.0, None), ResultInfo(-3.46, None, -8.17, 2.77, 38.0, None))
+    p_only = replace(close_ratio, param_type=None, param_value=None, ci_lower=None, ci_upper=None, p_value=0.06)
+    assert analysis_evidence(p_only) == (0.06, False)
+    unread = compute_label(*mpo, median_iqr, p_only)
+    assert unread.test_method is None and unread.direction == "indeterminate"
     twice = compute_label(
         ResultInfo(5.0, None, None, None, 342.0, None), ResultInfo(13.0, None, None, None, 353.0, None), count
     )
