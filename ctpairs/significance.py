@@ -207,8 +207,51 @@ def two_proportions(x1: float, n1: float, x2: float, n2: float) -> tuple[float, 
 
 @lru_cache(maxsize=65536)
 def fisher_exact(a: int, b: int, c: int, d: int) -> float:
-    """Two-sided p of Fisher's exact test of the 2x2 table ``[[a, b], [c, d]]`` (scipy), cached: small
-    tables recur across a registry's rows of adverse events and responders."""
-    from scipy import stats
+    """Two-sided p of Fisher's exact test of the 2x2 table ``[[a, b], [c, d]]``, cached: small tables
+    recur across a registry's rows of adverse events and responders.
 
-    return float(stats.fisher_exact([[a, b], [c, d]]).pvalue)
+    The arithmetic is :func:`scipy.stats.fisher_exact`'s (scipy 1.17) step for step: the same
+    hypergeometric pmf, cdf and sf and the same search for the other tail, but with the pmf
+    evaluated once over the whole support instead of once per step of the search (a dozen calls of
+    the distribution machinery, a fifth of a build's time on the shared records). The same p to the
+    last bit (a property test checks it against scipy)."""
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    n1, n2, n = a + b, c + d, a + c
+    total = n1 + n2
+    if 0 in (n1, n2, n, b + d):  # a row or a column of zeros
+        return 1.0
+    pmf = hypergeom.pmf(np.arange(n + 1), total, n1, n)  # support 0..n; cells outside it are 0
+    mode = int((n + 1) * (n1 + 1) / (total + 2))
+    exact, at_mode = pmf[a], pmf[mode]
+    gamma = 1 + 1e-14
+    if abs(exact - at_mode) / max(exact, at_mode) <= 1e-14:
+        return 1.0
+    if a < mode:
+        lower = hypergeom.cdf(a, total, n1, n)
+        if pmf[n] > exact * gamma:
+            return float(min(lower, 1.0))
+        other = _search(-pmf, -exact * gamma, mode, n)
+        p = lower + hypergeom.sf(other, total, n1, n)
+    else:
+        upper = hypergeom.sf(a - 1, total, n1, n)
+        if pmf[0] > exact * gamma:
+            return float(min(upper, 1.0))
+        other = _search(pmf, exact * gamma, 0, mode)
+        p = upper + hypergeom.cdf(other, total, n1, n)
+    return float(min(p, 1.0))
+
+
+def _search(values, target: float, lo: int, hi: int) -> int:
+    """scipy's binary search for the other tail of a two-sided test, on precomputed ``values``
+    ascending from ``lo`` to ``hi``: the index i with ``values[i] <= target < values[i + 1]``."""
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        if values[mid] < target:
+            lo = mid + 1
+        elif values[mid] > target:
+            hi = mid - 1
+        else:
+            return mid
+    return lo if values[lo] <= target else lo - 1
