@@ -26,7 +26,8 @@ participants                                z-test; ``delta`` and ``direction`` 
                                             (a percentage posted with a CI: Welch from the CI, below; a CI
                                             too asymmetric for that is tested as x/n only when it is no
                                             wider than the exact binomial CI of x/n allows; a
-                                            Kaplan-Meier rate without a CI is not tested)
+                                            survival rate without a CI is not tested:
+                                            :func:`ctpairs.endpoints.is_kaplan_meier_rate`)
 mean, least-squares mean, log mean, number  Welch's t-test from SD, SE (SD = SE·√n) or a CI of any stated
                                             level (SE = half-width / t quantile); a CI clearly asymmetric
                                             about the value is read on the log scale (approximate); an
