@@ -242,7 +242,6 @@ def is_score_scale(unit: str | None) -> bool:
     return bool(unit and _SCORE_UNIT.search(unit))
 
 
-_CHANGE_UNIT = re.compile(r"\bchanges?\b", re.I)
 _MEAN_TYPES = frozenset({"mean", "least_squares_mean", "number"})
 
 
@@ -259,7 +258,7 @@ def is_placeholder_change(
         param_type in _MEAN_TYPES
         and value == 0
         and spread == 0
-        and (names_change(title) or bool(unit and _CHANGE_UNIT.search(unit)))
+        and (names_change(title) or names_change(unit))
         and not is_score_scale(unit)
     )
 

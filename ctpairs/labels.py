@@ -118,14 +118,15 @@ _MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 class Statistic:
     """What a measure posts: its normalized parameter type, dispersion type and unit, whether it is a
     time to an event that censoring cuts short (:func:`ctpairs.endpoints.is_time_to_event`), and
-    whether its percentages are Kaplan-Meier estimates."""
+    whether its percentages are survival rates (Kaplan-Meier estimates)."""
 
     param_type: str | None
     dispersion_type: str | None
     unit: str | None
     time_to_event: bool = False
     kaplan_meier: bool = False
-    """Its percentages are Kaplan-Meier estimates (:func:`ctpairs.endpoints.is_kaplan_meier_rate`)."""
+    """Its percentages are survival rates, Kaplan-Meier (censoring-adjusted) estimates rather than
+    counts out of n (:func:`ctpairs.endpoints.is_kaplan_meier_rate`)."""
 
     @staticmethod
     def of(measure: Measure) -> Statistic:
@@ -521,30 +522,29 @@ def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcom
 
 
 def _far_apart(
-    test: TestOutcome | None, analysis: Analysis | None, stat: Statistic | None, f: ResultInfo, c: ResultInfo
+    test: TestOutcome | None,
+    analysis: Analysis | None,
+    stat: Statistic | None,
+    values: tuple[float, float],
+    shares: tuple[float, float] | None,
 ) -> bool:
     """Whether the two sides are not shown to be close: they lie at least :data:`SIMILAR_EFFECT_LIMIT`
     apart by any reading we have, or we have none. The readings: our test's effect (Cohen's d or h);
     the ratio the trial's analysis estimates; for two positive medians or geometric means, their own
     ratio (under exponential survival, the hazard ratio two medians imply), each ratio as Chinn's d
     (:func:`ctpairs.significance.d_from_log_ratio`: outside about 0.83-1.20); and Cohen's h of two
-    proportions (a Kaplan-Meier rate too), unless the two shares are under
+    proportions (``shares``, a Kaplan-Meier rate too), unless the two shares are under
     :data:`SIMILAR_SHARE_DIFFERENCE` apart. NCT02352948's median PFS of 3.5 and 3.5 months is far
     apart under the trial's hazard ratio of 0.77; NCT00783705's median changes in MPO of -1.15 and
     -3.46 ng/mL (skewed, so untested, and no ratio) are not shown close by anything, whatever the
     trial's p of 0.06."""
-    shares = None
-    if stat is not None and stat.kind in ("proportion", "percentage"):
-        pf, pc = proportion(f, stat), proportion(c, stat)
-        if pf is not None and pc is not None:
-            if abs(pc - pf) < SIMILAR_SHARE_DIFFERENCE:
-                return False
-            shares = (pf, pc)
+    if shares is not None and abs(shares[1] - shares[0]) < SIMILAR_SHARE_DIFFERENCE:
+        return False
     effects = [test.effect if test is not None else None]
     if analysis is not None and _null_value(analysis.param_type) == 1.0 and analysis.param_value is not None:
         effects.append(sig.d_from_log_ratio(analysis.param_value))
-    if stat is not None and stat.kind in ("median", "geometric_mean") and f.value > 0 and c.value > 0:
-        effects.append(sig.d_from_log_ratio(c.value / f.value))
+    if stat is not None and stat.kind in ("median", "geometric_mean") and min(values) > 0:
+        effects.append(sig.d_from_log_ratio(values[1] / values[0]))
     if shares is not None:
         effects.append(sig.cohens_h(*shares))
     readings = [abs(e) for e in effects if e is not None]
@@ -592,7 +592,13 @@ def compute_label(
         direction = INDETERMINATE
     elif significant:
         direction = "higher" if delta > 0 else "lower"
-    elif _far_apart(test, analysis if method == METHOD_TRIAL else None, stat, factual, counterfactual):
+    elif _far_apart(
+        test,
+        analysis if method == METHOD_TRIAL else None,
+        stat,
+        (factual.value, counterfactual.value),
+        (pf, pc) if compared == "proportion" else None,
+    ):
         direction = INDETERMINATE  # not shown to differ, but not alike either
     else:
         direction = "similar"
