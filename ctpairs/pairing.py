@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
@@ -97,7 +97,8 @@ def observations(measure: Measure) -> list[Observation]:
     group whose row states that no participant was analysed (a denominator of 0) is none, nor is
     a count of participants without data (a class or category "Missing", "Unknown", "Not
     evaluable": :func:`ctpairs.endpoints.is_missing_data`), nor a placeholder change of 0 (0)
-    (:func:`ctpairs.endpoints.is_placeholder_change`).
+    (:func:`ctpairs.endpoints.is_placeholder_change`). Bounds that are not the values' own
+    (:func:`bounds_describe_another_quantity`) are left out of the observations' measurements.
 
     Worked out once per measure while the builders of a build read it in turn (the last
     :data:`OBSERVED_MEASURES` measures asked for are kept) and shared: callers must not change the
@@ -115,10 +116,28 @@ OBSERVED_MEASURES = 256
 _observed: dict[int, tuple[Measure, list[Observation]]] = {}  # id -> (the measure, kept alive; its observations)
 
 
+def bounds_describe_another_quantity(measure: Measure) -> bool:
+    """Whether the bounds a measure posts without a dispersion type belong to another quantity:
+    some value of the measure lies outside its own bounds. NCT01544179's "Progression-Free
+    Survival" posts the number of events (98) with the median's CI (4.5 to 5.7 months), its
+    response rates (31.6%) with an odds ratio's CI (0.55 to 1.55); NCT03003962's response rate of
+    37.4% comes with 0.322 to 0.429. One such row shows what the measure's bounds are, so every
+    row loses them. No test reads bounds without a dispersion type; a pair would only show them."""
+    if measure.dispersion_type is not None:
+        return False
+    return any(
+        m.value is not None and m.lower is not None and m.upper is not None and not m.lower <= m.value <= m.upper
+        for cls in measure.classes
+        for cat in cls.categories
+        for m in cat.measurements
+    )
+
+
 def _observe(measure: Measure) -> list[Observation]:
     groups = {g.id: g for g in measure.groups}
+    unbound = bounds_describe_another_quantity(measure)
     found = (
-        Observation(measure, groups[m.group_id], cls, cat, m)
+        Observation(measure, groups[m.group_id], cls, cat, replace(m, lower=None, upper=None) if unbound else m)
         for cls in measure.classes
         for cat in cls.categories
         for m in cat.measurements

@@ -33,8 +33,8 @@ from ctpairs.labels import (
 )
 from ctpairs.model.numbers import normalize_dispersion, stated_group_ns
 from ctpairs.model.parse import parse_trial
-from ctpairs.model.trial import Trial
-from ctpairs.pairing import analysis_for
+from ctpairs.model.trial import Measure, Trial
+from ctpairs.pairing import analysis_for, bounds_describe_another_quantity, observations
 from ctpairs.schema import ResultInfo
 from tests._data import DATA, real_record, real_records, resolve_pointer
 
@@ -342,6 +342,56 @@ def test_no_directional_label_without_a_trial_analysis_or_a_test(built) -> None:
             else:
                 assert label["direction"] == "indeterminate" and label["method"] == "none"
                 assert not label["verifiable"] and label["significant"] is None
+
+
+def test_a_side_shows_only_bounds_that_hold_its_value(built) -> None:
+    """Bounds posted without a dispersion type that miss a value of their measure belong to another
+    quantity (:func:`ctpairs.pairing.bounds_describe_another_quantity`): no side shows them, and no
+    provenance points at them. Every bound a side does show holds its value."""
+    shown = 0
+    for axis in NATURAL:
+        for row in built[axis]:
+            fields = {s["field"] for s in row["provenance"]["sources"]}
+            for side in ("factual", "counterfactual"):
+                result = row[side]["result"]
+                for bound in ("lower", "upper"):
+                    assert (result[bound] is not None) == (f"{side}.result.{bound}" in fields)
+                if result["lower"] is not None and result["upper"] is not None:
+                    shown += 1
+                    assert result["lower"] <= result["value"] <= result["upper"], (row["nct_id"], result)
+    assert shown > 5000
+    # NCT01544179: 98 progression events beside the median's CI of 4.5 to 5.7 months
+    pfs = [
+        r
+        for r in built["arm"]
+        if r["nct_id"] == "NCT01544179" and r["factual"]["outcome"]["unit"] == "Patients with a progression event"
+    ]
+    assert pfs and all(r[s]["result"]["lower"] is None for r in pfs for s in ("factual", "counterfactual"))
+    assert {r["factual"]["result"]["value"] for r in pfs} | {r["counterfactual"]["result"]["value"] for r in pfs} == {
+        98.0,
+        107.0,
+    }
+
+
+def test_bounds_of_another_quantity_are_told_from_the_values_own(trials: dict[str, Trial]) -> None:
+    def measure(nct_id: str, title: str) -> Measure:
+        return next(m for m in trials[nct_id].results.outcome_measures if m.title.startswith(title))
+
+    # every row's bounds go when one row misses them: 4.3% beside 0.0 to 4.0 at 6 months
+    bone = measure("NCT00172042", "Percentage of Participants With Bone Metastases")
+    assert bounds_describe_another_quantity(bone)
+    assert all(o.measurement.lower is None and o.measurement.upper is None for o in observations(bone))
+    # a response rate of 37.4% with 0.322 to 0.429
+    assert bounds_describe_another_quantity(measure("NCT03003962", "Objective Response Rate (ORR)"))
+    # bounds that hold every value stay, as do those of a stated dispersion type
+    kept = [
+        m
+        for t in trials.values()
+        for m in t.results.outcome_measures
+        if any(o.measurement.lower is not None for o in observations(m))
+    ]
+    assert len(kept) > 300 and not any(bounds_describe_another_quantity(m) for m in kept)
+    assert any(m.dispersion_type is None for m in kept)
 
 
 def test_our_test_agrees_with_the_trials_own_analysis(built) -> None:
