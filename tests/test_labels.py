@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -822,19 +823,19 @@ def test_an_ls_means_standard_deviation_is_its_standard_error(trials: dict[str, 
 def _by_slot(built: dict[str, list[dict]]) -> dict[tuple, dict]:
     """Every built pair by what a hand-labelled gold item names of it: axis, trial, measure, the
     two groups and the two rows."""
-    return {
-        (
-            r["axis"],
-            r["nct_id"],
-            r["factual"]["outcome"]["title"],
-            r["factual"]["group_title"],
-            r["counterfactual"]["group_title"],
-            r["factual"]["result"]["category"],
-            r["counterfactual"]["result"]["category"],
-        ): r
-        for axis in NATURAL
-        for r in built[axis]
-    }
+    return {_slot(r): r for axis in NATURAL for r in built[axis]}
+
+
+def _slot(r: dict) -> tuple:
+    return (
+        r["axis"],
+        r["nct_id"],
+        r["factual"]["outcome"]["title"],
+        r["factual"]["group_title"],
+        r["counterfactual"]["group_title"],
+        r["factual"]["result"]["category"],
+        r["counterfactual"]["result"]["category"],
+    )
 
 
 def _gold_slot(g: dict) -> tuple:
@@ -866,6 +867,34 @@ def test_directional_labels_of_our_tests_against_hand_labels(built) -> None:
     for g in gold:
         label = by_key[_gold_slot(g)]["label"]
         assert (label["direction"], label["method"]) == (g["direction"], g["method"])
+
+
+def test_directional_labels_of_trial_analyses_against_hand_labels(built) -> None:
+    """30 random ``higher``/``lower`` labels that rest on a trial's own analysis (all arm pairs: no
+    other axis has such a label on these records), each read by hand against its analysis
+    (tests/data/gold/trial_analysis_labels.json): does the analysis compare exactly these two groups,
+    on this measure and row, and do the posted values move the way the label says? All 30 do,
+    among them analyses that name their row only in their text (one EORTC scale of many, "applies
+    to the total population" beside age classes), p-values read from a difference's CI, and hazard
+    ratios where our own median test cannot tell. Precision 30/30 (the 95% interval of 30/30 reaches
+    down to 88%)."""
+    gold = json.loads((DATA / "gold" / "trial_analysis_labels.json").read_text())
+    assert len(gold) == 30 and all(g["supported"] for g in gold)
+
+    def analyses(row: dict) -> set[str]:
+        pointers = [s["pointer"] for s in row["provenance"]["sources"] if s["field"] == "label.p_value"]
+        return {re.match(r".*/analyses/\d+", p).group(0) for p in pointers}  # type: ignore[union-attr]
+
+    for g in gold:
+        # a trial may post two measures of one title (PGI-I at weeks 4 and 8): the analysis tells them apart
+        rows = [r for r in built[g["axis"]] if _slot(r) == _gold_slot(g) and g["analysis"] in analyses(r)]
+        assert len(rows) == 1, g
+        label = rows[0]["label"]
+        assert (label["direction"], label["method"], label["p_value"]) == (
+            g["direction"],
+            "trial_analysis",
+            g["p_value"],
+        )
 
 
 @pytest.mark.parametrize(
