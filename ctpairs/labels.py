@@ -109,7 +109,14 @@ _PROPORTION_UNIT = re.compile(
     r"|(?:participants?|patients?|subjects?)\s*\(%\))",
     re.IGNORECASE,
 )
-_COUNT_UNIT = re.compile(r"^\s*(?:number\s+of\s+)?(?:participants?|patients?|subjects?)\s*$", re.IGNORECASE)
+# participants counted, plainly ("Participants") or by what they had or did ("Number of patients with
+# an OS event", "participants who answered yes", "Number of participants improving"); not a rate
+# ("participants with events per 100 patient-years") nor a percentage
+_COUNT_UNIT = re.compile(
+    r"^\s*(?:(?:number|count)\s+of\s+)?(?:treated\s+)?(?:participants?|patients?|subjects?)"
+    r"(?:\s+(?:with|who|experiencing|improving|reporting|having|achieving)\b(?![^%]*\bper\b)[^%]*)?\s*$",
+    re.IGNORECASE,
+)
 _CI = re.compile(r"^confidence_interval_(\d+(?:_\d+)?)$")
 _MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 

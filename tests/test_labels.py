@@ -652,6 +652,29 @@ def test_a_rounded_percentage_is_significant_only_if_its_rounding_cannot_undo_it
 
 
 @pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        # every NUMBER unit of the 685 records that counts participants by what they had or did
+        ("Participants", "proportion"),
+        ("Number of patients with an OS event", "proportion"),  # NCT01544179
+        ("Patients with a progression event", "proportion"),  # NCT01544179
+        ("Number of participants improving", "proportion"),  # NCT01544179
+        ("participants with yes response", "proportion"),  # NCT00855582
+        ("Treated Participants", "proportion"),  # NCT00606502: grade 4 AEs in 0 of 101 vs 5 of 97
+        ("Count of participants", "proportion"),  # NCT05775289
+        ("Participants who easily located pumpbulb", "proportion"),
+        # not counts out of n
+        ("percentage of participants", "percentage"),
+        ("cumulative percentage of participants", "mean"),  # a cumulative incidence: not x/n
+        ("participants with events per 100 patient-years", "mean"),
+        ("Number of events", "mean"),
+    ],
+)
+def test_a_number_in_participants_is_a_count_of_them(unit: str, kind: str) -> None:
+    assert Statistic("number", None, unit).kind == kind
+
+
+@pytest.mark.parametrize(
     ("value", "n", "is_count"),
     [
         (80.0, 8.0, False),  # NCT02604342: questionnaire compliance, out of the forms expected, not of 8
