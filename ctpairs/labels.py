@@ -103,9 +103,10 @@ p-values test another hypothesis and are never read as a difference."""
 # also says the p-value posted is two-sided ("tested at a 1-sided level; the 2-sided p-value is reported")
 _ONE_SIDED_P = re.compile(r"\b(?:one|1)[\s-]*sided\s+p[\s-]*values?\b(?!\s+boundary)", re.IGNORECASE)
 _TWO_SIDED_P = re.compile(r"\b(?:two|2)[\s-]*sided\s+p[\s-]*values?\b", re.IGNORECASE)
+# a percentage of people (participants misspelt as "particpants", "paricipants", "partcipants" too)
 _PROPORTION_UNIT = re.compile(
     r"^\s*(?:(?:estimated\s+)?(?:percentage|percent|%|proportion)s?\s+(?:of\s+)?"
-    r"(?:\w+\s+){0,2}?(?:participants?|patients?|subjects?|responders?|people|persons?|individuals?)\b"
+    r"(?:\w+\s+){0,2}?(?:part?i?ci?pants?|patients?|subjects?|responders?|partners?|people|persons?|individuals?)\b"
     r"|(?:participants?|patients?|subjects?)\s*\(%\))",
     re.IGNORECASE,
 )

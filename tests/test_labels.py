@@ -654,7 +654,8 @@ def test_a_rounded_percentage_is_significant_only_if_its_rounding_cannot_undo_it
 @pytest.mark.parametrize(
     ("unit", "kind"),
     [
-        # every NUMBER unit of the 685 records that counts participants by what they had or did
+        # every NUMBER unit of the 685 records that counts participants by what they had or did, or
+        # gives a percentage of them with its word misspelt
         ("Participants", "proportion"),
         ("Number of patients with an OS event", "proportion"),  # NCT01544179
         ("Patients with a progression event", "proportion"),  # NCT01544179
@@ -665,6 +666,10 @@ def test_a_rounded_percentage_is_significant_only_if_its_rounding_cannot_undo_it
         ("Participants who easily located pumpbulb", "proportion"),
         # not counts out of n
         ("percentage of participants", "percentage"),
+        ("Percentage of paricipants", "percentage"),
+        ("percentage of particpants", "percentage"),
+        ("Percentage of partcipants", "percentage"),
+        ("percentage of partners answering Yes", "percentage"),
         ("cumulative percentage of participants", "mean"),  # a cumulative incidence: not x/n
         ("participants with events per 100 patient-years", "mean"),
         ("Number of events", "mean"),
