@@ -22,7 +22,7 @@ import pyarrow as pa
 from ctpairs.columns import field_values
 from ctpairs.curate import DROP_REASONS
 from ctpairs.errors import CtpairsError
-from ctpairs.labels import ALPHA, MIN_N_PER_SIDE
+from ctpairs.labels import ALPHA, MIN_N_PER_SIDE, SIMILAR_EFFECT_LIMIT, SIMILAR_SHARE_DIFFERENCE
 from ctpairs.schema import LABEL_DIRECTIONS
 
 if TYPE_CHECKING:
@@ -369,6 +369,8 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "fields_table": fields_table(schema),
         "alpha": f"{ALPHA:g}",
         "min_n": str(MIN_N_PER_SIDE),
+        "similar_limit": f"{SIMILAR_EFFECT_LIMIT:g}",
+        "similar_points": f"{SIMILAR_SHARE_DIFFERENCE * 100:g}",
         "balance_table": _balance_table(stats),
         "evidence_table": _evidence_table(stats),
         "curation_text": _curation_text(stats),
