@@ -242,7 +242,9 @@ def is_score_scale(unit: str | None) -> bool:
     return bool(unit and _SCORE_UNIT.search(unit))
 
 
-_MEAN_TYPES = frozenset({"mean", "least_squares_mean", "number"})
+MEAN_PARAM_TYPES = ("mean", "least_squares_mean", "log_mean", "number")
+"""The parameter types whose values are averages (a ``number`` is read as one unless its unit counts
+participants: :attr:`ctpairs.labels.Statistic.kind`)."""
 
 
 def is_placeholder_change(
@@ -255,7 +257,7 @@ def is_placeholder_change(
     NCT03037385's percent change in tumour DUSP6 expression is 0 (0) for the cohorts of 2, 5 and 4
     patients at 30, 100 and 600 mg, beside -74.87 (15.707) at 300 mg."""
     return (
-        param_type in _MEAN_TYPES
+        param_type in MEAN_PARAM_TYPES
         and value == 0
         and spread == 0
         and (names_change(title) or names_change(unit))

@@ -58,7 +58,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ctpairs import significance as sig
-from ctpairs.endpoints import is_kaplan_meier_rate, is_time_to_event
+from ctpairs.endpoints import MEAN_PARAM_TYPES, is_kaplan_meier_rate, is_time_to_event
 from ctpairs.model.numbers import normalize_unit
 from ctpairs.model.trial import Analysis, Measure
 from ctpairs.schema import INDETERMINATE, Label, ResultInfo
@@ -129,7 +129,6 @@ _COUNT_UNIT = re.compile(
     re.IGNORECASE,
 )
 _CI = re.compile(r"^confidence_interval_(\d+(?:_\d+)?)$")
-_MEANS = ("mean", "least_squares_mean", "log_mean", "number")
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ class Statistic:
             return "percentage" if _PROPORTION_UNIT.match(unit) else "proportion"
         if self.param_type == "number" and _PROPORTION_UNIT.match(unit):
             return "percentage"
-        if self.param_type in _MEANS:
+        if self.param_type in MEAN_PARAM_TYPES:
             return "mean"
         if self.param_type in ("geometric_mean", "median"):
             return self.param_type
