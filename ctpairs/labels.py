@@ -547,7 +547,9 @@ def _far_apart(
 ) -> bool:
     """Whether the two sides are not shown to be close: they lie at least :data:`SIMILAR_EFFECT_LIMIT`
     apart by any reading we have, or we have none. The readings: our test's effect (Cohen's d or h);
-    the ratio the trial's analysis estimates; for two positive medians or geometric means, their own
+    the ratio the trial's analysis estimates; the difference of means it estimates, in the SDs of
+    our test (NCT00855582 posts LS means of -0.5 and -0.6 on a nocturia item, rounded, beside an
+    estimated difference of -0.2: d of 0.09 and 0.19); for two positive medians or geometric means, their own
     ratio (under exponential survival, the hazard ratio two medians imply), each ratio as Chinn's d
     (:func:`ctpairs.significance.d_from_log_ratio`: outside about 0.83-1.20); and Cohen's h of two
     proportions (``shares``, a Kaplan-Meier rate too), unless the two shares are under
@@ -560,6 +562,17 @@ def _far_apart(
     effects = [test.effect if test is not None else None]
     if analysis is not None and _null_value(analysis.param_type) == 1.0 and analysis.param_value is not None:
         effects.append(sig.d_from_log_ratio(analysis.param_value))
+    if (
+        analysis is not None
+        and _null_value(analysis.param_type) == 0.0
+        and analysis.param_value is not None
+        and test is not None
+        and test.effect
+        and stat is not None
+        and stat.kind == "mean"
+    ):
+        # the trial's difference in our test's SD units (test.effect is d of the posted difference)
+        effects.append(test.effect * analysis.param_value / (values[1] - values[0]))
     if stat is not None and stat.kind in ("median", "geometric_mean") and min(values) > 0:
         effects.append(sig.d_from_log_ratio(values[1] / values[0]))
     if shares is not None:

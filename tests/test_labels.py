@@ -996,6 +996,21 @@ def test_similar_from_our_tests_against_the_trials_own_analyses(built) -> None:
         assert wrong <= (wrong + right) / 50, (method, wrong, right)
 
 
+def test_similar_needs_the_trials_own_difference_to_be_small_too(built) -> None:
+    """NCT00855582 posts LS means of -0.5 and -0.6 (SEs 0.08, 0.07) for nocturia on placebo and 5 mg
+    tadalafil, rounded: d of 0.09. Its analysis estimates the difference at -0.2 (p = 0.075): d of
+    0.19 in the same SDs, not negligible, so the pair is not ``similar``."""
+    (row,) = [
+        r
+        for r in built["arm"]
+        if r["nct_id"] == "NCT00855582"
+        and "Nocturia" in r["factual"]["outcome"]["title"]
+        and r["counterfactual"]["group_title"] == "Tadalafil 5 mg"
+    ]
+    assert (row["factual"]["result"]["value"], row["counterfactual"]["result"]["value"]) == (-0.5, -0.6)
+    assert row["label"]["test_p_value"] > 0.05 and row["label"]["direction"] == "indeterminate"
+
+
 def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
     """1 of 12 vs 5 of 18 (h = 0.52) is not significant, and not similar either; 40% vs 42% of 200
     is. So too when the trial's own analysis finds no difference, if its ratio estimate is close
