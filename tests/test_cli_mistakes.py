@@ -21,7 +21,7 @@ from tests._data import STUDIES, real_record, real_records
 CLI = [sys.executable, "-m", "ctpairs"]
 OFFLINE_API = "http://ctgov-offline.invalid/api/v2"  # .invalid never resolves (RFC 6761)
 # Real trials with dose pairs whose hashed splits are train (3) and validation (1): no test trial by hash.
-DOSE_TRIALS = ("NCT01763788", "NCT00895011", "NCT01657799", "NCT01737502")
+DOSE_TRIALS = ("NCT01763788", "NCT00895011", "NCT00531284", "NCT01737502")
 ARM_ONLY_TRIAL = "NCT00049543"  # arm pairs, no dose pair
 
 
