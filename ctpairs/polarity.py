@@ -9,9 +9,13 @@ before coverage):
    categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
    worst grade).
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
-   death, metastasis, treatment failure...) -> higher is better; time to a good event (response,
-   improvement, recovery, remission...) -> lower is better; a time-to measure posted as a share
-   or count of participants, or to an event of neither kind -> ``unknown``.
+   death, metastasis, treatment failure...; also by the abbreviations TTD, TTP and TTF) -> higher
+   is better; time to a good event (response, improvement, recovery, remission...) -> lower is
+   better; a time-to measure posted as a share or count of participants, or to an event of
+   neither kind -> ``unknown`` (an abbreviation that does not decide leaves it to the rules below).
+   A measure in the points of a scale whose description states its direction takes that direction
+   here, before the words of its title (FACT/GOG-Neurotoxicity: "higher scores indicate better
+   QOL"; "Pain Levels" from 0, no pain, to 10, the worst).
 3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
    rates, local or disease control, duration of response -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``.
@@ -44,6 +48,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+from ctpairs.endpoints import is_score_scale
 
 HIGHER_BETTER = "higher_better"
 LOWER_BETTER = "lower_better"
@@ -81,6 +87,9 @@ _NOT_EFFICACY = _rx(
     r"worst grade",
 )
 _TIME_TO = re.compile(r"\btime (?:to|until)\b(?P<rest>.*)", re.IGNORECASE)
+# times to a bad event by their usual abbreviations (not TTR: recurrence or response)
+_TIME_TO_ABBREVIATED = {"ttd": "deterioration", "ttp": "progression", "ttf": "treatment failure"}
+_TIME_TO_ABBREVIATION = re.compile(r"\b(ttd|ttp|ttf)\b", re.IGNORECASE)
 _BAD_EVENT_AFTER_TIME = _rx(
     r"progression",
     r"deterioration",
@@ -190,7 +199,10 @@ _BAD_SCALE = _rx(
 _HIGHER = r"(?:higher|greater|increas\w*|high)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
 _LOWER = r"(?:lower|smaller|decreas\w*|low)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
 _VERB = r"(?:\s*\w+){0,2}?\s*(?:indicat\w*|represent\w*|mean\w*|reflect\w*|denot\w*|correspond\w*|=|signif\w*)"
-_GOOD_WORDS = r"(?:better|improv\w*|less\b|fewer|best|greater (?:function|quality|well)|higher (?:function|quality)|healthier|more (?:favou?rable|function))"
+_GOOD_WORDS = (
+    r"(?:better|improv\w*|less\b|fewer|best|greater (?:function|quality|well)|higher (?:function|quality)|healthier|"
+    r"more (?:favou?rable|function)|lower (?:levels? of )?(?:symptom|burden|severity|impairment|distress|disability))"
+)
 _BAD_WORDS = r"(?:worse|worst|more severe|greater (?:severity|symptom|impairment|burden|distress|disability)|more (?:symptoms|problems|impairment|severe|disability)|higher (?:severity|symptom|level of (?:symptom|impairment)))"
 _STATED = [
     (re.compile(rf"{_HIGHER}{_VERB}[^.;]{{0,60}}?{_GOOD_WORDS}", re.IGNORECASE), HIGHER_BETTER),
@@ -304,6 +316,14 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
     time_to = _TIME_TO.search(title)
     if time_to:
         return _time_to(time_to.group("rest"), unit, param_type)
+    abbreviated = _TIME_TO_ABBREVIATION.search(title)
+    if (
+        abbreviated
+        and (timed := _time_to(_TIME_TO_ABBREVIATED[abbreviated.group(1).lower()], unit, param_type)) != UNKNOWN
+    ):
+        return timed  # a share "remaining progression-free in the TTP analysis" goes on to the rules below
+    if is_score_scale(unit) and (stated := stated_direction(description)) != UNKNOWN:
+        return stated  # a scale's own stated direction wins over its title's words ("FACT/GOG-Neurotoxicity")
     if _SURVIVAL.search(title):
         return UNKNOWN if _is_count(unit, param_type) else HIGHER_BETTER
     if _ABSENCE.search(title):

@@ -135,3 +135,59 @@ def test_real_titles_met_checking_the_configs_by_hand():
     )
     faact = "Part A: Change From Baseline in FAACT- 5-Item Anorexia Symptom Scale (5IASS) at Week 12"
     assert outcome_polarity(faact, unit="Units on a scale") == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "param_type", "expected"),
+    [
+        # a time to deterioration by its abbreviation: longer is better, whatever symptom it follows
+        # (NCT04738487, NCT05226598, NCT03829319, NCT02604342: 31 measures read lower-better before)
+        ("TTD in Cough Score (Item 31) on the EORTC QLQ-LC13", None, "MEDIAN", HIGHER_BETTER),
+        (
+            "Part 2: TTD Based on Change From Baseline in Chest Pain EORTC QLQ-LC13 (Item 40) Score",
+            "Months",
+            "MEDIAN",
+            HIGHER_BETTER,
+        ),
+        ("Time-to-treatment Failure (TTF)", "Months", "MEDIAN", HIGHER_BETTER),
+        # an abbreviation that does not decide leaves the other rules to (NCT00556712)
+        (
+            "Probable Percentage of Participants Remaining Progression-Free in the TTP Analysis at 6 Months",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Number of Participants With TTP Events", "Participants", "COUNT_OF_PARTICIPANTS", UNKNOWN),
+    ],
+)
+def test_a_time_to_a_bad_event_by_its_abbreviation(title, unit, param_type, expected):
+    assert outcome_polarity(title, None, unit, param_type) == expected
+
+
+def test_a_scales_stated_direction_wins_over_its_titles_words():
+    """NCT00762034's FACT/GOG-Neurotoxicity (a bad word in its title) says "higher scores indicate
+    better QOL"; NCT00668707's "Pain Levels" (a biomarker word) runs from 0, no pain, to 10, the
+    worst; NCT03743051's anorexia symptom subscale says higher scores mean less symptom burden."""
+    ntx = (
+        "Change From Baseline in Participant Reported Outcomes as Assessed by the Functional Assessment of Cancer "
+        "Therapy/Gynecologic Oncology Group- Neurotoxicity (FACT/GOG-Ntx)"
+    )
+    assert (
+        outcome_polarity(ntx, "For all FACT scales, higher scores indicate better QOL.", "units on a scale")
+        == HIGHER_BETTER
+    )
+    pain = "Each scale ranges from 0-10, where 0 is no pain and 10 is the worst possible pain."
+    assert outcome_polarity("Pain Levels", pain, "Score on a scale of 0-10") == LOWER_BETTER
+    iass = "The range of possible scores is 0-20. Higher scores indicate lower levels of symptom burden."
+    assert stated_direction(iass) == HIGHER_BETTER
+    assert (
+        outcome_polarity("Mean Change From Baseline in 5-item Anorexia Symptom Subscale", iass, "score on a scale")
+        == HIGHER_BETTER
+    )
+    # a count of participants is no scale: its title's words still decide
+    assert (
+        outcome_polarity(
+            "Number of Participants With Neurotoxicity", "Higher scores indicate better QOL.", "Participants"
+        )
+        == LOWER_BETTER
+    )
