@@ -203,7 +203,11 @@ _GOOD_WORDS = (
     r"(?:better|improv\w*|less\b|fewer|best|greater (?:function|quality|well)|higher (?:function|quality)|healthier|"
     r"more (?:favou?rable|function)|lower (?:levels? of )?(?:symptom|burden|severity|impairment|distress|disability))"
 )
-_BAD_WORDS = r"(?:worse|worst|more severe|greater (?:severity|symptom|impairment|burden|distress|disability)|more (?:symptoms|problems|impairment|severe|disability)|higher (?:severity|symptom|level of (?:symptom|impairment)))"
+_BAD_WORDS = (
+    r"(?:worse|worst|more severe|greater (?:severity|symptom|impairment|burden|distress|disability)|"
+    r"more (?:symptoms|problems|impairment|severe|disability)|higher (?:severity|symptom|level of (?:symptom|impairment))|"
+    r"high level of (?:symptom|problem))"
+)
 _STATED = [
     (re.compile(rf"{_HIGHER}{_VERB}[^.;]{{0,60}}?{_GOOD_WORDS}", re.IGNORECASE), HIGHER_BETTER),
     (re.compile(rf"{_HIGHER}{_VERB}[^.;]{{0,60}}?{_BAD_WORDS}", re.IGNORECASE), LOWER_BETTER),

@@ -184,6 +184,11 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         outcome_polarity("Mean Change From Baseline in 5-item Anorexia Symptom Subscale", iass, "score on a scale")
         == HIGHER_BETTER
     )
+    # "a high level of symptomatology" is worse (NCT01828099's QLQ-LC13, NCT01639001's symptom scores)
+    lc13 = "Scores range from 0 to 100, where a high score indicated a high level of symptomatology."
+    assert (
+        outcome_polarity("Least Squares Mean Scores on the EORTC QLQ- LC13", lc13, "Score on a scale") == LOWER_BETTER
+    )
     # a count of participants is no scale: its title's words still decide
     assert (
         outcome_polarity(
