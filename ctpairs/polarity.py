@@ -31,7 +31,9 @@ before coverage):
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
    efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
-   diarrhoea, sleepiness, distress -> lower is better; both kinds named -> ``unknown``.
+   diarrhoea, sleepiness, distress -> lower is better; both kinds named, or "quality of life" alone
+   over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
+   whole EORTC QLQ-C30) -> ``unknown``.
 
 Anything else is ``unknown``.
 
@@ -196,8 +198,11 @@ _BAD_SCALE = _rx(
     r"dyspn",
     r"\bcough",
 )
-_HIGHER = r"(?:higher|greater|increas\w*|high)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
-_LOWER = r"(?:lower|smaller|decreas\w*|low)(?: total| overall| domain| subscale)? (?:scores?|values?|numbers?)"
+_SYMPTOM_SCALES = re.compile(r"\bsymptom (?:scales?|scores?|subscales?|items?)\b", re.IGNORECASE)
+_QUALITY_OF_LIFE = re.compile(r"quality of life|\bh?r?qol\b", re.IGNORECASE)
+# one word may name the scale: "higher total scores", "higher LCSS scores"
+_HIGHER = r"(?:higher|greater|increas\w*|high)(?: [\w-]+)? (?:scores?|values?|numbers?)"
+_LOWER = r"(?:lower|smaller|decreas\w*|low)(?: [\w-]+)? (?:scores?|values?|numbers?)"
 _VERB = r"(?:\s*\w+){0,2}?\s*(?:indicat\w*|represent\w*|mean\w*|reflect\w*|denot\w*|correspond\w*|=|signif\w*)"
 _GOOD_WORDS = (
     r"(?:better|improv\w*|less\b|fewer|best|greater (?:function|quality|well)|higher (?:function|quality)|healthier|"
@@ -270,7 +275,17 @@ def _scale(title: str, description: str) -> str:
     stated = stated_direction(description)
     if stated != UNKNOWN:
         return stated
-    return _either(_GOOD_SCALE.search(title), _BAD_SCALE.search(title))
+    good, bad = _GOOD_SCALE.search(title), _BAD_SCALE.search(title)
+    if (
+        good
+        and not bad
+        and not _GOOD_SCALE.search(_QUALITY_OF_LIFE.sub(" ", title))
+        and _SYMPTOM_SCALES.search(description)
+    ):
+        # only "quality of life", over an instrument whose description names symptom scales (the Lung
+        # Cancer Symptom Scale; the EORTC QLQ-C30's symptom scales beside its functional ones): mixed
+        return UNKNOWN
+    return _either(good, bad)
 
 
 def analysis_polarity(statement: str | None, measure_is_time: bool) -> str:
