@@ -20,7 +20,7 @@ before coverage):
    rates, local or disease control, duration of response -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``.
 4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
-   "remission") -> higher is better.
+   "remission") -> higher is better, unless the title counts the participants "with an event".
 5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, anti-drug antibodies, a
    clinically meaningful decrease or deterioration -> lower is better.
@@ -126,6 +126,7 @@ _ABSENCE = _rx(
     r"\bremission\b",
     r"\bconversion from\b",
 )
+_WITH_AN_EVENT = re.compile(r"\bwith (?:an? )?events?\b", re.IGNORECASE)
 _BAD_EVENT = _rx(
     r"adverse event",
     r"\baes?\b",
@@ -346,7 +347,8 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
     if _SURVIVAL.search(title):
         return UNKNOWN if _is_count(unit, param_type) else HIGHER_BETTER
     if _ABSENCE.search(title):
-        return HIGHER_BETTER
+        # "Time Free From Skin Rash ... - Number of Participants With an Event" counts the event
+        return UNKNOWN if _WITH_AN_EVENT.search(title) else HIGHER_BETTER
     if _BAD_EVENT.search(title):
         return LOWER_BETTER
     if _BIOMARKER.search(title):
