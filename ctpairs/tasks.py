@@ -58,7 +58,7 @@ and user templates may use the *prompt placeholders*:
 ``{held_equal}``            the attributes held equal (approximate pairs), or ``not stated``
 ``{change_size}``           the size of the change where the prompt states it, e.g. ``, a 2-fold increase``, else empty
 ``{comparison}``            one sentence on what the two sides share: the same trial, or the matched attributes
-``{polarity}``              which direction of the outcome is better (:mod:`ctpairs.polarity`), where known, else empty
+``{polarity}``              which direction of the outcome is better (:mod:`ctpairs.polarity`), where known, else empty (also for a category of a count whose own words do not give that direction)
 ``{choices}``               ``higher, lower or similar``
 ``{similar_rule}``          what ``similar`` means for these labels
 =========================  ============================================================================
@@ -80,9 +80,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from ctpairs.labels import ALPHA, METHOD_TRIAL, SIMILAR_EFFECT_LIMIT
-from ctpairs.polarity import better_direction, outcome_polarity
+from ctpairs.labels import ALPHA, METHOD_TRIAL, SIMILAR_EFFECT_LIMIT, Statistic
+from ctpairs.polarity import UNKNOWN, better_direction, outcome_polarity
 from ctpairs.schema import DIRECTIONS
+from ctpairs.timepoints import without_times
 
 TEMPLATE_VERSION = "v2"
 
@@ -364,14 +365,24 @@ def _comparison(row: Mapping[str, Any]) -> str:
     return f"The counterfactual group comes from another trial ({row['cf_nct_id']}){matched}."
 
 
-def _polarity(outcome: Mapping[str, Any]) -> str:
-    """One sentence on which direction of the outcome is better (:mod:`ctpairs.polarity`, from the
-    outcome's title, description, unit and parameter as the prompt shows them), or empty when unknown."""
-    better = better_direction(
-        outcome_polarity(
-            outcome.get("title"), outcome.get("description"), outcome.get("unit"), outcome.get("param_type")
-        )
-    )
+def _polarity(side: Mapping[str, Any]) -> str:
+    """One sentence on which direction of the side's result is better (:mod:`ctpairs.polarity`, from
+    the outcome's title, description, unit and parameter as the prompt shows them), or empty when
+    unknown. A row that is one category of a count says who is counted ("PD" of a best overall
+    response, "Slightly worse, Week 8" of a perceived change, "Grade 0" of a laboratory shift), so
+    the measure's direction holds for it only when the category's own words give the same one ("Any
+    AE" of adverse events); a category of another statistic ("Cough, Week 24") keeps the measure's
+    direction unless its own words give the opposite. Time points and "n=" counts are no words."""
+    outcome = side["outcome"]
+    unit, param_type = outcome.get("unit"), outcome.get("param_type")
+    polarity = outcome_polarity(outcome.get("title"), outcome.get("description"), unit, param_type)
+    words = without_times(side["result"].get("category") or "")
+    if words:
+        own = outcome_polarity(words, None, unit, param_type)
+        counted = Statistic(param_type, outcome.get("dispersion_type"), unit).kind in ("proportion", "percentage")
+        if own != polarity and (counted or own != UNKNOWN):
+            polarity = UNKNOWN
+    better = better_direction(polarity)
     return f"For this outcome, {better} values are better." if better else ""
 
 
@@ -422,7 +433,7 @@ def prompt_fields(row: Mapping[str, Any]) -> dict[str, str]:
         "held_equal": ", ".join(row.get("matched_on") or []) or "not stated",
         "change_size": _change_size(change),
         "comparison": _comparison(row),
-        "polarity": _polarity(factual["outcome"]),
+        "polarity": _polarity(factual),
         "choices": ", ".join(DIRECTIONS[:-1]) + f" or {DIRECTIONS[-1]}",
         "similar_rule": _similar_rule(),
     }
