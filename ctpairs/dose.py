@@ -945,21 +945,61 @@ def _name_forms(names: tuple[str, ...]) -> list[tuple[str, int]]:
     return [(f, rank) for f, rank in forms.items() if len(f) >= 2]
 
 
+_LONG_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z-]{7,}(?![\w-])")
+MISSPELT_NAME_LENGTH = 8
+"""A word this long or longer one edit away from a one-word drug name names that drug
+("iIpilimumab" in NCT02039674's cohort D1 is ipilimumab); shorter names are too near each other."""
+
+
 def _mentions(text: str, drugs: Sequence[tuple[str, ...]]) -> list[tuple[int, int, str]]:
-    """(start, end, canonical name) of each drug named in ``text`` (not as its placebo), in order."""
+    """(start, end, canonical name) of each drug named in ``text`` (not as its placebo), in order;
+    a name misspelt by one edit counts (:data:`MISSPELT_NAME_LENGTH`)."""
     found: list[tuple[int, int, int, str]] = []
     for names in drugs:
         for name, rank in _name_forms(names):
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I):
-                if _PLACEBO_MENTION_AFTER.match(text[m.end() :]) or _PLACEBO_MENTION_BEFORE.search(text[: m.start()]):
-                    continue
                 found.append((m.start(), m.end(), rank, names[0]))
+    found += _misspelt(text, drugs, [(f[0], f[1]) for f in found])
+    found = [
+        f
+        for f in found
+        if not (_PLACEBO_MENTION_AFTER.match(text[f[1] :]) or _PLACEBO_MENTION_BEFORE.search(text[: f[0]]))
+    ]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
     kept: list[tuple[int, int, str]] = []
     for start, end, _, drug in found:
         if not kept or start >= kept[-1][1]:
             kept.append((start, end, drug))
     return kept
+
+
+def _misspelt(
+    text: str, drugs: Sequence[tuple[str, ...]], named: list[tuple[int, int]]
+) -> list[tuple[int, int, int, str]]:
+    """Words of ``text`` outside the ``named`` spans that are one edit from a drug's one-word name."""
+    from rapidfuzz.distance import Levenshtein
+
+    forms = _long_names(tuple(drugs))
+    found = []
+    for m in _LONG_WORD.finditer(text) if forms else ():
+        if any(s < m.end() and m.start() < e for s, e in named):
+            continue
+        word = m.group(0).casefold()
+        near = {drug for form, drug in forms if Levenshtein.distance(word, form, score_cutoff=1) <= 1}
+        if len(near) == 1:
+            found.append((m.start(), m.end(), 2, near.pop()))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _long_names(drugs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, str], ...]:
+    """(casefolded one-word name, canonical name) of the drugs' names a typo may stand for."""
+    return tuple(
+        (form.casefold(), names[0])
+        for names in drugs
+        for form, _ in _name_forms(names)
+        if len(form) >= MISSPELT_NAME_LENGTH and form.isalpha()
+    )
 
 
 def _cuts(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, str]]:

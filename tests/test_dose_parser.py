@@ -1285,6 +1285,35 @@ def test_regimen_reads_a_dose_per_drug(text: str, drugs: list[tuple[str, ...]], 
     assert _doses(text, drugs) == expected
 
 
+@pytest.mark.parametrize(
+    "text,drugs,expected",
+    [
+        # NCT02039674's cohort D1: "iIpilimumab", one edit from ipilimumab, still names it
+        (
+            "Cohort D1 participants received pembrolizumab (Pembro 10 mg/kg) via IV infusion on Day 1 of each 3-week "
+            "cycle PLUS iIpilimumab (I 1 mg/kg) via IV infusion on Day 1 of each 3-week cycle.",
+            [("Pembrolizumab", "MK-3475"), ("Ipilimumab",)],
+            {"Pembrolizumab": (10.0, "mg", "kg"), "Ipilimumab": (1.0, "mg", "kg")},
+        ),
+        # a word two edits away is not a drug's name; nor is a misspelt name as its placebo
+        (
+            "Participants received pembrolizumab 2 mg/kg plus ipilimunub 1 mg/kg.",
+            [("Pembrolizumab",), ("Ipilimumab",)],
+            {"Pembrolizumab": (2.0, "mg", "kg"), "": (1.0, "mg", "kg")},
+        ),
+        (
+            "Participants received dacomitinib 45 mg and erlotinbi placebo.",
+            [("Dacomitinib",), ("Erlotinib",)],
+            {"Dacomitinib": (45.0, "mg", None)},
+        ),
+    ],
+)
+def test_a_drug_name_misspelt_by_one_edit_still_names_it(
+    text: str, drugs: list[tuple[str, ...]], expected: dict
+) -> None:
+    assert _doses(text, drugs) == expected
+
+
 def test_regimen_frequency_and_route_per_drug() -> None:
     text = (
         "Participants with no more than one prior chemotherapy regimen for NSCLC received panitumumab 9.0 mg/kg IV "
