@@ -210,14 +210,21 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...]
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERING = re.compile(r"\b(?:part|phase|stage|period|module|step|cycle|day|week|month|year)s?\s*$", re.I)
 
 
 @lru_cache(maxsize=4096)
 def without_amounts(text: str, values: frozenset[float] = frozenset()) -> frozenset[str]:
     """The words of a text once amounts, numbering labels ("Cohort 3", "low dose") and the given
     numbers ("BMS100" -> "bms") are taken out. Cached: a trial's group titles are compared pair by pair."""
-    text = _NUMBER.sub(lambda m: " " if float(m.group(0)) in values else m.group(0), _AMOUNT.sub(" ", text))
-    return frozenset(_WORD.findall(_LABEL.sub(" ", text).casefold()))
+    text = _AMOUNT.sub(" ", text)
+
+    def dose_number(m: re.Match) -> str:
+        # "BMS100" -> "bms"; not the "1" of "Part 1" when a drug's dose is 1 mg/kg
+        dose = float(m.group(0)) in values and not _NUMBERING.search(text, 0, m.start())
+        return " " if dose else m.group(0)
+
+    return frozenset(_WORD.findall(_LABEL.sub(" ", _NUMBER.sub(dose_number, text)).casefold()))
 
 
 def _rest(text: str, names: frozenset[str], values: frozenset[float]) -> set[str]:

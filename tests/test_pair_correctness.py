@@ -216,6 +216,20 @@ def test_dose_only_in_the_description() -> None:
     assert {(f, c) for f, c, _, _ in _dose_pairs("NCT00245063")} == {("Arm B", "Arm A")}
 
 
+def test_a_parts_number_equal_to_a_dose_stays_in_the_title() -> None:
+    """NCT02039674's cohorts D1 and D2 ("Part 1 Cohort D1 (Pembro 10mg/kg+Ipilimumab [I])", "Part 1
+    Cohort D2 (Pembro 10 mg/kg+I)") differ in ipilimumab, 1 vs 3 mg/kg, from their descriptions.
+    The "1" of "Part 1" equals D1's ipilimumab dose; taken out of one title only, it made the titles
+    differ. D1 (misspelt "iIpilimumab" in its description) pairs with D2 and with D4."""
+    pairs = {(f, c) for f, c, _, _ in _dose_pairs("NCT02039674")}
+    d1, d2, d4 = (
+        "Part 1 Cohort D1 (Pembro 10mg/kg+Ipilimumab [I])",
+        "Part 1 Cohort D2 (Pembro 10 mg/kg+I)",
+        "Part 1 Cohort D4 (Pembro 2 mg/kg+I)",
+    )
+    assert pairs >= {(d1, d2), (d4, d1)}
+
+
 def test_description_unit_is_more_specific_than_the_title() -> None:
     """'Bevacizumab 7.5 mg' in the title, '7.5 mg/kg' in the description (NCT00700180)."""
     pairs = [p for p in DoseBuilder().build(trial("NCT00700180")) if isinstance(p, Pair)]
