@@ -513,7 +513,7 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
             return _welch((*ef, f.n), (*ec, c.n), f"welch_t_wan2014_{tag}_approx")  # type: ignore[arg-type]
         if level is not None:
             got = _welch_from_ci(f, c, level, log_only=False)
-            return replace(got, method=got.method + "_median_approx") if got else None
+            return replace(got, method=got.method + MEDIAN_FROM_CI) if got else None
     return None
 
 
@@ -560,19 +560,13 @@ def _far_apart(
     if shares is not None and abs(shares[1] - shares[0]) < SIMILAR_SHARE_DIFFERENCE:
         return False
     effects = [test.effect if test is not None else None]
-    if analysis is not None and _null_value(analysis.param_type) == 1.0 and analysis.param_value is not None:
-        effects.append(sig.d_from_log_ratio(analysis.param_value))
-    if (
-        analysis is not None
-        and _null_value(analysis.param_type) == 0.0
-        and analysis.param_value is not None
-        and test is not None
-        and test.effect
-        and stat is not None
-        and stat.kind == "mean"
-    ):
-        # the trial's difference in our test's SD units (test.effect is d of the posted difference)
-        effects.append(test.effect * analysis.param_value / (values[1] - values[0]))
+    if analysis is not None and analysis.param_value is not None:
+        null, estimate = _null_value(analysis.param_type), analysis.param_value
+        if null == 1.0:
+            effects.append(sig.d_from_log_ratio(estimate))
+        elif null == 0.0 and test is not None and test.effect and stat is not None and stat.kind == "mean":
+            # the trial's difference in our test's SD units (test.effect is d of the posted difference)
+            effects.append(test.effect * estimate / (values[1] - values[0]))
     if stat is not None and stat.kind in ("median", "geometric_mean") and min(values) > 0:
         effects.append(sig.d_from_log_ratio(values[1] / values[0]))
     if shares is not None:
