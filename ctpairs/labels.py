@@ -388,7 +388,7 @@ def _is_share_of_about(share: float, n: float, digit: float) -> bool:
     low, high = share - digit / 2, share + digit - 1e-12
     if _counts(n, low, high):
         return True
-    spread = range(max(1, math.floor(n * (1 - DENOMINATOR_TOLERANCE))), math.ceil(n * (1 + DENOMINATOR_TOLERANCE)) + 1)
+    spread = range(max(1, math.ceil(n * (1 - DENOMINATOR_TOLERANCE))), math.floor(n * (1 + DENOMINATOR_TOLERANCE)) + 1)
     return any(_counts(m, low, high) for m in spread)
 
 

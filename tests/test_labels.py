@@ -688,6 +688,8 @@ def test_a_number_in_participants_is_a_count_of_them(unit: str, kind: str) -> No
         (22.6, 36.0, False),  # NCT00783705: stable disease, out of those evaluable (7 of 31), not of 36
         (27.2, 196.0, True),  # NCT01040780: 53 of the 195 analysed, one fewer than n
         (16.66, 6.0, True),  # NCT03217071: 1 of 6, posted truncated
+        (88.9, 11.0, False),  # 8 of 9: a denominator 18% under n, outside DENOMINATOR_TOLERANCE
+        (90.0, 11.0, True),  # 9 of 10: within it
         (0.0, 92.0, True),
     ],
 )
