@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
-from ctpairs.endpoints import is_missing_data, is_placeholder_change
+from ctpairs.endpoints import is_missing_data, is_placeholder_change, names_change
 from ctpairs.labels import Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
@@ -27,7 +27,7 @@ from ctpairs.schema import (
     SourceRef,
     TrialContext,
 )
-from ctpairs.timepoints import read_time
+from ctpairs.timepoints import is_baseline, read_time
 
 _POOLED = re.compile(
     r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
@@ -98,7 +98,8 @@ def observations(measure: Measure) -> list[Observation]:
     a count of participants without data (a class or category "Missing", "Unknown", "Not
     evaluable": :func:`ctpairs.endpoints.is_missing_data`), nor a placeholder change of 0 (0)
     (:func:`ctpairs.endpoints.is_placeholder_change`). Bounds that are not the values' own
-    (:func:`bounds_describe_another_quantity`) are left out of the observations' measurements.
+    (:func:`bounds_describe_another_quantity`) and SDs that are not spreads between people
+    (:func:`spreads_are_not_standard_deviations`) are left out of the observations' measurements.
 
     Worked out once per measure while the builders of a build read it in turn (the last
     :data:`OBSERVED_MEASURES` measures asked for are kept) and shared: callers must not change the
@@ -133,11 +134,58 @@ def bounds_describe_another_quantity(measure: Measure) -> bool:
     )
 
 
+IMPLAUSIBLE_RESPONSE = 5.0
+"""A mean change further than this many of its posted SDs from zero (a standardized response mean
+above 5) would have nearly every participant move by the same amount, which no rating scale or
+lab value does across people: the "SD" is a standard error, or in other units."""
+SPREAD_CHECK_MIN_N = 20
+"""Rows of fewer participants say nothing to :func:`spreads_are_not_standard_deviations`: two or
+three patients can move alike."""
+
+
+def spreads_are_not_standard_deviations(measure: Measure) -> bool:
+    """Whether the standard deviations a change measure posts cannot be spreads between people:
+    of its rows after baseline with at least :data:`SPREAD_CHECK_MIN_N` participants (two or more),
+    at least half sit further than :data:`IMPLAUSIBLE_RESPONSE` SDs from zero. NCT05064397 posts
+    changes of 13 to 18 points on the Sleep Impact Scale with "SDs" of 2 to 2.6 for about 100
+    patients (standard errors); NCT03064438 a percent change of -29 with 0.17 (a fraction's SD).
+    A test would then find every difference significant, so every row loses its spread. Measures
+    that post levels under a change title (NCT00512707's scores at each week, SD 18 beside 65)
+    keep theirs: fewer than half of their rows are that far from zero.
+    Only plain means: what an LS mean posts as an SD is already read as its standard error."""
+    if measure.param_type != "mean" or measure.dispersion_type != "standard_deviation":
+        return False
+    if not (names_change(measure.title) or names_change(measure.unit)):
+        return False
+    responses = [
+        abs(m.value) / m.spread
+        for cls in measure.classes
+        if not is_baseline(cls.title)
+        for cat in cls.categories
+        if not is_baseline(cat.title)
+        for m in cat.measurements
+        if m.value is not None and m.spread and (measure.row_n(m.group_id, cls, cat).n or 0) >= SPREAD_CHECK_MIN_N
+    ]
+    return len(responses) >= 2 and 2 * sum(r > IMPLAUSIBLE_RESPONSE for r in responses) >= len(responses)
+
+
 def _observe(measure: Measure) -> list[Observation]:
     groups = {g.id: g for g in measure.groups}
     unbound = bounds_describe_another_quantity(measure)
+    unspread = spreads_are_not_standard_deviations(measure)
+
+    def kept(m: Measurement) -> Measurement:
+        if not (unbound or unspread):
+            return m
+        return replace(
+            m,
+            lower=None if unbound else m.lower,
+            upper=None if unbound else m.upper,
+            spread=None if unspread else m.spread,
+        )
+
     found = (
-        Observation(measure, groups[m.group_id], cls, cat, replace(m, lower=None, upper=None) if unbound else m)
+        Observation(measure, groups[m.group_id], cls, cat, kept(m))
         for cls in measure.classes
         for cat in cls.categories
         for m in cat.measurements

@@ -38,7 +38,12 @@ from ctpairs.labels import (
 from ctpairs.model.numbers import normalize_dispersion, stated_group_ns
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Measure, Trial
-from ctpairs.pairing import analysis_for, bounds_describe_another_quantity, observations
+from ctpairs.pairing import (
+    analysis_for,
+    bounds_describe_another_quantity,
+    observations,
+    spreads_are_not_standard_deviations,
+)
 from ctpairs.schema import ResultInfo
 from tests._data import DATA, real_record, real_records, resolve_pointer
 
@@ -396,6 +401,63 @@ def test_bounds_of_another_quantity_are_told_from_the_values_own(trials: dict[st
     ]
     assert len(kept) > 300 and not any(bounds_describe_another_quantity(m) for m in kept)
     assert any(m.dispersion_type is None for m in kept)
+
+
+# Mean/SD change measures of the shared records with rows further than 3 SDs from zero, read by
+# hand: (trial, outcome measure index) -> whether its "SDs" are spreads between people.
+SPREADS_READ_BY_HAND = {
+    ("NCT05064397", 20): False,  # Sleep Impact Scale changes of 13-18 with "SDs" of 2-2.6, n about 100
+    ("NCT05064397", 23): False,  # WPAI absenteeism change of -12.7 with 1.7, n about 90
+    ("NCT03064438", 1): False,  # IGA percent change of -29 with 0.17: a fraction's SD
+    ("NCT01107444", 0): False,  # SDs that cannot give the trial's own t-test (p = 0.284)
+    ("NCT00179517", 8): False,  # one row's POMS-D change SD 0.6 beside 11.5 in the other arm
+    ("NCT00512707", 1): True,  # levels at each week under a change title (7.6, SD 2.4)
+    ("NCT00512707", 4): True,
+    ("NCT00512707", 7): True,  # PGWBI 65, SD 18
+    ("NCT00512707", 8): True,
+    ("NCT01130532", 11): True,  # IIEF levels at weeks 12 and 16
+    ("NCT01479426", 1): True,  # MSHQ pre and post levels
+    ("NCT01479426", 4): True,
+    ("NCT02658890", 16): True,  # kynurenine falls by 60% in everyone: a drug's effect on its target
+    ("NCT02658890", 17): True,
+    ("NCT03037385", 42): True,  # DUSP6 expression falls by 75-82% under a MEK inhibitor
+    ("NCT04606771", 5): True,  # mutant allele frequency near its floor of -100%
+    ("NCT01327612", 2): True,  # a maximum change of blood pressure is always positive
+    ("NCT01229150", 10): True,  # fold changes near 1
+    ("NCT00789373", 4): True,  # EQ-5D VAS changes of 2-3 patients at late cycles
+    ("NCT02657434", 8): True,  # dyspnoea of 2 patients at weeks 88-91
+}
+
+
+def test_sds_that_cannot_be_spreads_between_people_are_dropped(trials: dict[str, Trial], built) -> None:
+    """:func:`ctpairs.pairing.spreads_are_not_standard_deviations` against the measures read by
+    hand: it never drops real SDs (precision 1.0); it finds 3 of the 5 whose SDs are not (WPAI,
+    whose changes sit 2.7 to 7.5 SDs from zero, and a single row of POMS-D are missed)."""
+
+    def measure(nct_id: str, index: int) -> Measure:
+        return trials[nct_id].results.outcome_measures[index]
+
+    flagged = {key: spreads_are_not_standard_deviations(measure(*key)) for key in SPREADS_READ_BY_HAND}
+    assert not any(flagged[key] for key, real in SPREADS_READ_BY_HAND.items() if real)
+    found = sorted(key for key, real in SPREADS_READ_BY_HAND.items() if not real and flagged[key])
+    assert found == [("NCT01107444", 0), ("NCT03064438", 1), ("NCT05064397", 20)]
+    # every other measure of the shared records keeps its SDs
+    others = [
+        (t.nct_id, m.index)
+        for t in trials.values()
+        for m in t.results.outcome_measures
+        if spreads_are_not_standard_deviations(m) and (t.nct_id, m.index) not in SPREADS_READ_BY_HAND
+    ]
+    assert others == []
+    sleep = measure("NCT05064397", 20)
+    assert observations(sleep) and all(o.measurement.spread is None for o in observations(sleep))
+    # its pairs show no spread and, with no test left, no direction
+    rows = [
+        r for r in built["outcome"] if r["nct_id"] == "NCT05064397" and r["factual"]["outcome"]["title"] == sleep.title
+    ]
+    assert len(rows) > 20
+    assert all(r[s]["result"]["spread"] is None for r in rows for s in ("factual", "counterfactual"))
+    assert {r["label"]["direction"] for r in rows} == {"indeterminate"}
 
 
 def test_our_test_agrees_with_the_trials_own_analysis(built) -> None:
