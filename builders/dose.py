@@ -36,6 +36,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from ctpairs.abbreviations import without_definitions
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import concurrency_skip, is_pooled
 from ctpairs.dose import DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
@@ -228,9 +229,10 @@ def without_amounts(text: str, values: frozenset[float] = frozenset()) -> frozen
 
 
 def _rest(text: str, names: frozenset[str], values: frozenset[float]) -> set[str]:
-    """The words of a text once amounts, numbering labels, the drugs' names and the regimen's
-    numbers are taken out."""
-    words = without_amounts(text, values)
+    """The words of a text once amounts, numbering labels, the drugs' names, the regimen's
+    numbers and the long forms of abbreviations it defines ("Area Under the Curve [AUC]" -> "AUC",
+    as the next cohort's text has it) are taken out."""
+    words = without_amounts(without_definitions(text), values)
     name_words = {w for n in names for w in _WORD.findall(n.casefold())}
     return {w for w in words if not any(n.startswith(w) for n in name_words)}
 
