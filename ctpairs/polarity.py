@@ -7,7 +7,7 @@ before coverage):
 1. **Not an efficacy scale** (``unknown``): pharmacokinetics (AUC, Cmax, Ctrough, Tmax, half-life,
    concentrations, residence time), maximum tolerated dose, vital signs, correlations, preferences,
    categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
-   worst grade).
+   worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity").
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
    death, metastasis, treatment failure...; also by the abbreviations TTD, TTP and TTF) -> higher
    is better; time to a good event (response, improvement, recovery, remission...) -> lower is
@@ -20,10 +20,12 @@ before coverage):
    rates, local or disease control, duration of response -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``.
 4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
-   "remission") -> higher is better, unless the title counts the participants "with an event".
+   "remission", "without (symptom) progression / deterioration") -> higher is better, unless the
+   title counts the participants "with an event".
 5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, anti-drug antibodies, a
-   clinically meaningful decrease or deterioration -> lower is better.
+   clinically meaningful decrease or deterioration, participants "with (symptomatic) progression,
+   deterioration, worsening, relapse or recurrence" -> lower is better.
 6. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
 7. **Good events**: response rates (objective, complete, partial, pathologic, disease control),
    improvement, relief, successful intercourse -> higher is better.
@@ -87,6 +89,7 @@ _NOT_EFFICACY = _rx(
     r"with the indicated",
     r"\bshifts?\b",
     r"worst grade",
+    r"\b(?:participants|patients|subjects)\s+(?:evaluated|evaluable|assessed|analy[sz]ed)\s+for\b",
 )
 _TIME_TO = re.compile(r"\btime (?:to|until)\b(?P<rest>.*)", re.IGNORECASE)
 # times to a bad event by their usual abbreviations (not TTR: recurrence or response)
@@ -125,6 +128,7 @@ _ABSENCE = _rx(
     r"\w[- ]free(?:dom)?\b",
     r"\bremission\b",
     r"\bconversion from\b",
+    r"\bwithout (?:\w+ ){0,2}(?:deterioration|worsening|progression|relapse|recurrence)",
 )
 _WITH_AN_EVENT = re.compile(r"\bwith (?:an? )?events?\b", re.IGNORECASE)
 _BAD_EVENT = _rx(
@@ -147,6 +151,7 @@ _BAD_EVENT = _rx(
     r"anti-?drug antibod",
     r"\badas?\b",
     r"(?:significant|meaningful|\d+-point)\)? (?:decrease|decline|deterioration|worsening)",
+    r"\bwith (?:an? )?(?:\w+ ){0,2}(?:deterioration|worsening|progression|relapse|recurrence)\b",
     r"\binfections?\b",
     r"\bbleeding\b",
 )

@@ -65,13 +65,14 @@ def test_precision_on_a_third_draw_read_after_the_rules():
     Overall Response" is a tally of participants by response category (its progressive-disease row is
     worse high), NCT01833143's "Participants Evaluated for Toxicity" counts who was evaluated, and
     NCT00531934's "Time Free From Skin Rash ... - Number of Participants With an Event" counts the
-    rash. The last is now ``unknown`` (an absence title counting participants "with an event"); the
-    two others stay wrong: 22/24 of those still decided."""
+    rash. The last is now ``unknown`` (an absence title counting participants "with an event"), and
+    so is the second (a count of who was evaluated for something: rule 1); the tally stays wrong:
+    22/23 of those still decided."""
     rows = [json.loads(line) for line in THIRD_DRAW.read_text(encoding="utf-8").splitlines()]
     called = [(r, outcome_polarity(r["title"], r["description"], r["unit"], r["param_type"])) for r in rows]
     assert len(rows) == 25
-    assert sorted(r["nct_id"] for r, p in called if p == UNKNOWN) == ["NCT00531934"]
-    assert sorted(r["nct_id"] for r, p in called if p not in (UNKNOWN, r["label"])) == ["NCT00769067", "NCT01833143"]
+    assert sorted(r["nct_id"] for r, p in called if p == UNKNOWN) == ["NCT00531934", "NCT01833143"]
+    assert sorted(r["nct_id"] for r, p in called if p not in (UNKNOWN, r["label"])) == ["NCT00769067"]
 
 
 @pytest.mark.parametrize(
@@ -200,6 +201,42 @@ def test_real_titles_met_checking_the_configs_by_hand():
 )
 def test_a_time_to_a_bad_event_by_its_abbreviation(title, unit, param_type, expected):
     assert outcome_polarity(title, None, unit, param_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "expected"),
+    [
+        # participants with a bad change are worse high, whatever scale it is read on (NCT00556322,
+        # whose FACT-L in the title read higher-better; NCT00290355; NCT01801111)
+        (
+            "Probable Percentage of Participants With Deterioration in the TOI at 6 Months as Assessed by FACT-L",
+            "percentage of participants",
+            LOWER_BETTER,
+        ),
+        (
+            "Percentage of Participants With Symptomatic Progression Using FACT-L",
+            "percentage of participants",
+            LOWER_BETTER,
+        ),
+        ("Percentage of Patients With Disease Recurrence", "Percentage of Patients", LOWER_BETTER),
+        (
+            "Percentage of Participants With CNS Progression as Assessed by IRC According to RECIST v 1.1",
+            "percentage of participants",
+            LOWER_BETTER,
+        ),
+        # ...and those without one better high (NCT00556712's symptom word read lower-better; NCT03164772)
+        (
+            "Probable Percentage of Participants Remaining Without Symptom Progression at 6 Months (Data Cutoff 17 May 2008)",
+            "percentage of participants",
+            HIGHER_BETTER,
+        ),
+        ("Number of Subjects Without Progression at 8 and 24 Weeks by RECIST 1.1", "Participants", HIGHER_BETTER),
+        # a count of who was evaluated for something is no outcome with a direction (NCT01833143)
+        ("Participants Evaluated for Toxicity", "Participants", UNKNOWN),
+    ],
+)
+def test_participants_with_or_without_a_bad_change(title, unit, expected):
+    assert outcome_polarity(title, None, unit, "NUMBER") == expected
 
 
 def test_a_scales_stated_direction_wins_over_its_titles_words():
