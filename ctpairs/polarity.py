@@ -88,7 +88,7 @@ _NOT_EFFICACY = _rx(
     r"\bby (?:their|the) (?:level|response)",
     r"with the indicated",
     r"\bshifts?\b",
-    r"worst grade",
+    r"(?:worst|highest) grade",
     r"\b(?:participants|patients|subjects)\s+(?:evaluated|evaluable|assessed|analy[sz]ed)\s+for\b",
 )
 _TIME_TO = re.compile(r"\btime (?:to|until)\b(?P<rest>.*)", re.IGNORECASE)
@@ -131,6 +131,10 @@ _ABSENCE = _rx(
     r"\bwithout (?:\w+ ){0,2}(?:deterioration|worsening|progression|relapse|recurrence)",
 )
 _WITH_AN_EVENT = re.compile(r"\bwith (?:an? )?events?\b", re.IGNORECASE)
+_INSTRUMENT = re.compile(
+    r"\b(?:scales?|scores?|questionnaires?|assessments?|index|inventory|profile|status)\b", re.IGNORECASE
+)
+_WITH_SURVIVAL_EVENTS = re.compile(r"\bwith\b[^,;:]{0,40}?\bevents?\b(?![- ]free)", re.IGNORECASE)
 _BAD_EVENT = _rx(
     r"adverse event",
     r"\baes?\b",
@@ -350,7 +354,10 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
     if is_score_scale(unit) and (stated := stated_direction(description)) != UNKNOWN:
         return stated  # a scale's own stated direction wins over its title's words ("FACT/GOG-Neurotoxicity")
     if _SURVIVAL.search(title):
-        return UNKNOWN if _is_count(unit, param_type) else HIGHER_BETTER
+        if _is_count(unit, param_type):
+            return UNKNOWN
+        # "Percentage of Participants With Progression-Free Survival Events": the events are bad
+        return LOWER_BETTER if _WITH_SURVIVAL_EVENTS.search(title) else HIGHER_BETTER
     if _ABSENCE.search(title):
         # "Time Free From Skin Rash ... - Number of Participants With an Event" counts the event
         return UNKNOWN if _WITH_AN_EVENT.search(title) else HIGHER_BETTER
@@ -360,7 +367,12 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         return UNKNOWN
     if _GOOD_EVENT.search(title):
         return HIGHER_BETTER
-    return _scale(title, description)
+    scale = _scale(title, description)
+    if _is_count(unit, param_type) and (scale != LOWER_BETTER or _INSTRUMENT.search(title)):
+        # participants tallied by an instrument's categories (improved, stable, worse; each ECOG
+        # grade; "yes" and "no"): only a count of people with a symptom ("Vomiting") is worse high
+        return UNKNOWN
+    return scale
 
 
 def better_direction(polarity: str) -> str | None:

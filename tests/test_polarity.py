@@ -18,6 +18,7 @@ from ctpairs.polarity import (
 LABELS = Path(__file__).parent / "data" / "polarity_labels.jsonl"
 SECOND_DRAW = Path(__file__).parent / "data" / "polarity_labels_second_draw.jsonl"
 THIRD_DRAW = Path(__file__).parent / "data" / "polarity_labels_third_draw.jsonl"
+FOURTH_DRAW = Path(__file__).parent / "data" / "polarity_labels_fourth_draw.jsonl"
 
 
 def _labelled():
@@ -73,6 +74,21 @@ def test_precision_on_a_third_draw_read_after_the_rules():
     assert len(rows) == 25
     assert sorted(r["nct_id"] for r, p in called if p == UNKNOWN) == ["NCT00531934", "NCT01833143"]
     assert sorted(r["nct_id"] for r, p in called if p not in (UNKNOWN, r["label"])) == ["NCT00769067"]
+
+
+def test_precision_on_a_fourth_draw_read_before_its_rules():
+    """25 decided measures (one per trial), drawn after the third draw's rules and read by hand
+    (tests/data/polarity_labels_fourth_draw.jsonl): 21 right when drawn. Wrong: three tallies of
+    participants by category read with the measure's direction (by best response, by LCSS change,
+    by highest AE grade) and NCT00172042's "Participants With Progression-Free Survival Events" read
+    as survival. The rules written after reading them (participants "with" survival events are worse
+    high; "highest grade" tallies and participants tallied on an instrument are ``unknown``) leave
+    one wrong, the best-response tally, whose title alone names a response: 22/23 decided."""
+    rows = [json.loads(line) for line in FOURTH_DRAW.read_text(encoding="utf-8").splitlines()]
+    called = [(r, outcome_polarity(r["title"], r["description"], r["unit"], r["param_type"])) for r in rows]
+    assert len(rows) == 25 and len({r["nct_id"] for r in rows}) == 25
+    assert sorted(r["nct_id"] for r, p in called if p == UNKNOWN) == ["NCT00191139", "NCT03137771"]
+    assert [r["nct_id"] for r, p in called if p not in (UNKNOWN, r["label"])] == ["NCT01000480"]
 
 
 @pytest.mark.parametrize(
@@ -233,6 +249,31 @@ def test_a_time_to_a_bad_event_by_its_abbreviation(title, unit, param_type, expe
         ("Number of Subjects Without Progression at 8 and 24 Weeks by RECIST 1.1", "Participants", HIGHER_BETTER),
         # a count of who was evaluated for something is no outcome with a direction (NCT01833143)
         ("Participants Evaluated for Toxicity", "Participants", UNKNOWN),
+        # survival posted as the participants with an event: the events are bad (NCT00700180);
+        # event-free survival stays better high
+        ("Overall Survival - Percentage of Participants With an Event", "percentage of participants", LOWER_BETTER),
+        (
+            "Percentage of Participants With PFS Event of Disease Progression",
+            "percentage of participants",
+            LOWER_BETTER,
+        ),
+        ("Event-Free Survival (EFS)", "Months", HIGHER_BETTER),
+        (
+            "Percentage of Participants Estimated to be Event Free at 4 Months",
+            "percentage of participants",
+            HIGHER_BETTER,
+        ),
+        # participants tallied by an instrument's categories have no direction; a count of people
+        # with a symptom is worse high (NCT00191139, NCT02424617, NCT01473563, NCT00322452)
+        ("Lung Cancer Symptom Scale (LCSS) Assessment Post-randomization", "participants", UNKNOWN),
+        (
+            "Number of Participants With Eastern Cooperative Oncology Group (ECOG) Performance Status at End of Study",
+            "Participants",
+            UNKNOWN,
+        ),
+        ("Participant Satisfaction: Chemotherapy at Home", "participants", UNKNOWN),
+        ("Number of Participants by Highest Grade Adverse Event Reported", "Participants", UNKNOWN),
+        ("Vomiting", "Participants", LOWER_BETTER),
     ],
 )
 def test_participants_with_or_without_a_bad_change(title, unit, expected):
