@@ -18,7 +18,8 @@ before coverage):
    QOL"; "Pain Levels" from 0, no pain, to 10, the worst).
 3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
    rates, local or disease control, duration of response -> higher is better; posted as a count of
-   participants or events (not a rate or a time) -> ``unknown``.
+   participants or events (not a rate or a time) -> ``unknown``; as the share of participants
+   "with" an event ("Overall Survival - Percentage of Participants With an Event") -> lower.
 4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
    "remission", "without (symptom) progression / deterioration") -> higher is better, unless the
    title counts the participants "with an event".
@@ -35,7 +36,9 @@ before coverage):
    efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
    diarrhoea, sleepiness, distress -> lower is better; both kinds named, or "quality of life" alone
    over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
-   whole EORTC QLQ-C30) -> ``unknown``.
+   whole EORTC QLQ-C30) -> ``unknown``. Posted as a count of participants, a scale is a tally of
+   its categories (improved, stable, worse; each grade; "yes") -> ``unknown``, unless the title
+   names no instrument and the word is a symptom ("Vomiting": people with it) -> lower.
 
 Anything else is ``unknown``.
 
