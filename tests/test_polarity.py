@@ -19,6 +19,7 @@ LABELS = Path(__file__).parent / "data" / "polarity_labels.jsonl"
 SECOND_DRAW = Path(__file__).parent / "data" / "polarity_labels_second_draw.jsonl"
 THIRD_DRAW = Path(__file__).parent / "data" / "polarity_labels_third_draw.jsonl"
 FOURTH_DRAW = Path(__file__).parent / "data" / "polarity_labels_fourth_draw.jsonl"
+FIFTH_DRAW = Path(__file__).parent / "data" / "polarity_labels_fifth_draw.jsonl"
 
 
 def _labelled():
@@ -89,6 +90,19 @@ def test_precision_on_a_fourth_draw_read_before_its_rules():
     assert len(rows) == 25 and len({r["nct_id"] for r in rows}) == 25
     assert sorted(r["nct_id"] for r, p in called if p == UNKNOWN) == ["NCT00191139", "NCT03137771"]
     assert [r["nct_id"] for r, p in called if p not in (UNKNOWN, r["label"])] == ["NCT01000480"]
+
+
+def test_precision_on_a_fifth_draw_read_after_the_rules():
+    """25 more decided measures (one per trial, none of the fourth draw's trials), drawn after the
+    fourth draw's rules and read by hand (tests/data/polarity_labels_fifth_draw.jsonl): 24 right.
+    The one wrong is again a tally of participants by best response (NCT00415363), a measure whose
+    rows are its categories: a task row of one category only carries a direction its own words give
+    (``ctpairs.tasks``), and the benchmark configs leave category rows out."""
+    rows = [json.loads(line) for line in FIFTH_DRAW.read_text(encoding="utf-8").splitlines()]
+    called = [(r, outcome_polarity(r["title"], r["description"], r["unit"], r["param_type"])) for r in rows]
+    assert len(rows) == 25 and len({r["nct_id"] for r in rows}) == 25
+    assert not any(p == UNKNOWN for _, p in called)
+    assert [r["nct_id"] for r, p in called if p != r["label"]] == ["NCT00415363"]
 
 
 @pytest.mark.parametrize(
