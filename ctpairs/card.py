@@ -22,7 +22,13 @@ import pyarrow as pa
 from ctpairs.columns import field_values
 from ctpairs.curate import DROP_REASONS
 from ctpairs.errors import CtpairsError
-from ctpairs.labels import ALPHA, MIN_N_PER_SIDE, SIMILAR_EFFECT_LIMIT, SIMILAR_SHARE_DIFFERENCE
+from ctpairs.labels import (
+    ALPHA,
+    MIN_N_PER_SIDE,
+    SIMILAR_EFFECT_LIMIT,
+    SIMILAR_SHARE_DIFFERENCE,
+    SIMILAR_SPREAD_RATIO,
+)
 from ctpairs.pairing import IMPLAUSIBLE_RESPONSE, SPREAD_CHECK_MIN_N
 from ctpairs.schema import LABEL_DIRECTIONS
 
@@ -372,6 +378,7 @@ def render_card(stats: CardStats, schema: pa.Schema, metadata: DatasetCardData) 
         "min_n": str(MIN_N_PER_SIDE),
         "similar_limit": f"{SIMILAR_EFFECT_LIMIT:g}",
         "similar_points": f"{SIMILAR_SHARE_DIFFERENCE * 100:g}",
+        "similar_spread_ratio": f"{SIMILAR_SPREAD_RATIO:g}",
         "implausible_response": f"{IMPLAUSIBLE_RESPONSE:g}",
         "spread_check_min_n": str(SPREAD_CHECK_MIN_N),
         "balance_table": _balance_table(stats),

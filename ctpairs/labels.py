@@ -91,6 +91,12 @@ SIMILAR_SHARE_DIFFERENCE = 0.01
 """Two proportions closer than this (one percentage point) are close whatever h says: h stretches
 the scale near 0% and 100%, where 0 of 149 vs 1 of 158 participants is h = 0.16."""
 
+SIMILAR_SPREAD_RATIO = 4.0
+"""Past this ratio of the two sides' SDs no one SD describes both, and so uneven a pair of spreads
+usually betrays an outlier or mixed units (NCT04280705 posts a change of white cells of -34.7 with
+SD 574 beside 2.0 with SD 16 x 10^9/L, "similar" by Cohen's d of 0.09). Welch's test of such sides
+still stands, but their closeness is read in the smaller SD (2.3 SDs apart here)."""
+
 MEDIAN_FROM_CI = "_median_approx"
 """The ending of our test's name for two medians read from their CIs. Such a test can show that two
 medians differ (on the 685 shared records, each of the 26 times it did, the trial's own analysis
@@ -421,11 +427,26 @@ def _proportion_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutco
 
 
 def _welch(f: tuple[float, float, float], c: tuple[float, float, float], method: str) -> TestOutcome | None:
-    """Welch's t-test of two sides given as (mean, SD, n), with their standardized difference."""
+    """Welch's t-test of two sides given as (mean, SD, n), with how far apart they are
+    (:func:`_standardized`)."""
     p = sig.welch_t(*f, *c)
     if p is None:
         return None
-    return TestOutcome(p, method, sig.standardized_difference(f[0], f[1], c[0], c[1]))
+    return TestOutcome(p, method, _standardized(f, c))
+
+
+def _standardized(f: tuple[float, float, float], c: tuple[float, float, float]) -> float | None:
+    """Cohen's d of two sides given as (mean, SD, n); when one SD is over
+    :data:`SIMILAR_SPREAD_RATIO` times the other, the difference in the smaller SD instead, so
+    uneven spreads can only set the sides further apart (``None`` when that SD is 0 and the means
+    differ: no reading)."""
+    low, high = sorted((f[1], c[1]))
+    if high <= SIMILAR_SPREAD_RATIO * low:
+        return sig.standardized_difference(f[0], f[1], c[0], c[1])
+    delta = c[0] - f[0]
+    if delta == 0:
+        return 0.0
+    return delta / low if low > 0 else None
 
 
 def _ci_scales(value: float, lower: float, upper: float) -> set[str]:

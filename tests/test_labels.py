@@ -135,6 +135,34 @@ def test_ci_of_any_stated_level_is_used() -> None:
     assert unstated.test_method is None and unstated.direction == "indeterminate" and not unstated.verifiable
 
 
+def test_closeness_of_uneven_spreads_is_read_in_the_smaller_sd() -> None:
+    """Real rows: NCT04280705's change in white cells on day 11, 2.0 (SD 16, n = 268) vs -34.7 (SD
+    574, n = 230), is not significant and Cohen's d is 0.09, but the SDs differ 36-fold (mixed
+    units): 2.3 of the smaller SD apart, so not ``similar``. NCT00518011's change in temperature,
+    -0.02 (0.73) vs -0.012 (0.11), n = 8 each, is close even in the smaller SD. Equal means are
+    close whatever the spreads (NCT01871805's 0.0 with SD 0 vs 0.0 with SD 23.6)."""
+    mean = Statistic("mean", "standard_deviation", "10^9 cells/liter")
+    wbc = compute_label(
+        ResultInfo(1.967, 16.042, None, None, 268.0, None), ResultInfo(-34.702, 574.065, None, None, 230.0, None), mean
+    )
+    assert wbc.test_method == "welch_t" and wbc.test_p_value > 0.05
+    assert wbc.direction == "indeterminate"
+    assert sig.standardized_difference(1.967, 16.042, -34.702, 574.065) > -0.1  # what d alone would say
+    temperature = compute_label(
+        ResultInfo(-0.02, 0.73, None, None, 8.0, None), ResultInfo(-0.012, 0.11, None, None, 8.0, None), mean
+    )
+    assert temperature.direction == "similar"
+    zeros = compute_label(
+        ResultInfo(0.0, 0.0, None, None, 4.0, None), ResultInfo(0.0, 23.57, None, None, 5.0, None), mean
+    )
+    assert zeros.direction == "similar"
+    # Welch's test itself is unchanged: a real difference under uneven spreads stays directional
+    bilirubin = compute_label(
+        ResultInfo(0.58, 4.13, None, None, 394.0, None), ResultInfo(-0.03, 1.03, None, None, 389.0, None), mean
+    )
+    assert bilirubin.direction == "lower" and bilirubin.p_value < 0.01
+
+
 def test_wan_2014_estimates() -> None:
     # Wan et al. 2014, worked through: n = 100, median 50, IQR 40-60; range 10-90
     mean, sd = sig.mean_sd_from_iqr(40, 50, 60, 100)
