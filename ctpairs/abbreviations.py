@@ -16,15 +16,13 @@ import re
 from functools import lru_cache
 
 _DEFINED = re.compile(r"\\?[(\[]\s*(?P<short>[A-Za-z][A-Za-z0-9\-]{1,9})\s*\\?[)\]]")
-_WORD_START = re.compile(r"(?:^|(?<=[\s\-/]))\S")
 
 
 def long_form(before: str, short: str) -> str | None:
     """The end of ``before`` that ``short`` abbreviates (Schwartz and Hearst), or ``None``."""
     chars = [c.lower() for c in short if c.isalnum()]
-    words = before.split()
-    window = " ".join(words[-min(len(chars) + 5, 2 * len(chars)) :])
-    if not chars or not window:
+    window = " ".join(before.split()[-min(len(chars) + 5, 2 * len(chars)) :])
+    if not window:
         return None
     text = window.lower()
     at = len(text)
