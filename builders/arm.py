@@ -24,8 +24,10 @@ Left out, each with a declared skip reason:
   escalation, expansion or safety cohorts are treated as not randomized against each other;
 * every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
-  randomized population; and slots or groups that are the baseline, measured before any treatment
-  (a shift table's on-treatment rows by baseline state are not).
+  randomized population; and groups that are the baseline, measured before any treatment (a shift
+  table's on-treatment rows by baseline state are not). Baseline rows and measures whose time frame
+  is only the baseline are left out by :func:`ctpairs.pairing.group_contrast`
+  (:data:`~ctpairs.pairing.SKIP_BASELINE`).
 
 When the trial posted an analysis of exactly these two groups, it labels the pair (``trial_analysis``).
 """
@@ -50,7 +52,7 @@ from ctpairs.cohorts import (
 )
 from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
-from ctpairs.pairing import group_contrast, observations_by_group
+from ctpairs.pairing import SKIP_BASELINE, group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
 from ctpairs.timepoints import is_baseline
 
@@ -69,7 +71,6 @@ SKIP_IDENTICAL = "identical group titles"
 SKIP_SAME_DRUGS = "same drugs at different doses"
 SKIP_NO_CONTROL = "non-randomized groups without a control"
 SKIP_RESPONDERS = "responders-only measure"
-SKIP_BASELINE = "baseline value (before treatment)"
 SKIP_OBSERVATIONAL = "observational study (groups not assigned)"
 
 
@@ -198,8 +199,4 @@ class ArmBuilder(PerMeasureBuilder):
                 continue
             factual, counterfactual = order_groups(self._regimens, ga, gb)
             change = Change("arm", factual.title, counterfactual.title)
-            for item in group_contrast(self, trial, measure, by_group, factual, counterfactual, change):
-                if isinstance(item, Pair) and is_baseline(item.factual.result.category):
-                    yield Skip(SKIP_BASELINE, f"{measure.title}: {item.factual.result.category}")
-                else:
-                    yield item
+            yield from group_contrast(self, trial, measure, by_group, factual, counterfactual, change)

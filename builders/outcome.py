@@ -59,7 +59,7 @@ from itertools import pairwise
 from ctpairs.builders.dose import trial_drugs
 from rapidfuzz import fuzz
 
-from ctpairs.builder import Skip
+from ctpairs.builder import SKIP_NO_RESULTS, Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
 from ctpairs.endpoints import (
@@ -83,7 +83,6 @@ treatment, alive or assessed (the survivors of a cohort), not the group."""
 INSTRUMENT_MATCH = 80.0
 POPULATION_MATCH = 90.0
 
-SKIP_NO_RESULTS = "no posted results"
 SKIP_UNREADABLE = "measure time point unreadable"
 SKIP_NO_GROUP = "no group in both measures"
 SKIP_NO_VALUE = "no value posted for both measures"

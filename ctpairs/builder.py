@@ -61,6 +61,7 @@ class Builder(Protocol):
 
 
 SKIP_REPEATED = "the same contrast posted under another measure"
+SKIP_NO_RESULTS = "no posted results"
 
 
 def _contrast(pair: Pair) -> tuple | None:
@@ -82,7 +83,7 @@ class PerMeasureBuilder:
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
         if not trial.results.outcome_measures:
-            yield Skip("no posted results")
+            yield Skip(SKIP_NO_RESULTS)
             return
         first: dict[tuple, Measure] = {}
         for measure in trial.results.outcome_measures:

@@ -27,7 +27,7 @@ from ctpairs.schema import (
     SourceRef,
     TrialContext,
 )
-from ctpairs.timepoints import is_baseline, read_time
+from ctpairs.timepoints import is_baseline, is_pretreatment, read_time
 
 _POOLED = re.compile(
     r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
@@ -213,6 +213,8 @@ def observations_by_group(measure: Measure) -> dict[str, dict[tuple[str | None, 
     return by_group
 
 
+SKIP_BASELINE = "baseline value (before treatment)"
+SKIP_NO_SHARED_VALUE = "no value posted for both groups"
 SKIP_DIFFERENTIAL_ATTRITION = (
     "groups of different populations at a later visit (one keeps under half the share the other does)"
 )
@@ -251,13 +253,22 @@ def group_contrast(
 ) -> Iterator[Pair | Skip]:
     """A pair for every slot where both groups posted a value, labelled with the trial's own
     analysis of exactly these two groups when there is one; a Skip when they share no slot.
-    ``doses`` are ``factual_dose`` / ``counterfactual_dose`` as for :func:`make_pair`."""
+    Values measured before treatment (:data:`SKIP_BASELINE`: a measure whose time frame is only
+    the baseline, a row that is the baseline) differ by chance or by who was enrolled, not by the
+    groups' treatments, so they are skipped. ``doses`` are ``factual_dose`` / ``counterfactual_dose``
+    as for :func:`make_pair`."""
+    if is_pretreatment(measure.time_frame):
+        yield Skip(SKIP_BASELINE, f"{measure.title}: {measure.time_frame}")
+        return
     f_obs, c_obs = by_group.get(factual.id, {}), by_group.get(counterfactual.id, {})
     shared = [slot for slot in f_obs if slot in c_obs]
     if not shared:
-        yield Skip("no value posted for both groups", measure.title)
+        yield Skip(SKIP_NO_SHARED_VALUE, measure.title)
         return
     for slot in shared:
+        if is_baseline(f_obs[slot].category_label):
+            yield Skip(SKIP_BASELINE, f"{measure.title}: {f_obs[slot].category_label}")
+            continue
         if differential_attrition(f_obs[slot], c_obs[slot]):
             yield Skip(SKIP_DIFFERENTIAL_ATTRITION, f"{measure.title}: {f_obs[slot].category_label}")
             continue

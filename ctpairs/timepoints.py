@@ -199,6 +199,39 @@ def is_baseline(label: str | None) -> bool:
     return reading is not None and reading.at_baseline
 
 
+# "21 days prior to Day 1", "less than or equal to 28 days prior to dosing": still before treatment.
+_BEFORE_START = re.compile(
+    r"(?:(?:less\s+than\s+or\s+equal\s+to|up\s+to|within)\s+)?(?:(?P<days>\d+\s+days?|day\s+[01])\s+)?"
+    r"(?:prior\s+to|before)\s+(?:the\s+)?(?:study\s+)?"
+    r"(?:day\s+[01]\b|(?:the\s+)?first\s+dose|treatment|enrol?lment|randomi[sz]ation|(?(days)dosing|(?!)))",
+    re.I,
+)
+# "Pre-dose" alone is often a trough after earlier doses, so it is not one of these.
+_PRETREATMENT = re.compile(
+    r"\b(?:baseline|screening|pre-?(?:enrol?lment|treatment)|before\s+treatment|at\s+enrol?lment)\b",
+    re.I,
+)
+# What else a time frame may say and still name no time after treatment starts.
+_PRETREATMENT_WORDS = frozenset(
+    "baseline screening pretreatment predose pre dose dosing treatment enrollment enrolment at the during visit "
+    "assessed measured collected obtained tumor tumour sample samples biopsy single timepoint time point only "
+    "day 0 1 of cycle".split()
+)
+
+
+def is_pretreatment(time_frame: str | None) -> bool:
+    """Whether a measure's time frame names only a time before treatment ("Baseline", "At
+    enrollment", "Screening (21 days prior to Day 1)", "Baseline (Day 1 of Cycle 1)", "Day 1 prior to
+    dosing"):
+    a difference between arms there is not an effect of the arms. A frame that also names a later
+    time ("Baseline, Week 12", "Pre-dose up to 96 hours postdose") or anything else ("Baseline [Post
+    Clinical Encounter]") is not."""
+    text = _BEFORE_START.sub(" pretreatment ", time_frame or "")
+    if not _PRETREATMENT.search(text):
+        return False
+    return all(word in _PRETREATMENT_WORDS for word in re.findall(r"[a-z0-9]+", text.casefold()))
+
+
 def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
     """Days from the start of the time point ``text`` names (baseline is 0), or ``None``.
 

@@ -24,8 +24,8 @@ from ctpairs.builders.dose import DoseBuilder
 from ctpairs.builders.outcome import OutcomeBuilder
 
 from ctpairs import cohorts
-from ctpairs.builder import SKIP_REPEATED, Skip
-from ctpairs.pairing import SKIP_DIFFERENTIAL_ATTRITION, observations
+from ctpairs.builder import SKIP_NO_RESULTS, SKIP_REPEATED, Skip
+from ctpairs.pairing import SKIP_BASELINE, SKIP_DIFFERENTIAL_ATTRITION, SKIP_NO_SHARED_VALUE, observations
 from ctpairs.schema import Pair
 from tests._gold import built, load, score_dose, score_groups, trial, validity
 
@@ -128,6 +128,17 @@ def test_arm_refuses_groups_that_are_the_baseline() -> None:
     assert frozenset(("PDE5I + Placebo (Week 12)", "PDE5I + Dapoxetine (Week 12)")) in made
     assert not [pair for pair in made if any("(Baseline)" in t for t in pair)]
     assert arm_builder.SKIP_BASELINE in _skips(ArmBuilder(), "NCT01063855")
+
+
+def test_arm_refuses_measures_taken_only_before_treatment() -> None:
+    """NCT02584686 posts each score twice, "Before Treatment" (time frame "Baseline") and "After
+    Treatment": only the second contrasts the arms. NCT04974645's substance use at "Baseline" is who
+    was enrolled, not what the arms did."""
+    made = {p.factual.outcome.title for p in ArmBuilder().build(trial("NCT02584686")) if isinstance(p, Pair)}
+    assert "SHIM Score After Treatment" in made and "EHS After Treatment" in made
+    assert not [title for title in made if "Before Treatment" in title]
+    skipped = [s for s in ArmBuilder().build(trial("NCT04974645")) if isinstance(s, Skip)]
+    assert Skip(SKIP_BASELINE, "Number of Participants Indicating Substance Use: Baseline") in skipped
 
 
 def test_values_of_groups_with_nobody_analysed_are_not_observations() -> None:
@@ -345,9 +356,10 @@ def test_skip_reasons_are_declared_constants() -> None:
         "outcome": {v for k, v in vars(outcome_builder).items() if k.startswith("SKIP_")},
     }
     shared = set(cohorts.SKIP_REASONS) | {
-        "no posted results",
-        "no value posted for both groups",
+        SKIP_NO_RESULTS,
+        SKIP_NO_SHARED_VALUE,
         SKIP_REPEATED,
+        SKIP_BASELINE,
         SKIP_DIFFERENTIAL_ATTRITION,
     }
     for name, builder in (("dose", DoseBuilder()), ("arm", ArmBuilder()), ("outcome", OutcomeBuilder())):

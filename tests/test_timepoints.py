@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ctpairs.timepoints import cycle_length_days, is_baseline, read_time, time_point_days, without_times, words
+from ctpairs.timepoints import (
+    cycle_length_days,
+    is_baseline,
+    is_pretreatment,
+    read_time,
+    time_point_days,
+    without_times,
+    words,
+)
 
 
 # Class, category and title strings as posted in the real records, with hand-read days.
@@ -125,3 +133,60 @@ def test_words_and_cached_readings() -> None:
 def test_baseline_slots_and_groups(label: str, baseline: bool) -> None:
     """What the arm builder refuses as measured before any treatment."""
     assert is_baseline(label) is baseline
+
+
+# Every time frame of the 685 shared records that names a time before treatment and nothing after it,
+# found by reading the frames that mention baseline, screening, enrolment, "before" or "prior to":
+_BEFORE_TREATMENT = [
+    "Baseline",
+    "baseline",
+    "At baseline",
+    "Assessed at baseline",
+    "Baseline (Day 1)",
+    "Baseline (Day 1 of Cycle 1)",
+    "Baseline (single timepoint only)",
+    "Baseline tumor biopsy",
+    "Tumor samples collected at baseline",
+    "Screening",
+    "Screening/Baseline",
+    "Screening (21 days prior to Day 1)",
+    "During the screening (less than or equal to 28 days prior to dosing)",
+    "At enrollment",
+    "Pre-enrollment",
+    "Up to 45 days prior to study enrollment",
+    "before treatment",
+    "Pretreatment - Cycle 1 Day 1",
+    "Day 1 prior to dosing",
+]
+# Frames of the same records that name a later time too, or a pre-dose trough after earlier doses.
+_NOT_BEFORE_TREATMENT = [
+    "Baseline, 12 weeks",
+    "Baseline and Weeks 1, 4, 8, and 12",
+    "Baseline to post-therapy",
+    "Baseline, End of Treatment",
+    "Baseline [Post Clinical Encounter]",
+    "Baseline (pre-dose), 3 Months after first dose of Cycle 1",
+    "At pre-treatment and 18 months",
+    "Pre-dose",  # NCT02403271: the trough after the Cycle 6 Day 1 dose
+    "Pre-dose up to 149 days",
+    "Pre-dose (0 hrs) on Day 21 of Cycle 1",
+    "Predose on Day 1 of Cycle 2 (Cycle length =21 days)",
+    "Day 1 pre-treatment and 6 hours post-infusion",
+    "Screening to Weeks 4 and 6",
+    "From enrollment to end of treatment up to 24 months",
+    "12 weeks after enrollment",
+    "From screening (Day -28) till data cut-off (36 months)",
+    "Day 1",
+    "",
+]
+# Still missed: "Allodynia was assessed at the screening visit", "Screening up to approximately 7 days".
+
+
+@pytest.mark.parametrize("frame", _BEFORE_TREATMENT)
+def test_time_frames_before_treatment(frame: str) -> None:
+    assert is_pretreatment(frame)
+
+
+@pytest.mark.parametrize("frame", _NOT_BEFORE_TREATMENT)
+def test_time_frames_that_reach_past_the_start_of_treatment(frame: str) -> None:
+    assert not is_pretreatment(frame)
