@@ -22,6 +22,8 @@ Left out, each with a declared skip reason:
   A trial counts as randomized only when it registers randomized allocation and not a single arm,
   and two groups whose titles both call them non-randomized,
   escalation, expansion or safety cohorts are treated as not randomized against each other;
+* two groups whose descriptions are one text giving a drug with an amount
+  (:data:`SKIP_SAME_TREATMENT`): the same stated treatment, so the titles differ in who or when;
 * every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
   randomized population; and groups that are the baseline, measured before any treatment (a shift
@@ -72,6 +74,7 @@ SKIP_SAME_DRUGS = "same drugs at different doses"
 SKIP_NO_CONTROL = "non-randomized groups without a control"
 SKIP_RESPONDERS = "responders-only measure"
 SKIP_OBSERVATIONAL = "observational study (groups not assigned)"
+SKIP_SAME_TREATMENT = "the same stated treatment (the groups differ in who was enrolled or when)"
 
 
 def is_randomized(trial: Trial) -> bool:
@@ -143,6 +146,19 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
 
 
+def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
+    """True when two groups' descriptions are one text that gives a drug of the trial with an
+    amount: both groups were given the same stated treatment, so their titles name who they are
+    or when they were measured (NCT02658890's expansion cohorts "Exp ML Anti-PDL1" and "Exp ASST",
+    both "BMS-986205 100mg + nivolumab 480mg"; NCT01130532's "Placebo (Period IV)", given
+    tadalafil 5 mg in that open-label period like the other group). A shared description without
+    an amount ("Taken once daily") says nothing about the groups' treatments."""
+    texts = {" ".join((g.description or "").split()).casefold() for g in (a, b)}
+    if len(texts) != 1 or not a.description:
+        return False
+    return any(d.drug and d.dose is not None for d in parse_regimen(a.description, regimens.drugs).drugs)
+
+
 def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
     """A control that names no drug of the trial in its title (placebo, observation, standard of
     care, or a comparator arm): what a non-randomized trial's groups may be contrasted with."""
@@ -153,7 +169,7 @@ class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "2.4.0"
+    version = "2.5.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
@@ -192,6 +208,9 @@ class ArmBuilder(PerMeasureBuilder):
                 continue
             if same_drug_doses(self._regimens, ga, gb):
                 yield Skip(SKIP_SAME_DRUGS, f"{ga.title} / {gb.title}")
+                continue
+            if same_stated_treatment(self._regimens, ga, gb):
+                yield Skip(SKIP_SAME_TREATMENT, f"{ga.title} / {gb.title}")
                 continue
             assigned = randomized and not (group_context(ga).non_randomized and group_context(gb).non_randomized)
             if not assigned and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):

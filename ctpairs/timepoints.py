@@ -219,6 +219,7 @@ _PRETREATMENT_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def is_pretreatment(time_frame: str | None) -> bool:
     """Whether a measure's time frame names only a time before treatment ("Baseline", "At
     enrollment", "Screening (21 days prior to Day 1)", "Baseline (Day 1 of Cycle 1)", "Day 1 prior to

@@ -141,6 +141,36 @@ def test_arm_refuses_measures_taken_only_before_treatment() -> None:
     assert Skip(SKIP_BASELINE, "Number of Participants Indicating Substance Use: Baseline") in skipped
 
 
+def test_arm_refuses_groups_given_the_same_stated_treatment() -> None:
+    """Every arm pair of the 685 shared records whose two groups share one description, read by hand:
+    NCT02658890's expansion cohorts (three pairs of different populations on "BMS-986205 100mg +
+    nivolumab 480mg") and NCT01130532's "Placebo (Period IV)" against "5 mg Tadalafil (Period IV)",
+    both given tadalafil 5 mg then, are not arm contrasts; NCT02511106's placebo against AZD9291
+    ("Taken once daily"), NCT00915005's photon against proton radiotherapy and NCT02591615's arms
+    (their shared descriptions give no amount) are."""
+    refused = {
+        ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ASST"),
+        ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ML Anti-PDL1+CTLA4"),
+        ("NCT02658890", "Part 2: Exp ML Anti-PDL1+CTLA4", "Part 2: Exp ASST"),
+        ("NCT01130532", "Placebo (Period IV)", "5 mg Tadalafil (Period IV)"),
+    }
+    kept = {
+        ("NCT02511106", "Placebo Tablet", "AZD9291 80mg Tablet"),
+        ("NCT00915005", "Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)"),
+        ("NCT02591615", "Arm A Squamous Carcinoma", "Arm B Squamous Carcinoma"),
+        ("NCT02658890", "Part 2: Exp ML BRAF-MT- NIVO", "Part 2: Exp ML BRAF-MT"),
+    }
+    made = {
+        (p.nct_id, p.factual.group_title, p.counterfactual.group_title)
+        for nct_id in {n for n, _, _ in refused | kept}
+        for p in ArmBuilder().build(trial(nct_id))
+        if isinstance(p, Pair)
+    }
+    assert not refused & made
+    assert kept <= made
+    assert arm_builder.SKIP_SAME_TREATMENT in _skips(ArmBuilder(), "NCT02658890")
+
+
 def test_values_of_groups_with_nobody_analysed_are_not_observations() -> None:
     """NCT04488068's sham group has a denominator of 0 on "Number of Participants Recruited": its
     posted 0 is no observation, so no pair compares it with the 12 of the other group."""
