@@ -22,8 +22,9 @@ Left out, each with a declared skip reason:
   A trial counts as randomized only when it registers randomized allocation and not a single arm,
   and two groups whose titles both call them non-randomized,
   escalation, expansion or safety cohorts are treated as not randomized against each other;
-* two groups whose descriptions are one text giving a drug with an amount
-  (:data:`SKIP_SAME_TREATMENT`): the same stated treatment, so the titles differ in who or when;
+* two groups whose descriptions are one text giving a drug with an amount, under titles that name
+  no control nor other drugs (:data:`SKIP_SAME_TREATMENT`): the same stated treatment, so the
+  titles differ in who was enrolled;
 * every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
   randomized population; and groups that are the baseline, measured before any treatment (a shift
@@ -148,13 +149,19 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
 
 def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     """True when two groups' descriptions are one text that gives a drug of the trial with an
-    amount: both groups were given the same stated treatment, so their titles name who they are
-    or when they were measured (NCT02658890's expansion cohorts "Exp ML Anti-PDL1" and "Exp ASST",
-    both "BMS-986205 100mg + nivolumab 480mg"; NCT01130532's "Placebo (Period IV)", given
-    tadalafil 5 mg in that open-label period like the other group). A shared description without
-    an amount ("Taken once daily") says nothing about the groups' treatments."""
+    amount and their titles name no different treatment (no control, the same drugs): both groups
+    were given the same stated treatment, so their titles name who they are (NCT02658890's
+    expansion cohorts "Exp ML Anti-PDL1" and "Exp ASST", both "BMS-986205 100mg + nivolumab
+    480mg"). A shared description without an amount ("Taken once daily") says nothing about the
+    groups' treatments, and titles that name a control or other drugs say what the groups were
+    randomized to (NCT01130532's "Placebo (Period IV)" and "5 mg Tadalafil (Period IV)" share the
+    description of an open-label period, but the rows before it compare placebo with tadalafil)."""
     texts = {" ".join((g.description or "").split()).casefold() for g in (a, b)}
     if len(texts) != 1 or not a.description:
+        return False
+    if _text_rank(a.title) or _text_rank(b.title):
+        return False
+    if parse_regimen(a.title, regimens.drugs).names != parse_regimen(b.title, regimens.drugs).names:
         return False
     return any(d.drug and d.dose is not None for d in parse_regimen(a.description, regimens.drugs).drugs)
 

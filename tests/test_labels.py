@@ -1050,10 +1050,15 @@ def test_similar_labels_of_trial_analyses_against_hand_labels(built) -> None:
             assert (label["method"], label["p_value"]) == ("trial_analysis", g["p_value"])
 
 
+NO_LONGER_PAIRED = {("NCT00982111", "Percentage of Participants With EGFR Measured by IHC")}
+"""Measures of hand-labelled pairs that a later pair rule refuses (the arms' EGFR staining, measured
+only at baseline: :func:`ctpairs.timepoints.is_pretreatment`); the figures below leave them out."""
+
+
 @pytest.mark.parametrize(
     ("gold_file", "sizes", "scores"),
     [
-        ("similar_labels.json", (60, 38), (25, 25, 38)),
+        ("similar_labels.json", (59, 37), (24, 24, 37)),
         ("similar_labels_second_draw.json", (42, 31), (24, 24, 31)),
     ],
 )
@@ -1077,9 +1082,13 @@ def test_similar_needs_close_values_against_hand_labels(
     11.0 vs 9.7 months, time to intracranial progression of 226 vs 224 days): precision 49/49,
     recall 49/69. Refused wrongly: those two, differences of 2-3 points on 0-100 symptom scales
     with SDs of 15-25 (d of 0.1-0.2), close values of few participants with wide spreads
-    (half-lives of 13.6 and 12.6 h in 7 and 4), rare events 0 vs 6 of 140 and 298."""
+    (half-lives of 13.6 and 12.6 h in 7 and 4), rare events 0 vs 6 of 140 and 298. One pair of the
+    first draw, alike and kept, is no longer made (:data:`NO_LONGER_PAIRED`): 48/48, recall 48/68."""
     gold = json.loads((DATA / "gold" / gold_file).read_text())
     by_key = _by_slot(built)
+    gone = [g for g in gold if _gold_slot(g) not in by_key]
+    assert {(g["nct_id"], g["measure"]) for g in gone} <= NO_LONGER_PAIRED
+    gold = [g for g in gold if g not in gone]
     kept = set()
     for i, g in enumerate(gold):
         row = by_key[_gold_slot(g)]

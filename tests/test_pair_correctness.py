@@ -144,17 +144,18 @@ def test_arm_refuses_measures_taken_only_before_treatment() -> None:
 def test_arm_refuses_groups_given_the_same_stated_treatment() -> None:
     """Every arm pair of the 685 shared records whose two groups share one description, read by hand:
     NCT02658890's expansion cohorts (three pairs of different populations on "BMS-986205 100mg +
-    nivolumab 480mg") and NCT01130532's "Placebo (Period IV)" against "5 mg Tadalafil (Period IV)",
-    both given tadalafil 5 mg then, are not arm contrasts; NCT02511106's placebo against AZD9291
-    ("Taken once daily"), NCT00915005's photon against proton radiotherapy and NCT02591615's arms
-    (their shared descriptions give no amount) are."""
+    nivolumab 480mg") are not arm contrasts; NCT02511106's placebo against AZD9291 ("Taken once
+    daily"), NCT00915005's photon against proton radiotherapy and NCT02591615's arms (their shared
+    descriptions give no amount) are, and so are NCT01130532's "Placebo (Period IV)" and "5 mg
+    Tadalafil (Period IV)" at the end of week 12, before the open-label period their one
+    description tells of (its week-16 rows, both groups on tadalafil, are still paired)."""
     refused = {
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ASST"),
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ML Anti-PDL1+CTLA4"),
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1+CTLA4", "Part 2: Exp ASST"),
-        ("NCT01130532", "Placebo (Period IV)", "5 mg Tadalafil (Period IV)"),
     }
     kept = {
+        ("NCT01130532", "Placebo (Period IV)", "5 mg Tadalafil (Period IV)"),
         ("NCT02511106", "Placebo Tablet", "AZD9291 80mg Tablet"),
         ("NCT00915005", "Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)"),
         ("NCT02591615", "Arm A Squamous Carcinoma", "Arm B Squamous Carcinoma"),
