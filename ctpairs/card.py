@@ -113,6 +113,7 @@ FIELD_DOCS: dict[str, str] = {
     "label.relative_delta": "`delta` divided by the absolute factual value (null when that is 0).",
     "label.significant": "Whether the difference is significant at 0.05 (null when there is no evidence).",
     "label.p_value": "The p-value the direction rests on (the trial's or our test's).",
+    "label.p_value_bound": "`<`, `<=`, `>` or `>=` when the trial posted its p-value as a bound (`<0.001`), else null.",
     "label.method": "What the direction rests on: `trial_analysis`, the name of our test, or `none`.",
     "label.test_p_value": "Our test's p-value from the posted numbers (also when the trial's analysis is used).",
     "label.test_method": "Our test's name (see Label definitions); null when no test applies.",

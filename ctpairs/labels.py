@@ -229,6 +229,14 @@ def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
     return got
 
 
+def p_value_bound(analysis: Analysis | None) -> str | None:
+    """The qualifier of the p-value :func:`analysis_evidence` reads from ``analysis`` ("<" for a
+    posted "<0.001"), or ``None`` when that p is exact or comes from the CI."""
+    if analysis is None or analysis.p_value is None:
+        return None
+    return analysis.p_value_qualifier
+
+
 def ci_evidence(analysis: Analysis) -> tuple[float, bool] | None:
     """(two-sided p, significant) from an analysis that posts its estimate and two-sided 95% CI but
     no p-value: significant when "no difference" lies outside the CI, not when inside; p from the
@@ -661,6 +669,7 @@ def compute_label(
         method=method,  # type: ignore[arg-type]
         test_p_value=test.p_value if test else None,
         test_method=test_method,
+        p_value_bound=p_value_bound(analysis) if method == METHOD_TRIAL else None,
         statistic=compared if compared != "value" else (stat.kind if stat else "value"),
         verifiable=verifiable,
     )

@@ -107,6 +107,7 @@ class Label:
     method: str  # "trial_analysis" | our test's name | "none"
     test_p_value: float | None = None  # our test from the posted numbers, also when the trial's analysis is used
     test_method: str | None = None
+    p_value_bound: str | None = None  # "<", "<=", ">" or ">=" when the trial posted p as a bound ("<0.001")
     statistic: str = "value"  # what was compared: "mean", "proportion", "geometric_mean", "median", "count"...
     verifiable: bool = False  # True when the direction rests on a trial analysis or a test
 
@@ -229,6 +230,7 @@ PAIR_SCHEMA = pa.schema(
                     ("relative_delta", _F),
                     ("significant", pa.bool_()),
                     ("p_value", _F),
+                    ("p_value_bound", _S),
                     ("method", _S),
                     ("test_p_value", _F),
                     ("test_method", _S),

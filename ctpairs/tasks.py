@@ -344,7 +344,11 @@ def _evidence(label: Mapping[str, Any]) -> str:
         else f"A test of the posted numbers ({method.replace('_', ' ')})"
     )
     verdict = "a significant difference" if significant else "no significant difference"
-    p_text = "p < 0.0001" if p < 1e-4 else f"p = {format_number(round(p, 4))}"
+    bound = label.get("p_value_bound")
+    if bound:
+        p_text = f"p {bound} {format_number(p)}"  # as the trial posted it: "p < 0.0001"
+    else:
+        p_text = "p < 0.0001" if p < 1e-4 else f"p = {format_number(round(p, 4))}"
     return f"{source} gives {p_text}, {verdict} at the {format_number(ALPHA)} level."
 
 

@@ -45,6 +45,7 @@ from ctpairs.pairing import (
     spreads_are_not_standard_deviations,
 )
 from ctpairs.schema import ResultInfo
+from ctpairs.tasks import answer_fields, format_number
 from tests._data import DATA, real_record, real_records, resolve_pointer
 
 NATURAL = ["dose", "outcome", "arm"]
@@ -1232,3 +1233,31 @@ def test_a_trials_ratio_stands_in_when_our_test_cannot_read_the_values(built) ->
     assert all(labels[key]["test_method"] is None for key in ((15.8, 3.9), (18.1, 30.8), (20.0, 18.1)))
     assert labels[(15.8, 3.9)]["direction"] == labels[(18.1, 30.8)]["direction"] == "indeterminate"
     assert labels[(20.0, 18.1)]["direction"] == "similar"
+
+
+def test_a_p_value_posted_as_a_bound_says_so(built) -> None:
+    """Every label that rests on a trial's analysis of the shared records: its `p_value_bound` is the
+    qualifier of the posted p its pointer leads to ("<0.0001" gives "<"), and null for an exact p;
+    the evidence sentence then reads the bound as posted. No other label has one."""
+    records = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
+    bounds = Counter()
+    for row in (r for axis in NATURAL for r in built[axis]):
+        label = row["label"]
+        if label["method"] != "trial_analysis":
+            assert label["p_value_bound"] is None
+            continue
+        source = next((s for s in row["provenance"]["sources"] if s["field"] == "label.p_value"), None)
+        if source is None:  # decided by the analysis's CI
+            assert label["p_value_bound"] is None
+            continue
+        posted = str(resolve_pointer(records[source["nct_id"]], source["pointer"])).strip()
+        qualifier = re.match(r"[<>]=?|≤|≥", posted)
+        assert label["p_value_bound"] == (qualifier and {"≤": "<=", "≥": ">="}.get(qualifier[0], qualifier[0])), posted
+        bounds[label["p_value_bound"]] += 1
+    assert bounds["<"] > 200 and bounds[None] > 500
+    row = next(r for r in built["arm"] if r["label"]["p_value_bound"] == "<" and r["label"]["p_value"] == 0.0001)
+    assert "gives p < 0.0001, a significant difference" in answer_fields(row)["evidence"]
+    exact = next(
+        r for r in built["arm"] if r["label"]["method"] == "trial_analysis" and not r["label"]["p_value_bound"]
+    )
+    assert f"p = {format_number(round(exact['label']['p_value'], 4))}" in answer_fields(exact)["evidence"]

@@ -292,6 +292,23 @@ def test_second_version_gets_a_changelog_and_older_versions_are_refused(
     assert json.loads((out / MANIFEST_NAME).read_text())["version"] == "1.1.0"
 
 
+def test_pairs_written_before_the_p_value_bound_field_still_package(pairs_dir: Path, tmp_path: Path) -> None:
+    """A v2 pairs file from before `label.p_value_bound` (CHANGELOG) packages, the field null."""
+    older = tmp_path / "older"
+    older.mkdir()
+    dose = pq.read_table(pairs_dir / "dose.parquet")
+    label = dose.column("label").combine_chunks()
+    kept = [f for f in label.type if f.name != "p_value_bound"]
+    old_label = pa.StructArray.from_arrays([label.field(f.name) for f in kept], fields=kept)
+    pq.write_table(dose.set_column(dose.schema.get_field_index("label"), "label", old_label), older / "dose.parquet")
+    assert "p_value_bound" not in str(pq.read_schema(older / "dose.parquet"))
+
+    package_pairs(older, tmp_path / "ds", "1.0.0")
+    packaged = pq.read_table(tmp_path / "ds" / "data" / "dose-all" / "train-00000-of-00001.parquet")
+    bounds = pa.compute.struct_field(packaged.column("label"), "p_value_bound")
+    assert packaged.num_rows and bounds.null_count == packaged.num_rows
+
+
 def test_refuses_bad_versions_unknown_folders_and_empty_pairs(pairs_dir: Path, tmp_path: Path) -> None:
     for bad in ("1.0", "v1.0.0", "01.0.0", "1.0.0-rc1"):
         with pytest.raises(PackageError, match="X.Y.Z"):
