@@ -211,6 +211,7 @@ _PRETREATMENT = re.compile(
     r"\b(?:baseline|screening|pre-?(?:enrol?lment|treatment)|before\s+treatment|at\s+enrol?lment)\b",
     re.I,
 )
+_WORD = re.compile(r"[a-z0-9]+")
 # What else a time frame may say and still name no time after treatment starts.
 _PRETREATMENT_WORDS = frozenset(
     "baseline screening pretreatment predose pre dose dosing treatment enrollment enrolment at the during visit "
@@ -222,15 +223,14 @@ _PRETREATMENT_WORDS = frozenset(
 @lru_cache(maxsize=16384)
 def is_pretreatment(time_frame: str | None) -> bool:
     """Whether a measure's time frame names only a time before treatment ("Baseline", "At
-    enrollment", "Screening (21 days prior to Day 1)", "Baseline (Day 1 of Cycle 1)", "Day 1 prior to
-    dosing"):
-    a difference between arms there is not an effect of the arms. A frame that also names a later
-    time ("Baseline, Week 12", "Pre-dose up to 96 hours postdose") or anything else ("Baseline [Post
-    Clinical Encounter]") is not."""
+    enrollment", "Screening (21 days prior to Day 1)", "Baseline (Day 1 of Cycle 1)", "Day 1 prior
+    to dosing"): a difference between arms there is not an effect of the arms. A frame that also
+    names a later time ("Baseline, Week 12", "Pre-dose up to 96 hours postdose") or anything else
+    ("Baseline [Post Clinical Encounter]") is not (cached: a trial's measures repeat frames)."""
     text = _BEFORE_START.sub(" pretreatment ", time_frame or "")
     if not _PRETREATMENT.search(text):
         return False
-    return all(word in _PRETREATMENT_WORDS for word in re.findall(r"[a-z0-9]+", text.casefold()))
+    return all(word in _PRETREATMENT_WORDS for word in _WORD.findall(text.casefold()))
 
 
 def time_point_days(text: str | None, cycle_days: float | None = None) -> float | None:
