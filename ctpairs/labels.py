@@ -229,7 +229,7 @@ def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
     return got
 
 
-def p_value_bound(analysis: Analysis | None) -> str | None:
+def analysis_p_bound(analysis: Analysis | None) -> str | None:
     """The qualifier of the p-value :func:`analysis_evidence` reads from ``analysis`` ("<" for a
     posted "<0.001"), or ``None`` when that p is exact or comes from the CI."""
     if analysis is None or analysis.p_value is None:
@@ -669,7 +669,7 @@ def compute_label(
         method=method,  # type: ignore[arg-type]
         test_p_value=test.p_value if test else None,
         test_method=test_method,
-        p_value_bound=p_value_bound(analysis) if method == METHOD_TRIAL else None,
+        p_value_bound=analysis_p_bound(analysis) if method == METHOD_TRIAL else None,
         statistic=compared if compared != "value" else (stat.kind if stat else "value"),
         verifiable=verifiable,
     )

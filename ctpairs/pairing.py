@@ -13,7 +13,7 @@ from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
 from ctpairs.endpoints import is_missing_data, is_placeholder_change, names_change
-from ctpairs.labels import Statistic, analysis_evidence, compute_label
+from ctpairs.labels import METHOD_TRIAL, Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
 from ctpairs.schema import (
@@ -436,12 +436,16 @@ def make_pair(
     sources += _side_sources(
         "counterfactual", cf_trial.nct_id, counterfactual, counterfactual_dose[1] if counterfactual_dose else None
     )
-    if analysis is not None:
-        # a p-value read from the CI points at the analysis (its estimate and bounds)
-        pointer = f"{analysis.pointer}/pValue" if analysis.p_value is not None else analysis.pointer
-        sources.append(SourceRef("label.p_value", pointer, trial.nct_id))
     stat_f, stat_c = Statistic.of(factual.measure), Statistic.of(counterfactual.measure)
     same_group = cf_trial is trial and factual.group.title.casefold() == counterfactual.group.title.casefold()
+    label = compute_label(
+        f_side.result, c_side.result, stat_f if stat_f == stat_c else None, analysis, same_group=same_group
+    )
+    if analysis is not None and label.method == METHOD_TRIAL:
+        # only a p-value the label rests on points at the analysis; one read from the CI points at
+        # the analysis itself (its estimate and bounds)
+        pointer = f"{analysis.pointer}/pValue" if analysis.p_value is not None else analysis.pointer
+        sources.append(SourceRef("label.p_value", pointer, trial.nct_id))
     return Pair(
         axis=axis,
         kind=kind,
@@ -453,9 +457,7 @@ def make_pair(
         factual=f_side,
         counterfactual=c_side,
         change=change,
-        label=compute_label(
-            f_side.result, c_side.result, stat_f if stat_f == stat_c else None, analysis, same_group=same_group
-        ),
+        label=label,
         provenance=Provenance(trial.data_timestamp, sources),
         similarity=similarity,
         matched_on=matched_on or [],

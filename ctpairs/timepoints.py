@@ -199,11 +199,13 @@ def is_baseline(label: str | None) -> bool:
     return reading is not None and reading.at_baseline
 
 
-# "21 days prior to Day 1", "less than or equal to 28 days prior to dosing": still before treatment.
+# "21 days prior to Day 1", "less than or equal to 28 days prior to dosing": still before treatment
+# ("prior to dosing" only on a first day or a count of days: a bare one may be a later trough).
+_WITHIN = r"(?:(?:less\s+than\s+or\s+equal\s+to|up\s+to|within)\s+)?"
 _BEFORE_START = re.compile(
-    r"(?:(?:less\s+than\s+or\s+equal\s+to|up\s+to|within)\s+)?(?:(?P<days>\d+\s+days?|day\s+[01])\s+)?"
-    r"(?:prior\s+to|before)\s+(?:the\s+)?(?:study\s+)?"
-    r"(?:day\s+[01]\b|(?:the\s+)?first\s+dose|treatment|enrol?lment|randomi[sz]ation|(?(days)dosing|(?!)))",
+    rf"{_WITHIN}(?:\d+\s+days?\s+)?(?:prior\s+to|before)\s+(?:the\s+)?(?:study\s+)?"
+    r"(?:day\s+[01]\b|(?:the\s+)?first\s+dose|treatment|enrol?lment|randomi[sz]ation)"
+    rf"|{_WITHIN}(?:\d+\s+days?|day\s+[01])\s+(?:prior\s+to|before)\s+dosing",
     re.I,
 )
 # "Pre-dose" alone is often a trough after earlier doses, so it is not one of these.

@@ -109,6 +109,8 @@ def test_every_value_is_at_its_provenance(dose_rows):
             assert row[side]["dose"]["text"] in resolve_pointer(records[dose_ref["nct_id"]], dose_ref["pointer"])
             title_ref = sources[f"{side}.group_title"]
             assert resolve_pointer(records[title_ref["nct_id"]], title_ref["pointer"]) == row[side]["group_title"]
+        # only a p-value the label rests on, the trial's, has a pointer
+        assert ("label.p_value" in sources) == (row["label"]["method"] == "trial_analysis")
         if "label.p_value" in sources:
             ref = sources["label.p_value"]
             assert resolve_pointer(records[ref["nct_id"]], ref["pointer"])

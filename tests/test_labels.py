@@ -1243,18 +1243,20 @@ def test_a_p_value_posted_as_a_bound_says_so(built) -> None:
     bounds = Counter()
     for row in (r for axis in NATURAL for r in built[axis]):
         label = row["label"]
-        if label["method"] != "trial_analysis":
-            assert label["p_value_bound"] is None
-            continue
         source = next((s for s in row["provenance"]["sources"] if s["field"] == "label.p_value"), None)
-        if source is None:  # decided by the analysis's CI
+        if label["method"] != "trial_analysis":
+            # our test's p, or none: no bound, and no pointer into a trial's analysis
+            assert label["p_value_bound"] is None and source is None
+            continue
+        posted = resolve_pointer(records[source["nct_id"]], source["pointer"])
+        if not isinstance(posted, str):  # the analysis itself: a p read from its CI
             assert label["p_value_bound"] is None
             continue
-        posted = str(resolve_pointer(records[source["nct_id"]], source["pointer"])).strip()
+        posted = posted.strip()
         qualifier = re.match(r"[<>]=?|≤|≥", posted)
         assert label["p_value_bound"] == (qualifier and {"≤": "<=", "≥": ">="}.get(qualifier[0], qualifier[0])), posted
         bounds[label["p_value_bound"]] += 1
-    assert bounds["<"] > 200 and bounds[None] > 500
+    assert bounds["<"] > 200 and bounds[None] > 400  # 259 and 492 on the shared records
     row = next(r for r in built["arm"] if r["label"]["p_value_bound"] == "<" and r["label"]["p_value"] == 0.0001)
     assert "gives p < 0.0001, a significant difference" in answer_fields(row)["evidence"]
     exact = next(
