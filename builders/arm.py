@@ -57,7 +57,7 @@ from ctpairs.dose import is_placebo, parse_dose, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import SKIP_BASELINE, group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
-from ctpairs.timepoints import is_baseline
+from ctpairs.timepoints import is_baseline, words
 
 CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"})
 _RANK_BY_TYPE = {"PLACEBO_COMPARATOR": 2, "SHAM_COMPARATOR": 2, "NO_INTERVENTION": 2, "ACTIVE_COMPARATOR": 1}
@@ -156,8 +156,7 @@ def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) ->
     groups' treatments, and titles that name a control or other drugs say what the groups were
     randomized to (NCT01130532's "Placebo (Period IV)" and "5 mg Tadalafil (Period IV)" share the
     description of an open-label period, but the rows before it compare placebo with tadalafil)."""
-    texts = {" ".join((g.description or "").split()).casefold() for g in (a, b)}
-    if len(texts) != 1 or not a.description:
+    if not a.description or words(a.description) != words(b.description):
         return False
     if _text_rank(a.title) or _text_rank(b.title):
         return False
