@@ -23,8 +23,9 @@ Left out, each with a declared skip reason:
   and two groups whose titles both call them non-randomized,
   escalation, expansion or safety cohorts are treated as not randomized against each other;
 * two groups whose descriptions are one text giving a drug with an amount, under titles that name
-  no control nor other drugs (:data:`SKIP_SAME_TREATMENT`): the same stated treatment, so the
-  titles differ in who was enrolled;
+  no control nor other drugs, or in a text that names a stage such as an open-label extension
+  (:data:`SKIP_SAME_TREATMENT`): the same stated treatment, so the titles differ in who was
+  enrolled or in what they had before;
 * every pair of an observational study (:data:`SKIP_OBSERVATIONAL`): its groups were not assigned;
 * measures of responders only (duration of, time to response): each arm's responders are not a
   randomized population; and groups that are the baseline, measured before any treatment (a shift
@@ -50,6 +51,7 @@ from ctpairs.cohorts import (
     group_context,
     is_pooled,
     responders_only,
+    stages,
     strata,
     stratum_skip,
 )
@@ -149,20 +151,25 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
 
 def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     """True when two groups' descriptions are one text that gives a drug of the trial with an
-    amount and their titles name no different treatment (no control, the same drugs): both groups
-    were given the same stated treatment, so their titles name who they are (NCT02658890's
-    expansion cohorts "Exp ML Anti-PDL1" and "Exp ASST", both "BMS-986205 100mg + nivolumab
-    480mg"). A shared description without an amount ("Taken once daily") says nothing about the
-    groups' treatments, and titles that name a control or other drugs say what the groups were
-    randomized to (NCT01130532's "Placebo (Period IV)" and "5 mg Tadalafil (Period IV)" share the
-    description of an open-label period, but the rows before it compare placebo with tadalafil)."""
+    amount, and either that text names a stage of the trial or the titles name no different
+    treatment (no control, the same drugs): both groups were given the same stated treatment, so
+    their titles name who they are or what they had before.
+
+    NCT02658890's expansion cohorts "Exp ML Anti-PDL1" and "Exp ASST" are both "BMS-986205 100mg +
+    nivolumab 480mg"; NCT01130532's "Placebo (Period IV)" and "5 mg Tadalafil (Period IV)" are both
+    "5.0 mg Tadalafil for 4 weeks during open-label extension treatment period (Period IV)", so at
+    week 16 they compare two groups on tadalafil. A shared description without an amount ("Taken
+    once daily") says nothing about the groups' treatments, and without a stage, titles that name a
+    control or other drugs say what the groups were randomized to."""
     if not a.description or words(a.description) != words(b.description):
         return False
+    if not any(d.drug and d.dose is not None for d in parse_regimen(a.description, regimens.drugs).drugs):
+        return False
+    if stages(a.description):
+        return True
     if _text_rank(a.title) or _text_rank(b.title):
         return False
-    if parse_regimen(a.title, regimens.drugs).names != parse_regimen(b.title, regimens.drugs).names:
-        return False
-    return any(d.drug and d.dose is not None for d in parse_regimen(a.description, regimens.drugs).drugs)
+    return parse_regimen(a.title, regimens.drugs).names == parse_regimen(b.title, regimens.drugs).names
 
 
 def is_pure_control(regimens: Regimens, group: ResultGroup) -> bool:
@@ -175,7 +182,7 @@ class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "2.5.0"
+    version = "2.6.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 

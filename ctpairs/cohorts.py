@@ -191,6 +191,12 @@ def _context(title: str, description: str) -> GroupContext:
     )
 
 
+def stages(text: str) -> frozenset[str]:
+    """The stages of a participant's course a text names ("open-label", "extension", "run-in", ...;
+    the keys of the stage patterns behind :data:`SKIP_STAGES`)."""
+    return _found(_STAGES, text)
+
+
 def group_context(group: ResultGroup) -> GroupContext:
     """The population and timing markers of a result group (title; description for pooling,
     population and randomization)."""

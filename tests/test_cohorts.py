@@ -154,3 +154,23 @@ def test_cohort_skip_for_arm_contrasts() -> None:
     assert cohorts.concurrency_skip(a, f) is None  # same part: a dose contrast may still hold
     assert cohorts.cohort_skip(a, f) == cohorts.SKIP_COHORTS
     assert cohorts.cohort_skip(_group("Arm A: Drug"), _group("Arm B: Placebo")) is None
+
+
+@pytest.mark.parametrize(
+    "text,named",
+    [
+        # NCT01130532's groups of its open-label period, NCT00602030's lead-in, NCT02737501's crossover
+        (
+            "5.0 mg Tadalafil for 4 weeks during open-label extension treatment period (Period IV).",
+            {"open-label", "extension"},
+        ),
+        ("Lead-in Phase: Erlotinib + Entinostat 10 mg", {"run-in"}),
+        ("Crossover Phase: Brigatinib 90 mg QD/180 mg QD", {"crossover"}),
+        # a dosing schedule and an expansion cohort name no stage (NCT02658890)
+        ("5.0 mg Tadalafil for 12 weeks during double-blind treatment period (Period III).", {"double-blind"}),
+        ("BMS-986205 100mg + nivolumab 480mg", set()),
+        ("Extension Cohort 2: nivolumab", set()),
+    ],
+)
+def test_stages_read_from_real_texts(text: str, named: set[str]) -> None:
+    assert cohorts.stages(text) == named

@@ -986,6 +986,23 @@ def _gold_slot(g: dict) -> tuple:
     )
 
 
+NO_LONGER_PAIRED = {
+    ("NCT00982111", "Percentage of Participants With EGFR Measured by IHC"),
+    (
+        "NCT01130532",
+        "Change From 12 Weeks to 16 Weeks in Participant's International Index of Erectile Function - Erectile "
+        "Function (IIEF-EF) Domain Score",
+    ),
+}
+"""Measures of hand-labelled pairs that a later pair rule refuses; the figures below leave them out.
+NCT00982111's EGFR staining of the arms was measured only at baseline
+(:func:`ctpairs.timepoints.is_pretreatment`). NCT01130532's "Placebo (Period IV)" and "5 mg
+Tadalafil (Period IV)" share the description of an open-label extension on tadalafil
+(:func:`ctpairs.builders.arm.same_stated_treatment`): the rule refuses the group pair whole, so
+the week-12 row read by hand, correctly labelled, goes with the week-16 rows that compare
+tadalafil with tadalafil."""
+
+
 def test_directional_labels_of_our_tests_against_hand_labels(built) -> None:
     """40 random ``higher``/``lower`` labels that rest on our tests, not on a trial's analysis (15
     arm, 12 dose, 13 outcome, drawn after this session's rules), each read by hand against its
@@ -993,14 +1010,19 @@ def test_directional_labels_of_our_tests_against_hand_labels(built) -> None:
     by the test named, on two sides that differ in the named thing? All 40 do: adverse events of
     23 vs 50 of 71, a DLT in 0 of 16 vs 3 of 9, AUCs of 1,506 vs 12,030 h*ng/mL at 50 and 400 mg in
     3 and 3, Kaplan-Meier rates with CIs at 3 and 5 years. Precision 40/40 (the 95% interval of a
-    40/40 proportion reaches down to 91%); the one doubt the record cannot settle is whether
+    40/40 proportion reaches down to 91%; one of them, NCT01130532's week-12 row of its open-label
+    period, is no longer paired: :data:`NO_LONGER_PAIRED`); the one doubt the record cannot settle is whether
     JAVELIN Lung 100's weekly avelumab arm, added by amendment, ran beside all of its chemotherapy
     arm. Earlier reads of this session's draws found the two kinds of error fixed since: a
     placeholder change of 0 (0), and survival rates tested as x/n."""
     gold = json.loads((DATA / "gold" / "directional_labels.json").read_text())
     assert len(gold) == 40 and all(g["supported"] for g in gold)
     by_key = _by_slot(built)
+    gone = [g for g in gold if _gold_slot(g) not in by_key]
+    assert {(g["nct_id"], g["measure"]) for g in gone} <= NO_LONGER_PAIRED and len(gone) <= 1
     for g in gold:
+        if g in gone:
+            continue
         label = by_key[_gold_slot(g)]["label"]
         assert (label["direction"], label["method"]) == (g["direction"], g["method"])
 
@@ -1049,11 +1071,6 @@ def test_similar_labels_of_trial_analyses_against_hand_labels(built) -> None:
         assert (label["direction"] == "similar") == g["similar"], g
         if g["similar"]:
             assert (label["method"], label["p_value"]) == ("trial_analysis", g["p_value"])
-
-
-NO_LONGER_PAIRED = {("NCT00982111", "Percentage of Participants With EGFR Measured by IHC")}
-"""Measures of hand-labelled pairs that a later pair rule refuses (the arms' EGFR staining, measured
-only at baseline: :func:`ctpairs.timepoints.is_pretreatment`); the figures below leave them out."""
 
 
 @pytest.mark.parametrize(

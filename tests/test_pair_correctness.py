@@ -147,18 +147,20 @@ def test_arm_refuses_measures_taken_only_before_treatment() -> None:
 def test_arm_refuses_groups_given_the_same_stated_treatment() -> None:
     """Every arm pair of the 685 shared records whose two groups share one description, read by hand:
     NCT02658890's expansion cohorts (three pairs of different populations on "BMS-986205 100mg +
-    nivolumab 480mg") are not arm contrasts; NCT02511106's placebo against AZD9291 ("Taken once
-    daily"), NCT00915005's photon against proton radiotherapy and NCT02591615's arms (their shared
-    descriptions give no amount) are, and so are NCT01130532's "Placebo (Period IV)" and "5 mg
-    Tadalafil (Period IV)" at the end of week 12, before the open-label period their one
-    description tells of (its week-16 rows, both groups on tadalafil, are still paired)."""
+    nivolumab 480mg") are not arm contrasts, nor are NCT01130532's "Placebo (Period IV)" and "5 mg
+    Tadalafil (Period IV)", whose one description gives both groups tadalafil in the open-label
+    extension (its week-16 rows compare tadalafil with tadalafil; the week-12 contrast stays, posted
+    under the Period III groups); NCT02511106's placebo against AZD9291 ("Taken once daily"),
+    NCT00915005's photon against proton radiotherapy and NCT02591615's arms (their shared
+    descriptions give no amount) are arm contrasts."""
     refused = {
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ASST"),
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1", "Part 2: Exp ML Anti-PDL1+CTLA4"),
         ("NCT02658890", "Part 2: Exp ML Anti-PDL1+CTLA4", "Part 2: Exp ASST"),
+        ("NCT01130532", "Placebo (Period IV)", "5 mg Tadalafil (Period IV)"),
     }
     kept = {
-        ("NCT01130532", "Placebo (Period IV)", "5 mg Tadalafil (Period IV)"),
+        ("NCT01130532", "Placebo (Period III)", "5 mg Tadalafil (Period III)"),
         ("NCT02511106", "Placebo Tablet", "AZD9291 80mg Tablet"),
         ("NCT00915005", "Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)"),
         ("NCT02591615", "Arm A Squamous Carcinoma", "Arm B Squamous Carcinoma"),
@@ -172,6 +174,7 @@ def test_arm_refuses_groups_given_the_same_stated_treatment() -> None:
     assert not refused & made
     assert kept <= made
     assert arm_builder.SKIP_SAME_TREATMENT in _skips(ArmBuilder(), "NCT02658890")
+    assert arm_builder.SKIP_SAME_TREATMENT in _skips(ArmBuilder(), "NCT01130532")
 
 
 def test_values_of_groups_with_nobody_analysed_are_not_observations() -> None:
