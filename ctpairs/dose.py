@@ -270,7 +270,7 @@ _CLAUSE_SPLIT = re.compile(
 # boundaries that stop frequency / route search windows (other drug starts)
 _WINDOW_STOP = re.compile(
     r"\+|\bplus\b|\bin\s+combination\s+with\b|\bcombined\s+with\b|\btogether\s+with\b|"
-    r"\bfollowed\s+by\b|\bthen\b|;|\.\s+(?=[A-Z*])|\.$|\n|\*\s|\bversus\b|\bvs\.?\s",
+    r"\bfollowed\s+by\b|\bthen\b|;|\.\s+(?=(?-i:[A-Z*]))|\.$|\n|\*\s|\bversus\b|\bvs\.?\s",
     re.I,
 )
 # connectors that separate two drugs: identical amounts across them are NOT merged
@@ -312,7 +312,7 @@ _FREQ_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         r"twice[\s-]+(?:a|per)?\s*day|twice[\s-]+daily|two\s+times\s+(?:a|per)?\s*(?:day|daily)|"
-        r"2\s*(?:times|x)\s*/?\s*(?:a|per)?\s*(?:day|daily)|\bb\.?i\.?d\.?\b|(?-i:\bBD\b)|\bq\s*12\s*h(?:ours?|rs?)?\b|"
+        r"2\s*(?:times|x)\s*/?\s*(?:a|per)?\s*(?:day|daily)|\bb\.?i\.?d\.?\b|(?-i:\bBD\b)|\bb\.d\b\.?|\bq\s*12\s*h(?:ours?|rs?)?\b|"
         r"every\s+12\s+hours|12-?hourly",
         "BID",
     ),
@@ -329,7 +329,7 @@ _FREQ_PATTERNS: list[tuple[str, str]] = [
     (
         r"once[\s-]+(?:a|per)\s+day|once[\s-]+daily|single\s+daily|(?:every|each|per)\s+day\b|\bdaily\b|"
         r"\bq\.?\s*d\.?\b|\bq\s+daily|\bqday\b|(?-i:\bOD\b)|\bq\.?\s*24\s*h(?:ours?|rs?)?\b|every\s+24\s+hours|"
-        r"/\s*day\b|\bnightly\b|at\s+bedtime|\bq\.?h\.?s\.?\b|every\s+(?:night|morning|evening)|"
+        r"/\s*day\b|\bnightly\b|\bnocte\b|at\s+bedtime|\bq\.?h\.?s\.?\b|every\s+(?:night|morning|evening)|"
         r"each\s+(?:night|morning|evening)|\bq\.?a\.?m\.?\b|\bq\.?p\.?m\.?\b|1\s*x\s*/?\s*day|once\s+a\s+night",
         "QD",
     ),

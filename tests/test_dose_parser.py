@@ -1114,6 +1114,15 @@ SYNTHETIC = [
     ("4 mg transdermal patch daily", S(4, "mg", None, "QD", "transdermal")),
     ("200 IU intranasal", S(200, "IU", None, None, "intranasal")),
     ("10 mg t.i.d.", S(10, "mg", None, "TID")),
+    ("10 mg b.d.", S(10, "mg", None, "BID")),
+    ("10 mg nocte", S(10, "mg", None, "QD")),
+    # a dotted route does not end the sentence: the frequency after it still counts
+    ("1 mg s.c. once weekly", S(1, "mg", None, "QW", "sc")),
+    ("60 mg p.o. once daily", S(60, "mg", None, "QD", "oral")),
+    ("3 mg/kg i.v. every 2 weeks", S(3, "mg", "kg", "Q2W", "iv")),
+    ("10 mg i.m. monthly", S(10, "mg", None, "QM", "im")),
+    # ... but a full stop before a capital does: the next sentence's "daily" is not this dose's
+    ("10 mg. Participants also received aspirin daily", S(10, "mg")),
     ("10 mg QID", S(10, "mg", None, "QID")),
     ("10 mg as needed", S(10, "mg", None, "PRN")),
     ("10 mg monthly", S(10, "mg", None, "QM")),
