@@ -9,8 +9,8 @@ as ``(kind, value)`` tokens; two groups are the same population only when their 
 
 Kinds:
 
-* ``status``: a biomarker result (positive / negative, mutant / wild-type, a threshold such as
-  "PD-L1 >= 50%"), from the title; a positive or negative result also from the description, and
+* ``status``: a biomarker result (positive / negative, mutant / wild-type, high / low, MSI-H / MSS,
+  dMMR / pMMR, a threshold such as "PD-L1 >= 50%"), from the title; a positive or negative result also from the description, and
   only where a marker names it or a word of status follows ("Participants with PD-L1 positive
   status ...");
 * ``histology``: squamous, non-squamous, adenocarcinoma (title);
@@ -34,6 +34,8 @@ from functools import lru_cache
 _STATUS_TITLE = re.compile(
     r"\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
+    r"|\b(?:pd-?l1|tmb|msi|tps|cps|expression)[\s-]+(?P<level>high|low)\b"
+    r"|(?P<msi>(?-i:\bMSI-H\b|\bMSI-L\b|\bMSS\b|\bdMMR\b|\bpMMR\b))"
     r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)",
     re.I,
 )
@@ -124,8 +126,10 @@ def _status(text: str) -> set[Token]:
             found.add(("status", "mutant"))
         elif m.group("wt"):
             found.add(("status", "wild-type"))
-        elif m.group("high"):
-            found.add(("status", m.group("high").casefold()))
+        elif m.group("high") or m.group("level"):
+            found.add(("status", (m.group("high") or m.group("level")).casefold()))
+        elif m.group("msi"):
+            found.add(("status", m.group("msi")))
         else:
             cut = _SPACE.sub("", f"{m.group('marker')}{m.group('op')}{m.group('cut')}".casefold())
             found.add(("status", cut))

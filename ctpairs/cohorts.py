@@ -8,14 +8,15 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_POOLED`: a group that pools others ("Total", "All parts", "4 arms combined",
   "Cohorts 2 + 3", "pooled", "(including ...)");
 * :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
-  "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B"), or one named and the other not;
+  "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B", "Stage 1" / "Stage 2" of a two-stage design or
+  "Stage III" / "Stage IV" of a disease), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
   open-label, extension, continuation, switch or crossover phases, maintenance vs induction, or a
   group described as the participants "who crossed over" or "who switched";
 * :data:`SKIP_PERIODS`: crossover periods, sequences, cycle windows or time points ("Period 2",
   "Cycles 4 to 6", "(Week 12)");
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
-  vs previously treated, regional cohorts ("Global" / "China", "Japanese");
+  vs previously treated, regional cohorts ("Global" / "China", "Japanese" / "Non-Japanese");
 * :data:`SKIP_NON_RANDOMIZED`: a non-randomized, single-arm, dose-escalation, expansion or safety
   cohort beside randomized ones;
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
@@ -75,7 +76,7 @@ _POOLED = re.compile(
     re.I,
 )
 _PART = re.compile(
-    r"\b(?:part|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
+    r"\b(?:part|stage|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
     r"|\bphase\s*(?P<ph>[0-9]+[ab]?|i{1,3}[ab]?\b|iv\b)"
     r"|\bP(?P<pp>[0-9][abAB]?)\b"
     r"|(?P<named>[\w-]+)\)?\s+sub-?study\b",
@@ -113,7 +114,7 @@ _POPULATION = {
     "impairment": re.compile(r"\b(?:renal|hepatic)\s+impairment\b", re.I),
 }
 _REGION = re.compile(
-    r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
+    r"\b(?:non[\s-]*)?(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
     r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
     re.I,
 )
@@ -184,7 +185,7 @@ def _context(title: str, description: str) -> GroupContext:
         stages=_found(_STAGES, title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         populations=_found(_POPULATION, both),
-        regions=frozenset(_norm(m.group(0)) for m in _REGION.finditer(title)),
+        regions=frozenset(_norm(m.group(0)).replace("-", "") for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
         characteristics=characteristics(title, description),

@@ -174,3 +174,28 @@ def test_cohort_skip_for_arm_contrasts() -> None:
 )
 def test_stages_read_from_real_texts(text: str, named: set[str]) -> None:
     assert cohorts.stages(text) == named
+
+
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        # registry-style titles none of the shared records uses: a population and its complement,
+        # biomarker levels and mismatch-repair status, a two-stage design's stages and disease stages
+        ("Drug X - Asian participants", "Drug X - Non-Asian participants", cohorts.SKIP_POPULATIONS),
+        ("Drug X (Non-Japanese)", "Drug X (Japanese)", cohorts.SKIP_POPULATIONS),
+        ("PD-L1 High: Drug X", "PD-L1 Low: Drug X", cohorts.SKIP_SUBGROUPS),
+        ("MSI-H: Drug X", "MSS: Drug X", cohorts.SKIP_SUBGROUPS),
+        ("dMMR Cohort", "pMMR Cohort", cohorts.SKIP_SUBGROUPS),
+        ("Stage 1: Drug X 100 mg", "Stage 2: Drug X 100 mg", cohorts.SKIP_PARTS),
+        ("Stage III NSCLC: Drug X", "Stage IV NSCLC: Drug X", cohorts.SKIP_PARTS),
+        # ... and what stays a contrast: two doses, one stage range named by both (NCT00577707)
+        ("High Dose", "Low Dose", None),
+        (
+            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Drug X",
+            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Placebo",
+            None,
+        ),
+    ],
+)
+def test_complements_levels_and_stages_are_different_populations(a: str, b: str, reason: str | None) -> None:
+    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
