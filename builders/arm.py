@@ -46,6 +46,7 @@ from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens
 
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import (
+    SKIP_POOLED,
     cohort_skip,
     concurrency_skip,
     group_context,
@@ -66,11 +67,11 @@ _RANK_BY_TYPE = {"PLACEBO_COMPARATOR": 2, "SHAM_COMPARATOR": 2, "NO_INTERVENTION
 _COMPARATOR = re.compile(
     r"(?<!with )(?<!plus )(?<!\+ )(?<!adjunctive )(?<!and )"
     r"\b(?:control|comparator|standard[\s-]+(?:of[\s-]+)?care|usual\s+care|SoC|best\s+supportive\s+care|"
-    r"observation|treatment\s+as\s+usual|investigator'?s\s+choice|no\s+(?:treatment|intervention))\b",
+    r"observation|treatment\s+as\s+usual|(?:investigator|physician)'?s\s+choice|no\s+(?:treatment|intervention)|"
+    r"wait[\s-]*list(?:ed)?|watchful\s+waiting)\b",
     re.I,
 )
 
-SKIP_POOLED = "pooled group"
 SKIP_FEWER = "fewer than two groups"
 SKIP_IDENTICAL = "identical group titles"
 SKIP_SAME_DRUGS = "same drugs at different doses"

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from ctpairs.abbreviations import without_definitions
 from ctpairs.builder import PerMeasureBuilder, Skip
-from ctpairs.cohorts import concurrency_skip, is_pooled
+from ctpairs.cohorts import SKIP_POOLED, concurrency_skip, is_pooled
 from ctpairs.dose import DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
@@ -46,7 +46,6 @@ from ctpairs.schema import Change, DoseInfo, Pair
 
 DESCRIPTION_MATCH = 90.0
 
-SKIP_POOLED = "pooled group"
 SKIP_PLACEBO = "placebo group"
 SKIP_NO_DOSE = "group dose: no dose"
 SKIP_DISAGREE = "group dose: title and description state different amounts"

@@ -86,7 +86,6 @@ POPULATION_MATCH = 90.0
 SKIP_UNREADABLE = "measure time point unreadable"
 SKIP_NO_GROUP = "no group in both measures"
 SKIP_NO_VALUE = "no value posted for both measures"
-SKIP_POOLED = "pooled group"
 SKIP_POPULATIONS = "measures of different populations"
 SKIP_RESPONDERS = "responders-only measure beside a whole-population one"
 SKIP_INSTRUMENT = "different instruments or constructs"

@@ -5,8 +5,8 @@ outcome measures (``outcome``). Either is a controlled contrast only when what i
 from the same population at the same time. This module reads, from each group's own title and
 description, what says otherwise, and gives the reason as a declared constant:
 
-* :data:`SKIP_POOLED`: a group that pools others ("Total", "All parts", "4 arms combined",
-  "Cohorts 2 + 3", "pooled", "(including ...)");
+* :data:`SKIP_POOLED`: a group that pools others ("Total", "Durvalumab Total", "All parts", "4 arms
+  combined", "Both arms", "Cohorts 2 + 3", "pooled", "(including ...)");
 * :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
   "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B", "Stage 1" / "Stage 2" of a two-stage design or
   "Stage III" / "Stage IV" of a disease), or one named and the other not;
@@ -20,6 +20,8 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_NON_RANDOMIZED`: a non-randomized, single-arm, dose-escalation, expansion or safety
   cohort beside randomized ones;
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
+* :data:`SKIP_NOT_CONCURRENT`: a historical or external control ("Historical Control", "External
+  control cohort"), which did not run beside the trial's groups;
 * :data:`SKIP_SUBGROUPS`: subgroups defined by a participant characteristic
   (:mod:`ctpairs.characteristics`: biomarker status, histology, disease, best response, smoking,
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
@@ -54,6 +56,7 @@ SKIP_NON_RANDOMIZED = "non-randomized cohort beside randomized groups"
 SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
 SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response, choice)"
+SKIP_NOT_CONCURRENT = "a historical or external control (not concurrent)"
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -65,12 +68,14 @@ SKIP_REASONS = (
     SKIP_CONDITIONS,
     SKIP_COHORTS,
     SKIP_SUBGROUPS,
+    SKIP_NOT_CONCURRENT,
 )
 
 _POOLED = re.compile(
     r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
     r"|\bpooled\b|\bcombined\)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
     r"|\ball\s+(?:parts|doses|dose\s+levels|cohorts|arms|treated)\b"
+    r"|\btotal\s*$|\bboth\s+(?:arms|groups|cohorts|parts)\b|\bentire\s+(?:population|cohort)\b"  # "Durvalumab Total"
     r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b|^\s*others?\s*$"
     r"|\b(?:cohorts|arms|groups|parts)\s+[a-z]?\d*[a-z]?\s*(?:\+|&|and)\s*[a-z]?\d*[a-z]?\b",  # "Cohorts 2 + 3"
     re.I,
@@ -118,6 +123,10 @@ _REGION = re.compile(
     r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
     re.I,
 )
+# A control group that did not run beside the trial's own: a historical or external cohort.
+_NOT_CONCURRENT = re.compile(
+    r"\b(?:historical|historic|external|synthetic|virtual)\s+(?:control|comparator|cohort|data)s?\b", re.I
+)
 _NON_RANDOMIZED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b",
     re.I,
@@ -151,6 +160,7 @@ class GroupContext:
     """What a group's own texts say about its population and timing."""
 
     pooled: bool
+    not_concurrent: bool
     parts: frozenset[str]
     stages: frozenset[str]
     periods: frozenset[str]
@@ -181,6 +191,7 @@ def _context(title: str, description: str) -> GroupContext:
     periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),
+        not_concurrent=bool(_NOT_CONCURRENT.search(title)),
         parts=parts,
         stages=_found(_STAGES, title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
@@ -216,6 +227,8 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     if is_pooled(a) or is_pooled(b):
         return SKIP_POOLED
     ca, cb = group_context(a), group_context(b)
+    if ca.not_concurrent or cb.not_concurrent:
+        return SKIP_NOT_CONCURRENT
     if ca.parts != cb.parts:
         return SKIP_PARTS
     if ca.stages != cb.stages:

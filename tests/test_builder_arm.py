@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from ctpairs.builders import arm as arm_builder
 from ctpairs.builders.arm import CONTROL_ARM_TYPES, SKIP_SAME_DRUGS, ArmBuilder
 from ctpairs.builders.dose import DoseBuilder
 
@@ -139,3 +140,23 @@ def test_every_pair_follows_the_axis_rules_and_its_pointers(survey: Survey) -> N
     assert survey.pairs > 9_000
     assert survey.dose_pairs > 100
     assert survey.problems == []
+
+
+@pytest.mark.parametrize(
+    "title,rank",
+    [
+        ("Placebo", 2),
+        ("Standard of Care", 1),
+        ("Investigator's Choice Chemotherapy", 1),
+        # registry-style control titles none of the shared records uses
+        ("Physician's Choice", 1),
+        ("Wait-list", 1),
+        ("Waitlist Control", 1),
+        ("Watchful Waiting", 1),
+        # a population word is no control ("Untreated Brain Metastases From Melanoma", NCT02681549)
+        ("Untreated Brain Metastases From Melanoma", 0),
+        ("Drug X + Standard of Care", 0),
+    ],
+)
+def test_control_words_of_a_group_title(title: str, rank: int) -> None:
+    assert arm_builder._text_rank(title) == rank

@@ -199,3 +199,21 @@ def test_stages_read_from_real_texts(text: str, named: set[str]) -> None:
 )
 def test_complements_levels_and_stages_are_different_populations(a: str, b: str, reason: str | None) -> None:
     assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
+
+
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        # a pool named after its drug (NCT04249362's "Durvalumab Total" beside its cohorts A and B)
+        ("Durvalumab Total", "Durvalumab Cohort A: Standard Radiotherapy (RT)", cohorts.SKIP_POOLED),
+        ("Both Arms", "Drug X", cohorts.SKIP_POOLED),
+        # registry-style titles: a control that did not run beside the trial's groups
+        ("Historical Control", "Drug X 10 mg", cohorts.SKIP_NOT_CONCURRENT),
+        ("Drug X", "External Control Cohort", cohorts.SKIP_NOT_CONCURRENT),
+        # ... and what stays a contrast: a concurrent control, a population that is not a pool
+        ("Control Group", "Drug X 10 mg", None),
+        ("Untreated Brain Metastases From Melanoma", "Untreated Brain Metastases From Melanoma: Drug X", None),
+    ],
+)
+def test_pools_and_controls_that_did_not_run_beside_the_trial(a: str, b: str, reason: str | None) -> None:
+    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
