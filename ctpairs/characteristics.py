@@ -19,6 +19,8 @@ Kinds:
   disease, responders, non-responders) (title);
 * ``smoking``: smokers, non-smokers, former smokers (title);
 * ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
+* ``covariate``: a body-size or performance-status class, "Body weight < 60 kg", "BMI >= 30",
+  "ECOG 0" (title);
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -109,6 +111,12 @@ _AGE = re.compile(
     r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*(?P<hi>\d+)\s*(?:years|yrs)\b",
     re.I,
 )
+# a body-size or performance-status class: "Body weight < 60 kg", "BMI >= 30", "ECOG 0", "ECOG PS 0-1"
+_COVARIATE = re.compile(
+    r"\b(?P<what>(?:body\s*)?weight|(?-i:BMI))\s*(?P<op>[<>≤≥]=?)\s*(?P<n>\d+(?:\.\d+)?)"
+    r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b",
+    re.I,
+)
 _SPACE = re.compile(r"\s+")
 # a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil."
 _CHOICE = re.compile(
@@ -175,6 +183,9 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
         ("smoking", (m.group("pre") or "current").casefold().replace("never", "non")) for m in _SMOKING.finditer(title)
     }
     tokens |= {("sex", "male" if m.group("m") else "female") for m in _SEX.finditer(title)}
+    for m in _COVARIATE.finditer(title):
+        value = f"ecog {m.group('ecog')}" if m.group("ecog") else f"{m.group('what')}{m.group('op')}{m.group('n')}"
+        tokens.add(("covariate", _SPACE.sub("", value.casefold())))
     for m in _AGE.finditer(title):
         value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{m.group('lo')}-{m.group('hi')}"
         tokens.add(("age", _SPACE.sub("", value.casefold())))

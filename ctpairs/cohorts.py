@@ -12,11 +12,13 @@ description, what says otherwise, and gives the reason as a declared constant:
   "Stage III" / "Stage IV" of a disease), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
   open-label, extension, continuation, switch or crossover phases, maintenance vs induction, or a
-  group described as the participants "who crossed over" or "who switched";
+  group titled "crossed over" or described as the participants "who crossed over" or "who switched";
 * :data:`SKIP_PERIODS`: crossover periods, sequences, cycle windows or time points ("Period 2",
-  "Cycles 4 to 6", "(Week 12)");
+  "Cycles 4 to 6", "Cycle 2", "(Week 12)"), and sequences named by their steps ("Drug X Then
+  Placebo" / "Placebo Then Drug X", :func:`reordered`);
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
-  vs previously treated, regional cohorts ("Global" / "China", "Japanese" / "Non-Japanese");
+  vs previously treated, lines of therapy ("First Line" / "2L+"), a population and its complement
+  ("Elderly" / "Non-elderly"), regional cohorts ("Global" / "China", "Japanese" / "Non-Japanese");
 * :data:`SKIP_NON_RANDOMIZED`: a non-randomized, single-arm, dose-escalation, expansion or safety
   cohort beside randomized ones;
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
@@ -94,7 +96,7 @@ _STAGES = {
     "extension": re.compile(r"\bextension\b(?!\s+cohort\s*\d)|\brollover\b|\bfollow[\s-]*on\b", re.I),
     "continuation": re.compile(r"\bcontinuation\b", re.I),
     "switch": re.compile(r"\bswitch(?:ed|ing)?\b", re.I),
-    "crossover": re.compile(r"\bcross[\s-]*over\b", re.I),
+    "crossover": re.compile(r"\bcross(?:ed)?[\s-]*over\b", re.I),
     "randomized-phase": re.compile(r"\brandomi[sz]ed\s+(?:phase|period|part)\b", re.I),
     "maintenance": re.compile(r"\bmaintenance\s+(?:phase|period|therapy)\b", re.I),
     "induction": re.compile(r"\binduction\s+(?:phase|period|therapy)\b", re.I),
@@ -102,7 +104,7 @@ _STAGES = {
 }
 _PERIOD = re.compile(
     r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
-    r"|\bcycles?\s*(?P<c>\d+\s*(?:to|-|–|through)\s*\d+)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
+    r"|\bcycles?\s*(?P<c>\d+(?:\s*(?:to|-|–|through)\s*\d+)?)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
     r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
     r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b",
     re.I,
@@ -118,6 +120,10 @@ _POPULATION = {
     "pediatric": re.compile(r"\bp(?:a)?ediatric\b|\bchildren\b|\badolescents?\b", re.I),
     "impairment": re.compile(r"\b(?:renal|hepatic)\s+impairment\b", re.I),
 }
+# the line of therapy a cohort is in: "First Line", "2nd-line", "2L+"
+_LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?P<n>[123])L(?P<later>\+)?(?!\w)", re.I)
+_LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
+_COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
 _REGION = re.compile(
     r"\b(?:non[\s-]*)?(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
     r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
@@ -151,6 +157,8 @@ _CONDITIONS = {
     "fed": re.compile(r"\bfed\b|\bnon-?fasting\b|\bwith\s+(?:a\s+)?(?:\w+[\s-]+)?(?:meal|food)\b", re.I),
     "fasted": re.compile(r"\bfast(?:ed|ing)\b(?!\s*/)", re.I),
 }
+# the steps of a sequence group's title: "Drug X Then Placebo", "Placebo/Drug X", "Placebo -> Drug X"
+_SEQUENCE_STEP = re.compile(r"\s+(?:then|followed\s+by|to)\s+|\s*(?:->|→|/)\s*", re.I)
 _CROSSED = re.compile(r"\bwho\s+(?:crossed\s+over|were\s+switched|switched)\b", re.I)
 _SPACE = re.compile(r"\s+")
 
@@ -182,6 +190,26 @@ def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in patterns.items() if pattern.search(text))
 
 
+def _populations(text: str) -> frozenset[str]:
+    """The populations a text names (:data:`_POPULATION`), a name right after "non" as its
+    complement ("Non-elderly" is not "Elderly")."""
+    return frozenset(
+        f"non-{name}" if _COMPLEMENT.search(text, 0, m.start()) else name
+        for name, pattern in _POPULATION.items()
+        for m in pattern.finditer(text)
+    )
+
+
+def _lines(title: str) -> frozenset[str]:
+    """The line of therapy a title names ("line 2", "line 2+"); read in titles only, as a
+    description may speak of a drug's "second line use"."""
+    return frozenset(
+        f"line {_LINE_NUMBER[m.group('word').casefold()] if m.group('word') else m.group('n')}"
+        + ("+" if m.group("later") else "")
+        for m in _LINE.finditer(title)
+    )
+
+
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
@@ -195,7 +223,7 @@ def _context(title: str, description: str) -> GroupContext:
         parts=parts,
         stages=_found(_STAGES, title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
-        populations=_found(_POPULATION, both),
+        populations=_populations(both) | _lines(title),
         regions=frozenset(_norm(m.group(0)).replace("-", "") for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
@@ -207,6 +235,18 @@ def stages(text: str) -> frozenset[str]:
     """The stages of a participant's course a text names ("open-label", "extension", "run-in", ...;
     the keys of the stage patterns behind :data:`SKIP_STAGES`)."""
     return _found(_STAGES, text)
+
+
+@lru_cache(maxsize=16384)
+def _steps(title: str) -> tuple[str, ...]:
+    return tuple(_SPACE.sub(" ", step).strip().casefold() for step in _SEQUENCE_STEP.split(title) if step.strip())
+
+
+def reordered(a: str, b: str) -> bool:
+    """Two titles that name the same steps in another order: crossover sequences ("Drug X Then
+    Placebo" / "Placebo Then Drug X", "AB/BA" spelled out), or one combination written two ways."""
+    sa, sb = _steps(a), _steps(b)
+    return len(sa) > 1 and sa != sb and sorted(sa) == sorted(sb)
 
 
 def group_context(group: ResultGroup) -> GroupContext:
@@ -233,7 +273,7 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
         return SKIP_PARTS
     if ca.stages != cb.stages:
         return SKIP_STAGES
-    if ca.periods != cb.periods:
+    if ca.periods != cb.periods or reordered(a.title or "", b.title or ""):
         return SKIP_PERIODS
     if ca.populations != cb.populations or ca.regions != cb.regions:
         return SKIP_POPULATIONS

@@ -217,3 +217,40 @@ def test_complements_levels_and_stages_are_different_populations(a: str, b: str,
 )
 def test_pools_and_controls_that_did_not_run_beside_the_trial(a: str, b: str, reason: str | None) -> None:
     assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
+
+
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        # crossover sequences spelled out, and the real NCT05171777's "IV/SC" beside "SC/IV"
+        ("Drug X Then Placebo", "Placebo Then Drug X", cohorts.SKIP_PERIODS),
+        ("Atezolizumab IV/SC", "Atezolizumab SC/IV", cohorts.SKIP_PERIODS),
+        ("Drug X: Cycle 1", "Drug X: Cycle 2", cohorts.SKIP_PERIODS),
+        ("Drug X: Crossed over from placebo", "Drug X", cohorts.SKIP_STAGES),
+        # lines of therapy (NCT02031458's cohorts) and a population's complement
+        ("Cohort 1: First Line Atezolizumab", "Cohort 2: Second Line Atezolizumab", cohorts.SKIP_POPULATIONS),
+        ("1L Drug X", "2L+ Drug X", cohorts.SKIP_POPULATIONS),
+        ("Elderly: Drug X", "Non-elderly: Drug X", cohorts.SKIP_POPULATIONS),
+        # body size and performance status classes
+        ("Drug X: Body weight < 60 kg", "Drug X: Body weight >= 60 kg", cohorts.SKIP_SUBGROUPS),
+        ("Drug X: BMI < 30", "Drug X: BMI >= 30", cohorts.SKIP_SUBGROUPS),
+        ("Drug X (ECOG 0)", "Drug X (ECOG 1)", cohorts.SKIP_SUBGROUPS),
+        # ... and what stays a contrast: two combinations, a description's "second line use" (NCT00556322)
+        ("Docetaxel/Carboplatin", "Pemetrexed/Carboplatin", None),
+        ("Nivolumab 3 mg/kg + Ipilimumab 1 mg/kg", "Nivolumab 1 mg/kg + Ipilimumab 3 mg/kg", None),
+        ("Drug X Q3W (21-day cycles)", "Drug X Q2W (14-day cycles)", None),
+    ],
+)
+def test_sequences_lines_and_body_size_classes(a: str, b: str, reason: str | None) -> None:
+    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
+
+
+def test_a_line_of_therapy_is_read_in_titles_only() -> None:
+    """NCT00556322's comparator is described as registered "for second line use"; its erlotinib arm
+    is not a different line of therapy."""
+    comparator = _group(
+        "Comparator",
+        "Choice of comparator was left to the discretion of the investigator in countries where both treatments "
+        "are registered to use and are commercially available for second line use",
+    )
+    assert cohorts.concurrency_skip(comparator, _group("Erlotinib")) is None
