@@ -9,7 +9,7 @@ before coverage):
    categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
    worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity").
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
-   death, metastasis, treatment failure...; also by the abbreviations TTD, TTP and TTF) -> higher
+   death, metastasis, treatment failure, exacerbation...; also by the abbreviations TTD, TTP and TTF) -> higher
    is better; time to a good event (response, improvement, recovery, remission...) -> lower is
    better; a time-to measure posted as a share or count of participants, or to an event of
    neither kind -> ``unknown`` (an abbreviation that does not decide leaves it to the rules below).
@@ -24,17 +24,21 @@ before coverage):
    "remission", "without (symptom) progression / deterioration") -> higher is better, unless the
    title counts the participants "with an event".
 5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
-   abnormalities, dose interruptions, rash, hospital or emergency visits, anti-drug antibodies, a
-   clinically meaningful decrease or deterioration, participants "with (symptomatic) progression,
-   deterioration, worsening, relapse or recurrence" -> lower is better.
+   abnormalities, dose interruptions, rash, hospital or emergency visits, length of hospital stay,
+   anti-drug antibodies, relapses, exacerbations, hypoglycaemia, suicidal ideation or behaviour,
+   migraine days, seizure frequency, a clinically meaningful decrease or deterioration,
+   participants "with (symptomatic) progression, deterioration, worsening, relapse or recurrence"
+   -> lower is better.
 6. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
-7. **Good events**: response rates (objective, complete, partial, pathologic, disease control),
+7. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
+   cytogenetic, molecular, haematologic), ACR20/50/70, PASI 50-100, sustained virologic response,
    improvement, relief, successful intercourse -> higher is better.
 8. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
-   efficiency -> higher is better; symptom scales, pain, anxiety, depression, fatigue, nausea,
-   diarrhoea, sleepiness, distress -> lower is better; both kinds named, or "quality of life" alone
+   efficiency, six-minute walk, MMSE -> higher is better (not visual acuity: in logMAR, lower is
+   better); symptom scales, pain, anxiety, depression (HAM-D, MADRS), fatigue, nausea, diarrhoea,
+   sleepiness, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ -> lower is better; both kinds named, or "quality of life" alone
    over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
    whole EORTC QLQ-C30) -> ``unknown``. Posted as a count of participants, a scale is a tally of
    its categories (improved, stable, worse; each grade; "yes") -> ``unknown``, unless the title
@@ -112,6 +116,7 @@ _BAD_EVENT_AFTER_TIME = _rx(
     r"next treatment",
     r"subsequent",
     r"discontinuation",
+    r"exacerbation",
 )
 _GOOD_EVENT_AFTER_TIME = _rx(r"response", r"improvement", r"recovery", r"resolution", r"remission", r"healing")
 _SURVIVAL = _rx(
@@ -161,6 +166,13 @@ _BAD_EVENT = _rx(
     r"\bwith (?:an? )?(?:\w+ ){0,2}(?:deterioration|worsening|progression|relapse|recurrence)\b",
     r"\binfections?\b",
     r"\bbleeding\b",
+    r"\brelapses?\b",
+    r"\bexacerbations?\b",
+    r"hypoglyc(?:a)?emi",
+    r"suicidal (?:ideation|behaviou?r)",
+    r"migraine days",
+    r"seizure frequency",
+    r"length of hospital stay|hospital length of stay",
 )
 _BIOMARKER = _rx(
     r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
@@ -179,6 +191,11 @@ _GOOD_EVENT = _rx(
     r"\bimprovement\b",
     r"\brelief\b",
     r"successful intercourse",
+    r"\bacr ?(?:20|50|70)\b",
+    r"\bpasi ?(?:50|75|90|100)\b",
+    r"sustained virolog\w* response",
+    r"\bsvr ?\d*\b",
+    r"(?:cytogenetic|molecular|hematologic(?:al)?) response",
 )
 _GOOD_SCALE = _rx(
     r"quality of life",
@@ -195,6 +212,10 @@ _GOOD_SCALE = _rx(
     r"sleep efficiency",
     r"sexual encounter profile",
     r"\bsep\b",
+    r"(?:six|6)[- ]minute walk",
+    r"\b6mw[dt]\b",
+    r"\bmmse\b",
+    r"mini[- ]mental",
 )
 _BAD_SCALE = _rx(
     r"symptom",
@@ -210,6 +231,18 @@ _BAD_SCALE = _rx(
     r"need to rest",
     r"dyspn",
     r"\bcough",
+    r"\bedss\b",
+    r"expanded disability",
+    r"\bham-?d\b",
+    r"\bmadrs\b",
+    r"\bpanss\b",
+    r"\by-?bocs\b",
+    r"\bdas ?28\b",
+    r"disease activity score",
+    r"\bacq\b",
+    r"asthma control questionnaire",
+    r"\bsgrq\b",
+    r"st\.? george'?s respiratory",
 )
 _SYMPTOM_SCALES = re.compile(r"\bsymptom (?:scales?|scores?|subscales?|items?)\b", re.IGNORECASE)
 _QUALITY_OF_LIFE = re.compile(r"quality of life|\bh?r?qol\b", re.IGNORECASE)

@@ -326,3 +326,63 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         )
         == LOWER_BETTER
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "param_type", "expected"),
+    [
+        # real measures of the shared records the rules left unknown before (read by hand)
+        (
+            "Changes in Seizure Frequency in Subjects Taking Anastrozole (T-A) and Subjects Taking Letrozole",
+            "seizures",
+            "MEAN",
+            LOWER_BETTER,
+        ),
+        (
+            "Percentage of Participants With Suicidal Ideation Assessed by Columbia - Suicide Severity Rating Scale",
+            "percentage of participants",
+            "NUMBER",
+            LOWER_BETTER,
+        ),
+        (
+            "Change From Baseline in Total Positive and Negative Syndrome Scale (PANSS) Score",
+            "units on a scale",
+            "MEAN",
+            LOWER_BETTER,
+        ),
+        (
+            "Change From Baseline to Week 6 in the MADRS Total Score",
+            "units on a scale",
+            "LEAST_SQUARES_MEAN",
+            LOWER_BETTER,
+        ),
+        # registry-style endpoints of other fields (none in the shared records)
+        ("Annualized Relapse Rate", "relapses per participant-year", "NUMBER", LOWER_BETTER),
+        ("Rate of Moderate or Severe Exacerbations", "exacerbations per year", "NUMBER", LOWER_BETTER),
+        ("Time to First Exacerbation", "days", "MEDIAN", HIGHER_BETTER),
+        ("Change From Baseline in Monthly Migraine Days", "days", "LEAST_SQUARES_MEAN", LOWER_BETTER),
+        ("Percentage of Participants Achieving ACR20", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("PASI 75 Response at Week 16", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        (
+            "Sustained Virologic Response 12 Weeks After Treatment (SVR12)",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Change From Baseline in Six-Minute Walk Distance", "meters", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in Expanded Disability Status Scale (EDSS)", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in DAS28-CRP", "units on a scale", "MEAN", LOWER_BETTER),
+        # ... and what stays unknown: a tally of statuses, a stay whose direction depends on where,
+        # and visual acuity, better high in letters but low in logMAR
+        (
+            "Number of Participants With Change From Baseline in the Use of Mechanical Ventilation or ECMO",
+            "Participants",
+            "COUNT_OF_PARTICIPANTS",
+            UNKNOWN,
+        ),
+        ("Rate of Referral, Enrollment and Length of Stay on Hospice", "days", "MEAN", UNKNOWN),
+        ("Change From Baseline in Best Corrected Visual Acuity (BCVA)", "logMAR", "MEAN", UNKNOWN),
+    ],
+)
+def test_endpoints_of_other_fields(title, unit, param_type, expected):
+    assert outcome_polarity(title, None, unit, param_type) == expected
