@@ -20,20 +20,24 @@ before coverage):
    rates, local or disease control, duration of response -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``; as the share of participants
    "with" an event ("Overall Survival - Percentage of Participants With an Event") -> lower.
-4. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
+4. **A reduction of something** ("Percentage of Participants With >=30% Reduction in Pain",
+   "Percentage Reduction in Seizure Frequency") takes the opposite of that something's polarity
+   (``unknown`` when it has none); **responders** ("50% Responder Rate") -> higher is better. These
+   come before the survival rules, so "reduction in" decides over the words after it.
+5. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
    "remission", "without (symptom) progression / deterioration") -> higher is better, unless the
    title counts the participants "with an event".
-5. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
+6. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, length of hospital stay,
    anti-drug antibodies, relapses, exacerbations, hypoglycaemia, suicidal ideation or behaviour,
    migraine days, seizure frequency, a clinically meaningful decrease or deterioration,
    participants "with (symptomatic) progression, deterioration, worsening, relapse or recurrence"
    -> lower is better.
-6. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
-7. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
+7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
+8. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
    cytogenetic, molecular, haematologic), ACR20/50/70, PASI 50-100, sustained virologic response,
    improvement, relief, successful intercourse -> higher is better.
-8. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
+9. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
    efficiency, six-minute walk, MMSE -> higher is better (not visual acuity: in logMAR, lower is
@@ -138,6 +142,13 @@ _ABSENCE = _rx(
     r"\bconversion from\b",
     r"\bwithout (?:\w+ ){0,2}(?:deterioration|worsening|progression|relapse|recurrence)",
 )
+# a reduction of something ("Percentage of Participants With >=30% Reduction in Pain", "Percentage
+# Reduction in Seizure Frequency"), and responders by a reduction ("50% Responder Rate")
+_REDUCTION = re.compile(
+    r"(?<!dose )\b(?:reduction|decrease|decline|drop)s?\s+(?:from\s+baseline\s+)?(?:of|in)\s+(?:the\s+)?(?P<what>.+)",
+    re.IGNORECASE,
+)
+_RESPONDER = re.compile(r"\bresponders?\b(?!\s+only)", re.IGNORECASE)
 _WITH_AN_EVENT = re.compile(r"\bwith (?:an? )?events?\b", re.IGNORECASE)
 _INSTRUMENT = re.compile(
     r"\b(?:scales?|scores?|questionnaires?|assessments?|index|inventory|profile|status)\b", re.IGNORECASE
@@ -389,6 +400,12 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         return timed  # a share "remaining progression-free in the TTP analysis" goes on to the rules below
     if is_score_scale(unit) and (stated := stated_direction(description)) != UNKNOWN:
         return stated  # a scale's own stated direction wins over its title's words ("FACT/GOG-Neurotoxicity")
+    if reduced := _REDUCTION.search(title):
+        # a reduction of a bad thing is good, of a good thing bad; of anything else, unknown
+        what = _text_polarity(reduced.group("what"), description, "", "")
+        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}.get(what, UNKNOWN)
+    if _RESPONDER.search(title) and not _BIOMARKER.search(title):
+        return HIGHER_BETTER
     if _SURVIVAL.search(title):
         if _is_count(unit, param_type):
             return UNKNOWN

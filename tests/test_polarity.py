@@ -386,3 +386,49 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
 )
 def test_endpoints_of_other_fields(title, unit, param_type, expected):
     assert outcome_polarity(title, None, unit, param_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "param_type", "expected"),
+    [
+        # real measures of the shared records, read by hand: a reduction of a bad thing is good
+        ("Reduction in Headache Pain", "units on a scale", "MEAN", HIGHER_BETTER),
+        (
+            "Percentage of Participants With Reduction in Grade 3/4 Neutropenia",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        (
+            "Percentage of Participants Reporting ≥50% Reduction in Index Numeric Rating Scale (NRS) Arm Pain Score",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        (
+            "Percentage of Participants Who Were Treatment Responders at Week 12",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        # ... a dose reduction is still a bad event
+        (
+            "Phase Ib and II: Number of Patients With Dose Reductions of INC280 by Dose Level",
+            "Participants",
+            "COUNT_OF_PARTICIPANTS",
+            LOWER_BETTER,
+        ),
+        # registry-style: a decrease of a good thing is bad, of a thing of no known polarity unknown
+        (
+            "Number of Participants With a 10-point Decrease in Global Health Status",
+            "Participants",
+            "COUNT_OF_PARTICIPANTS",
+            LOWER_BETTER,
+        ),
+        ("Percentage Reduction in Seizure Frequency", "percent reduction", "MEAN", HIGHER_BETTER),
+        ("50% Responder Rate in Seizure Frequency", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Reduction in Tumor Size", "percent", "MEAN", UNKNOWN),
+    ],
+)
+def test_a_reduction_takes_the_opposite_polarity(title, unit, param_type, expected):
+    assert outcome_polarity(title, None, unit, param_type) == expected
