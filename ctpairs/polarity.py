@@ -9,10 +9,12 @@ before coverage):
    categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
    worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity").
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
-   death, metastasis, treatment failure, exacerbation...; also by the abbreviations TTD, TTP and TTF) -> higher
-   is better; time to a good event (response, improvement, recovery, remission...) -> lower is
-   better; a time-to measure posted as a share or count of participants, or to an event of
-   neither kind -> ``unknown`` (an abbreviation that does not decide leaves it to the rules below).
+   death, metastasis, treatment failure, exacerbation, toxicity...; also by the abbreviations TTD,
+   TTP and TTF) -> higher is better; time to a good event (response, improvement, recovery,
+   remission, relief, onset of action or effect, discharge...) -> lower is better; "onset" alone
+   decides nothing (the onset of action is good, of neutropenia bad); a time-to measure posted as
+   a share or count of participants, or to an event of neither kind -> ``unknown`` (an
+   abbreviation that does not decide leaves it to the rules below).
    A measure in the points of a scale whose description states its direction takes that direction
    here, before the words of its title (FACT/GOG-Neurotoxicity: "higher scores indicate better
    QOL"; "Pain Levels" from 0, no pain, to 10, the worst).
@@ -116,13 +118,32 @@ _BAD_EVENT_AFTER_TIME = _rx(
     r"metasta",
     r"treatment failure",
     r"failure",
-    r"onset",
     r"next treatment",
     r"subsequent",
     r"discontinuation",
     r"exacerbation",
+    r"toxicit",
+    r"adverse",
+    r"side effects?",
+    r"neutropeni",
+    r"infection",
 )
-_GOOD_EVENT_AFTER_TIME = _rx(r"response", r"improvement", r"recovery", r"resolution", r"remission", r"healing")
+_OF = re.compile(r"\w*\s+(?:of|from|in)\b", re.IGNORECASE)  # after an event word: what it is of
+_GOOD_EVENT_AFTER_TIME = _rx(
+    r"response",
+    r"improvement",
+    r"recovery",
+    r"resolution",
+    r"remission",
+    r"healing",
+    r"relief",
+    r"\baction\b",
+    r"(?<!side )\beffect\b",
+    r"erection",
+    r"discharge",
+    r"normali[sz]ation",
+    r"engraftment",
+)
 _SURVIVAL = _rx(
     r"surviv",
     r"\b(?:os|pfs2?|dfs|efs|rfs)\b",
@@ -325,7 +346,14 @@ def _time_to(rest: str, unit: str, param_type: str) -> str:
     if _is_count(unit, param_type) or _SHARE_UNIT.search(unit):
         return UNKNOWN
     # time to a bad event: longer is better; time to a good event: shorter is better
-    return _either(_BAD_EVENT_AFTER_TIME.search(rest), _GOOD_EVENT_AFTER_TIME.search(rest))
+    bad, good = _BAD_EVENT_AFTER_TIME.search(rest), _GOOD_EVENT_AFTER_TIME.search(rest)
+    if bad and good:
+        # the event that heads the phrase decides: "resolution of adverse events" is good,
+        # "worsening of function" bad; "progression or response" stays unknown
+        first, then = sorted((bad, good), key=lambda m: m.start())
+        if _OF.match(rest, first.end()):
+            return HIGHER_BETTER if first is bad else LOWER_BETTER
+    return _either(bad, good)
 
 
 def _scale(title: str, description: str) -> str:
