@@ -80,6 +80,7 @@ class _Hit:
     days: float | None  # calendar days; None for a cycle-relative time
     cycle: tuple[int, float] | None  # (cycle number, day in cycle)
     baseline: bool
+    unit: str | None = None  # a calendar time's unit ("day", "week"...)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ def _hits(text: str) -> list[_Hit]:
             prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
             if prev and float(prev.group("m")) < value:
                 continue  # "2-4 hours": a range, not a point
-            add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[_UNIT_NAMES[m.group("u").casefold()]], None, False))
+            unit = _UNIT_NAMES[m.group("u").casefold()]
+            add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[unit], None, False, unit))
     for m in _BASELINE.finditer(text):
         if free(m):
             add(m, _Hit(m.start(), m.end(), 0.0, None, True))
@@ -156,12 +158,29 @@ def _rest(text: str, hits: list[_Hit]) -> str:
     return _NON_WORD.sub(" ", " ".join(parts)).strip().casefold()
 
 
+RESTATED_TOLERANCE = 0.1
+"""Two calendar times in two units of one label, within this share (or a day) of each other, are one
+time point said two ways: "Week 4 (Day 29)", "Week 1 (Day 8)", "Month 3 (Day 90)"."""
+
+
+def _restated(hits: list[_Hit]) -> bool:
+    """Whether every time of ``hits`` is a calendar time of days or longer and all are one point said
+    in two units (:data:`RESTATED_TOLERANCE`); "Week 2, Day 3" is two points."""
+    days = [h.days for h in hits]
+    units = {h.unit for h in hits}
+    if any(d is None or d <= 0 for d in days) or len(units) < 2 or units & {"hour", "minute"}:
+        return False  # "Day 1, Hour 2" is an hour of a day, not a day said in hours
+    low, high = min(days), max(days)  # type: ignore[type-var]
+    return high - low <= max(RESTATED_TOLERANCE * low, 1.0)  # type: ignore[operator]
+
+
 @lru_cache(maxsize=65536)
 def read_time(text: str | None) -> TimeReading | None:
     """The one time point ``text`` names, or ``None`` when it names none or several.
 
     Baseline counts only when nothing else is named ("Change from Baseline to Week 24" is
-    Week 24). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4 weeks")
+    Week 24); one point said in two units counts once ("Week 4 (Day 29)" is Week 4:
+    :data:`RESTATED_TOLERANCE`). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4 weeks")
     are not time points.
     """
     if not text:
@@ -169,7 +188,7 @@ def read_time(text: str | None) -> TimeReading | None:
     text = _COUNTS.sub(" ", text)
     hits = _hits(text)
     timed = [h for h in hits if not h.baseline] or hits
-    if not timed or len({(h.days, h.cycle) for h in timed}) != 1:
+    if not timed or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
         return None
     first = timed[0]
     return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))

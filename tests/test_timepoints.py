@@ -190,3 +190,26 @@ def test_time_frames_before_treatment(frame: str) -> None:
 @pytest.mark.parametrize("frame", _NOT_BEFORE_TREATMENT)
 def test_time_frames_that_reach_past_the_start_of_treatment(frame: str) -> None:
     assert not is_pretreatment(frame)
+
+
+@pytest.mark.parametrize(
+    ("label", "days"),
+    [
+        # a visit restated in a second unit: NCT02616393's rows, and registry-style labels
+        ("12 weeks (3 months)", 84.0),
+        ("24 weeks (6 months)", 168.0),
+        ("Week 4 (Day 29)", 28.0),
+        ("Day 29 (Week 4)", 29.0),
+        ("Week 1 (Day 8)", 7.0),
+        ("Month 3 (Day 90)", 91.3125),
+        ("Day 85 (Week 12)", 85.0),
+        # ... and two points, or an hour of a day, are not one
+        ("Week 2, Day 3", None),
+        ("Day 28, Day 29", None),
+        ("Week 8 (Month 3)", None),
+        ("Hour 2 (Day 1)", None),
+    ],
+)
+def test_a_time_point_said_in_two_units_is_one(label: str, days: float | None) -> None:
+    reading = read_time(label)
+    assert (reading.days if reading else None) == days
