@@ -67,6 +67,48 @@ def _group(title: str, description: str = "") -> ResultGroup:
         # the same population: dose levels of one part (NCT03455829)
         ("Part 1: Cohort 1 Lerociclib at 200 mg QD", "Part 1: Cohort 2 Lerociclib at 300 mg QD", None),
         ("Avanafil 50 mg", "Avanafil 200 mg", None),
+        # registry-style titles none of the shared records uses: a population and its complement,
+        # biomarker levels and mismatch-repair status, a two-stage design's stages and disease stages
+        ("Drug X - Asian participants", "Drug X - Non-Asian participants", cohorts.SKIP_POPULATIONS),
+        ("Drug X (Non-Japanese)", "Drug X (Japanese)", cohorts.SKIP_POPULATIONS),
+        ("PD-L1 High: Drug X", "PD-L1 Low: Drug X", cohorts.SKIP_SUBGROUPS),
+        ("MSI-H: Drug X", "MSS: Drug X", cohorts.SKIP_SUBGROUPS),
+        ("dMMR Cohort", "pMMR Cohort", cohorts.SKIP_SUBGROUPS),
+        ("Stage 1: Drug X 100 mg", "Stage 2: Drug X 100 mg", cohorts.SKIP_PARTS),
+        ("Stage III NSCLC: Drug X", "Stage IV NSCLC: Drug X", cohorts.SKIP_PARTS),
+        # ... and what stays a contrast: two doses, one stage range named by both (NCT00577707)
+        ("High Dose", "Low Dose", None),
+        (
+            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Drug X",
+            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Placebo",
+            None,
+        ),
+        # a pool named after its drug (NCT04249362's "Durvalumab Total" beside its cohorts A and B)
+        ("Durvalumab Total", "Durvalumab Cohort A: Standard Radiotherapy (RT)", cohorts.SKIP_POOLED),
+        ("Both Arms", "Drug X", cohorts.SKIP_POOLED),
+        # registry-style titles: a control that did not run beside the trial's groups
+        ("Historical Control", "Drug X 10 mg", cohorts.SKIP_NOT_CONCURRENT),
+        ("Drug X", "External Control Cohort", cohorts.SKIP_NOT_CONCURRENT),
+        # ... and what stays a contrast: a concurrent control, a population that is not a pool
+        ("Control Group", "Drug X 10 mg", None),
+        ("Untreated Brain Metastases From Melanoma", "Untreated Brain Metastases From Melanoma: Drug X", None),
+        # crossover sequences spelled out, and the real NCT05171777's "IV/SC" beside "SC/IV"
+        ("Drug X Then Placebo", "Placebo Then Drug X", cohorts.SKIP_PERIODS),
+        ("Atezolizumab IV/SC", "Atezolizumab SC/IV", cohorts.SKIP_PERIODS),
+        ("Drug X: Cycle 1", "Drug X: Cycle 2", cohorts.SKIP_PERIODS),
+        ("Drug X: Crossed over from placebo", "Drug X", cohorts.SKIP_STAGES),
+        # lines of therapy (NCT02031458's cohorts) and a population's complement
+        ("Cohort 1: First Line Atezolizumab", "Cohort 2: Second Line Atezolizumab", cohorts.SKIP_POPULATIONS),
+        ("1L Drug X", "2L+ Drug X", cohorts.SKIP_POPULATIONS),
+        ("Elderly: Drug X", "Non-elderly: Drug X", cohorts.SKIP_POPULATIONS),
+        # body size and performance status classes
+        ("Drug X: Body weight < 60 kg", "Drug X: Body weight >= 60 kg", cohorts.SKIP_SUBGROUPS),
+        ("Drug X: BMI < 30", "Drug X: BMI >= 30", cohorts.SKIP_SUBGROUPS),
+        ("Drug X (ECOG 0)", "Drug X (ECOG 1)", cohorts.SKIP_SUBGROUPS),
+        # ... and what stays a contrast: two combinations, a description's "second line use" (NCT00556322)
+        ("Docetaxel/Carboplatin", "Pemetrexed/Carboplatin", None),
+        ("Nivolumab 3 mg/kg + Ipilimumab 1 mg/kg", "Nivolumab 1 mg/kg + Ipilimumab 3 mg/kg", None),
+        ("Drug X Q3W (21-day cycles)", "Drug X Q2W (14-day cycles)", None),
     ],
 )
 def test_concurrency_skip(a: str, b: str, reason: str | None) -> None:
@@ -174,75 +216,6 @@ def test_cohort_skip_for_arm_contrasts() -> None:
 )
 def test_stages_read_from_real_texts(text: str, named: set[str]) -> None:
     assert cohorts.stages(text) == named
-
-
-@pytest.mark.parametrize(
-    "a,b,reason",
-    [
-        # registry-style titles none of the shared records uses: a population and its complement,
-        # biomarker levels and mismatch-repair status, a two-stage design's stages and disease stages
-        ("Drug X - Asian participants", "Drug X - Non-Asian participants", cohorts.SKIP_POPULATIONS),
-        ("Drug X (Non-Japanese)", "Drug X (Japanese)", cohorts.SKIP_POPULATIONS),
-        ("PD-L1 High: Drug X", "PD-L1 Low: Drug X", cohorts.SKIP_SUBGROUPS),
-        ("MSI-H: Drug X", "MSS: Drug X", cohorts.SKIP_SUBGROUPS),
-        ("dMMR Cohort", "pMMR Cohort", cohorts.SKIP_SUBGROUPS),
-        ("Stage 1: Drug X 100 mg", "Stage 2: Drug X 100 mg", cohorts.SKIP_PARTS),
-        ("Stage III NSCLC: Drug X", "Stage IV NSCLC: Drug X", cohorts.SKIP_PARTS),
-        # ... and what stays a contrast: two doses, one stage range named by both (NCT00577707)
-        ("High Dose", "Low Dose", None),
-        (
-            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Drug X",
-            "Patients With Stage IB-IIIA NSCLC With EGFR Mutations: Placebo",
-            None,
-        ),
-    ],
-)
-def test_complements_levels_and_stages_are_different_populations(a: str, b: str, reason: str | None) -> None:
-    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
-
-
-@pytest.mark.parametrize(
-    "a,b,reason",
-    [
-        # a pool named after its drug (NCT04249362's "Durvalumab Total" beside its cohorts A and B)
-        ("Durvalumab Total", "Durvalumab Cohort A: Standard Radiotherapy (RT)", cohorts.SKIP_POOLED),
-        ("Both Arms", "Drug X", cohorts.SKIP_POOLED),
-        # registry-style titles: a control that did not run beside the trial's groups
-        ("Historical Control", "Drug X 10 mg", cohorts.SKIP_NOT_CONCURRENT),
-        ("Drug X", "External Control Cohort", cohorts.SKIP_NOT_CONCURRENT),
-        # ... and what stays a contrast: a concurrent control, a population that is not a pool
-        ("Control Group", "Drug X 10 mg", None),
-        ("Untreated Brain Metastases From Melanoma", "Untreated Brain Metastases From Melanoma: Drug X", None),
-    ],
-)
-def test_pools_and_controls_that_did_not_run_beside_the_trial(a: str, b: str, reason: str | None) -> None:
-    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
-
-
-@pytest.mark.parametrize(
-    "a,b,reason",
-    [
-        # crossover sequences spelled out, and the real NCT05171777's "IV/SC" beside "SC/IV"
-        ("Drug X Then Placebo", "Placebo Then Drug X", cohorts.SKIP_PERIODS),
-        ("Atezolizumab IV/SC", "Atezolizumab SC/IV", cohorts.SKIP_PERIODS),
-        ("Drug X: Cycle 1", "Drug X: Cycle 2", cohorts.SKIP_PERIODS),
-        ("Drug X: Crossed over from placebo", "Drug X", cohorts.SKIP_STAGES),
-        # lines of therapy (NCT02031458's cohorts) and a population's complement
-        ("Cohort 1: First Line Atezolizumab", "Cohort 2: Second Line Atezolizumab", cohorts.SKIP_POPULATIONS),
-        ("1L Drug X", "2L+ Drug X", cohorts.SKIP_POPULATIONS),
-        ("Elderly: Drug X", "Non-elderly: Drug X", cohorts.SKIP_POPULATIONS),
-        # body size and performance status classes
-        ("Drug X: Body weight < 60 kg", "Drug X: Body weight >= 60 kg", cohorts.SKIP_SUBGROUPS),
-        ("Drug X: BMI < 30", "Drug X: BMI >= 30", cohorts.SKIP_SUBGROUPS),
-        ("Drug X (ECOG 0)", "Drug X (ECOG 1)", cohorts.SKIP_SUBGROUPS),
-        # ... and what stays a contrast: two combinations, a description's "second line use" (NCT00556322)
-        ("Docetaxel/Carboplatin", "Pemetrexed/Carboplatin", None),
-        ("Nivolumab 3 mg/kg + Ipilimumab 1 mg/kg", "Nivolumab 1 mg/kg + Ipilimumab 3 mg/kg", None),
-        ("Drug X Q3W (21-day cycles)", "Drug X Q2W (14-day cycles)", None),
-    ],
-)
-def test_sequences_lines_and_body_size_classes(a: str, b: str, reason: str | None) -> None:
-    assert cohorts.concurrency_skip(_group(a), _group(b)) == reason
 
 
 def test_a_line_of_therapy_is_read_in_titles_only() -> None:
