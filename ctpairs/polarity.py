@@ -42,8 +42,8 @@ before coverage):
 9. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
-   efficiency, six-minute walk, MMSE -> higher is better (not visual acuity: in logMAR, lower is
-   better); symptom scales, pain, anxiety, depression (HAM-D, MADRS), fatigue, nausea, diarrhoea,
+   efficiency, six-minute walk, MMSE -> higher is better; visual acuity by its unit (letters higher,
+   logMAR lower, anything else ``unknown``); symptom scales, pain, anxiety, depression (HAM-D, MADRS), fatigue, nausea, diarrhoea,
    sleepiness, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ -> lower is better; both kinds named, or "quality of life" alone
    over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
    whole EORTC QLQ-C30) -> ``unknown``. Posted as a count of participants, a scale is a tally of
@@ -276,6 +276,12 @@ _BAD_SCALE = _rx(
     r"\bsgrq\b",
     r"st\.? george'?s respiratory",
 )
+# visual acuity is better high in letters read (ETDRS) and better low in logMAR
+_VISUAL_ACUITY = re.compile(r"visual\s+acuity|\bbcva\b", re.IGNORECASE)
+_ACUITY_UNITS = (
+    (re.compile(r"logmar", re.IGNORECASE), LOWER_BETTER),
+    (re.compile(r"\bletters?\b", re.IGNORECASE), HIGHER_BETTER),
+)
 _SYMPTOM_SCALES = re.compile(r"\bsymptom (?:scales?|scores?|subscales?|items?)\b", re.IGNORECASE)
 _QUALITY_OF_LIFE = re.compile(r"quality of life|\bh?r?qol\b", re.IGNORECASE)
 # one word may name the scale: "higher total scores", "higher LCSS scores"
@@ -448,6 +454,10 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         return UNKNOWN
     if _GOOD_EVENT.search(title):
         return HIGHER_BETTER
+    if _VISUAL_ACUITY.search(title):
+        if _is_count(unit, param_type) or _SHARE_UNIT.search(unit):
+            return UNKNOWN  # participants gaining or losing letters: the words decide, not the scale
+        return next((polarity for pattern, polarity in _ACUITY_UNITS if pattern.search(unit)), UNKNOWN)
     scale = _scale(title, description)
     if _is_count(unit, param_type) and (scale != LOWER_BETTER or _INSTRUMENT.search(title)):
         # participants tallied by an instrument's categories (improved, stable, worse; each ECOG

@@ -372,8 +372,7 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Change From Baseline in Six-Minute Walk Distance", "meters", "MEAN", HIGHER_BETTER),
         ("Change From Baseline in Expanded Disability Status Scale (EDSS)", "units on a scale", "MEAN", LOWER_BETTER),
         ("Change From Baseline in DAS28-CRP", "units on a scale", "MEAN", LOWER_BETTER),
-        # ... and what stays unknown: a tally of statuses, a stay whose direction depends on where,
-        # and visual acuity, better high in letters but low in logMAR
+        # ... and what stays unknown: a tally of statuses, a stay whose direction depends on where
         (
             "Number of Participants With Change From Baseline in the Use of Mechanical Ventilation or ECMO",
             "Participants",
@@ -381,7 +380,11 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
             UNKNOWN,
         ),
         ("Rate of Referral, Enrollment and Length of Stay on Hospice", "days", "MEAN", UNKNOWN),
-        ("Change From Baseline in Best Corrected Visual Acuity (BCVA)", "logMAR", "MEAN", UNKNOWN),
+        # visual acuity is better high in letters, low in logMAR; in "lines of improvement"
+        # (NCT03608150) the unit names neither, so it stays unknown
+        ("Change From Baseline in Best Corrected Visual Acuity (BCVA)", "logMAR", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in Best Corrected Visual Acuity (BCVA)", "ETDRS letters", "MEAN", HIGHER_BETTER),
+        ("Best-Corrected Visual Acuity of Amblyopic Eye", "Lines of visual acuity improvement", "MEAN", UNKNOWN),
         # real measures of the shared records, read by hand: a reduction of a bad thing is good
         ("Reduction in Headache Pain", "units on a scale", "MEAN", HIGHER_BETTER),
         (
