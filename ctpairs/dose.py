@@ -1066,9 +1066,43 @@ def parse_regimen(text: str | None, drugs: Sequence[tuple[str, ...]]) -> Regimen
     return _parse_regimen(text.replace("\u00a0", " "), tuple(drugs))
 
 
+# the amounts of a fixed-dose combination after its names: "Sitagliptin/Metformin 50/500 mg BID"
+_COMBINED_AMOUNTS = re.compile(
+    r"\s*\(?\s*(?P<amounts>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)\s*(?P<unit>mg|mcg|µg|ug|g)\b", re.I
+)
+_NAME_JOIN = re.compile(r"\s*/\s*")
+
+
+def _fixed_combination(text: str, mentions: list[tuple[int, int, str]]) -> str | None:
+    """``text`` with a fixed-dose combination written out drug by drug ("Sitagliptin/Metformin
+    50/500 mg BID" -> "Sitagliptin 50 mg BID + Metformin 500 mg BID"), or ``None`` when it has none:
+    two or more drugs named one after another, joined by "/", followed by as many amounts joined by
+    "/" and one unit. One drug before "20/56 mg" is a step-up, not a combination."""
+    for first in range(len(mentions) - 1):
+        last = first
+        while last + 1 < len(mentions) and _NAME_JOIN.fullmatch(text[mentions[last][1] : mentions[last + 1][0]]):
+            last += 1
+        named = mentions[first : last + 1]
+        m = _COMBINED_AMOUNTS.match(text, named[-1][1])
+        if len(named) < 2 or not m:
+            continue
+        amounts = _NAME_JOIN.split(m.group("amounts"))
+        if len(amounts) != len(named):
+            continue
+        rest = text[m.end() :]
+        written = " + ".join(
+            f"{text[start:end]} {amount} {m.group('unit')}{rest}" for (start, end, _), amount in zip(named, amounts)
+        )
+        return text[: named[0][0]] + written
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _parse_regimen(text: str, drugs: tuple[tuple[str, ...], ...]) -> Regimen:
-    cuts = _cuts(text, _mentions(text, drugs))
+    mentions = _mentions(text, drugs)
+    if (written := _fixed_combination(text, mentions)) is not None:
+        text, mentions = written, _mentions(written, drugs)
+    cuts = _cuts(text, mentions)
     starts = [c for c, _ in cuts] + [len(text)]
     parts: dict[str, list[tuple[str, DoseParse]]] = {}
     head = text[: starts[0]]

@@ -1288,6 +1288,24 @@ def _doses(text: str, drugs: list[tuple[str, ...]]) -> dict[str, tuple | str | N
             [("Poziotinib Once Daily Dosing",)],
             {"Poziotinib Once Daily Dosing": (8.0, "mg", None)},
         ),
+        # a fixed-dose combination, registry-style (none in the shared records): its amounts in the
+        # order of its names; one drug before "20/56 mg/m2" is a step-up (NCT00531284), not a combination
+        (
+            "Sitagliptin/Metformin 50/1000 mg twice daily",
+            [("Sitagliptin",), ("Metformin",)],
+            {"Sitagliptin": (50.0, "mg", None), "Metformin": (1000.0, "mg", None)},
+        ),
+        (
+            "Emtricitabine/Tenofovir (200/300 mg) once daily",
+            [("Emtricitabine",), ("Tenofovir",)],
+            {"Emtricitabine": (200.0, "mg", None), "Tenofovir": (300.0, "mg", None)},
+        ),
+        ("P1B MM: CFZ 20/56 mg/m²", [("Carfilzomib", "CFZ")], {"Carfilzomib": "titration"}),
+        (
+            "Sitagliptin/Metformin 50/500/850 mg",
+            [("Sitagliptin",), ("Metformin",)],
+            {"Sitagliptin": None, "Metformin": "titration"},
+        ),
     ],
 )
 def test_regimen_reads_a_dose_per_drug(text: str, drugs: list[tuple[str, ...]], expected: dict) -> None:
