@@ -10,9 +10,9 @@ as ``(kind, value)`` tokens; two groups are the same population only when their 
 Kinds:
 
 * ``status``: a biomarker result (positive / negative, mutant / wild-type, high / low, MSI-H / MSS,
-  dMMR / pMMR, a threshold such as "PD-L1 >= 50%"), from the title; a positive or negative result also from the description, and
-  only where a marker names it or a word of status follows ("Participants with PD-L1 positive
-  status ...");
+  dMMR / pMMR, a threshold such as "PD-L1 >= 50%"), from the title; a positive or negative result
+  also from the description, and only where a marker names it or a word of status follows
+  ("Participants with PD-L1 positive status ...");
 * ``histology``: squamous, non-squamous, adenocarcinoma (title);
 * ``disease``: a tumour type or disease named in the title ("Breast Cancer", "NSCLC", "DLBCL");
 * ``response``: a best-response category (complete or partial response, stable or progressive

@@ -125,7 +125,7 @@ _LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?
 _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
 _COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
 _REGION = re.compile(
-    r"\b(?:non[\s-]*)?(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
+    r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
     r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
     re.I,
 )
@@ -190,13 +190,17 @@ def _found(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in patterns.items() if pattern.search(text))
 
 
+def _complemented(name: str, text: str, match: re.Match[str]) -> str:
+    """``name`` for what ``match`` found in ``text``, or its complement ("non-elderly", "non-asian")
+    when "non" stands right before it."""
+    return f"non-{name}" if _COMPLEMENT.search(text, 0, match.start()) else name
+
+
 def _populations(text: str) -> frozenset[str]:
     """The populations a text names (:data:`_POPULATION`), a name right after "non" as its
     complement ("Non-elderly" is not "Elderly")."""
     return frozenset(
-        f"non-{name}" if _COMPLEMENT.search(text, 0, m.start()) else name
-        for name, pattern in _POPULATION.items()
-        for m in pattern.finditer(text)
+        _complemented(name, text, m) for name, pattern in _POPULATION.items() for m in pattern.finditer(text)
     )
 
 
@@ -221,10 +225,10 @@ def _context(title: str, description: str) -> GroupContext:
         pooled=bool(_POOLED.search(title)),
         not_concurrent=bool(_NOT_CONCURRENT.search(title)),
         parts=parts,
-        stages=_found(_STAGES, title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
+        stages=stages(title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         populations=_populations(both) | _lines(title),
-        regions=frozenset(_norm(m.group(0)).replace("-", "") for m in _REGION.finditer(title)),
+        regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
         characteristics=characteristics(title, description),

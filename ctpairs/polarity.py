@@ -356,7 +356,7 @@ def _time_to(rest: str, unit: str, param_type: str) -> str:
     if bad and good:
         # the event that heads the phrase decides: "resolution of adverse events" is good,
         # "worsening of function" bad; "progression or response" stays unknown
-        first, then = sorted((bad, good), key=lambda m: m.start())
+        first = min(bad, good, key=lambda m: m.start())
         if _OF.match(rest, first.end()):
             return HIGHER_BETTER if first is bad else LOWER_BETTER
     return _either(bad, good)

@@ -180,8 +180,8 @@ def read_time(text: str | None) -> TimeReading | None:
 
     Baseline counts only when nothing else is named ("Change from Baseline to Week 24" is
     Week 24); one point said in two units counts once ("Week 4 (Day 29)" is Week 4:
-    :data:`RESTATED_TOLERANCE`). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4 weeks")
-    are not time points.
+    :data:`RESTATED_TOLERANCE`). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies
+    ("every 4 weeks") are not time points.
     """
     if not text:
         return None

@@ -422,38 +422,31 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Percentage Reduction in Seizure Frequency", "percent reduction", "MEAN", HIGHER_BETTER),
         ("50% Responder Rate in Seizure Frequency", "percentage of participants", "NUMBER", HIGHER_BETTER),
         ("Reduction in Tumor Size", "percent", "MEAN", UNKNOWN),
-    ],
-)
-def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
-    assert outcome_polarity(title, None, unit, param_type) == expected
-
-
-@pytest.mark.parametrize(
-    ("title", "unit", "expected"),
-    [
         # real times to a good event of the shared records, read by hand
-        ("The Time to Return of Spontaneous Functional Erections.", "days", LOWER_BETTER),
+        ("The Time to Return of Spontaneous Functional Erections.", "days", "MEDIAN", LOWER_BETTER),
         (
             "Time to Discharge or to a NEWS of 2 or Less and Maintained for 24 Hours, Whichever Occurs First",
             "days",
+            "MEDIAN",
             LOWER_BETTER,
         ),
-        ("Median Time to Resolution of Any Grade Select Adverse Events", "weeks", LOWER_BETTER),
+        ("Median Time to Resolution of Any Grade Select Adverse Events", "weeks", "MEDIAN", LOWER_BETTER),
         (
             "Sexual Encounter Profile Diary Question 3, the Overall Distribution of Time to Onset by Yes Responses",
             "days",
+            "MEDIAN",
             LOWER_BETTER,
         ),
         # the onset of action is good, of a toxicity bad (registry-style); an event that heads the
         # phrase decides, two events side by side do not
-        ("Time to Onset of Action", "minutes", LOWER_BETTER),
-        ("Time to Onset of Pain Relief", "minutes", LOWER_BETTER),
-        ("Time to Onset of Neutropenia", "days", HIGHER_BETTER),
-        ("Time to Onset of Side Effects", "days", HIGHER_BETTER),
-        ("Time to Recovery From Neutropenia", "days", LOWER_BETTER),
-        ("Time to Worsening of Physical Function", "months", HIGHER_BETTER),
-        ("Time to Progression or Response", "months", UNKNOWN),
+        ("Time to Onset of Action", "minutes", "MEDIAN", LOWER_BETTER),
+        ("Time to Onset of Pain Relief", "minutes", "MEDIAN", LOWER_BETTER),
+        ("Time to Onset of Neutropenia", "days", "MEDIAN", HIGHER_BETTER),
+        ("Time to Onset of Side Effects", "days", "MEDIAN", HIGHER_BETTER),
+        ("Time to Recovery From Neutropenia", "days", "MEDIAN", LOWER_BETTER),
+        ("Time to Worsening of Physical Function", "months", "MEDIAN", HIGHER_BETTER),
+        ("Time to Progression or Response", "months", "MEDIAN", UNKNOWN),
     ],
 )
-def test_a_time_to_an_onset_or_a_resolution(title, unit, expected):
-    assert outcome_polarity(title, None, unit, "MEDIAN") == expected
+def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
+    assert outcome_polarity(title, None, unit, param_type) == expected
