@@ -15,9 +15,17 @@ def real_lines(path: Path = SHARED) -> list[str]:
         return list(fh)
 
 
-def replicated_lines(copies: int, path: Path = SHARED) -> Iterator[str]:
-    """Each record ``copies`` times; copy k > 0 gets NCT id ``NCTk<rest>`` so ids stay unique."""
+RECORDS = ("all", "with-results", "without-results")
+
+
+def replicated_lines(copies: int, path: Path = SHARED, records: str = "all") -> Iterator[str]:
+    """Each record ``copies`` times; copy k > 0 gets NCT id ``NCTk<rest>`` so ids stay unique.
+
+    ``records`` keeps only the records with posted results, or only those without (one of
+    :data:`RECORDS`)."""
     lines = real_lines(path)
+    if records != "all":
+        lines = [line for line in lines if ('"resultsSection"' in line) == (records == "with-results")]
     for k in range(copies):
         for line in lines:
             if k == 0:

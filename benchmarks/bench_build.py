@@ -3,7 +3,9 @@
     python benchmarks/bench_build.py --copies 2 20 --workers 2
     python benchmarks/bench_build.py --copies 2 20 --workers 2 --tree /path/to/an/older/checkout --tree .
 
-The corpus is the shared real records replicated N times (distinct NCT ids) in a JSONL file.
+The corpus is the shared real records replicated N times (distinct NCT ids) in a JSONL file;
+``--records without-results`` (or ``with-results``) keeps only those, to price the registry's
+studies without posted results apart.
 For each (copies, workers) configuration, back to back: the orjson parse of the file (read every
 line, ``orjson.loads``) in this process, then ``ctpairs build`` on it in a fresh process (the
 command line, so an older checkout given by ``--tree`` runs the very same way, for before/after
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 import orjson
-from _corpus import replicated_lines
+from _corpus import RECORDS, replicated_lines
 from _measure import run_measured
 
 
@@ -48,7 +50,7 @@ def check_tree(tree: str) -> None:
         )
 
 
-def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
+def bench(path: Path, copies: int, records: str, workers: int, tree: str, out: Path) -> dict:
     parse_rate = orjson_rate(path)
     env = dict(os.environ, PYTHONPATH=tree) if tree != "." else None
     cmd = [sys.executable, "-m", "ctpairs", "build", "--input", str(path), "--axis", "all", "--out", str(out)]
@@ -61,6 +63,7 @@ def bench(path: Path, copies: int, workers: int, tree: str, out: Path) -> dict:
     return {
         "tree": tree,
         "copies": copies,
+        "records": records,
         "workers": workers,
         "studies": report["studies"],
         "pairs": sum(a["pairs"] for a in report["axes"].values()),
@@ -77,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, nargs="+", default=[2, 20])
     parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--records", choices=RECORDS, default="all", help="the shared records to replicate")
     parser.add_argument("--tree", action="append", default=None, help="a checkout to run (repeatable; default: .)")
     args = parser.parse_args()
     trees = [tree if tree == "." else str(Path(tree).resolve()) for tree in args.tree or ["."]]
@@ -90,10 +94,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.jsonl"
             with path.open("w") as fh:
-                fh.writelines(replicated_lines(copies))
+                fh.writelines(replicated_lines(copies, records=args.records))
             for workers in args.workers:
                 for i, tree in enumerate(trees):
-                    result = bench(path, copies, workers, tree, Path(tmp) / f"out-{workers}-{i}")
+                    result = bench(path, copies, args.records, workers, tree, Path(tmp) / f"out-{workers}-{i}")
                     print(json.dumps(result), flush=True)
 
 

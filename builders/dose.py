@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -138,8 +138,13 @@ class Regimens:
 
     def __init__(self, trial: Trial) -> None:
         self.trial = trial
-        self.drugs = trial_drugs(trial)
         self._cache: dict[tuple[str, str | None, str | None], GroupRegimen | Skip] = {}
+
+    @cached_property
+    def drugs(self) -> tuple[tuple[str, ...], ...]:
+        """The trial's drugs (:func:`trial_drugs`), read when a group is first asked about: a trial
+        without results never is."""
+        return trial_drugs(self.trial)
 
     def of(self, group: ResultGroup) -> GroupRegimen | Skip:
         key = (group.title, group.description, group.arm.arm_label if group.arm else None)

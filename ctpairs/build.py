@@ -30,15 +30,16 @@ import pyarrow.parquet as pq
 from ctpairs import __version__
 from ctpairs.atomic import atomic_dir
 from ctpairs.audit import Audit
-from ctpairs.builder import Builder, Skip, load_builders
+from ctpairs.builder import SKIP_NO_RESULTS, Builder, Skip, load_builders
 from ctpairs.collector import fewer_collections
-from ctpairs.errors import NoStudiesError, OutputExistsError, UsageError
+from ctpairs.errors import BadRecordError, NoStudiesError, OutputExistsError, UsageError
 from ctpairs.inputs import RecordInput
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
 from ctpairs.schema import PAIR_SCHEMA, SCHEMA_VERSION, Pair, pairs_table
 from ctpairs.shelf import TrialShelf
 from ctpairs.sources.files import BadRecord, BadRecordTally, GoodRecord, RawRecord, load_raw
+from ctpairs.store import record_nct_id, record_version_holder
 from ctpairs.workers import ordered_map, worker_pool
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,9 @@ class _ChunkResult:
 
     def seal(self) -> _ChunkResult:
         """Turn the pairs into Arrow tables where they were built (in the worker, in parallel):
-        less to pickle back, and the main process only concatenates."""
-        self.tables = {name: pairs_table(pairs) for name, pairs in self.pairs.items()}
+        less to pickle back, and the main process only concatenates. An axis without pairs in the
+        chunk gets no table (a chunk of studies without results makes none)."""
+        self.tables = {name: pairs_table(pairs) for name, pairs in self.pairs.items() if pairs}
         self.pairs = {}
         return self
 
@@ -142,33 +144,65 @@ def _natural_builders(axes: tuple[str, ...]) -> list[Builder]:
     return load_builders(axes)
 
 
-def _parsed(items: Iterable[dict | RawRecord]) -> Iterator[Trial | BadRecord]:
-    """Each item as a trial, or as the bad record it is (JSON texts are parsed here, in the worker)."""
+@dataclass(frozen=True)
+class Unposted:
+    """A study without posted results, as the natural pass reads it. No builder has anything to pair
+    in it, so it is counted (with its data date) without being parsed into a :class:`Trial`."""
+
+    nct_id: str
+    data_timestamp: str | None
+
+
+def _unposted(record: dict) -> Unposted:
+    """The NCT ID and data date of a record without results (raises BadRecordError, as parse_trial would,
+    when it is not a study or its data date is not text)."""
+    nct_id = record_nct_id(record)
+    stamp = record_version_holder(record)
+    if stamp is not None and not isinstance(stamp, str):
+        raise BadRecordError(f"{nct_id}: derivedSection.miscInfoModule.versionHolder is not text")
+    return Unposted(nct_id, stamp)
+
+
+def _parsed(items: Iterable[dict | RawRecord], *, unposted: bool = False) -> Iterator[Trial | Unposted | BadRecord]:
+    """Each item as a trial, or as the bad record it is (JSON texts are parsed here, in the worker).
+    With ``unposted``, a record without results is read as an :class:`Unposted`, not parsed."""
     for item in items:
         for record in load_raw(item) if isinstance(item, RawRecord) else (item,):
             if isinstance(record, BadRecord):
                 yield record
                 continue
             where = record.location if isinstance(record, GoodRecord) else "a record"
+            study = record.record if isinstance(record, GoodRecord) else record
             try:
-                yield parse_trial(record.record if isinstance(record, GoodRecord) else record)
+                yield _unposted(study) if unposted and not has_results(study) else parse_trial(study)
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
                 yield BadRecord(where, f"does not parse as a study: {exc}")
+
+
+def _count_unposted(builders: list[Builder], study: Unposted, out: _ChunkResult) -> None:
+    """What every natural builder would say of a study without results: SKIP_NO_RESULTS."""
+    for builder in builders:
+        out.skips[builder.name][SKIP_NO_RESULTS] += 1
+        out.examples[builder.name].setdefault(SKIP_NO_RESULTS, study.nct_id)
+        out.trials_without_pairs[builder.name][SKIP_NO_RESULTS] += 1
 
 
 def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _ChunkResult:
     builders = _natural_builders(axes)
     out = _new_result(builders)
-    for trial in _parsed(records):
+    for trial in _parsed(records, unposted=True):
         if isinstance(trial, BadRecord):
             log.debug("skipped a record %s: %s", trial.location, trial.reason)
             out.bad.append(trial)
             continue
         out.studies += 1
-        out.with_results += trial.has_results
         if trial.data_timestamp:
             out.timestamps.add(trial.data_timestamp)
-        _apply(builders, trial, out)
+        if isinstance(trial, Unposted):
+            _count_unposted(builders, trial, out)
+        else:
+            out.with_results += trial.has_results
+            _apply(builders, trial, out)
     return out.seal()
 
 
@@ -380,8 +414,9 @@ def build_pairs(
                 for bad_record in res.bad:
                     bad.add(bad_record)
                 timestamps |= res.timestamps
-                for name, table in res.tables.items():
-                    writers[name].write(table)
+                for name in res.skips:  # every axis of the chunk, with pairs or not
+                    if name in res.tables:
+                        writers[name].write(res.tables[name])
                     axis = report.axes[name]
                     axis.trials_with_pairs += res.trials_with_pairs[name]
                     axis.skips = dict(Counter(axis.skips) + res.skips[name])

@@ -149,6 +149,52 @@ def test_bad_input_records_are_counted_not_fatal(tmp_path):
     assert report.studies == 2 and source.bad.count == 2 and report.bad_records == 2
 
 
+def test_every_natural_builder_skips_a_study_without_results_whole():
+    """What lets the runner count a study without results unparsed (``build.Unposted``): every
+    registered natural builder gives such a trial one SKIP_NO_RESULTS and nothing else."""
+    from ctpairs.builder import SKIP_NO_RESULTS, Skip, available_builders
+    from ctpairs.model.parse import parse_trial
+
+    unposted = [parse_trial(r) for r in real_records() if "resultsSection" not in r]
+    assert len(unposted) == 130
+    natural = [cls() for cls in available_builders().values() if getattr(cls, "kind", "natural") == "natural"]
+    assert {b.name for b in natural} >= {"arm", "dose", "outcome"}
+    for builder in natural:
+        assert all(list(builder.build(trial)) == [Skip(SKIP_NO_RESULTS)] for trial in unposted), builder.name
+
+
+def test_studies_without_results_are_counted_not_parsed(tmp_path):
+    """A study without results is read for its NCT ID and data date only: a field no build reads
+    may be malformed there, while a record that is no study, or whose data date is not text, is
+    still a bad record."""
+    records = real_records()
+    posted = [r for r in records if "resultsSection" in r][:2]
+    unposted = [r for r in records if "resultsSection" not in r][:4]
+    unposted[0]["protocolSection"]["armsInterventionsModule"]["armGroups"] = "not a list"
+    unposted[1]["derivedSection"]["miscInfoModule"]["versionHolder"] = "2099-01-01"
+    unposted[2]["derivedSection"]["miscInfoModule"]["versionHolder"] = 20990101
+    del unposted[3]["protocolSection"]["identificationModule"]["nctId"]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in posted + unposted))
+    source = open_input(path=path)
+    report = build_pairs(source, ["dose", "outcome"], tmp_path / "out", inputs=[str(path)], progress=False)
+    assert (report.studies, report.studies_with_results, report.bad_records) == (4, 2, 2)
+    reasons = sorted(b.reason for b in source.bad.examples)
+    assert "versionHolder is not text" in reasons[0] and "nctId" in reasons[1]
+    assert report.data_timestamp == "2099-01-01"
+    for axis in report.axes.values():
+        assert (
+            axis.trials_without_pairs.get("no posted results", 0)
+            + sum(n for reason, n in axis.trials_without_pairs.items() if reason != "no posted results")
+            + axis.trials_with_pairs
+            == 4
+        )
+        assert axis.skips["no posted results"] == 2
+        assert (
+            axis.skip_examples["no posted results"] == unposted[0]["protocolSection"]["identificationModule"]["nctId"]
+        )
+
+
 def test_row_groups_do_not_depend_on_how_the_rows_arrive(tmp_path, built):
     """Natural chunks and approximate blocks hand the writer rows in different slices: the file is
     the same bytes, every row group full but the last."""
