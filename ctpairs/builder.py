@@ -3,6 +3,8 @@
 A builder turns ONE trial into pairs. It yields :class:`~ctpairs.schema.Pair` objects and,
 for everything it looked at and did not pair, a :class:`Skip` with a short reason, so the
 build report can say why a trial gave no pairs. The runner owns files, workers and progress.
+A natural builder is only called on trials with posted results: the runner counts a study without
+them under :data:`SKIP_NO_RESULTS` on every natural axis, unparsed (``ctpairs.build.Unposted``).
 
 An *approximate* builder (``kind = "approximate"``) pairs across trials, so it needs the whole
 corpus first: it also has ``prepare(trials, *, index_dir, model, device)``, which the runner
