@@ -216,6 +216,17 @@ _DOSAGE_FORM_AFTER = re.compile(
     re.I,
 )
 
+_UNIT_FORMS = r"(?:tablets?|capsules?|caps|tabs?|pills?|sachets?|puffs?|inhalations?|sprays?|patch(?:es)?)"
+_COUNT = r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)"
+_UNITS_OF_BEFORE = re.compile(rf"(?<![\w.]){_COUNT}\s+{_UNIT_FORMS}\s+(?:each\s+)?(?:of|containing)\s*$", re.I)
+_UNITS_TIMES_AFTER = re.compile(  # a dosage form before the count, else after it
+    rf"^\s*(?:(?P<form>{_UNIT_FORMS})\s*)?[x×\*]\s*{_COUNT}\b"
+    rf"(?(form)(?!\s*(?:minutes?|hours?|days?|weeks?|months?|years?|cycles?|times|doses)\b)|\s+{_UNIT_FORMS}\b)",
+    re.I,
+)
+"""An amount given as several units: "2 tablets of 50 mg" (before it), "50 mg x 2 tablets" or "50 mg
+tablet x 2" (after it). Each unit is not the dose, as with "2 x 50 mg"; "50 mg x 5 days" is a length."""
+
 _TOTAL_BEFORE = re.compile(r"\btotal(?:\s+daily)?(?:\s+(?:dose|amount))?(?:\s+of)?\s*$", re.I)
 _TOTAL_AFTER = re.compile(r"^\s*\)?\s*(?:in\s+)?total\b", re.I)
 _CUMULATIVE = re.compile(r"\bcumulative(?:\s+dose)?(?:\s+of)?\s*$", re.I)
@@ -696,7 +707,10 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             mm = _MULTIPLIER_W.search(before)
             if mm and not _DOSAGE_FORM_AFTER.match(after):
                 mm = None
-        if mm and not lm and not _LABEL_WORDS.search(before[: mm.start()]):
+        if mm and (lm or _LABEL_WORDS.search(before[: mm.start()])):
+            mm = None
+        mm = mm or _UNITS_OF_BEFORE.search(before) or _UNITS_TIMES_AFTER.match(after)
+        if mm:
             word = mm.group("n").lower()
             n = _WORDNUM.get(word) or int(word)
             if n != 1:

@@ -1108,7 +1108,8 @@ SYNTHETIC = [
     ("40 mEq", S(40, "mEq")),
     ("20 mmol", S(20, "mmol")),
     ("1 g orally b.i.d.", S(1, "g", None, "BID", "oral")),
-    ("2 puffs of 100 mcg inhaled twice daily", S(100, "ug", None, "BID", "inhaled")),
+    ("1 puff of 100 mcg inhaled twice daily", S(100, "ug", None, "BID", "inhaled")),
+    ("2 puffs of 100 mcg inhaled twice daily", R(MULTI, [100])),  # 200 mcg a time
     ("one drop of 0.005% eye drops nightly", S(0.005, "%", None, "QD", "ophthalmic")),
     ("2 mg intravitreal injection every 4 weeks", S(2, "mg", None, "Q4W", "intravitreal")),
     ("4 mg transdermal patch daily", S(4, "mg", None, "QD", "transdermal")),
@@ -1130,6 +1131,17 @@ SYNTHETIC = [
     ("10 mg every two weeks", S(10, "mg", None, "Q2W")),
     ("1 x 10^6 cells", R(NO)),
     ("2 x 50 mg", R(MULTI, [50])),
+    # an amount given as several tablets is not one tablet's amount ...
+    ("50 mg x 2 tablets", R(MULTI, [50])),
+    ("50 mg tablet x 2 once daily", R(MULTI, [50])),
+    ("2 tablets of 50 mg once daily", R(MULTI, [50])),
+    ("two capsules each containing 25 mg", R(MULTI, [25])),
+    # ... unless the sum is stated beside it, or the count is of days, doses or times
+    ("100 mg (50 mg x 2 tablets)", S(100, "mg")),
+    ("100 mg (2 tablets of 50 mg)", S(100, "mg", None, None, "oral")),
+    ("50 mg tablets x 4 weeks", S(50, "mg", None, None, "oral")),
+    ("50 mg x 5 days", S(50, "mg")),
+    ("1 tablet of 50 mg", S(50, "mg", None, None, "oral")),
     ("1-2 mg", R(RANGE, [1, 2])),
     ("5 to 10 mg", R(RANGE, [5, 10])),
     ("up to 300 mg daily", R(TITR, [300])),
