@@ -38,9 +38,14 @@ _STATUS_TITLE = re.compile(
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
     r"|\b(?:pd-?l1|tmb|msi|tps|cps|expression)[\s-]+(?P<level>high|low)\b"
     r"|(?P<msi>(?-i:\bMSI-H\b|\bMSI-L\b|\bMSS\b|\bdMMR\b|\bpMMR\b))"
-    r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)",
+    r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)"
+    r"|(?-i:\b(?:HER-?2|ER|PR|HR|EGFR|ALK|ROS-?1|KRAS|NRAS|BRAF|PD-?L1|CD\d+|BRCA[12]?|MET|RET|NTRK\d?|FGFR\d?|IDH[12]?"
+    r"|HPV|EBV|p16|AR|TROP-?2))(?:(?P<plus>\+)(?![\w(+])|(?P<minus>-|−)(?=$|[\s/,;:)\]])"
+    r"(?!\s*(?:fusion|mutat|amplif|rearrang|alteration|positive|negative)))",
     re.I,
 )
+"""A marker in capitals with its sign ("HER2+", "PD-L1- Status", "HR+/HER2-") is a positive or
+negative result; "RET- Fusion Positive" is a hyphen, and "AB+CD" a combination."""
 # A positive or negative result, in a title or a description, only where a marker in capitals names
 # it ("PD-L1 positive", "HER2-negative", "TTF-1 Positive") or a word of status follows ("Positive
 # ALK FISH Status", "negative for EGFR"): "Positive Psychology", "Negative Pressure Wound Therapy",
@@ -138,6 +143,8 @@ def _status(text: str) -> set[Token]:
             found.add(("status", (m.group("high") or m.group("level")).casefold()))
         elif m.group("msi"):
             found.add(("status", m.group("msi")))
+        elif m.group("plus") or m.group("minus"):
+            found.add(("status", "positive" if m.group("plus") else "negative"))
         else:
             cut = _SPACE.sub("", f"{m.group('marker')}{m.group('op')}{m.group('cut')}".casefold())
             found.add(("status", cut))

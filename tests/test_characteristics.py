@@ -18,6 +18,14 @@ from ctpairs.characteristics import characteristics, diseases
         ("KRAS Mut 2 & WT KRAS 2", {("status", "mutant"), ("status", "wild-type")}),
         ("TTF-1 Positive (H Score > 0)", {("status", "positive"), ("status", "hscore>0")}),
         ("Part 2: Exp ML BRAF-MT", {("status", "mutant")}),
+        # a marker with its sign (NCT03001882, NCT01631552, NCT03242915, NCT03037385, NCT02658890)
+        ("PART 1: PD-L1- Status", {("status", "negative")}),
+        ("PART 1: PD-L1+ Status", {("status", "positive")}),
+        ("HR+/HER2- mBC Population", {("status", "positive"), ("status", "negative")}),
+        ("EGFR+ NSCLC", {("status", "positive"), ("disease", "nsclc")}),
+        ("RET- Fusion Positive NSCLC Participants", {("status", "positive"), ("disease", "nsclc")}),  # not negative
+        ("Part 2: Exp ML Anti-PDL1+CTLA4", set()),  # a combination
+        ("BMS100+NIV240(ESC)", set()),
         # histology (NCT00828841, NCT02591615)
         ("Squamous Cell Histology", {("histology", "squamous")}),
         ("Non-squamous Cell Histology", {("histology", "non-squamous")}),
