@@ -116,9 +116,10 @@ _AGE = re.compile(
     r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*(?P<hi>\d+)\s*(?:years|yrs)\b",
     re.I,
 )
-# a body-size or performance-status class: "Body weight < 60 kg", "BMI >= 30", "ECOG 0", "ECOG PS 0-1"
+# a body-size or performance-status class: "Body weight < 60 kg", "(>= 40 kg)", "BMI >= 30", "ECOG 0", "ECOG PS 0-1"
 _COVARIATE = re.compile(
     r"\b(?P<what>(?:body\s*)?weight|(?-i:BMI))\s*(?P<op>[<>≤≥]=?)\s*(?P<n>\d+(?:\.\d+)?)"
+    r"|(?P<kgop>[<>≤≥]=?)\s*(?P<kg>\d+(?:\.\d+)?)\s*kg\b(?!\s*/)"
     r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b",
     re.I,
 )
@@ -191,7 +192,12 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
     }
     tokens |= {("sex", "male" if m.group("m") else "female") for m in _SEX.finditer(title)}
     for m in _COVARIATE.finditer(title):
-        value = f"ecog {m.group('ecog')}" if m.group("ecog") else f"{m.group('what')}{m.group('op')}{m.group('n')}"
+        if m.group("ecog"):
+            value = f"ecog {m.group('ecog')}"
+        elif m.group("kg"):
+            value = f"weight{m.group('kgop')}{m.group('kg')}"
+        else:
+            value = f"{m.group('what')}{m.group('op')}{m.group('n')}"
         tokens.add(("covariate", _SPACE.sub("", value.casefold())))
     for m in _AGE.finditer(title):
         value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{m.group('lo')}-{m.group('hi')}"

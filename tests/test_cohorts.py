@@ -105,10 +105,14 @@ def _group(title: str, description: str = "") -> ResultGroup:
         ("Drug X: Body weight < 60 kg", "Drug X: Body weight >= 60 kg", cohorts.SKIP_SUBGROUPS),
         ("Drug X: BMI < 30", "Drug X: BMI >= 30", cohorts.SKIP_SUBGROUPS),
         ("Drug X (ECOG 0)", "Drug X (ECOG 1)", cohorts.SKIP_SUBGROUPS),
+        ("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)", cohorts.SKIP_SUBGROUPS),  # a weight band
+        ("Drug X 10 mg, HER2+", "Drug X 20 mg, HER2-", cohorts.SKIP_SUBGROUPS),  # a marker's sign
         # ... and what stays a contrast: two combinations, a description's "second line use" (NCT00556322)
         ("Docetaxel/Carboplatin", "Pemetrexed/Carboplatin", None),
         ("Nivolumab 3 mg/kg + Ipilimumab 1 mg/kg", "Nivolumab 1 mg/kg + Ipilimumab 3 mg/kg", None),
         ("Drug X Q3W (21-day cycles)", "Drug X Q2W (14-day cycles)", None),
+        ("Drug X 10 mg/kg", "Drug X 20 mg/kg", None),
+        ("Drug X + Drug Y", "Drug X", None),
     ],
 )
 def test_concurrency_skip(a: str, b: str, reason: str | None) -> None:
