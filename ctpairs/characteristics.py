@@ -21,6 +21,11 @@ Kinds:
 * ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
 * ``covariate``: a body-size or performance-status class, "Body weight < 60 kg", "BMI >= 30",
   "ECOG 0" (title);
+* clinical classes (title): ``severity`` ("Moderate", "Severe", not "Moderate Dose"),
+  ``child-pugh``, ``menopause``, ``genotype``, ``metabolizer`` ("Poor Metabolizers", "CYP2D6 PM"),
+  ``cirrhosis``, ``serostatus`` (also "HIV-uninfected"), ``risk`` ("High Risk"), ``setting``
+  ("Outpatients"), ``age-group`` ("Infants", "Toddlers"), ``diabetes`` (its type), ``dialysis``,
+  ``course`` (relapsing-remitting, progressive) and ``prior`` ("No Prior Drug Y" / "Prior Drug Y");
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -113,7 +118,8 @@ _SMOKING = re.compile(r"\b(?P<pre>non|never|ex|former|current)?[\s-]*smok(?:er|e
 _SEX = re.compile(r"\b(?P<m>males?|men|boys)\b|\b(?P<f>females?|women|girls)\b", re.I)
 _AGE = re.compile(
     r"\b(?:aged?\s*)?(?P<op>[<>≤≥]=?|under|over|older\s+than|younger\s+than)\s*(?P<n>\d+)\s*(?:years|yrs|y)\b"
-    r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*(?P<hi>\d+)\s*(?:years|yrs)\b",
+    r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi>\d+)\s*(?:years|yrs)\b"
+    r"|\bages?\s*(?P<lo2>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi2>\d+)\b",
     re.I,
 )
 # a body-size or performance-status class: "Body weight < 60 kg", "(>= 40 kg)", "BMI >= 30", "ECOG 0", "ECOG PS 0-1"
@@ -123,6 +129,28 @@ _COVARIATE = re.compile(
     r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b",
     re.I,
 )
+# a clinical class of the participants, named in a title: disease severity ("Moderate", "Severe
+# Hepatic Impairment", not "Moderate Dose"), Child-Pugh class, menopausal status, genotype,
+# metabolizer status, cirrhosis, serostatus or infection, a risk group, the care setting, an age
+# band named by its word ("Infants", "Toddlers") and a type of diabetes
+_CLASSES = {
+    "severity": r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing)\b)",
+    "child-pugh": r"\bchild[\s-]*pugh\s*(?:class\s*)?(?P<child_pugh>[abc])\b",
+    "menopause": r"\b(?P<menopause>pre|peri|post)[\s-]*menopaus(?:al|e)\b",
+    "genotype": r"\bgenotypes?\s*(?P<genotype>\d+[a-z]?)\b|(?-i:\bGT\s?(?P<genotype2>\d[a-z]?)\b)",
+    "metabolizer": r"\b(?P<metabolizer>poor|intermediate|normal|extensive|ultra[\s-]*rapid|rapid)\s+metaboli[sz]ers?\b"
+    r"|\bCYP\w+\s+(?-i:(?P<metabolizer2>PM|IM|EM|NM|UM))s?\b",
+    "cirrhosis": r"\b(?P<cirrhosis>(?:non[\s-]*)?cirrho(?:tic|sis))\b",
+    "serostatus": r"\bsero[\s-]*(?P<serostatus>positive|negative)\b|\b(?P<serostatus2>(?:un|non[\s-]*)?infected)\b",
+    "risk": r"\b(?P<risk>high|low|intermediate|standard|average)[\s-]+risk\b",
+    "setting": r"\b(?P<setting>hospitali[sz]ed|inpatients?|outpatients?|ambulatory)\b",
+    "age group": r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
+    "diabetes": r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
+    "dialysis": r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
+    "course": r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing)\b",
+    "prior": r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
+}
+_CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES.values()), re.I)
 _SPACE = re.compile(r"\s+")
 # a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil."
 _CHOICE = re.compile(
@@ -158,6 +186,25 @@ def _polarity(text: str) -> set[Token]:
         word = m.group("p") or m.group("q")
         found.add(("status", "triple-negative" if m.group("tn") else _POLARITY_NAMES[word.casefold()]))
     return found
+
+
+def _class_token(match: re.Match[str]) -> Token:
+    """The (kind, value) of a :data:`_CLASSES` match: "Outpatients" -> ("setting", "outpatient"),
+    "Cirrhosis" -> ("cirrhosis", "cirrhotic"), "GT 1a" -> ("genotype", "1a")."""
+    group, value = next((name, value) for name, value in match.groupdict().items() if value)
+    kind = group.rstrip("2").replace("_", "-")
+    value = _SPACE.sub("", value.casefold()).replace("-", "")
+    if kind == "metabolizer":
+        value = {"pm": "poor", "im": "intermediate", "em": "extensive", "nm": "normal", "um": "ultrarapid"}.get(
+            value, value
+        )
+    elif kind == "prior":
+        value = "no" if value != "prior" else "yes"
+    elif kind == "cirrhosis":
+        value = "non-cirrhotic" if value.startswith("non") else "cirrhotic"
+    elif kind in ("setting", "age-group"):
+        value = value.removesuffix("s")
+    return kind, value
 
 
 def _first(match: re.Match[str]) -> str:
@@ -199,7 +246,9 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
         else:
             value = f"{m.group('what')}{m.group('op')}{m.group('n')}"
         tokens.add(("covariate", _SPACE.sub("", value.casefold())))
+    tokens |= {_class_token(m) for m in _CLASS.finditer(title)}
     for m in _AGE.finditer(title):
-        value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{m.group('lo')}-{m.group('hi')}"
+        low, high = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
+        value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{low}-{high}"
         tokens.add(("age", _SPACE.sub("", value.casefold())))
     return frozenset(tokens)

@@ -8,7 +8,8 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_POOLED`: a group that pools others ("Total", "Durvalumab Total", "All parts", "4 arms
   combined", "Both arms", "Cohorts 2 + 3", "pooled", "(including ...)");
 * :data:`SKIP_PARTS`: different parts, phases or sub-studies of the trial ("Part A" / "Part B",
-  "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B", "Stage 1" / "Stage 2" of a two-stage design or
+  "Phase 1" / "Phase 2", "P1B" / "P2", "Sub-study B", "Study 1" / "Study 2" of a record that pools two
+  studies, "Stage 1" / "Stage 2" of a two-stage design or
   "Stage III" / "Stage IV" of a disease), or one named and the other not;
 * :data:`SKIP_STAGES`: different stages of a participant's course: run-in or lead-in, double-blind,
   open-label, extension, continuation, switch or crossover phases, maintenance vs induction, or a
@@ -29,7 +30,8 @@ description, what says otherwise, and gives the reason as a declared constant:
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
   Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil";
 * :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
-  dose levels): groups named as different cohorts ("Cohort A2" / "Cohort F"), or in different
+  dose levels): groups named as different cohorts or strata ("Cohort A2" / "Cohort F", "Stratum A" /
+  "Stratum B"), or in different
   strata ("Group B, Nivo" / "Group C, ICC" where each label names several groups), which a trial
   enrols side by side, not randomizes against each other.
 
@@ -86,7 +88,7 @@ _PART = re.compile(
     r"\b(?:part|stage|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
     r"|\bphase\s*(?P<ph>[0-9]+[ab]?|i{1,3}[ab]?\b|iv\b)"
     r"|\bP(?P<pp>[0-9][abAB]?)\b"
-    r"|(?P<named>[\w-]+)\)?\s+sub-?study\b",
+    r"|(?P<named>[\w-]+)\)?\s+sub-?study\b|\bstudy\s+(?P<study>\d+)\b",
     re.I,
 )
 _STAGES = {
@@ -218,7 +220,8 @@ def _lines(title: str) -> frozenset[str]:
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
     parts = frozenset(
-        _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or "") for m in _PART.finditer(title)
+        _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or m.group("study") or "")
+        for m in _PART.finditer(title)
     ) - {""}
     periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
     return GroupContext(
@@ -291,11 +294,11 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
 
 
 _LABEL_ID = r"\s*[:\-]?\s*(?P<id>[a-z]?\d+[a-z]?|[a-z](?![a-z]))"  # "Cohort A2", "Group: B", "Stratum 3"
-_COHORT = re.compile(r"\bcohorts?" + _LABEL_ID, re.I)
+_COHORT = re.compile(r"\b(?:cohorts?|strat(?:um|a))" + _LABEL_ID, re.I)
 
 
 def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
-    """:data:`SKIP_COHORTS` when both titles name cohorts and not the same ones, else ``None``
+    """:data:`SKIP_COHORTS` when both titles name cohorts (or strata) and not the same ones, else ``None``
     (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this)."""
     ca, cb = ({_norm(m.group("id")) for m in _COHORT.finditer(g.title)} for g in (a, b))
     return SKIP_COHORTS if ca and cb and ca != cb else None

@@ -26,6 +26,27 @@ from ctpairs.characteristics import characteristics, diseases
         ("RET- Fusion Positive NSCLC Participants", {("status", "positive"), ("disease", "nsclc")}),  # not negative
         ("Part 2: Exp ML Anti-PDL1+CTLA4", set()),  # a combination
         ("BMS100+NIV240(ESC)", set()),
+        # clinical classes of the participants (registry-style titles)
+        ("Drug X, Moderate", {("severity", "moderate")}),
+        ("Placebo (Severe Hepatic Impairment)", {("severity", "severe")}),
+        ("Moderate Dose Drug X", set()),  # a dose level, not a severity
+        ("Drug X, Child-Pugh B", {("child-pugh", "b")}),
+        ("Placebo (Postmenopausal)", {("menopause", "post")}),
+        ("Drug X - Genotype 1a", {("genotype", "1a")}),
+        ("Drug X, CYP2D6 Poor Metabolizers", {("metabolizer", "poor")}),
+        ("Drug X, CYP2D6 PM", {("metabolizer", "poor")}),
+        ("Drug X, Non-cirrhotic", {("cirrhosis", "non-cirrhotic")}),
+        ("Placebo, Seronegative", {("serostatus", "negative")}),
+        ("Drug X, High Risk", {("risk", "high")}),
+        ("Placebo (Outpatients)", {("setting", "outpatient")}),
+        ("Placebo in Infants", {("age-group", "infant")}),
+        ("Drug X, Type 2 Diabetes", {("diabetes", "2")}),
+        ("Drug X, Non-dialysis", {("dialysis", "nondialysis")}),
+        ("Placebo, Relapsing-Remitting MS", {("course", "relapsingremitting")}),
+        ("Drug X (No Prior Drug Y)", {("prior", "no")}),
+        ("Prior to Surgery: Drug X", set()),
+        ("Placebo (Age 2-5)", {("age", "2-5")}),
+        ("Drug X, 12 to <18 years", {("age", "12-18")}),
         # histology (NCT00828841, NCT02591615)
         ("Squamous Cell Histology", {("histology", "squamous")}),
         ("Non-squamous Cell Histology", {("histology", "non-squamous")}),

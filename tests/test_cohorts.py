@@ -107,6 +107,8 @@ def _group(title: str, description: str = "") -> ResultGroup:
         ("Drug X (ECOG 0)", "Drug X (ECOG 1)", cohorts.SKIP_SUBGROUPS),
         ("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)", cohorts.SKIP_SUBGROUPS),  # a weight band
         ("Drug X 10 mg, HER2+", "Drug X 20 mg, HER2-", cohorts.SKIP_SUBGROUPS),  # a marker's sign
+        ("Placebo, Moderate", "Drug X, Severe", cohorts.SKIP_SUBGROUPS),  # a clinical class
+        ("Placebo (Study 1)", "Drug X (Study 2)", cohorts.SKIP_PARTS),  # two studies pooled in one record
         # ... and what stays a contrast: two combinations, a description's "second line use" (NCT00556322)
         ("Docetaxel/Carboplatin", "Pemetrexed/Carboplatin", None),
         ("Nivolumab 3 mg/kg + Ipilimumab 1 mg/kg", "Nivolumab 1 mg/kg + Ipilimumab 3 mg/kg", None),
@@ -200,6 +202,8 @@ def test_cohort_skip_for_arm_contrasts() -> None:
     assert cohorts.concurrency_skip(a, f) is None  # same part: a dose contrast may still hold
     assert cohorts.cohort_skip(a, f) == cohorts.SKIP_COHORTS
     assert cohorts.cohort_skip(_group("Arm A: Drug"), _group("Arm B: Placebo")) is None
+    # strata are named populations too, even when each holds one group of the measure
+    assert cohorts.cohort_skip(_group("Placebo, Stratum A"), _group("Drug X, Stratum B")) == cohorts.SKIP_COHORTS
 
 
 @pytest.mark.parametrize(
