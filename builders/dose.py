@@ -69,6 +69,7 @@ _AMOUNT = re.compile(
     r"(?:\d+(?:[.,]\d+)?\s*(?:/\s*)?)+\s*(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?", re.I
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_COUNTED = re.compile(r"\(?\s*\bn\s*=\s*\d+\s*\)?", re.I)  # "(N=20)": how many, not who
 
 
 def trial_drugs(trial: Trial) -> tuple[tuple[str, ...], ...]:
@@ -220,9 +221,10 @@ _NUMBERING = re.compile(r"\b(?:part|phase|stage|period|module|step|cycle|day|wee
 
 @lru_cache(maxsize=4096)
 def without_amounts(text: str, values: frozenset[float] = frozenset()) -> frozenset[str]:
-    """The words of a text once amounts, numbering labels ("Cohort 3", "low dose") and the given
-    numbers ("BMS100" -> "bms") are taken out. Cached: a trial's group titles are compared pair by pair."""
-    text = _AMOUNT.sub(" ", text)
+    """The words of a text once amounts, counts of participants ("(N=20)"), numbering labels
+    ("Cohort 3", "low dose") and the given numbers ("BMS100" -> "bms") are taken out. Cached: a
+    trial's group titles are compared pair by pair."""
+    text = _AMOUNT.sub(" ", _COUNTED.sub(" ", text))
 
     def dose_number(m: re.Match) -> str:
         # "BMS100" -> "bms"; not the "1" of "Part 1" when a drug's dose is 1 mg/kg

@@ -1,0 +1,115 @@
+"""Registry-style group titles through the dose and arm builders.
+
+The shared records hold few of the ways the registry names its groups. Each case here is a
+two-group trial built around titles written the way other records write them (a population
+qualifier, a marker's sign, a weight band, a count of participants, tablets of an amount), with
+one measure whose numbers are ordinary; the case says whether each builder pairs the two groups
+or, if not, why (a declared skip reason).
+"""
+
+from __future__ import annotations
+
+import pytest
+from ctpairs.builders import dose as dose_builder
+from ctpairs.builders.arm import ArmBuilder
+from ctpairs.builders.dose import DoseBuilder
+
+from ctpairs import cohorts
+from ctpairs.builder import Skip
+from ctpairs.model.parse import parse_trial
+from ctpairs.schema import Pair
+
+PAIRED = "paired"
+
+
+def _record(titles: tuple[str, ...], drugs: tuple[str, ...]) -> dict:
+    """A randomized two-group trial with one mean/SD measure posted for both groups."""
+    groups = [{"id": f"OG{i:03d}", "title": title, "description": ""} for i, title in enumerate(titles)]
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT09999999", "briefTitle": "Registry-style titles"},
+            "designModule": {
+                "studyType": "INTERVENTIONAL",
+                "phases": ["PHASE2"],
+                "designInfo": {"allocation": "RANDOMIZED", "interventionModel": "PARALLEL"},
+            },
+            "armsInterventionsModule": {
+                "interventions": [{"type": "DRUG", "name": drug, "armGroupLabels": list(titles)} for drug in drugs],
+                "armGroups": [{"label": title, "type": "EXPERIMENTAL"} for title in titles],
+            },
+        },
+        "resultsSection": {
+            "outcomeMeasuresModule": {
+                "outcomeMeasures": [
+                    {
+                        "type": "PRIMARY",
+                        "title": "Change From Baseline in Score at Week 12",
+                        "timeFrame": "Baseline, Week 12",
+                        "paramType": "MEAN",
+                        "dispersionType": "STANDARD_DEVIATION",
+                        "unitOfMeasure": "units on a scale",
+                        "groups": groups,
+                        "denoms": [
+                            {"units": "Participants", "counts": [{"groupId": g["id"], "value": "50"} for g in groups]}
+                        ],
+                        "classes": [
+                            {
+                                "categories": [
+                                    {
+                                        "measurements": [
+                                            {"groupId": g["id"], "value": str(10 + 5 * i), "spread": "8"}
+                                            for i, g in enumerate(groups)
+                                        ]
+                                    }
+                                ]
+                            }
+                        ],
+                    }
+                ]
+            }
+        },
+    }
+
+
+def _outcome(builder, titles: tuple[str, ...], drugs: tuple[str, ...]) -> str:
+    items = list(builder.build(parse_trial(_record(titles, drugs))))
+    if any(isinstance(item, Pair) for item in items):
+        return PAIRED
+    reasons = {item.reason for item in items if isinstance(item, Skip)}
+    return reasons.pop() if len(reasons) == 1 else f"several reasons: {sorted(reasons)}"
+
+
+X = ("Drug X",)
+XP = ("Drug X", "Placebo")
+
+
+@pytest.mark.parametrize(
+    "titles,drugs,dose,arm",
+    [
+        # a count of participants in the titles is not a difference between the groups
+        (("Drug X 100 mg (N=20)", "Drug X 200 mg (N=21)"), X, PAIRED, None),
+        # a marker's sign and a weight band define subgroups
+        (("Drug X 10 mg, HER2+", "Drug X 20 mg, HER2-"), X, cohorts.SKIP_SUBGROUPS, None),
+        (("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)"), X, cohorts.SKIP_SUBGROUPS, None),
+        # an amount given as two tablets is not the amount of one
+        (("Drug X 50 mg x 2 tablets", "Drug X 100 mg"), X, dose_builder.SKIP_UNSURE, None),
+        # clinical classes, pooled studies and strata beside a placebo
+        (("Placebo, Moderate", "Drug X, Severe"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (Postmenopausal)", "Drug X (Premenopausal)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo - Genotype 1", "Drug X - Genotype 3"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo in Infants", "Drug X in Toddlers"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo, Cirrhotic", "Drug X, Non-cirrhotic"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (Age 2-5)", "Drug X (Age 6-11)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (Study 1)", "Drug X (Study 2)"), XP, None, cohorts.SKIP_PARTS),
+        (("Placebo, Stratum A", "Drug X, Stratum B"), XP, None, cohorts.SKIP_COHORTS),
+        # ... and what stays an arm contrast: the same qualifier on both sides, or none
+        (("Placebo (Japan)", "Drug X (Japan)"), XP, None, PAIRED),
+        (("Placebo, Moderate", "Drug X, Moderate"), XP, None, PAIRED),
+        (("Placebo", "Drug X 10 mg"), XP, None, PAIRED),
+    ],
+)
+def test_registry_style_titles(titles: tuple[str, ...], drugs: tuple[str, ...], dose: str | None, arm: str | None):
+    if dose is not None:
+        assert _outcome(DoseBuilder(), titles, drugs) == dose
+    if arm is not None:
+        assert _outcome(ArmBuilder(), titles, drugs) == arm
