@@ -127,6 +127,7 @@ _BAD_EVENT_AFTER_TIME = _rx(
     r"side effects?",
     r"neutropeni",
     r"infection",
+    r"rescue",
 )
 _OF = re.compile(r"\w*\s+(?:of|from|in)\b", re.IGNORECASE)  # after an event word: what it is of
 _GOOD_EVENT_AFTER_TIME = _rx(
@@ -205,6 +206,13 @@ _BAD_EVENT = _rx(
     r"migraine days",
     r"seizure frequency",
     r"length of hospital stay|hospital length of stay",
+    r"\bmace\b|major adverse cardi",
+    r"\bfractures?\b(?!\s+(?:heal|union))",
+    r"rescue (?:medication|therapy|analgesi)",
+    r"opioid (?:consumption|use|requirements?)",
+    r"hot (?:flash|flush)",
+    r"incontinence episodes?",
+    r"virolog\w* failure",
 )
 _BIOMARKER = _rx(
     r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
@@ -228,6 +236,11 @@ _GOOD_EVENT = _rx(
     r"sustained virolog\w* response",
     r"\bsvr ?\d*\b",
     r"(?:cytogenetic|molecular|hematologic(?:al)?) response",
+    r"\beasi[- ]?(?:50|75|90|100)\b",
+    r"\biga (?:score )?(?:of )?0\b",
+    r"wound (?:closure|healing)",
+    r"virolog\w* (?:suppression|success)",
+    r"\brna\s*(?:<|less than|below)\s*\d",
 )
 _GOOD_SCALE = _rx(
     r"quality of life",
@@ -248,6 +261,11 @@ _GOOD_SCALE = _rx(
     r"\b6mw[dt]\b",
     r"\bmmse\b",
     r"mini[- ]mental",
+    r"\balsfrs",
+    r"\bsf-?(?:36|12)\b|(?:physical|mental) component summary",
+    r"total sleep time",
+    r"\bqmax\b|maximum (?:urinary )?flow rate",
+    r"bone mineral density|\bbmd\b",
 )
 _BAD_SCALE = _rx(
     r"symptom",
@@ -275,6 +293,20 @@ _BAD_SCALE = _rx(
     r"asthma control questionnaire",
     r"\bsgrq\b",
     r"st\.? george'?s respiratory",
+    r"\bphq-?9\b",
+    r"\bgad-?7\b",
+    r"\bcdr-?sb\b",
+    r"\b(?:mds-)?updrs\b",
+    r"\bhaq(?:-di)?\b",
+    r"\bbasdai\b",
+    r"\bmayo (?:clinic )?score",
+    r"\bcdai\b",
+    r"\bipss\b|international prostate symptom",
+    r"\bdlqi\b|dermatology life quality",
+    r"prurit|\bitch",
+    r"insomnia severity",
+    r"sleep (?:onset )?latency|wake after sleep onset|\bwaso\b",
+    r"\b(?:easi|pasi)\b(?![- ]?\d)|\bscorad\b",
 )
 # visual acuity is better high in letters read (ETDRS) and better low in logMAR
 _VISUAL_ACUITY = re.compile(r"visual\s+acuity|\bbcva\b", re.IGNORECASE)

@@ -372,6 +372,51 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Change From Baseline in Six-Minute Walk Distance", "meters", "MEAN", HIGHER_BETTER),
         ("Change From Baseline in Expanded Disability Status Scale (EDSS)", "units on a scale", "MEAN", LOWER_BETTER),
         ("Change From Baseline in DAS28-CRP", "units on a scale", "MEAN", LOWER_BETTER),
+        # more of other fields: instruments, events and measures whose direction does not depend
+        # on the trial (a second probe, 2026-12-07)
+        ("Change From Baseline in PHQ-9 Total Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in MDS-UPDRS Part III", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in ALSFRS-R", "units on a scale", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in HAQ-DI", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Percentage of Participants Achieving EASI-75", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Percent Change From Baseline in PASI Score", "percent change", "MEAN", LOWER_BETTER),
+        ("Percentage of Participants With IGA 0 or 1", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Number of Participants With MACE", "Participants", "COUNT_OF_PARTICIPANTS", LOWER_BETTER),
+        ("Incidence of New Vertebral Fractures", "percentage of participants", "NUMBER", LOWER_BETTER),
+        ("Time to Fracture Healing", "days", "MEDIAN", LOWER_BETTER),
+        (
+            "Percentage of Participants With HIV-1 RNA < 50 Copies/mL",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Time to First Rescue Medication", "hours", "MEDIAN", HIGHER_BETTER),
+        ("Total Opioid Consumption Over 48 Hours", "mg morphine equivalents", "MEAN", LOWER_BETTER),
+        (
+            "Percentage of Participants With Complete Wound Closure",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Percent Change From Baseline in Lumbar Spine BMD", "percent change", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in Sleep Onset Latency", "minutes", "MEAN", LOWER_BETTER),
+        ("Change in Total Sleep Time", "minutes", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in Maximum Urinary Flow Rate (Qmax)", "mL/s", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in SF-36 Physical Component Summary", "units on a scale", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in Peak Pruritus NRS", "units on a scale", "MEAN", LOWER_BETTER),
+        # a classification of quality-of-life impact by an instrument worse high, and two cues that
+        # disagree (NCT00531934's DLQI classes, NCT01937871's IPSS QoL index): unknown
+        (
+            "Percentage of Participants by DLQI Global Score Classification of Disease Effect on Quality of Life",
+            "percentage of participants",
+            "NUMBER",
+            UNKNOWN,
+        ),
+        ("Change From Baseline in IPSS Quality of Life (QoL) Index at Week 12", "units on a scale", "MEAN", UNKNOWN),
+        # biomarkers whose better direction depends on the trial stay unknown
+        ("Change From Baseline in Body Weight", "kg", "MEAN", UNKNOWN),
+        ("Change From Baseline in HbA1c at Week 24", "percentage of HbA1c", "MEAN", UNKNOWN),
+        ("Seroconversion Rate", "percentage of participants", "NUMBER", UNKNOWN),
         # ... and what stays unknown: a tally of statuses, a stay whose direction depends on where
         (
             "Number of Participants With Change From Baseline in the Use of Mechanical Ventilation or ECMO",
