@@ -150,12 +150,23 @@ class Statistic:
     kaplan_meier: bool = False
     """Its percentages are survival rates, Kaplan-Meier (censoring-adjusted) estimates rather than
     counts out of n (:func:`ctpairs.endpoints.is_kaplan_meier_rate`)."""
+    other_units: bool = False
+    """It is analysed in units other than participants (:attr:`~ctpairs.model.trial.Measure.analysis_units`:
+    eyes, lesions, attacks, questionnaires): its numbers count units that one participant may give
+    several of, which no test of ours may take as independent."""
 
     @staticmethod
     def of(measure: Measure) -> Statistic:
         """What ``measure`` posts, its unit as two postings of it compare
         (:func:`ctpairs.model.numbers.normalize_unit`): computed once per measure of a build."""
-        return _statistic(measure.param_type, measure.dispersion_type, measure.unit, measure.title, measure.description)
+        return _statistic(
+            measure.param_type,
+            measure.dispersion_type,
+            measure.unit,
+            measure.title,
+            measure.description,
+            measure.analysis_units is not None,
+        )
 
     @property
     def kind(self) -> str:
@@ -175,7 +186,12 @@ class Statistic:
 
 @lru_cache(maxsize=4096)
 def _statistic(
-    param_type: str | None, dispersion_type: str | None, unit: str | None, title: str, description: str | None
+    param_type: str | None,
+    dispersion_type: str | None,
+    unit: str | None,
+    title: str,
+    description: str | None,
+    other_units: bool,
 ) -> Statistic:
     return Statistic(
         param_type,
@@ -183,6 +199,7 @@ def _statistic(
         normalize_unit(unit) or None,
         is_time_to_event(title, description),
         is_kaplan_meier_rate(title, description),
+        other_units,
     )
 
 
@@ -547,8 +564,9 @@ def _summary_test(f: ResultInfo, c: ResultInfo, stat: Statistic) -> TestOutcome 
 
 
 def our_test(f: ResultInfo, c: ResultInfo, stat: Statistic | None) -> TestOutcome | None:
-    """Our test of the posted statistic (see the module docstring), or ``None`` when none applies."""
-    if stat is None:
+    """Our test of the posted statistic (see the module docstring), or ``None`` when none applies
+    (also to a measure analysed in units other than participants, :attr:`Statistic.other_units`)."""
+    if stat is None or stat.other_units:
         return None
     if stat.kind == "percentage" and _ci_level(stat) is not None:
         # a posted CI carries the estimate's own uncertainty (a Kaplan-Meier rate, an adjusted

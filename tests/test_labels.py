@@ -37,7 +37,7 @@ from ctpairs.labels import (
 )
 from ctpairs.model.numbers import normalize_dispersion, stated_group_ns
 from ctpairs.model.parse import parse_trial
-from ctpairs.model.trial import Measure, Trial
+from ctpairs.model.trial import Analysis, Measure, Trial
 from ctpairs.pairing import (
     analysis_for,
     bounds_describe_another_quantity,
@@ -364,6 +364,37 @@ def test_small_n_gets_no_directional_label_from_our_test() -> None:
     f2 = ResultInfo(1.0, 0.1, None, None, MIN_N_PER_SIDE, None)
     c2 = ResultInfo(9.0, 0.1, None, None, MIN_N_PER_SIDE, None)
     assert compute_label(f2, c2, Statistic("mean", "standard_deviation", "mg")).direction == "higher"
+
+
+def test_no_test_of_ours_for_a_measure_analysed_in_other_units() -> None:
+    """A measure analysed in eyes, lesions or attacks posts numbers one participant may give
+    several of: our tests take n independent observations, so they do not apply. The trial's own
+    analysis still labels the pair."""
+    f = ResultInfo(40.0, None, None, None, 100.0, None)
+    c = ResultInfo(70.0, None, None, None, 100.0, None)
+    counted = Statistic("count_of_participants", None, "Participants")
+    assert compute_label(f, c, counted).direction == "higher"
+    eyes = replace(counted, other_units=True)
+    label = compute_label(f, c, eyes)
+    assert label.direction == "indeterminate" and label.test_method is None and not label.verifiable
+    analysis = Analysis(
+        ["OG000", "OG001"],
+        0.001,
+        "0.001",
+        None,
+        "Chi-squared",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "/x",
+    )
+    assert compute_label(f, c, eyes, analysis).method == "trial_analysis"
 
 
 # -- over every natural pair of the 685 real records ------------------------------------------

@@ -151,3 +151,17 @@ def test_fuzzy_link_records_confidence():
 def test_non_study_objects_are_refused(bad):
     with pytest.raises(BadRecordError):
         parse_trial(bad)
+
+
+def test_units_analysed_other_than_participants():
+    """A measure that also counts eyes, lesions, attacks or questionnaires says so
+    (``Measure.analysis_units``); a measure of participants alone does not."""
+    units = {
+        (t.nct_id, m.title[:40]): m.analysis_units
+        for t in (parse_trial(real_record(n)) for n in ("NCT02599194", "NCT04514523", "NCT02381795"))
+        for m in t.results.outcome_measures
+    }
+    assert units[("NCT02381795", "Headache Pain Intensity")] == "Cluster Headaches"
+    assert units[("NCT04514523", "Acceptability - Clinicians")] == "Questionnaires after each encounter"
+    assert "Lesion locations assessed" in units.values()
+    assert sum(u is None for u in units.values()) >= 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -214,15 +215,30 @@ def _join_text(raw: dict, keys: tuple[str, ...]) -> str | None:
     return "\n".join(parts) or None
 
 
-def _denoms(raw_denoms: list) -> tuple[dict[str, float], str | None]:
+def _denoms(raw_denoms: list) -> dict[str, float]:
+    """The first denominator's counts by group id (the participants analysed)."""
     for denom in _list(raw_denoms):
         counts = {c["groupId"]: parse_number(c.get("value")) for c in _list(denom.get("counts")) if c.get("groupId")}
-        return {k: v for k, v in counts.items() if v is not None}, denom.get("units")
-    return {}, None
+        return {k: v for k, v in counts.items() if v is not None}
+    return {}
+
+
+_PARTICIPANTS = re.compile(r"(?:participants?|patients?|subjects?|persons?|people)", re.I)
+
+
+def _analysis_units(raw: dict) -> str | None:
+    """The units a measure is analysed in when they are not participants: the units of a
+    denominator of the measure or of a class that counts something else ("Eyes", "Lesion locations
+    assessed", "Cluster Headaches", "Questionnaires after each encounter"), else None."""
+    denoms = [*_list(raw.get("denoms")), *(d for c in _list(raw.get("classes")) for d in _list(c.get("denoms")))]
+    return next(
+        (units.strip() for d in denoms if (units := d.get("units")) and not _PARTICIPANTS.fullmatch(units.strip())),
+        None,
+    )
 
 
 def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: str) -> Measure:
-    denoms, denom_units = _denoms(_list(raw.get("denoms")))
+    denoms = _denoms(_list(raw.get("denoms")))
     classes = []
     for ci, cls in enumerate(_list(raw.get("classes"))):
         categories = []
@@ -241,7 +257,7 @@ def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: 
                 for mi, m in enumerate(_list(cat.get("measurements")))
             ]
             categories.append(Category(cat.get("title"), measurements))
-        classes.append(MeasureClass(cls.get("title"), categories, _denoms(_list(cls.get("denoms")))[0]))
+        classes.append(MeasureClass(cls.get("title"), categories, _denoms(_list(cls.get("denoms")))))
     analyses = []
     for ai, a in enumerate(_list(raw.get("analyses"))):
         p_value, qualifier = parse_qualified_number(a.get("pValue"))
@@ -280,7 +296,7 @@ def _measure(raw: dict, index: int, kind: str, groups: list[ResultGroup], base: 
         reporting_status=raw.get("reportingStatus"),
         groups=groups,
         denoms=denoms,
-        denom_units=denom_units,
+        analysis_units=_analysis_units(raw),
         classes=classes,
         analyses=analyses,
         pointer=base,

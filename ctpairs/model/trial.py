@@ -156,7 +156,7 @@ class Measure:
     reporting_status: str | None
     groups: list[ResultGroup]
     denoms: dict[str, float]  # group id -> participants analysed (first denominator, usually "Participants")
-    denom_units: str | None
+    analysis_units: str | None  # the units analysed when they are not participants ("Eyes", "Lesions"), else None
     classes: list[MeasureClass]
     analyses: list[Analysis]
     pointer: str
