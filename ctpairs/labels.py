@@ -43,6 +43,10 @@ median with a CI                            SE from the CI, then Welch (approxim
                                             (:data:`MEDIAN_FROM_CI`)
 =========================================== =============================================================
 
+A measure analysed in units other than participants (eyes, lesions, attacks: a second
+denominator, :attr:`Statistic.other_units`) gets no test of ours: one participant may give several
+units, which the tests above would take as independent people.
+
 Two observations of the **same group** (the outcome axis) are not independent samples: the same
 tests are used, and the method name ends in ``_same_group``. For the positively correlated repeated
 measures of one group this is conservative (the variance of a difference of positively correlated
