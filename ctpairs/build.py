@@ -174,7 +174,10 @@ def _parsed(items: Iterable[dict | RawRecord], *, unposted: bool = False) -> Ite
             where = record.location if isinstance(record, GoodRecord) else "a record"
             study = record.record if isinstance(record, GoodRecord) else record
             try:
-                yield _unposted(study) if unposted and not has_results(study) else parse_trial(study)
+                if unposted and isinstance(study, dict) and not has_results(study):
+                    yield _unposted(study)
+                else:
+                    yield parse_trial(study)
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop a build
                 yield BadRecord(where, f"does not parse as a study: {exc}")
 
@@ -190,19 +193,19 @@ def _count_unposted(builders: list[Builder], study: Unposted, out: _ChunkResult)
 def _run_chunk(axes: tuple[str, ...], records: list[dict | RawRecord]) -> _ChunkResult:
     builders = _natural_builders(axes)
     out = _new_result(builders)
-    for trial in _parsed(records, unposted=True):
-        if isinstance(trial, BadRecord):
-            log.debug("skipped a record %s: %s", trial.location, trial.reason)
-            out.bad.append(trial)
+    for study in _parsed(records, unposted=True):
+        if isinstance(study, BadRecord):
+            log.debug("skipped a record %s: %s", study.location, study.reason)
+            out.bad.append(study)
             continue
         out.studies += 1
-        if trial.data_timestamp:
-            out.timestamps.add(trial.data_timestamp)
-        if isinstance(trial, Unposted):
-            _count_unposted(builders, trial, out)
+        if study.data_timestamp:
+            out.timestamps.add(study.data_timestamp)
+        if isinstance(study, Unposted):
+            _count_unposted(builders, study, out)
         else:
-            out.with_results += trial.has_results
-            _apply(builders, trial, out)
+            out.with_results += study.has_results
+            _apply(builders, study, out)
     return out.seal()
 
 

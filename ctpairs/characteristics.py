@@ -133,24 +133,24 @@ _COVARIATE = re.compile(
 # Hepatic Impairment", not "Moderate Dose"), Child-Pugh class, menopausal status, genotype,
 # metabolizer status, cirrhosis, serostatus or infection, a risk group, the care setting, an age
 # band named by its word ("Infants", "Toddlers") and a type of diabetes
-_CLASSES = {
-    "severity": r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing)\b)",
-    "child-pugh": r"\bchild[\s-]*pugh\s*(?:class\s*)?(?P<child_pugh>[abc])\b",
-    "menopause": r"\b(?P<menopause>pre|peri|post)[\s-]*menopaus(?:al|e)\b",
-    "genotype": r"\bgenotypes?\s*(?P<genotype>\d+[a-z]?)\b|(?-i:\bGT\s?(?P<genotype2>\d[a-z]?)\b)",
-    "metabolizer": r"\b(?P<metabolizer>poor|intermediate|normal|extensive|ultra[\s-]*rapid|rapid)\s+metaboli[sz]ers?\b"
+_CLASSES = (  # the named group is the kind (a second spelling of it ends in "2")
+    r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing)\b)",
+    r"\bchild[\s-]*pugh\s*(?:class\s*)?(?P<child_pugh>[abc])\b",
+    r"\b(?P<menopause>pre|peri|post)[\s-]*menopaus(?:al|e)\b",
+    r"\bgenotypes?\s*(?P<genotype>\d+[a-z]?)\b|(?-i:\bGT\s?(?P<genotype2>\d[a-z]?)\b)",
+    r"\b(?P<metabolizer>poor|intermediate|normal|extensive|ultra[\s-]*rapid|rapid)\s+metaboli[sz]ers?\b"
     r"|\bCYP\w+\s+(?-i:(?P<metabolizer2>PM|IM|EM|NM|UM))s?\b",
-    "cirrhosis": r"\b(?P<cirrhosis>(?:non[\s-]*)?cirrho(?:tic|sis))\b",
-    "serostatus": r"\bsero[\s-]*(?P<serostatus>positive|negative)\b|\b(?P<serostatus2>(?:un|non[\s-]*)?infected)\b",
-    "risk": r"\b(?P<risk>high|low|intermediate|standard|average)[\s-]+risk\b",
-    "setting": r"\b(?P<setting>hospitali[sz]ed|inpatients?|outpatients?|ambulatory)\b",
-    "age group": r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
-    "diabetes": r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
-    "dialysis": r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
-    "course": r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing)\b",
-    "prior": r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
-}
-_CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES.values()), re.I)
+    r"\b(?P<cirrhosis>(?:non[\s-]*)?cirrho(?:tic|sis))\b",
+    r"\bsero[\s-]*(?P<serostatus>positive|negative)\b|\b(?P<serostatus2>(?:un|non[\s-]*)?infected)\b",
+    r"\b(?P<risk>high|low|intermediate|standard|average)[\s-]+risk\b",
+    r"\b(?P<setting>hospitali[sz]ed|inpatients?|outpatients?|ambulatory)\b",
+    r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
+    r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
+    r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
+    r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing)\b",
+    r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
+)
+_CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES), re.I)
 _SPACE = re.compile(r"\s+")
 # a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil."
 _CHOICE = re.compile(
@@ -191,9 +191,9 @@ def _polarity(text: str) -> set[Token]:
 def _class_token(match: re.Match[str]) -> Token:
     """The (kind, value) of a :data:`_CLASSES` match: "Outpatients" -> ("setting", "outpatient"),
     "Cirrhosis" -> ("cirrhosis", "cirrhotic"), "GT 1a" -> ("genotype", "1a")."""
-    group, value = next((name, value) for name, value in match.groupdict().items() if value)
+    group = _first(match)
     kind = group.rstrip("2").replace("_", "-")
-    value = _SPACE.sub("", value.casefold()).replace("-", "")
+    value = _SPACE.sub("", match.group(group).casefold()).replace("-", "")
     if kind == "metabolizer":
         value = {"pm": "poor", "im": "intermediate", "em": "extensive", "nm": "normal", "um": "ultrarapid"}.get(
             value, value
