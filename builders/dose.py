@@ -62,7 +62,8 @@ SKIP_ARMS = "arms have different interventions"
 DRUG_TYPES = frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC", "DIETARY_SUPPLEMENT", "RADIATION"})
 
 _LABEL = re.compile(
-    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*(?:[a-z]?\d+[a-z]?|[a-z])\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
+    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*(?:-?\s*[a-z]?\d+[a-z]?|[a-z])\b"
+    r"|\bDL\s*-?\s*\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
     re.I,
 )
 _AMOUNT = re.compile(

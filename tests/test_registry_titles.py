@@ -86,8 +86,11 @@ XP = ("Drug X", "Placebo")
 @pytest.mark.parametrize(
     "titles,drugs,dose,arm",
     [
-        # a count of participants in the titles is not a difference between the groups
+        # a count of participants in the titles is not a difference between the groups, nor are
+        # dose-level labels (NCT02535338's "Dose Level -1" beside "Dose Level 1")
         (("Drug X 100 mg (N=20)", "Drug X 200 mg (N=21)"), X, PAIRED, None),
+        (("DL1: Drug X 10 mg", "DL2: Drug X 20 mg"), X, PAIRED, None),
+        (("Level -1: Drug X 5 mg", "Level 1: Drug X 10 mg"), X, PAIRED, None),
         # a marker's sign and a weight band define subgroups
         (("Drug X 10 mg, HER2+", "Drug X 20 mg, HER2-"), X, cohorts.SKIP_SUBGROUPS, None),
         (("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)"), X, cohorts.SKIP_SUBGROUPS, None),
