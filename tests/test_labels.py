@@ -1165,7 +1165,8 @@ def test_similar_from_our_tests_against_the_trials_own_analyses(built) -> None:
             if label["method"] != "trial_analysis" or label["test_p_value"] is None:
                 continue
             o = row["factual"]["outcome"]
-            stat = _statistic(o["param_type"], o["dispersion_type"], o["unit"], o["title"], o["description"])
+            # no measure of the shared records that gives a pair is analysed in other units
+            stat = _statistic(o["param_type"], o["dispersion_type"], o["unit"], o["title"], o["description"], False)
             f, c = ResultInfo(**row["factual"]["result"]), ResultInfo(**row["counterfactual"]["result"])
             ours = compute_label(f, c, stat, None, same_group=axis == "outcome")
             if ours.direction == "similar":
