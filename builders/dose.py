@@ -67,7 +67,10 @@ _LABEL = re.compile(
     re.I,
 )
 _AMOUNT = re.compile(
-    r"(?:\d+(?:[.,]\d+)?\s*(?:/\s*)?)+\s*(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?", re.I
+    r"(?:\d+(?:[.,]\d+)?(?:\s*[x×*]\s*10\s*\^?\s*\d+|e\+?\d+)?\s*(?:/\s*)?)+\s*"
+    r"(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc|(?:(?:viable|car[\s+-]*t|t|nk)[\s-]+){0,2}cells?|vp|vg|pfu|cfu|tcid50)\b"
+    r"(?:\s*/\s*(?:kg|m\^?2|m²))?",
+    re.I,
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _COUNTED = re.compile(r"\(?\s*\bn\s*=\s*\d+\s*\)?", re.I)  # "(N=20)": how many, not who

@@ -141,7 +141,7 @@ _WORDNUM = {
 }
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
-_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+))?"
+_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.]))?"  # "1 x 10^6", "1e8"
 
 # unit alternatives -> canonical unit.  Order matters (longest first).
 _UNIT_TABLE: list[tuple[str, str]] = [
@@ -155,6 +155,17 @@ _UNIT_TABLE: list[tuple[str, str]] = [
     (r"million international units|(?-i:MIU)", "MIU"),
     (r"international units?|(?-i:IU)|iu", "IU"),
     (r"million units|(?-i:MU)", "MU"),
+    # cell and gene therapies: cells (not a count per volume, "200 cells/mm3"), viral particles,
+    # vector genomes or genome copies, plaque- or colony-forming units, infectious doses
+    (
+        r"(?:(?:viable|CAR[\s+-]*T|T|NK|CD\d+\+?)[\s-]+){0,2}cells?(?!\s*(?:/|per)\s*(?:mm|µ|μ|u|micro|m?l\b|dl))",
+        "cells",
+    ),
+    (r"viral\s+particles|(?-i:vp|VP)", "vp"),
+    (r"vector\s+genomes|genome\s+copies|(?-i:vg|VG|GC)", "vg"),
+    (r"plaque[\s-]+forming\s+units?|(?-i:PFU|pfu)", "PFU"),
+    (r"colony[\s-]+forming\s+units?|(?-i:CFU|cfu)", "CFU"),
+    (r"(?-i:TCID50|TCID 50|CCID50)", "TCID50"),
     (r"(?:(?:Allergan|Speywood|Botox|Dysport|mouse)\s+)?units?|(?-i:U)", "units"),
     (r"mmol|millimoles?", "mmol"),
     (r"µmol|μmol|umol|micromoles?", "umol"),
@@ -588,8 +599,8 @@ def _read_amounts(text: str) -> list[_Raw]:
             continue
         unit = next(_UNIT_TABLE[i][1] for i in range(len(_UNIT_TABLE)) if m.group(f"u{i}") is not None)
         value = _to_float(m.group("num"))
-        if m.group("exp"):
-            value *= 10 ** int(m.group("exp"))
+        if exponent := m.group("exp") or m.group("exp2"):
+            value *= 10 ** int(exponent)
         end = m.end()
         per = None
         freq = None

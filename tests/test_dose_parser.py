@@ -1129,7 +1129,15 @@ SYNTHETIC = [
     ("10 mg monthly", S(10, "mg", None, "QM")),
     ("10 mg once weekly", S(10, "mg", None, "QW")),
     ("10 mg every two weeks", S(10, "mg", None, "Q2W")),
-    ("1 x 10^6 cells", R(NO)),
+    # cell and gene therapies are dosed in cells, vector genomes, viral particles, forming units
+    ("1 x 10^6 cells", S(1e6, "cells")),
+    ("1 x 10^6 CAR-T cells/kg", S(1e6, "cells", "kg")),
+    ("2 × 10^8 viable T cells", S(2e8, "cells")),
+    ("3x10^11 vg/kg", S(3e11, "vg", "kg")),
+    ("1e9 viral particles", S(1e9, "vp")),
+    ("1 x 10^7 PFU", S(1e7, "PFU")),
+    # ... but a count per volume is a threshold, not a dose
+    ("CD4 < 200 cells/mm3", R(NO)),
     ("2 x 50 mg", R(MULTI, [50])),
     # an amount given as several tablets is not one tablet's amount ...
     ("50 mg x 2 tablets", R(MULTI, [50])),

@@ -91,6 +91,8 @@ XP = ("Drug X", "Placebo")
         (("Drug X 100 mg (N=20)", "Drug X 200 mg (N=21)"), X, PAIRED, None),
         (("DL1: Drug X 10 mg", "DL2: Drug X 20 mg"), X, PAIRED, None),
         (("Level -1: Drug X 5 mg", "Level 1: Drug X 10 mg"), X, PAIRED, None),
+        # a cell therapy's dose levels
+        (("Dose Level 1: 1 x 10^6 CAR-T cells/kg", "Dose Level 2: 3 x 10^6 CAR-T cells/kg"), X, PAIRED, None),
         # a marker's sign and a weight band define subgroups
         (("Drug X 10 mg, HER2+", "Drug X 20 mg, HER2-"), X, cohorts.SKIP_SUBGROUPS, None),
         (("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)"), X, cohorts.SKIP_SUBGROUPS, None),
