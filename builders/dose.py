@@ -111,7 +111,8 @@ def _refine(base: DrugDose, later: DrugDose) -> DrugDose | None:
     b, lt = base.dose, later.dose
     if b.value != lt.value:
         return None
-    if b.base_amount() != lt.base_amount() and (b.per or not lt.per):
+    fraction = "fraction" in (b.per, lt.per) and None in (b.per, lt.per)  # "9 Gy x 5" beside "9 Gy"
+    if b.base_amount() != lt.base_amount() and (b.per or not lt.per) and not fraction:
         return None  # "10 mg" vs "10 mL", or a basis the title states and the description contradicts
     dose = lt if lt.per and not b.per else b
     frequency = b.frequency or lt.frequency

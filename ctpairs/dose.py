@@ -190,6 +190,13 @@ _PER_M2 = re.compile(
     re.I,
 )
 _M2_TYPO = re.compile(r"2\s*/\s*m\b", re.I)  # "500mg2/m"
+# a radiation amount given per fraction ("2 Gy per fraction", "1.8 Gy/fx", "9 Gy x 5 fractions", "2 Gy
+# daily"), not the total ("60 Gy in 30 fractions", "42.5 Gy/16 fractions", "a total dose of 60 Gy")
+_PER_FRACTION = re.compile(
+    r"\s*(?:(?:/|per|a|each)\s*(?:fractions?|fx|sessions?)\b|/\s*day\b|per\s+day\b|daily\b"
+    r"|[x×*]\s*\d+\b(?!\s*(?:minutes?|hours?|days?|weeks?|months?|cycles?)\b))",
+    re.I,
+)
 _CONC = re.compile(r"\s*(?:/|per)\s*(?P<den>ml|dl|l|millilit(?:er|re)|decilit(?:er|re)|lit(?:er|re))\b", re.I)
 _PER_TIME = re.compile(
     r"\s*(?:/|per|a)\s*(?P<t>day|d|24\s*h(?:ours?)?|week|wk|month|dose|min(?:ute)?|h|hr|hour)\b", re.I
@@ -560,7 +567,7 @@ class _Raw:
     per: str | None
     freq_in_unit: str | None
     text: str
-    kind: str = "dose"  # dose | total | diluent | placebo | threshold
+    kind: str = "dose"  # dose | total | diluent | placebo | threshold | fraction (of a radiation total)
     flags: set = field(default_factory=set)  # range, titration, multiple, bound
     group: int = -1  # list id for "20/56 mg"
     multiplier: float | None = None
@@ -635,6 +642,11 @@ def _read_amounts(text: str) -> list[_Raw]:
                 elif t in _RATE:
                     unit = unit + "/" + _RATE[t]
                 end += tm.end()
+        elif unit in ("Gy", "cGy"):
+            fm = _PER_FRACTION.match(rest)
+            if fm:
+                per = "fraction"
+                end += fm.end()
         else:
             # "% w/w", "% w/v"
             wm = re.match(r"\s*w/[wv]\b", text[end:], re.I)
@@ -646,7 +658,7 @@ def _read_amounts(text: str) -> list[_Raw]:
 
 
 def _classify(text: str, raws: list[_Raw]) -> None:
-    """Mark each amount's kind (dose, total, diluent, placebo, threshold) and flags in place."""
+    """Mark each amount's kind (dose, total, diluent, placebo, threshold, fraction) and flags in place."""
     gid = 0
     for i, r in enumerate(raws):
         before = text[: r.start]
@@ -681,7 +693,8 @@ def _classify(text: str, raws: list[_Raw]) -> None:
         ):
             r.kind = "diluent"
             continue
-        if _TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(after) or _CUMULATIVE.search(before):
+        radiation = r.unit in ("Gy", "cGy")  # its total is the dose, read beside any per-fraction amount
+        if not radiation and (_TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(after) or _CUMULATIVE.search(before)):
             r.kind = "total"
             continue
         if _is_placebo_amount(text, r):
@@ -726,6 +739,12 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             n = _WORDNUM.get(word) or int(word)
             if n != 1:
                 r.multiplier = float(n)
+    # a radiation total stated beside its per-fraction amount is the dose; the fraction a detail
+    radiation = [r for r in raws if r.kind == "dose" and r.unit in ("Gy", "cGy")]
+    if any(r.per is None for r in radiation):
+        for r in radiation:
+            if r.per == "fraction":
+                r.kind = "fraction"
 
 
 def _window_forward(text: str, r: _Raw, next_start: int) -> str:

@@ -1138,6 +1138,14 @@ SYNTHETIC = [
     ("1 x 10^7 PFU", S(1e7, "PFU")),
     # ... but a count per volume is a threshold, not a dose
     ("CD4 < 200 cells/mm3", R(NO)),
+    # radiation: the total is the dose, an amount per fraction is marked so and gives way to a total
+    ("Radiotherapy 60 Gy in 30 fractions", S(60, "Gy")),
+    ("Total dose of 60 Gy in 30 fractions", S(60, "Gy")),
+    ("2 Gy per fraction to a total dose of 60 Gy", S(60, "Gy")),
+    ("60 Gy (2 Gy x 30)", S(60, "Gy")),
+    ("Hypofractionated RT 42.5 Gy/16 fractions", S(42.5, "Gy")),
+    ("2 Gy per fraction", S(2, "Gy", "fraction")),
+    ("SBRT 9Gy x 5 Fractions", S(9, "Gy", "fraction")),
     ("2 x 50 mg", R(MULTI, [50])),
     # an amount given as several tablets is not one tablet's amount ...
     ("50 mg x 2 tablets", R(MULTI, [50])),
