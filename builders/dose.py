@@ -39,7 +39,8 @@ from rapidfuzz import fuzz
 from ctpairs.abbreviations import without_definitions
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import SKIP_POOLED, concurrency_skip, is_pooled
-from ctpairs.dose import DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
+from ctpairs.dose import AMOUNT_UNITS, DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
+from ctpairs.model.numbers import without_counts
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
 from ctpairs.schema import Change, DoseInfo, Pair
@@ -66,14 +67,12 @@ _LABEL = re.compile(
     r"|\bDL\s*-?\s*\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
     re.I,
 )
-_AMOUNT = re.compile(
+_AMOUNT = re.compile(  # the dose parser's units (and AUC), a list of numbers before one ("20/56 mg")
     r"(?:\d+(?:[.,]\d+)?(?:\s*[x×*]\s*10\s*\^?\s*\d+|e\+?\d+)?\s*(?:/\s*)?)+\s*"
-    r"(?:mg|mcg|µg|μg|ug|g|ml|iu|units?|%|gy|auc|(?:(?:viable|car[\s+-]*t|t|nk)[\s-]+){0,2}cells?|vp|vg|pfu|cfu|tcid50)\b"
-    r"(?:\s*/\s*(?:kg|m\^?2|m²))?",
+    rf"(?:{AMOUNT_UNITS}|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?",
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_COUNTED = re.compile(r"\(?\s*\bn\s*=\s*\d+\s*\)?", re.I)  # "(N=20)": how many, not who
 
 
 def trial_drugs(trial: Trial) -> tuple[tuple[str, ...], ...]:
@@ -229,7 +228,7 @@ def without_amounts(text: str, values: frozenset[float] = frozenset()) -> frozen
     """The words of a text once amounts, counts of participants ("(N=20)"), numbering labels
     ("Cohort 3", "low dose") and the given numbers ("BMS100" -> "bms") are taken out. Cached: a
     trial's group titles are compared pair by pair."""
-    text = _AMOUNT.sub(" ", _COUNTED.sub(" ", text))
+    text = _AMOUNT.sub(" ", without_counts(text))
 
     def dose_number(m: re.Match) -> str:
         # "BMS100" -> "bms"; not the "1" of "Part 1" when a drug's dose is 1 mg/kg

@@ -129,11 +129,9 @@ _COVARIATE = re.compile(
     r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b",
     re.I,
 )
-# a clinical class of the participants, named in a title: disease severity ("Moderate", "Severe
-# Hepatic Impairment", not "Moderate Dose"), Child-Pugh class, menopausal status, genotype,
-# metabolizer status, cirrhosis, serostatus or infection, a risk group, the care setting, an age
-# band named by its word ("Infants", "Toddlers") and a type of diabetes
-_CLASSES = (  # the named group is the kind (a second spelling of it ends in "2")
+# the clinical classes of the module docstring, named in a title; each pattern's named group is its
+# kind (a second spelling of it ends in "2")
+_CLASSES = (
     r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing)\b)",
     r"\bchild[\s-]*pugh\s*(?:class\s*)?(?P<child_pugh>[abc])\b",
     r"\b(?P<menopause>pre|peri|post)[\s-]*menopaus(?:al|e)\b",
@@ -241,10 +239,10 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
     for m in _COVARIATE.finditer(title):
         if m.group("ecog"):
             value = f"ecog {m.group('ecog')}"
-        elif m.group("kg"):
-            value = f"weight{m.group('kgop')}{m.group('kg')}"
-        else:
-            value = f"{m.group('what')}{m.group('op')}{m.group('n')}"
+        elif m.group("what") and m.group("what").upper() == "BMI":
+            value = f"bmi{m.group('op')}{m.group('n')}"
+        else:  # "Body weight < 60 kg" and "(< 60 kg)" are one band
+            value = f"weight{m.group('op') or m.group('kgop')}{m.group('n') or m.group('kg')}"
         tokens.add(("covariate", _SPACE.sub("", value.casefold())))
     tokens |= {_class_token(m) for m in _CLASS.finditer(title)}
     for m in _AGE.finditer(title):

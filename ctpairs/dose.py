@@ -175,6 +175,9 @@ _UNIT_TABLE: list[tuple[str, str]] = [
     (r"%|percent", "%"),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{pat})" for i, (pat, _) in enumerate(_UNIT_TABLE))
+AMOUNT_UNITS = "|".join(pat for pat, _ in _UNIT_TABLE)
+"""Every unit an amount may be written in, as one regular-expression alternation without groups
+(for callers that take amounts out of a text, such as the dose builder's title comparison)."""
 
 # number (optionally "x 10^n"), optional space or hyphen, unit, no letter after
 _AMOUNT = re.compile(

@@ -32,19 +32,25 @@ before coverage):
 6. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, length of hospital stay,
    anti-drug antibodies, relapses, exacerbations, hypoglycaemia, suicidal ideation or behaviour,
-   migraine days, seizure frequency, a clinically meaningful decrease or deterioration,
-   participants "with (symptomatic) progression, deterioration, worsening, relapse or recurrence"
-   -> lower is better.
+   migraine days, seizure frequency, MACE, fractures (not their healing), rescue medication,
+   opioid consumption, hot flashes, incontinence episodes, virologic failure, a clinically
+   meaningful decrease or deterioration, participants "with (symptomatic) progression,
+   deterioration, worsening, relapse or recurrence" -> lower is better.
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
 8. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
-   cytogenetic, molecular, haematologic), ACR20/50/70, PASI 50-100, sustained virologic response,
-   improvement, relief, successful intercourse -> higher is better.
+   cytogenetic, molecular, haematologic), ACR20/50/70, PASI and EASI 50-100, IGA 0 or 1, sustained
+   virologic response or suppression ("RNA < 50 copies"), wound closure or healing, improvement,
+   relief, successful intercourse -> higher is better.
 9. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
-   efficiency, six-minute walk, MMSE -> higher is better; visual acuity by its unit (letters higher,
-   logMAR lower, anything else ``unknown``); symptom scales, pain, anxiety, depression (HAM-D, MADRS), fatigue, nausea, diarrhoea,
-   sleepiness, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ -> lower is better; both kinds named, or "quality of life" alone
+   efficiency, total sleep time, six-minute walk, MMSE, ALSFRS-R, SF-36/SF-12 summaries, peak
+   urinary flow, bone mineral density -> higher is better; visual acuity by its unit (letters
+   higher, logMAR lower, anything else ``unknown``); symptom scales, pain, pruritus, anxiety,
+   depression (HAM-D, MADRS, PHQ-9, GAD-7), fatigue, nausea, diarrhoea, sleepiness, sleep latency,
+   insomnia severity, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ, CDR-SB, UPDRS, HAQ-DI,
+   BASDAI, Mayo score, CDAI, IPSS, DLQI, EASI/PASI/SCORAD scores -> lower is better; both kinds
+   named, or "quality of life" alone
    over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
    whole EORTC QLQ-C30) -> ``unknown``. Posted as a count of participants, a scale is a tally of
    its categories (improved, stable, worse; each grade; "yes") -> ``unknown``, unless the title

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ctpairs.model.numbers import without_counts
+
 DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
 _UNIT_NAMES = {
@@ -43,7 +45,6 @@ _UNIT_NAMES = {
     "yrs": "year",
 }
 _NUM = r"\d+(?:\.\d+)?"
-_COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.I)
 _CYCLE_DAY = re.compile(
     r"\bcycle\s*(?P<c>\d+)\s*[,/]?\s*(?:day|d)\s*(?P<d>-?\d+)\b"
     r"|\b(?:day|d)\s*(?P<d2>-?\d+)\s*,?\s*(?:of\s+)?cycle\s*(?P<c2>\d+)\b"
@@ -185,7 +186,7 @@ def read_time(text: str | None) -> TimeReading | None:
     """
     if not text:
         return None
-    text = _COUNTS.sub(" ", text)
+    text = without_counts(text)
     hits = _hits(text)
     timed = [h for h in hits if not h.baseline] or hits
     if not timed or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
@@ -277,7 +278,7 @@ def cycle_length_days(text: str | None) -> float | None:
 def without_times(text: str, *, drop_counts: bool = True) -> str:
     """``text`` with every time phrase (and, with ``drop_counts``, "n=" counts) taken out,
     normalized: what :attr:`TimeReading.rest` holds, also for a text naming no single time point."""
-    clean = _COUNTS.sub(" ", text) if drop_counts else text
+    clean = without_counts(text) if drop_counts else text
     return _rest(clean, _hits(clean))
 
 

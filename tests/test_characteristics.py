@@ -79,6 +79,9 @@ def test_sex_age_and_thresholds() -> None:
     assert characteristics("Women Aged >= 65 Years") == {("sex", "female"), ("age", ">=65")}
     assert characteristics("Men 18-64 years") == {("sex", "male"), ("age", "18-64")}
     assert characteristics("Pembrolizumab (PD-L1 TPS >= 50%)") == {("status", "tps>=50%")}
+    # one weight band, written with or without the word
+    assert characteristics("Drug X: Body weight < 60 kg") == characteristics("Drug X (< 60 kg)")
+    assert characteristics("Drug X: BMI >= 30") == {("covariate", "bmi>=30")}
 
 
 def test_controls_and_interventions_are_not_a_status() -> None:

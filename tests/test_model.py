@@ -1,7 +1,13 @@
 import pytest
 
 from ctpairs.errors import BadRecordError
-from ctpairs.model.numbers import normalize_dispersion, parse_age_years, parse_number, parse_qualified_number
+from ctpairs.model.numbers import (
+    normalize_dispersion,
+    parse_age_years,
+    parse_number,
+    parse_qualified_number,
+    without_counts,
+)
 from ctpairs.model.parse import link_groups, parse_trial
 from tests._data import real_record, real_records, resolve_pointer
 
@@ -165,3 +171,11 @@ def test_units_analysed_other_than_participants():
     assert units[("NCT04514523", "Acceptability - Clinicians")] == "Questionnaires after each encounter"
     assert "Lesion locations assessed" in units.values()
     assert sum(u is None for u in units.values()) >= 5
+
+
+def test_without_counts_takes_out_how_many_were_analysed():
+    """Real row titles (NCT02008227, NCT00600821) and a registry-style group title."""
+    assert without_counts("Coughing: C13D1(n= 19, 121)").split() == ["Coughing:", "C13D1"]
+    assert without_counts("C4 D1 (pPDGFRB+) (n=25, 32)").split() == ["C4", "D1", "(pPDGFRB+)"]
+    assert without_counts("Drug X 100 mg (N=20)").split() == ["Drug", "X", "100", "mg"]
+    assert without_counts("Week 12 (LOCF)") == "Week 12 (LOCF)"

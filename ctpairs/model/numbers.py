@@ -6,6 +6,7 @@ import math
 import re
 
 _STATED_N = re.compile(r"\bn\s*=\s*(\d+(?:\s*[,;]\s*(?:n\s*=\s*)?\d+)*)", re.IGNORECASE)
+_COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.IGNORECASE)
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
@@ -89,6 +90,12 @@ def normalize_dispersion(text: str | None) -> str | None:
         "inter_quartile_range": "interquartile_range",
         "geometric_coefficient_of_variation": "geometric_cv",
     }.get(norm or "", norm)
+
+
+def without_counts(text: str) -> str:
+    """``text`` with its statements of how many were analysed taken out ("Week 8 (n=172, 187)",
+    "Drug X 100 mg (N=20)"): a count says how many, not who or when."""
+    return _COUNTS.sub(" ", text)
 
 
 def stated_group_ns(title: str | None) -> list[float]:
