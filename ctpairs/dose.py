@@ -248,8 +248,10 @@ _UNITS_TIMES_AFTER = re.compile(  # a dosage form before the count, else after i
 """An amount given as several units: "2 tablets of 50 mg" (before it), "50 mg x 2 tablets" or "50 mg
 tablet x 2" (after it). Each unit is not the dose, as with "2 x 50 mg"; "50 mg x 5 days" is a length."""
 
-_TOTAL_BEFORE = re.compile(r"\btotal(?:\s+daily)?(?:\s+(?:dose|amount))?(?:\s+of)?\s*$", re.I)
-_TOTAL_AFTER = re.compile(r"^\s*\)?\s*(?:in\s+)?total\b", re.I)
+_TOTAL_BEFORE = re.compile(
+    r"(?:\btotal(?P<daily>\s+daily)?(?:\s+(?:dose|amount))?(?:\s+of)?|\b(?P<tdd>(?-i:TDD))\s*[:=]?)\s*$", re.I
+)
+_TOTAL_AFTER = re.compile(r"^\s*\)?\s*(?:in\s+)?total\b(?P<daily>\s+daily\b)?", re.I)
 _CUMULATIVE = re.compile(r"\bcumulative(?:\s+dose)?(?:\s+of)?\s*$", re.I)
 
 _DILUENT_BEFORE = re.compile(
@@ -570,7 +572,7 @@ class _Raw:
     per: str | None
     freq_in_unit: str | None
     text: str
-    kind: str = "dose"  # dose | total | diluent | placebo | threshold | fraction (of a radiation total)
+    kind: str = "dose"  # dose | total | daily total | diluent | placebo | threshold | fraction (of a radiation total)
     flags: set = field(default_factory=set)  # range, titration, multiple, bound
     group: int = -1  # list id for "20/56 mg"
     multiplier: float | None = None
@@ -661,7 +663,7 @@ def _read_amounts(text: str) -> list[_Raw]:
 
 
 def _classify(text: str, raws: list[_Raw]) -> None:
-    """Mark each amount's kind (dose, total, diluent, placebo, threshold, fraction) and flags in place."""
+    """Mark each amount's kind (dose, total, daily total, diluent, placebo, threshold, fraction) and flags in place."""
     gid = 0
     for i, r in enumerate(raws):
         before = text[: r.start]
@@ -697,8 +699,10 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             r.kind = "diluent"
             continue
         radiation = r.unit in ("Gy", "cGy")  # its total is the dose, read beside any per-fraction amount
-        if not radiation and (_TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(after) or _CUMULATIVE.search(before)):
-            r.kind = "total"
+        total = None if radiation else (_TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(after))
+        if total or (not radiation and _CUMULATIVE.search(before)):
+            daily = total and (total.group("daily") or total.groupdict().get("tdd"))
+            r.kind = "daily total" if daily else "total"
             continue
         if _is_placebo_amount(text, r):
             r.kind = "placebo"
@@ -742,6 +746,11 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             n = _WORDNUM.get(word) or int(word)
             if n != 1:
                 r.multiplier = float(n)
+    # "Total daily dose of 40 mg" stated alone is the daily dose; beside "20 mg BID" a restatement
+    daily_totals = [r for r in raws if r.kind == "daily total"]
+    if len(daily_totals) == 1 and not any(r.kind == "dose" for r in raws):
+        daily_totals[0].kind = "dose"
+        daily_totals[0].freq_in_unit = "QD"
     # a radiation total stated beside its per-fraction amount is the dose; the fraction a detail
     radiation = [r for r in raws if r.kind == "dose" and r.unit in ("Gy", "cGy")]
     if any(r.per is None for r in radiation):

@@ -31,6 +31,7 @@ _UNIT_NAMES = {
     "d": "day",
     "day": "day",
     "days": "day",
+    "w": "week",  # "W12", upper case and joined to its number only (_UNIT_NUM)
     "wk": "week",
     "wks": "week",
     "week": "week",
@@ -52,7 +53,12 @@ _CYCLE_DAY = re.compile(
     re.I,
 )
 _CYCLE = re.compile(r"\bcycle\s*(?P<c>\d+)\b", re.I)
-_UNIT_NUM = re.compile(rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute)s?\s*(?P<n>-?{_NUM})\b", re.I)
+_UNIT_NUM = re.compile(
+    rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute|(?-i:W)(?=\d))s?(?P<gap>\s*)(?P<n>-?{_NUM})\b", re.I
+)
+# "Week-12" is week 12: a hyphen joined to a week, month or year is a separator ("Week -2" with a
+# space is a run-in week); "Day-1" stays day -1, as pretreatment days are written both ways.
+_JOINED_HYPHEN_UNITS = frozenset({"week", "month", "year"})
 _NUM_UNIT = re.compile(
     rf"(?<![\w.])(?P<n>{_NUM})\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
     re.I,
@@ -142,6 +148,8 @@ def _hits(text: str) -> list[_Hit]:
             if prev and float(prev.group("m")) < value:
                 continue  # "2-4 hours": a range, not a point
             unit = _UNIT_NAMES[m.group("u").casefold()]
+            if pattern is _UNIT_NUM and value < 0 and not m.group("gap") and unit in _JOINED_HYPHEN_UNITS:
+                value = -value
             add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[unit], None, False, unit))
     for m in _BASELINE.finditer(text):
         if free(m):

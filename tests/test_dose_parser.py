@@ -1158,6 +1158,15 @@ SYNTHETIC = [
     ("50 mg tablets x 4 weeks", S(50, "mg", None, None, "oral")),
     ("50 mg x 5 days", S(50, "mg")),
     ("1 tablet of 50 mg", S(50, "mg", None, None, "oral")),
+    # a total daily dose stated alone is the daily dose; beside the amount per administration it
+    # restates, and a total over the course is no dose
+    ("Total daily dose of 40 mg", S(40, "mg", None, "QD")),
+    ("40 mg total daily dose", S(40, "mg", None, "QD")),
+    ("TDD 200 mg", S(200, "mg", None, "QD")),
+    ("Drug X 100 mg BID (TDD 200 mg)", S(100, "mg", None, "BID")),
+    ("Drug X 20 mg BID (total daily dose 40 mg)", S(20, "mg", None, "BID")),
+    ("a total dose of 40 mg", R(NO)),
+    ("cumulative dose of 40 mg", R(NO)),
     ("1-2 mg", R(RANGE, [1, 2])),
     ("5 to 10 mg", R(RANGE, [5, 10])),
     ("up to 300 mg daily", R(TITR, [300])),

@@ -45,6 +45,16 @@ from ctpairs.timepoints import (
         ("Overall Survival (OS) at 24 Months", 730.5),
         ("Residual Erectile Function (REF) at Month 10.5", 319.59375),
         ("Slightly improved, Week 1", 7),
+        # a hyphen joined to a week is a separator (real titles: "Week-12 QOL Assessment Measures"),
+        # one with a space before it a run-in week; "Day-14" stays a pretreatment day ("Day-14 prior")
+        ("Week-12 QOL Assessment Measures", 84),
+        ("Week-24 QOL Assessment Measures", 168),
+        ("Week -2", -14),
+        ("Day-14 (+/- two days) prior to transplant", -14),
+        # registry shorthand: "W" joined to its number, upper case only
+        ("Change from Baseline in HbA1c at W24", 168),
+        ("W12", 84),
+        ("W 12", None),
         # not one orderable time point
         ("Day 22, 1-hour post-dose", None),
         ("Baseline to 1-month Follow-up at 12 weeks: Past month average standard drinks in a week", None),
