@@ -13,7 +13,8 @@ Left out, each with a declared skip reason:
   (:func:`ctpairs.cohorts.concurrency_skip`: parts, stages, crossover periods, regional or
   non-randomized cohorts, subgroups defined by a participant characteristic;
   :func:`ctpairs.cohorts.cohort_skip` and :func:`ctpairs.cohorts.stratum_skip`: differently named
-  cohorts or strata);
+  cohorts or strata; :func:`ctpairs.cohorts.condition_skip`: titles naming different conditions of
+  the trial's own list);
 * groups with identical titles;
 * two groups that give the same drugs at different amounts (:data:`SKIP_SAME_DRUGS`, read with the
   dose builder's regimens): a dose contrast belongs to the ``dose`` axis;
@@ -49,6 +50,7 @@ from ctpairs.cohorts import (
     SKIP_POOLED,
     cohort_skip,
     concurrency_skip,
+    condition_skip,
     group_context,
     is_pooled,
     responders_only,
@@ -183,7 +185,7 @@ class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "2.6.0"
+    version = "2.7.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
@@ -214,7 +216,8 @@ class ArmBuilder(PerMeasureBuilder):
             if ga.title.strip().casefold() == gb.title.strip().casefold():
                 yield Skip(SKIP_IDENTICAL, ga.title)
                 continue
-            if (why := concurrency_skip(ga, gb) or cohort_skip(ga, gb) or stratum_skip(layers, ga, gb)) is not None:
+            why = concurrency_skip(ga, gb) or cohort_skip(ga, gb) or stratum_skip(layers, ga, gb)
+            if (why := why or condition_skip(trial.conditions, ga, gb)) is not None:
                 yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             if is_baseline(ga.title) or is_baseline(gb.title):

@@ -19,13 +19,15 @@ Kinds:
   disease, responders, non-responders) (title);
 * ``smoking``: smokers, non-smokers, former smokers (title);
 * ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
-* ``covariate``: a body-size or performance-status class, "Body weight < 60 kg", "BMI >= 30",
-  "ECOG 0" (title);
+* ``covariate``: a body-size, performance-status or renal-function class, "Body weight < 60 kg",
+  "BMI >= 30", "ECOG 0", "eGFR 30-60", "CrCl < 30" (title);
 * clinical classes (title): ``severity`` ("Moderate", "Severe", not "Moderate Dose"),
   ``child-pugh``, ``menopause``, ``genotype``, ``metabolizer`` ("Poor Metabolizers", "CYP2D6 PM"),
   ``cirrhosis``, ``serostatus`` (also "HIV-uninfected"), ``risk`` ("High Risk"), ``setting``
   ("Outpatients"), ``age-group`` ("Infants", "Toddlers"), ``diabetes`` (its type), ``dialysis``,
-  ``course`` (relapsing-remitting, progressive) and ``prior`` ("No Prior Drug Y" / "Prior Drug Y");
+  ``course`` (relapsing-remitting, progressive), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
+  ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT": the participants a group's results
+  count);
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -126,7 +128,9 @@ _AGE = re.compile(
 _COVARIATE = re.compile(
     r"\b(?P<what>(?:body\s*)?weight|(?-i:BMI))\s*(?P<op>[<>≤≥]=?)\s*(?P<n>\d+(?:\.\d+)?)"
     r"|(?P<kgop>[<>≤≥]=?)\s*(?P<kg>\d+(?:\.\d+)?)\s*kg\b(?!\s*/)"
-    r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b",
+    r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b"
+    r"|\b(?P<kidney>e?(?-i:GFR)|(?-i:CrCl|CLcr)|creatinine\s+clearance)\s*[:=]?\s*"
+    r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)",
     re.I,
 )
 # the clinical classes of the module docstring, named in a title; each pattern's named group is its
@@ -147,6 +151,8 @@ _CLASSES = (
     r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
     r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing)\b",
     r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
+    r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population))\b"
+    r"|(?-i:\b(?P<analysis_set2>m?ITT|PP|FAS|PPS)\b)",
 )
 _CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES), re.I)
 _SPACE = re.compile(r"\s+")
@@ -200,6 +206,8 @@ def _class_token(match: re.Match[str]) -> Token:
         value = "no" if value != "prior" else "yes"
     elif kind == "cirrhosis":
         value = "non-cirrhotic" if value.startswith("non") else "cirrhotic"
+    elif kind == "analysis-set":  # "Intent-to-treat" and "ITT" are one set
+        value = {"intenttotreat": "itt", "intentiontotreat": "itt", "perprotocol": "pp", "pps": "pp"}.get(value, value)
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value
@@ -239,6 +247,8 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
     for m in _COVARIATE.finditer(title):
         if m.group("ecog"):
             value = f"ecog {m.group('ecog')}"
+        elif m.group("kidney"):  # "eGFR 30-60", "CrCl < 30": a band of renal function
+            value = f"renal {m.group('band')}"
         elif m.group("what") and m.group("what").upper() == "BMI":
             value = f"bmi{m.group('op')}{m.group('n')}"
         else:  # "Body weight < 60 kg" and "(< 60 kg)" are one band
@@ -250,3 +260,30 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
         value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{low}-{high}"
         tokens.add(("age", _SPACE.sub("", value.casefold())))
     return frozenset(tokens)
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _acronym(condition: str) -> str | None:
+    """The initials of a condition of two or more words, in capitals: "Chronic Obstructive
+    Pulmonary Disease" -> "COPD"; ``None`` for one word."""
+    words = _WORDS.findall(condition)
+    return "".join(word[0] for word in words).upper() if len(words) >= 2 else None
+
+
+@lru_cache(maxsize=16384)
+def named_conditions(title: str, conditions: tuple[str, ...]) -> frozenset[str]:
+    """Which of a trial's ``conditions`` a group title names, whole words ignoring case, or by
+    their initials in capitals ("COPD"): "Drug X (Psoriatic Arthritis)" names "Psoriatic
+    Arthritis" and not "Psoriasis"."""
+    words = f" {' '.join(_WORDS.findall(title.casefold()))} "
+    found = set()
+    for condition in conditions:
+        spelled = " ".join(_WORDS.findall(condition.casefold()))
+        acronym = _acronym(condition)
+        if (spelled and f" {spelled} " in words) or (
+            acronym and re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", title)
+        ):
+            found.add(condition)
+    return frozenset(found)

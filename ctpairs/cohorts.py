@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ctpairs.characteristics import Token, characteristics
+from ctpairs.characteristics import Token, characteristics, named_conditions
 from ctpairs.model.trial import Measure, ResultGroup
 from ctpairs.pairing import is_pooled_group
 
@@ -88,7 +88,8 @@ _PART = re.compile(
     r"\b(?:part|stage|sub-?study|module)\s*[:\-]?\s*(?P<p>[0-9]+[a-z]?|[a-z](?![a-z])|i{1,3}v?\b)"
     r"|\bphase\s*(?P<ph>[0-9]+[ab]?|i{1,3}[ab]?\b|iv\b)"
     r"|\bP(?P<pp>[0-9][abAB]?)\b"
-    r"|(?P<named>[\w-]+)\)?\s+sub-?study\b|\bstudy\s+(?P<study>\d+)\b",
+    r"|(?P<named>[\w-]+)\)?\s+sub-?study\b|\bstudy\s+(?P<study>\d+)\b"
+    r"|\b(?P<main>main|parent)\s+(?:study|protocol)\b|\b(?P<sub>sub-?study)\b",
     re.I,
 )
 _STAGES = {
@@ -108,7 +109,8 @@ _PERIOD = re.compile(
     r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
     r"|\bcycles?\s*(?P<c>\d+(?:\s*(?:to|-|–|through)\s*\d+)?)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
     r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
-    r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b",
+    r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b"
+    r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b",  # "(Before Switch)"
     re.I,
 )
 _POPULATION = {
@@ -221,6 +223,7 @@ def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
     parts = frozenset(
         _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or m.group("study") or "")
+        or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
         for m in _PART.finditer(title)
     ) - {""}
     periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
@@ -291,6 +294,17 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
     if ca.characteristics != cb.characteristics:
         return SKIP_SUBGROUPS
     return None
+
+
+def condition_skip(conditions: Sequence[str], a: ResultGroup, b: ResultGroup) -> str | None:
+    """:data:`SKIP_SUBGROUPS` when both titles name some of the trial's ``conditions`` and not the
+    same ones ("Drug X (Asthma)" / "Placebo (COPD)"), else ``None``: a trial of several diseases
+    may post a group for each."""
+    if len(conditions) < 2:
+        return None
+    key = tuple(conditions)
+    na, nb = named_conditions(a.title or "", key), named_conditions(b.title or "", key)
+    return SKIP_SUBGROUPS if na and nb and na != nb else None
 
 
 _LABEL_ID = r"\s*[:\-]?\s*(?P<id>[a-z]?\d+[a-z]?|[a-z](?![a-z]))"  # "Cohort A2", "Group: B", "Stratum 3"

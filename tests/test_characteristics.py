@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctpairs.characteristics import characteristics, diseases
+from ctpairs.characteristics import characteristics, diseases, named_conditions
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,12 @@ from ctpairs.characteristics import characteristics, diseases
         ("Placebo, Relapsing-Remitting MS", {("course", "relapsingremitting")}),
         ("Drug X (No Prior Drug Y)", {("prior", "no")}),
         ("Prior to Surgery: Drug X", set()),
+        ("Drug X (eGFR 30-60)", {("covariate", "renal30-60")}),
+        ("Placebo (CrCl < 30 mL/min)", {("covariate", "renal<30")}),
+        ("Drug X (Intent-to-treat)", {("analysis-set", "itt")}),
+        ("Drug X - ITT Population", {("analysis-set", "itt")}),
+        ("Placebo (Per Protocol)", {("analysis-set", "pp")}),
+        ("Drug X, mITT", {("analysis-set", "mitt")}),
         ("Placebo (Age 2-5)", {("age", "2-5")}),
         ("Drug X, 12 to <18 years", {("age", "12-18")}),
         # histology (NCT00828841, NCT02591615)
@@ -141,3 +147,22 @@ def test_groups_defined_by_the_participants_choice() -> None:
     }
     soc = "Treatment combination platinum-based SoC as per Investigator's choice on Day 1 of each 21-day cycle"
     assert characteristics("Platinum-based SoC", soc) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "title,conditions,expected",
+    [
+        (
+            "Drug X (COPD)",
+            ("Asthma", "Chronic Obstructive Pulmonary Disease"),
+            {"Chronic Obstructive Pulmonary Disease"},
+        ),
+        ("Placebo - asthma", ("Asthma", "Chronic Obstructive Pulmonary Disease"), {"Asthma"}),
+        ("Drug X (Psoriatic Arthritis)", ("Psoriasis", "Psoriatic Arthritis"), {"Psoriatic Arthritis"}),
+        ("Drug X", ("Psoriasis", "Psoriatic Arthritis"), set()),
+        ("Drug X (copd)", ("Chronic Obstructive Pulmonary Disease",), set()),  # initials in capitals only
+        ("Asthmatic Smokers Treated With Combination Therapy", ("Asthma", "Smoking"), set()),  # whole words
+    ],
+)
+def test_named_conditions(title: str, conditions: tuple[str, ...], expected: set) -> None:
+    assert named_conditions(title, conditions) == expected

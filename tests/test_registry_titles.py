@@ -22,12 +22,13 @@ from ctpairs.schema import Pair
 PAIRED = "paired"
 
 
-def _record(titles: tuple[str, ...], drugs: tuple[str, ...]) -> dict:
-    """A randomized two-group trial with one mean/SD measure posted for both groups."""
+def _record(titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[str, ...] = ()) -> dict:
+    """A randomized two-group trial of ``conditions`` with one mean/SD measure posted for both groups."""
     groups = [{"id": f"OG{i:03d}", "title": title, "description": ""} for i, title in enumerate(titles)]
     return {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT09999999", "briefTitle": "Registry-style titles"},
+            "conditionsModule": {"conditions": list(conditions)},
             "designModule": {
                 "studyType": "INTERVENTIONAL",
                 "phases": ["PHASE2"],
@@ -71,8 +72,8 @@ def _record(titles: tuple[str, ...], drugs: tuple[str, ...]) -> dict:
     }
 
 
-def _outcome(builder, titles: tuple[str, ...], drugs: tuple[str, ...]) -> str:
-    items = list(builder.build(parse_trial(_record(titles, drugs))))
+def _outcome(builder, titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[str, ...] = ()) -> str:
+    items = list(builder.build(parse_trial(_record(titles, drugs, conditions))))
     if any(isinstance(item, Pair) for item in items):
         return PAIRED
     reasons = {item.reason for item in items if isinstance(item, Skip)}
@@ -107,7 +108,17 @@ XP = ("Drug X", "Placebo")
         (("Placebo (Age 2-5)", "Drug X (Age 6-11)"), XP, None, cohorts.SKIP_SUBGROUPS),
         (("Placebo (Study 1)", "Drug X (Study 2)"), XP, None, cohorts.SKIP_PARTS),
         (("Placebo, Stratum A", "Drug X, Stratum B"), XP, None, cohorts.SKIP_COHORTS),
+        # renal-function bands, analysis sets, the two sides of a switch, a main study and its substudy
+        (("Placebo (eGFR 30-60)", "Drug X (eGFR > 60)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (CrCl < 30 mL/min)", "Drug X (CrCl >= 30 mL/min)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Drug X 10 mg (eGFR 30-60)", "Drug X 20 mg (eGFR > 60)"), X, cohorts.SKIP_SUBGROUPS, None),
+        (("Placebo (Intent-to-treat)", "Drug X (Per-protocol)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (ITT)", "Drug X (PP)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (Before Switch)", "Drug X (After Switch)"), XP, None, cohorts.SKIP_PERIODS),
+        (("Placebo, Main Study", "Drug X, Substudy"), XP, None, cohorts.SKIP_PARTS),
         # ... and what stays an arm contrast: the same qualifier on both sides, or none
+        (("Placebo (ITT)", "Drug X (ITT)"), XP, None, PAIRED),
+        (("Placebo (eGFR 30-60)", "Drug X (eGFR 30-60)"), XP, None, PAIRED),
         (("Placebo (Japan)", "Drug X (Japan)"), XP, None, PAIRED),
         (("Placebo, Moderate", "Drug X, Moderate"), XP, None, PAIRED),
         (("Placebo", "Drug X 10 mg"), XP, None, PAIRED),
@@ -118,3 +129,27 @@ def test_registry_style_titles(titles: tuple[str, ...], drugs: tuple[str, ...], 
         assert _outcome(DoseBuilder(), titles, drugs) == dose
     if arm is not None:
         assert _outcome(ArmBuilder(), titles, drugs) == arm
+
+
+ASTHMA_COPD = ("Asthma", "Chronic Obstructive Pulmonary Disease")
+
+
+@pytest.mark.parametrize(
+    "titles,conditions,arm",
+    [
+        # a trial of several conditions posting a group for each: titles naming different ones of
+        # the trial's own conditions, spelled out or by their initials, are different populations
+        (("Placebo (Asthma)", "Drug X (COPD)"), ASTHMA_COPD, cohorts.SKIP_SUBGROUPS),
+        (("Placebo - Asthma", "Drug X - Chronic Obstructive Pulmonary Disease"), ASTHMA_COPD, cohorts.SKIP_SUBGROUPS),
+        (
+            ("Drug X (Psoriasis)", "Placebo (Psoriatic Arthritis)"),
+            ("Psoriasis", "Psoriatic Arthritis"),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        # ... the same condition on both sides, or one side naming none, stay arm pairs
+        (("Placebo (Asthma)", "Drug X (Asthma)"), ASTHMA_COPD, PAIRED),
+        (("Placebo", "Drug X (Asthma)"), ASTHMA_COPD, PAIRED),
+    ],
+)
+def test_groups_naming_different_conditions(titles: tuple[str, ...], conditions: tuple[str, ...], arm: str) -> None:
+    assert _outcome(ArmBuilder(), titles, XP, conditions) == arm
