@@ -3,7 +3,8 @@
 :func:`read_time` finds the one time point a text names ("Week 12", "Month 6", "Cycle 2 Day 1",
 "Baseline") and what the text says once time phrases are out, so that "HbA1c at Week 12" and
 "HbA1c at Week 24" are seen as the same measurement at two times. Ranges and lists ("Weeks 0-12",
-"Days 1, 28") and frequencies ("every 4 weeks") are not time points. :func:`cycle_length_days`
+"Days 1, 28") and frequencies ("every 4 weeks") are not time points; a visit window beside a point
+("Day 15 (±2 days)") is no second one. :func:`cycle_length_days`
 reads a treatment-cycle length ("21-day cycles"), which places cycle-relative points in days.
 Readings are cached: outcome titles repeat across a trial's measures and groups.
 """
@@ -71,6 +72,19 @@ _PREPOSITION_BEFORE = re.compile(
     r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
 )
 _NON_WORD = re.compile(r"[\W_]+")
+# a visit window beside a time point: "Day 15 (±2 days)", "Week 12 +/- 3 days", "28-day (±3 days) cycles"
+_WINDOW = re.compile(
+    rf"\s*\(?\s*(?:window\s+(?:of\s+)?)?(?:±|\+\s*/\s*[-−]|\+[-−])\s*{_NUM}\s*"
+    r"(?:minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?)?\b\s*(?:window\s*)?\)?",
+    re.I,
+)
+
+
+def without_windows(text: str) -> str:
+    """``text`` without the visit windows beside its time points ("Day 15 (±2 days)" -> "Day 15")."""
+    return _WINDOW.sub("", text) if "±" in text or "+" in text else text
+
+
 _CYCLE_LENGTH = re.compile(
     rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
     rf"|\bcycles?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
@@ -194,7 +208,7 @@ def read_time(text: str | None) -> TimeReading | None:
     """
     if not text:
         return None
-    text = without_counts(text)
+    text = without_windows(without_counts(text))
     hits = _hits(text)
     timed = [h for h in hits if not h.baseline] or hits
     if not timed or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
@@ -276,7 +290,7 @@ def time_point_days(text: str | None, cycle_days: float | None = None) -> float 
 @lru_cache(maxsize=4096)
 def cycle_length_days(text: str | None) -> float | None:
     """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days (cached)."""
-    m = _CYCLE_LENGTH.search(text or "")
+    m = _CYCLE_LENGTH.search(without_windows(text or ""))
     if not m:
         return None
     value, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
@@ -286,7 +300,7 @@ def cycle_length_days(text: str | None) -> float | None:
 def without_times(text: str, *, drop_counts: bool = True) -> str:
     """``text`` with every time phrase (and, with ``drop_counts``, "n=" counts) taken out,
     normalized: what :attr:`TimeReading.rest` holds, also for a text naming no single time point."""
-    clean = without_counts(text) if drop_counts else text
+    clean = without_windows(without_counts(text) if drop_counts else text)
     return _rest(clean, _hits(clean))
 
 

@@ -55,6 +55,11 @@ from ctpairs.timepoints import (
         ("Change from Baseline in HbA1c at W24", 168),
         ("W12", 84),
         ("W 12", None),
+        # a visit window is no second time point (registry-style labels)
+        ("Day 15 (±2 days)", 15),
+        ("Week 12 +/- 3 days", 84),
+        ("Month 3 (± 7 days)", 91.3125),
+        ("Week 4 (window ±3 days)", 28),
         # not one orderable time point
         ("Day 22, 1-hour post-dose", None),
         ("Baseline to 1-month Follow-up at 12 weeks: Past month average standard drinks in a week", None),
@@ -92,7 +97,14 @@ def test_cycle_time_points(text: str, cycle_days: float, days: float) -> None:
 
 @pytest.mark.parametrize(
     "text,days",
-    [("21-day cycles", 21), ("each cycle is 28 days", 28), ("3-week cycle", 21), ("Week 12", None), (None, None)],
+    [
+        ("21-day cycles", 21),
+        ("each cycle is 28 days", 28),
+        ("BID in 28-day (±3 days) cycles", 28),
+        ("3-week cycle", 21),
+        ("Week 12", None),
+        (None, None),
+    ],
 )
 def test_cycle_length_days(text: str | None, days: float | None) -> None:
     assert cycle_length_days(text) == days
