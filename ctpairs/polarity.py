@@ -11,7 +11,7 @@ before coverage):
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
    death, metastasis, treatment failure, exacerbation, toxicity...; also by the abbreviations TTD,
    TTP and TTF) -> higher is better; time to a good event (response, improvement, recovery,
-   remission, relief, onset of action or effect, discharge...) -> lower is better; "onset" alone
+   remission, relief, onset of action or effect, discharge, wound closure...) -> lower is better; "onset" alone
    decides nothing (the onset of action is good, of neutropenia bad); a time-to measure posted as
    a share or count of participants, or to an event of neither kind -> ``unknown`` (an
    abbreviation that does not decide leaves it to the rules below).
@@ -28,7 +28,11 @@ before coverage):
    come before the survival rules, so "reduction in" decides over the words after it.
 5. **Absence of a bad event** ("no ... attacks", "free of", "pain-free", "pain freedom",
    "remission", "without (symptom) progression / deterioration") -> higher is better, unless the
-   title counts the participants "with an event".
+   title counts the participants "with an event"; participants "with no" something ("With No
+   Pain", "With No Dose Interruption") take the opposite of that something's polarity.
+   **Impressions of improvement** (CGI-I, PGI-I: 1 very much improved to 7 very much worse) ->
+   lower is better as a score; a share of participants is better high only when they are the
+   improved ones ("Much or Very Much Improved", "a Score of 1 or 2"), else a tally -> ``unknown``.
 6. **Bad events** counted or rated: adverse events, toxicity, deaths, mortality, laboratory
    abnormalities, dose interruptions, rash, hospital or emergency visits, length of hospital stay,
    anti-drug antibodies, relapses, exacerbations, hypoglycaemia, suicidal ideation or behaviour,
@@ -39,17 +43,24 @@ before coverage):
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
 8. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
    cytogenetic, molecular, haematologic), ACR20/50/70, PASI and EASI 50-100, IGA 0 or 1, sustained
-   virologic response or suppression ("RNA < 50 copies"), wound closure or healing, improvement,
-   relief, successful intercourse -> higher is better.
+   virologic response or suppression ("RNA < 50 copies", "Viral Load < 50"), wound closure or
+   healing, improvement, relief, successful intercourse, sustained or continuous abstinence, days
+   abstinent, quitting smoking -> higher is better.
+   **A share of participants on a score**: responders on a rating scale ("HAM-D Response") ->
+   higher is better; past a threshold on a score, the scale's direction at its high end ("Pain
+   Score >= 4" -> lower) and the opposite at its low end ("PHQ-9 Score < 5", "DAS28-CRP < 2.6",
+   "Pain Score of 0" -> higher); at one value of a score ("Pain Score of 5") -> ``unknown``; a
+   threshold on a change ("Improvement of >= 3 Points") is left to the change's words.
 9. **Scales**: a direction the description states ("higher scores indicate better ...", "from 0
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
    efficiency, total sleep time, six-minute walk, MMSE, ALSFRS-R, SF-36/SF-12 summaries, peak
-   urinary flow, bone mineral density -> higher is better; visual acuity by its unit (letters
+   urinary flow, bone mineral density, KCCQ -> higher is better; visual acuity by its unit (letters
    higher, logMAR lower, anything else ``unknown``); symptom scales, pain, pruritus, anxiety,
    depression (HAM-D, MADRS, PHQ-9, GAD-7), fatigue, nausea, diarrhoea, sleepiness, sleep latency,
    insomnia severity, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ, CDR-SB, UPDRS, HAQ-DI,
-   BASDAI, Mayo score, CDAI, IPSS, DLQI, EASI/PASI/SCORAD scores -> lower is better; both kinds
+   BASDAI, Mayo score, CDAI, IPSS, DLQI, EASI/PASI/SCORAD scores, CGI-S, Harvey-Bradshaw, CAT,
+   SALT, BPRS, the Neuropsychiatric Inventory, heavy drinking days -> lower is better; both kinds
    named, or "quality of life" alone
    over an instrument whose description names symptom scales (the Lung Cancer Symptom Scale, the
    whole EORTC QLQ-C30) -> ``unknown``. Posted as a count of participants, a scale is a tally of
@@ -150,6 +161,7 @@ _GOOD_EVENT_AFTER_TIME = _rx(
     r"discharge",
     r"normali[sz]ation",
     r"engraftment",
+    r"closure",
 )
 _SURVIVAL = _rx(
     r"surviv",
@@ -246,7 +258,9 @@ _GOOD_EVENT = _rx(
     r"\biga (?:score )?(?:of )?0\b",
     r"wound (?:closure|healing)",
     r"virolog\w* (?:suppression|success)",
-    r"\brna\s*(?:<|less than|below)\s*\d",
+    r"\b(?:rna|viral load)\s*(?:<|less than|below)\s*\d",
+    r"\b(?:sustained|continuous|prolonged|point[- ]prevalence)\s+abstinence\b|\bdays abstinent\b|\babstinence rates?\b",
+    r"\bquit (?:rates?|smoking)\b|\bwho quit\b",
 )
 _GOOD_SCALE = _rx(
     r"quality of life",
@@ -272,6 +286,7 @@ _GOOD_SCALE = _rx(
     r"total sleep time",
     r"\bqmax\b|maximum (?:urinary )?flow rate",
     r"bone mineral density|\bbmd\b",
+    r"\bkccq\b|kansas city cardiomyopathy",
 )
 _BAD_SCALE = _rx(
     r"symptom",
@@ -313,7 +328,17 @@ _BAD_SCALE = _rx(
     r"insomnia severity",
     r"sleep (?:onset )?latency|wake after sleep onset|\bwaso\b",
     r"\b(?:easi|pasi)\b(?![- ]?\d)|\bscorad\b",
+    r"\bcgi-?s\b|clinical global impressions?[- ]+(?:of )?severity",
+    r"harvey[- ]bradshaw",
+    r"copd assessment test|\bcat (?:total )?score",
+    r"\bsalt score|severity of alopecia tool",
+    r"heavy drinking days",
+    r"\bbprs\b|brief psychiatric rating",
+    r"neuropsychiatric inventory",
 )
+# impressions of improvement rate from 1 (very much improved) to 7 (very much worse): CGI-I, PGI-I
+_IMPROVEMENT_SCALE = _rx(r"global impressions?\s*(?:of\s*|-\s*)?improvement", r"\b[cp]gi-?i\b")
+_IMPROVED = _rx(r"\bimproved\b", r"\brespon(?:se|ders?)\b", r"\bscores?\s+of\s+1\s*(?:or|,|-|to)\s*2\b")
 # visual acuity is better high in letters read (ETDRS) and better low in logMAR
 _VISUAL_ACUITY = re.compile(r"visual\s+acuity|\bbcva\b", re.IGNORECASE)
 _ACUITY_UNITS = (
@@ -362,6 +387,24 @@ _FAVOURS = re.compile(
     r"\s*(?:0|1|zero|one)\b[^.;]{0,30}?\b(?:favou?r|in favou?r)",
     re.IGNORECASE,
 )
+# participants with none of something: "Percentage of Participants With No Pain" (the opposite of pain)
+_WITH_NONE = re.compile(
+    r"\b(?:participants|patients|subjects|people)\s+(?:with|having|reporting|who\s+had)\s+no\s+(?P<what>[^,;:()]+)",
+    re.IGNORECASE,
+)
+# a response on a rating scale: "Percentage of Participants With HAM-D Response"
+_RESPONSE = re.compile(r"\bresponse\b", re.IGNORECASE)
+# a threshold on a score: "PHQ-9 Score < 5", "DAS28-CRP < 2.6", "Pain Score of 0", "Pain Score >= 4"
+_THRESHOLD = re.compile(
+    r"(?P<low><=?|≤|\b(?:less|lower|fewer)\s+than\b|\bbelow\b|\bunder\b)"
+    r"|(?P<high>>=?|≥|\b(?:greater|higher|more)\s+than\b|\babove\b)"
+    r"|\bscores?\s+(?P<of>of)(?=\s*0\b)"  # "of 0", "of 0 or 1": the low end
+    r"|\bscores?\s+(?P<at>of|=)(?=\s*[1-9]\d*\b(?!\s*(?:%|or\s+(?:more|higher|greater|less|lower|above|below))))",
+    re.IGNORECASE,
+)
+_THRESHOLD_VALUE = re.compile(r"\s*(?:of\s+|or\s+equal\s+to\s+)?\d", re.IGNORECASE)
+# words of a change, whose threshold is on the change, not on the score ("Improvement of >= 3 Points")
+_CHANGE_WORDS = _rx(r"improv", r"reduc", r"decreas", r"increas", r"\bchange", r"worsen", r"deteriorat", r"\bpoints?\b")
 _TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
 _PARTICIPANT_UNIT = re.compile(r"participants?|patients?|subjects?|events?|people", re.IGNORECASE)
 _SHARE_UNIT = re.compile(r"percent|proportion|%|rate|probabilit", re.IGNORECASE)
@@ -415,6 +458,31 @@ def _scale(title: str, description: str) -> str:
         # Cancer Symptom Scale; the EORTC QLQ-C30's symptom scales beside its functional ones): mixed
         return UNKNOWN
     return _either(good, bad)
+
+
+def _share_of_participants(title: str, unit: str, param_type: str) -> bool:
+    """A measure that counts participants, or gives their share ("Percentage of Participants With ...")."""
+    counted = _is_count(unit, param_type) or bool(_SHARE_UNIT.search(unit))
+    return counted and bool(_PARTICIPANT_UNIT.search(f"{unit} {title}"))
+
+
+def _beyond_threshold(title: str, description: str) -> str | None:
+    """The polarity of a share of participants past a threshold on a score ("PHQ-9 Score < 5":
+    the low end of a scale better low, so better high); ``unknown`` at one value of a score ("Pain
+    Score of 5") or on a scale of no known direction; ``None`` when the title sets no threshold on
+    a score, or sets it on a change ("Improvement of >= 3 Points"), left to the other rules."""
+    if _CHANGE_WORDS.search(title):
+        return None
+    for m in _THRESHOLD.finditer(title):
+        if m.group("at"):
+            return UNKNOWN  # the participants at one point of a scale: a tally of its categories
+        if not m.group("of") and not _THRESHOLD_VALUE.match(title, m.end()):
+            continue
+        scale = _scale(title, description)
+        if scale == UNKNOWN or m.group("high"):
+            return scale
+        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}[scale]  # its low end
+    return None
 
 
 def analysis_polarity(statement: str | None, measure_is_time: bool) -> str:
@@ -486,12 +554,25 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
     if _ABSENCE.search(title):
         # "Time Free From Skin Rash ... - Number of Participants With an Event" counts the event
         return UNKNOWN if _WITH_AN_EVENT.search(title) else HIGHER_BETTER
+    if none := _WITH_NONE.search(title):
+        what = _text_polarity(none.group("what"), description, "", "")
+        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}.get(what, UNKNOWN)
+    if _IMPROVEMENT_SCALE.search(title):
+        # its score is better low; a share of participants is better high only when they improved
+        if _share_of_participants(title, unit, param_type):
+            return HIGHER_BETTER if _IMPROVED.search(title) else UNKNOWN
+        return LOWER_BETTER
     if _BAD_EVENT.search(title):
         return LOWER_BETTER
     if _BIOMARKER.search(title):
         return UNKNOWN
     if _GOOD_EVENT.search(title):
         return HIGHER_BETTER
+    if _share_of_participants(title, unit, param_type):
+        if _RESPONSE.search(title) and (_GOOD_SCALE.search(title) or _BAD_SCALE.search(title)):
+            return HIGHER_BETTER  # responders on a rating scale
+        if (past := _beyond_threshold(title, description)) is not None:
+            return past
     if _VISUAL_ACUITY.search(title):
         if _is_count(unit, param_type) or _SHARE_UNIT.search(unit):
             return UNKNOWN  # participants gaining or losing letters: the words decide, not the scale

@@ -491,6 +491,69 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Time to Recovery From Neutropenia", "days", "MEDIAN", LOWER_BETTER),
         ("Time to Worsening of Physical Function", "months", "MEDIAN", HIGHER_BETTER),
         ("Time to Progression or Response", "months", "MEDIAN", UNKNOWN),
+        ("Time to Complete Wound Closure", "days", "MEDIAN", LOWER_BETTER),
+        # a share of participants past a threshold on a score: the low end of a scale better low is
+        # good, its high end bad; one value of a score is a category; a threshold on a change is
+        # left to the change's words
+        ("Percentage of Participants With PHQ-9 Score < 5", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Percentage of Participants With DAS28-CRP < 2.6", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Percentage of Participants With Pain Score of 0 or 1", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Proportion of Participants With a Pain Score >= 4", "proportion of participants", "NUMBER", LOWER_BETTER),
+        ("Percentage of Participants With Pain Score of 5", "percentage of participants", "NUMBER", UNKNOWN),
+        ("Percentage of Participants With Quality of Life Score Below 50", "percentage", "NUMBER", LOWER_BETTER),
+        ("Percentage of Participants With IPSS Score Improvement of >= 3 Points", "percent", "NUMBER", HIGHER_BETTER),
+        (
+            "Percentage of Participants With a Score of Greater Than or Equal to 22 in the Erectile Function Domain",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        (
+            "Percentage of Participants Achieving an Eczema Area and Severity Index-75 (EASI-75) (≥75% Improvement)",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Mean Pain Score in Participants With Baseline Score > 4", "units on a scale", "MEAN", LOWER_BETTER),
+        # participants with none of something, and responders on a rating scale
+        ("Percentage of Participants With No Pain", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Number of Participants With No Dose Interruption", "Participants", "COUNT_OF_PARTICIPANTS", HIGHER_BETTER),
+        (
+            "Number of Participants With Adverse Events (No Deaths)",
+            "Participants",
+            "COUNT_OF_PARTICIPANTS",
+            LOWER_BETTER,
+        ),
+        ("Percentage of Participants With HAM-D Response", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        # impressions of improvement score 1 (very much improved) to 7 (very much worse): better low
+        # as a score (NCT05551195); a tally of participants by its categories decides nothing
+        # (NCT00855582, NCT01937871), unless the participants are the improved ones (NCT02397473)
+        ("Clinical Global Impressions Scale - Global Improvement (CGI-I)", "score on a scale", "MEAN", LOWER_BETTER),
+        ("Patient Global Impression of Improvement (PGI-I) at Week 12 Endpoint", "participants", "NUMBER", UNKNOWN),
+        (
+            "Percentage of Participants Reporting a Score of 1 or 2 on the Patient Global Impression of Improvement (PGI-I)",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        ("Patient Global Impression of Change (PGIC)", "units on a scale", "MEAN", UNKNOWN),
+        # more scales and endpoints (registry-style; CGI-S from NCT04770285, abstinence from NCT03694327)
+        ("Clinical Global Impressions Scale - Severity of Illness (CGI-S)", "score on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in Harvey-Bradshaw Index", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in COPD Assessment Test (CAT) Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in SALT Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in BPRS Total Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in KCCQ Clinical Summary Score", "units on a scale", "MEAN", HIGHER_BETTER),
+        ("Number of Heavy Drinking Days", "days", "MEAN", LOWER_BETTER),
+        ("30-Day Sustained Abstinence From Smoking", "Participants", "COUNT_OF_PARTICIPANTS", HIGHER_BETTER),
+        ("Percent Days Abstinent", "percentage of days", "MEAN", HIGHER_BETTER),
+        ("Thoughts About Abstinence (TAA)", "score on a scale", "MEAN", UNKNOWN),
+        (
+            "Percentage of Participants With Viral Load < 50 copies/mL",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
     ],
 )
 def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
