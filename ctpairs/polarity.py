@@ -37,7 +37,11 @@ before coverage):
    abnormalities, dose interruptions, rash, hospital or emergency visits, length of hospital stay,
    anti-drug antibodies, relapses, exacerbations, hypoglycaemia, suicidal ideation or behaviour,
    migraine days, seizure frequency, MACE, fractures (not their healing), rescue medication,
-   opioid consumption, hot flashes, incontinence episodes, virologic failure, a clinically
+   opioid or morphine consumption, hot flashes, incontinence and urgency episodes, micturitions,
+   nocturia, headache days, virologic, clinical or treatment failure, injection-site or solicited
+   reactions, stroke (not stroke volume), embolism and thrombosis, graft failure and rejection,
+   target lesion revascularization, needing mechanical ventilation and its duration, blood loss, a
+   hospital or ICU length of stay (not a stay on hospice), a clinically
    meaningful decrease or deterioration, participants "with (symptomatic) progression,
    deterioration, worsening, relapse or recurrence" -> lower is better.
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
@@ -45,7 +49,8 @@ before coverage):
    cytogenetic, molecular, haematologic), ACR20/50/70, PASI and EASI 50-100, IGA 0 or 1, sustained
    virologic response or suppression ("RNA < 50 copies", "Viral Load < 50"), wound closure or
    healing, improvement, relief, successful intercourse, sustained or continuous abstinence, days
-   abstinent, quitting smoking -> higher is better.
+   abstinent, quitting smoking, clinical cure, microbiological eradication, treatment success,
+   live birth and clinical pregnancy -> higher is better.
    **A share of participants on a score**: responders on a rating scale ("HAM-D Response") ->
    higher is better; past a threshold on a score, the scale's direction at its high end ("Pain
    Score >= 4" -> lower) and the opposite at its low end ("PHQ-9 Score < 5", "DAS28-CRP < 2.6",
@@ -231,6 +236,18 @@ _BAD_EVENT = _rx(
     r"hot (?:flash|flush)",
     r"incontinence episodes?",
     r"virolog\w* failure",
+    r"treatment failure|clinical failure",
+    r"(?:solicited|injection[- ]site) (?:local |systemic )?(?:reactions?|adverse events?|symptoms?)",
+    r"\bstrokes?\b(?!\s+(?:volume|index|work|rate))",
+    r"embolism|\bthrombo(?:sis|ses|tic events?)\b|\bvte\b|\bdvt\b",
+    r"graft (?:failure|loss)|(?:acute|graft) rejection",
+    r"target (?:lesion|vessel) revasculari[sz]ation",
+    r"headache days",
+    r"urgency episodes|\bmicturitions?\b|nocturnal voids|\bnocturia\b",
+    r"(?:requiring|need for|required) (?:invasive )?(?:mechanical )?ventilation|duration of (?:mechanical )?ventilation",
+    r"(?:morphine|analgesic) (?:consumption|use|requirements?)",
+    r"\blength of (?:hospital |icu |intensive care unit )?stay\b(?!\s+(?:on|in|at)\s+hospice)",
+    r"\bblood loss\b",
 )
 _BIOMARKER = _rx(
     r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
@@ -259,6 +276,9 @@ _GOOD_EVENT = _rx(
     r"wound (?:closure|healing)",
     r"virolog\w* (?:suppression|success)",
     r"\b(?:rna|viral load)\s*(?:<|less than|below)\s*\d",
+    r"clinical cure|\bcure rates?\b|(?:microbiological|bacteriological) (?:eradication|response)",
+    r"treatment success",
+    r"live births?\b|(?:clinical|ongoing) pregnanc(?:y|ies)",
     r"\b(?:sustained|continuous|prolonged|point[- ]prevalence)\s+abstinence\b|\bdays abstinent\b|\babstinence rates?\b",
     r"\bquit (?:rates?|smoking)\b|\bwho quit\b",
 )
@@ -272,7 +292,7 @@ _GOOD_SCALE = _rx(
     r"eq-?5d",
     r"\bfact-|\bfacit|\bfaact\b",
     r"functional assessment",
-    r"\bfev1\b",
+    r"\b(?:pp)?fev1\b",
     r"forced expiratory",
     r"sleep efficiency",
     r"sexual encounter profile",

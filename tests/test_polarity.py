@@ -554,6 +554,62 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
             "NUMBER",
             HIGHER_BETTER,
         ),
+        # endpoints of infection, surgery, critical care, transplant, cardiology, urology and
+        # fertility trials (registry-style; the shared records' own in the comments)
+        ("Clinical Cure Rate", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        (
+            "Percentage of Participants With Microbiological Eradication",
+            "percentage of participants",
+            "NUMBER",
+            HIGHER_BETTER,
+        ),
+        # NCT01792817
+        (
+            "Sustained Treatment Success at 1 Hour Post-Treatment",
+            "Participants",
+            "COUNT_OF_PARTICIPANTS",
+            HIGHER_BETTER,
+        ),
+        ("Percentage of Participants With Treatment Failure", "percentage of participants", "NUMBER", LOWER_BETTER),
+        ("Live Birth Rate", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        # NCT02945046: every row an injection-site reaction
+        ("Number of Participants With Injection Site Reactions", "Participants", "COUNT_OF_PARTICIPANTS", LOWER_BETTER),
+        (
+            "Percentage of Participants With Solicited Local Reactions",
+            "percentage of participants",
+            "NUMBER",
+            LOWER_BETTER,
+        ),
+        ("Total Morphine Consumption in 48 Hours", "mg", "MEAN", LOWER_BETTER),
+        ("Length of Stay", None, None, LOWER_BETTER),  # NCT01406860: in the emergency department
+        ("ICU Length of Stay", "days", "MEDIAN", LOWER_BETTER),
+        ("Rate of Referral, Enrollment and Length of Stay on Hospice", None, None, UNKNOWN),  # NCT02349412
+        ("Duration of Mechanical Ventilation", "days", "MEDIAN", LOWER_BETTER),
+        (
+            "Percentage of Participants Requiring Mechanical Ventilation",
+            "percentage of participants",
+            "NUMBER",
+            LOWER_BETTER,
+        ),
+        ("Stroke or Systemic Embolism", "percentage of participants", "NUMBER", LOWER_BETTER),
+        ("Stroke Volume", "mL", "MEAN", UNKNOWN),
+        (
+            "Percentage of Participants With Venous Thromboembolism",
+            "percentage of participants",
+            "NUMBER",
+            LOWER_BETTER,
+        ),
+        (
+            "Percentage of Participants With Biopsy-proven Acute Rejection",
+            "percentage of participants",
+            "NUMBER",
+            LOWER_BETTER,
+        ),
+        ("Percentage of Participants With Target Lesion Revascularization", "percent", "NUMBER", LOWER_BETTER),
+        ("Blood Loss", "mL", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in ppFEV1", "percentage points", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in Number of Headache Days", "days", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in Number of Urgency Episodes", "episodes", "MEAN", LOWER_BETTER),
     ],
 )
 def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
