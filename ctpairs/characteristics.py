@@ -25,9 +25,13 @@ Kinds:
   ``child-pugh``, ``menopause``, ``genotype``, ``metabolizer`` ("Poor Metabolizers", "CYP2D6 PM"),
   ``cirrhosis``, ``serostatus`` (also "HIV-uninfected"), ``risk`` ("High Risk"), ``setting``
   ("Outpatients"), ``age-group`` ("Infants", "Toddlers"), ``diabetes`` (its type), ``dialysis``,
-  ``course`` (relapsing-remitting, progressive), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
-  ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT": the participants a group's results
-  count);
+  ``course`` (relapsing-remitting, progressive, newly diagnosed, recurrent), ``chronicity``
+  ("Acute", "Chronic Migraine", "Episodic"; not "Chronic Dosing"), disease ``stage`` ("Early
+  Stage", "Metastatic Disease"), ``race`` ("Hispanic", "Black", "White", not "White Petrolatum"),
+  ``pregnancy`` (pregnant, lactating), ``obesity``, the ``eye`` a result is of ("Study Eye" /
+  "Fellow Eye": one participant's two eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
+  ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
+  Population": the participants a group's results count);
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -149,9 +153,19 @@ _CLASSES = (
     r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
     r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
     r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
-    r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing)\b",
+    r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing|newly[\s-]+diagnosed"
+    r"|recurrent)\b",
+    r"\b(?P<chronicity>acute|sub-?acute|chronic|episodic)\b(?![\s-]+(?:dos|administ|treatment|therapy|use|phase))",
+    r"\b(?P<stage>early|advanced|locally[\s-]+advanced|metastatic|limited|extensive)[\s-]+(?:stage|disease)\b",
+    r"\b(?P<race>(?:non[\s-]*)?hispanic|latin[oax]s?|black|white|caucasian|african[\s-]+american)\b"
+    r"(?![\s-]+(?:blood|cells?|matter|coat|petrolatum|soft|paraffin|cohosh|seeds?|tea|rice|light|noise|box))",
+    r"\b(?P<pregnancy>(?:non[\s-]*)?(?:pregnant|lactating|breast[\s-]*feeding|postpartum))\b",
+    r"\b(?P<obesity>(?:non[\s-]*)?obese)\b",
+    r"\b(?P<eye>left|right|study|fellow|treated|untreated|contralateral|non[\s-]*study)\s+eyes?\b",
     r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
-    r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population))\b"
+    r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population)"
+    r"|efficacy\s+(?:set|population)|(?:non[\s-]*)?completers?|all\s+randomi[sz]ed|as[\s-]+treated"
+    r"|evaluable(?=\s*(?:population|set|analysis|participants|patients|subjects|\)|$)))\b"
     r"|(?-i:\b(?P<analysis_set2>m?ITT|PP|FAS|PPS)\b)",
 )
 _CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES), re.I)
@@ -208,6 +222,13 @@ def _class_token(match: re.Match[str]) -> Token:
         value = "non-cirrhotic" if value.startswith("non") else "cirrhotic"
     elif kind == "analysis-set":  # "Intent-to-treat" and "ITT" are one set
         value = {"intenttotreat": "itt", "intentiontotreat": "itt", "perprotocol": "pp", "pps": "pp"}.get(value, value)
+        value = value.removesuffix("s")
+    elif kind == "race":  # one group however it is written
+        value = value.removesuffix("s")
+        value = {"latino": "hispanic", "latina": "hispanic", "latinx": "hispanic", "caucasian": "white"}.get(
+            value, value
+        )
+        value = {"africanamerican": "black"}.get(value, value)
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value

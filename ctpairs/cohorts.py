@@ -101,15 +101,17 @@ _STAGES = {
     "switch": re.compile(r"\bswitch(?:ed|ing)?\b", re.I),
     "crossover": re.compile(r"\bcross(?:ed)?[\s-]*over\b", re.I),
     "randomized-phase": re.compile(r"\brandomi[sz]ed\s+(?:phase|period|part)\b", re.I),
-    "maintenance": re.compile(r"\bmaintenance\s+(?:phase|period|therapy)\b", re.I),
-    "induction": re.compile(r"\binduction\s+(?:phase|period|therapy)\b", re.I),
+    # "Maintenance Phase", or the word alone as a group's qualifier: "Drug X (Maintenance)"
+    "maintenance": re.compile(r"\bmaintenance\s+(?:phase|period|therapy)\b|[(:,\-–]\s*maintenance\s*(?:\)|$)", re.I),
+    "induction": re.compile(r"\binduction\s+(?:phase|period|therapy)\b|[(:,\-–]\s*induction\s*(?:\)|$)", re.I),
+    "unblinded": re.compile(r"\bun-?blinded\b", re.I),
     "re-treatment": re.compile(r"\bre-?treatment\b", re.I),
 }
 _PERIOD = re.compile(
     r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
     r"|\bcycles?\s*(?P<c>\d+(?:\s*(?:to|-|–|through)\s*\d+)?)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
     r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
-    r"|\bbaseline\b|\b(?:week|day|month|year|visit)\s*\d+\b"
+    r"|\bbaseline\b|\b(?:week|day|month|year|visit)s?\s*\d+(?:\s*(?:-|–|to|through)\s*\d+)?\b"
     r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b",  # "(Before Switch)"
     re.I,
 )
