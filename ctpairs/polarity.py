@@ -7,9 +7,10 @@ before coverage):
 1. **Not an efficacy scale** (``unknown``): pharmacokinetics (AUC, Cmax, Ctrough, Tmax, half-life,
    concentrations, residence time), maximum tolerated dose, vital signs, correlations, preferences,
    categorical tallies ("number of participants by their ...", "with the indicated ...", shifts,
-   worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity").
+   worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity"), hazard,
+   odds, risk or rate ratios (a comparison of arms, not a group's own outcome).
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
-   death, metastasis, treatment failure, exacerbation, toxicity...; also by the abbreviations TTD,
+   death, metastasis, treatment failure, exacerbation, toxicity, castration resistance...; also by the abbreviations TTD,
    TTP and TTF) -> higher is better; time to a good event (response, improvement, recovery,
    remission, relief, onset of action or effect, discharge, wound closure...) -> lower is better; "onset" alone
    decides nothing (the onset of action is good, of neutropenia bad); a time-to measure posted as
@@ -19,7 +20,7 @@ before coverage):
    here, before the words of its title (FACT/GOG-Neurotoxicity: "higher scores indicate better
    QOL"; "Pain Levels" from 0, no pain, to 10, the worst).
 3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
-   rates, local or disease control, duration of response -> higher is better; posted as a count of
+   rates, local or disease control, duration of response or of stable disease -> higher is better; posted as a count of
    participants or events (not a rate or a time) -> ``unknown``; as the share of participants
    "with" an event ("Overall Survival - Percentage of Participants With an Event") -> lower.
 4. **A reduction of something** ("Percentage of Participants With >=30% Reduction in Pain",
@@ -41,7 +42,8 @@ before coverage):
    nocturia, headache days, virologic, clinical or treatment failure, injection-site or solicited
    reactions, stroke (not stroke volume), embolism and thrombosis, graft failure and rejection,
    target lesion revascularization, needing mechanical ventilation and its duration, blood loss, a
-   hospital or ICU length of stay (not a stay on hospice), a clinically
+   hospital or ICU length of stay (not a stay on hospice), recurrence rates, GVHD, transfusions
+   needed, a clinically
    meaningful decrease or deterioration, participants "with (symptomatic) progression,
    deterioration, worsening, relapse or recurrence" -> lower is better.
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
@@ -50,7 +52,9 @@ before coverage):
    virologic response or suppression ("RNA < 50 copies", "Viral Load < 50"), wound closure or
    healing, improvement, relief, successful intercourse, sustained or continuous abstinence, days
    abstinent, quitting smoking, clinical cure, microbiological eradication, treatment success,
-   live birth and clinical pregnancy -> higher is better.
+   live birth and clinical pregnancy, clinical benefit rate, MRD negativity, transfusion
+   independence, spleen volume reduction, breast conservation, complete (R0) resection, PSA
+   response or decline, participants alive -> higher is better.
    **A share of participants on a score**: responders on a rating scale ("HAM-D Response") ->
    higher is better; past a threshold on a score, the scale's direction at its high end ("Pain
    Score >= 4" -> lower) and the opposite at its low end ("PHQ-9 Score < 5", "DAS28-CRP < 2.6",
@@ -125,6 +129,7 @@ _NOT_EFFICACY = _rx(
     r"\bshifts?\b",
     r"(?:worst|highest) grade",
     r"\b(?:participants|patients|subjects)\s+(?:evaluated|evaluable|assessed|analy[sz]ed)\s+for\b",
+    r"\b(?:hazard|odds|risk|rate)\s+ratio\b",  # a comparison of arms, not a group's own outcome
 )
 _TIME_TO = re.compile(r"\btime (?:to|until)\b(?P<rest>.*)", re.IGNORECASE)
 # times to a bad event by their usual abbreviations (not TTR: recurrence or response)
@@ -150,6 +155,7 @@ _BAD_EVENT_AFTER_TIME = _rx(
     r"neutropeni",
     r"infection",
     r"rescue",
+    r"castration[- ]resist",
 )
 _OF = re.compile(r"\w*\s+(?:of|from|in)\b", re.IGNORECASE)  # after an event word: what it is of
 _GOOD_EVENT_AFTER_TIME = _rx(
@@ -177,7 +183,7 @@ _SURVIVAL = _rx(
     r"duration of (?:overall )?response",
     r"\bdu?o?r\b",
     r"response duration",
-    r"duration of (?:disease control|remission|clinical benefit)",
+    r"duration of (?:disease control|remission|clinical benefit|stable disease)",
 )
 _ABSENCE = _rx(
     r"\bno\b.{0,40}\battacks?\b",
@@ -248,6 +254,9 @@ _BAD_EVENT = _rx(
     r"(?:morphine|analgesic) (?:consumption|use|requirements?)",
     r"\blength of (?:hospital |icu |intensive care unit )?stay\b(?!\s+(?:on|in|at)\s+hospice)",
     r"\bblood loss\b",
+    r"recurrence rates?|rate of (?:\w+ )?recurrence|\b(?:local|distant|loco-?regional) recurrence",
+    r"\bgvhd\b|graft[- ]versus[- ]host disease",
+    r"(?:number of|requiring|required|need for) (?:\w+ ){0,3}transfusions?",
 )
 _BIOMARKER = _rx(
     r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
@@ -278,6 +287,14 @@ _GOOD_EVENT = _rx(
     r"\b(?:rna|viral load)\s*(?:<|less than|below)\s*\d",
     r"clinical cure|\bcure rates?\b|(?:microbiological|bacteriological) (?:eradication|response)",
     r"treatment success",
+    r"clinical benefit rate|\bcbr\b",
+    r"\bmrd[- ]negativ|minimal residual disease[- ]negativ",
+    r"transfusion[- ]independen",
+    r"spleen volume reduction",
+    r"breast[- ]conserv",
+    r"\br0 resection|complete resection|resectability",
+    r"\b(?:participants|patients|subjects) (?:who (?:are|were) )?alive\b",
+    r"\bpsa[- ]?(?:50|90)\b|\bpsa (?:decline|response)",
     r"live births?\b|(?:clinical|ongoing) pregnanc(?:y|ies)",
     r"\b(?:sustained|continuous|prolonged|point[- ]prevalence)\s+abstinence\b|\bdays abstinent\b|\babstinence rates?\b",
     r"\bquit (?:rates?|smoking)\b|\bwho quit\b",

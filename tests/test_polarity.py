@@ -610,6 +610,23 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Change From Baseline in ppFEV1", "percentage points", "MEAN", HIGHER_BETTER),
         ("Change From Baseline in Number of Headache Days", "days", "MEAN", LOWER_BETTER),
         ("Change From Baseline in Number of Urgency Episodes", "episodes", "MEAN", LOWER_BETTER),
+        # oncology and haematology endpoints (the shared records' own in the comments)
+        ("Clinical Benefit Rate (CBR)", "Participants", "COUNT_OF_PARTICIPANTS", HIGHER_BETTER),  # NCT01827267
+        ("Percentage of Participants Alive at 12 Months (OS12)", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Duration of Stable Disease Following U3-1287", "weeks", "MEDIAN", HIGHER_BETTER),  # NCT01211483
+        ("Phase II Only: Regional Nodal Recurrence Rate", "percentage of participants", "NUMBER", LOWER_BETTER),
+        ("Number of Participants With Platelet Transfusions", "Participants", "NUMBER", LOWER_BETTER),  # NCT00413283
+        ("Complete Resection Rate", "percentage of patients", "NUMBER", HIGHER_BETTER),  # NCT00906282
+        ("Minimal Residual Disease Negativity Rate", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Transfusion Independence Rate", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Incidence of Acute GVHD", "percentage of participants", "NUMBER", LOWER_BETTER),
+        ("Graft-versus-host Disease-free, Relapse-free Survival (GRFS)", "percent", "NUMBER", HIGHER_BETTER),
+        ("Percentage of Participants With PSA Decline >= 50%", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        ("Time to Castration Resistance", "months", "MEDIAN", HIGHER_BETTER),
+        ("Breast Conservation Rate", "percentage of participants", "NUMBER", HIGHER_BETTER),
+        # a ratio of two arms' hazards or odds is no group's own outcome
+        ("Hazard Ratio for Overall Survival", "ratio", "NUMBER", UNKNOWN),
+        ("Odds Ratio of Response", "ratio", "NUMBER", UNKNOWN),
     ],
 )
 def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
