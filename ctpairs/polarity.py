@@ -46,7 +46,8 @@ before coverage):
    needed, a clinically
    meaningful decrease or deterioration, participants "with (symptomatic) progression,
    deterioration, worsening, relapse or recurrence" -> lower is better.
-7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``.
+7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``; so
+   is a title that is only the best overall response: a tally of participants by its categories.
 8. **Good events**: response rates (objective, complete, partial, pathologic, disease control,
    cytogenetic, molecular, haematologic), ACR20/50/70, PASI and EASI 50-100, IGA 0 or 1, sustained
    virologic response or suppression ("RNA < 50 copies", "Viral Load < 50"), wound closure or
@@ -257,6 +258,12 @@ _BAD_EVENT = _rx(
     r"recurrence rates?|rate of (?:\w+ )?recurrence|\b(?:local|distant|loco-?regional) recurrence",
     r"\bgvhd\b|graft[- ]versus[- ]host disease",
     r"(?:number of|requiring|required|need for) (?:\w+ ){0,3}transfusions?",
+)
+# a tally of participants by their best response (CR, PR, SD, PD rows), not the rate of one
+_BEST_RESPONSE_TALLY = re.compile(
+    r"^\s*(?:(?:number|percentage) of (?:participants|patients|subjects) (?:with|by) (?:their )?)?"
+    r"best overall (?:tumou?r )?response(?:\s*\(bor\))?\s*$",
+    re.IGNORECASE,
 )
 _BIOMARKER = _rx(
     r"expression", r"\blevels?\b", r"ratio to baseline", r"mutation(?:al)? status", r"biomarker", r"detectab"
@@ -601,7 +608,7 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         return LOWER_BETTER
     if _BAD_EVENT.search(title):
         return LOWER_BETTER
-    if _BIOMARKER.search(title):
+    if _BIOMARKER.search(title) or _BEST_RESPONSE_TALLY.match(title):
         return UNKNOWN
     if _GOOD_EVENT.search(title):
         return HIGHER_BETTER
