@@ -220,7 +220,10 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...]
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_NUMBERING = re.compile(r"\b(?:part|phase|stage|period|module|step|cycle|day|week|month|year)s?\s*$", re.I)
+_NUMBERING = re.compile(
+    r"\b(?:part|phase|stage|period|module|step|cycle|day|week|month|year|cohort|dose level|level|group|arm|panel)s?\s*$",
+    re.I,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -305,7 +308,7 @@ class DoseBuilder(PerMeasureBuilder):
     """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "2.3.0"
+    version = "2.4.0"
     kind = "natural"
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 

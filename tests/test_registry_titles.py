@@ -22,9 +22,18 @@ from ctpairs.schema import Pair
 PAIRED = "paired"
 
 
-def _record(titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[str, ...] = ()) -> dict:
+def _record(
+    titles: tuple[str, ...],
+    drugs: tuple[str, ...],
+    conditions: tuple[str, ...] = (),
+    descriptions: tuple[str, ...] = (),
+) -> dict:
     """A randomized two-group trial of ``conditions`` with one mean/SD measure posted for both groups."""
-    groups = [{"id": f"OG{i:03d}", "title": title, "description": ""} for i, title in enumerate(titles)]
+    descriptions = descriptions or ("",) * len(titles)
+    groups = [
+        {"id": f"OG{i:03d}", "title": title, "description": text}
+        for i, (title, text) in enumerate(zip(titles, descriptions, strict=True))
+    ]
     return {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT09999999", "briefTitle": "Registry-style titles"},
@@ -72,8 +81,10 @@ def _record(titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[s
     }
 
 
-def _outcome(builder, titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[str, ...] = ()) -> str:
-    items = list(builder.build(parse_trial(_record(titles, drugs, conditions))))
+def _outcome(
+    builder, titles: tuple[str, ...], drugs: tuple[str, ...], conditions: tuple[str, ...] = (), descriptions=()
+) -> str:
+    items = list(builder.build(parse_trial(_record(titles, drugs, conditions, descriptions))))
     if any(isinstance(item, Pair) for item in items):
         return PAIRED
     reasons = {item.reason for item in items if isinstance(item, Skip)}
@@ -174,3 +185,15 @@ ASTHMA_COPD = ("Asthma", "Chronic Obstructive Pulmonary Disease")
 )
 def test_groups_naming_different_conditions(titles: tuple[str, ...], conditions: tuple[str, ...], arm: str) -> None:
     assert _outcome(ArmBuilder(), titles, XP, conditions) == arm
+
+
+def test_a_cohort_number_equal_to_a_dose_is_still_a_cohort_label():
+    """NCT02423343: "Galunisertib + Nivolumab (Cohort 3)" beside "(Cohort 2)", doses in the
+    descriptions, nivolumab at 3 mg/kg: the 3 of "Cohort 3" is the cohort's number, not a dose
+    left in the title, so the two cohorts are a dose pair (50 -> 80 mg BID)."""
+    titles = ("Drug X + Drug Y (Cohort 2) Phase 1b", "Drug X + Drug Y (Cohort 3) Phase 1b")
+    descriptions = (
+        "50 mg Drug X administered orally BID in combination with 3 mg/kg Drug Y given IV Q2W.",
+        "80 mg Drug X administered orally BID in combination with 3 mg/kg Drug Y given IV Q2W.",
+    )
+    assert _outcome(DoseBuilder(), titles, ("Drug X", "Drug Y"), descriptions=descriptions) == PAIRED
