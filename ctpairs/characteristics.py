@@ -166,7 +166,7 @@ _CLASSES = (
     r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population)"
     r"|efficacy\s+(?:set|population)|(?:non[\s-]*)?completers?|all\s+randomi[sz]ed|as[\s-]+treated"
     r"|evaluable(?=\s*(?:population|set|analysis|participants|patients|subjects|\)|$)))\b"
-    r"|(?-i:\b(?P<analysis_set2>m?ITT|PP|FAS|PPS)\b)",
+    r"|(?-i:\b(?P<analysis_set2>m?ITT|FAS)\b)",  # not "PP": a regimen's initials (pemetrexed, platinum)
 )
 _CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES), re.I)
 _SPACE = re.compile(r"\s+")
@@ -221,7 +221,7 @@ def _class_token(match: re.Match[str]) -> Token:
     elif kind == "cirrhosis":
         value = "non-cirrhotic" if value.startswith("non") else "cirrhotic"
     elif kind == "analysis-set":  # "Intent-to-treat" and "ITT" are one set
-        value = {"intenttotreat": "itt", "intentiontotreat": "itt", "perprotocol": "pp", "pps": "pp"}.get(value, value)
+        value = {"intenttotreat": "itt", "intentiontotreat": "itt", "perprotocol": "pp"}.get(value, value)
         value = value.removesuffix("s")
     elif kind == "race":  # one group however it is written
         value = value.removesuffix("s")

@@ -10,19 +10,21 @@ before coverage):
    worst grade), counts of who was evaluated ("Participants Evaluated for Toxicity"), hazard,
    odds, risk or rate ratios (a comparison of arms, not a group's own outcome).
 2. **Time to an event**: time to a bad event (progression, deterioration, worsening, relapse,
-   death, metastasis, treatment failure, exacerbation, toxicity, castration resistance...; also by the abbreviations TTD,
-   TTP and TTF) -> higher is better; time to a good event (response, improvement, recovery,
-   remission, relief, onset of action or effect, discharge, wound closure...) -> lower is better; "onset" alone
-   decides nothing (the onset of action is good, of neutropenia bad); a time-to measure posted as
-   a share or count of participants, or to an event of neither kind -> ``unknown`` (an
-   abbreviation that does not decide leaves it to the rules below).
+   death, metastasis, treatment failure, exacerbation, toxicity, castration resistance...; also by
+   the abbreviations TTD, TTP and TTF) -> higher is better; time to a good event (response,
+   improvement, recovery, remission, relief, onset of action or effect, discharge, wound
+   closure...) -> lower is better; "onset" alone decides nothing (the onset of action is good, of
+   neutropenia bad); a time-to measure posted as a share or count of participants, or to an event
+   of neither kind -> ``unknown`` (an abbreviation that does not decide leaves it to the rules
+   below).
    A measure in the points of a scale whose description states its direction takes that direction
    here, before the words of its title (FACT/GOG-Neurotoxicity: "higher scores indicate better
    QOL"; "Pain Levels" from 0, no pain, to 10, the worst).
 3. **Survival and control**: overall/progression-free/disease-free/event-free survival, survival
-   rates, local or disease control, duration of response or of stable disease -> higher is better; posted as a count of
-   participants or events (not a rate or a time) -> ``unknown``; as the share of participants
-   "with" an event ("Overall Survival - Percentage of Participants With an Event") -> lower.
+   rates, local or disease control, duration of response or of stable disease -> higher is better;
+   posted as a count of participants or events (not a rate or a time) -> ``unknown``; as the share
+   of participants "with" an event ("Overall Survival - Percentage of Participants With an Event")
+   -> lower.
 4. **A reduction of something** ("Percentage of Participants With >=30% Reduction in Pain",
    "Percentage Reduction in Seizure Frequency") takes the opposite of that something's polarity
    (``unknown`` when it has none); **responders** ("50% Responder Rate") -> higher is better. These
@@ -43,9 +45,8 @@ before coverage):
    reactions, stroke (not stroke volume), embolism and thrombosis, graft failure and rejection,
    target lesion revascularization, needing mechanical ventilation and its duration, blood loss, a
    hospital or ICU length of stay (not a stay on hospice), recurrence rates, GVHD, transfusions
-   needed, a clinically
-   meaningful decrease or deterioration, participants "with (symptomatic) progression,
-   deterioration, worsening, relapse or recurrence" -> lower is better.
+   needed, a clinically meaningful decrease or deterioration, participants "with (symptomatic)
+   progression, deterioration, worsening, relapse or recurrence" -> lower is better.
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``; so
    is a title that is only the best overall response: a tally of participants by its categories.
 8. **Good events**: response rates (objective, complete, partial, pathologic, disease control,

@@ -124,7 +124,8 @@ XP = ("Drug X", "Placebo")
         (("Placebo (CrCl < 30 mL/min)", "Drug X (CrCl >= 30 mL/min)"), XP, None, cohorts.SKIP_SUBGROUPS),
         (("Drug X 10 mg (eGFR 30-60)", "Drug X 20 mg (eGFR > 60)"), X, cohorts.SKIP_SUBGROUPS, None),
         (("Placebo (Intent-to-treat)", "Drug X (Per-protocol)"), XP, None, cohorts.SKIP_SUBGROUPS),
-        (("Placebo (ITT)", "Drug X (PP)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (ITT)", "Drug X (Per-protocol)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Drug X + PP", "Drug X + PC"), XP, None, PAIRED),  # regimens' initials, not analysis sets
         (("Placebo (Before Switch)", "Drug X (After Switch)"), XP, None, cohorts.SKIP_PERIODS),
         (("Placebo, Main Study", "Drug X, Substudy"), XP, None, cohorts.SKIP_PARTS),
         # eyes of one participant, stage or course of disease, acute or chronic, race, pregnancy,
