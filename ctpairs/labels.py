@@ -95,6 +95,12 @@ SIMILAR_SHARE_DIFFERENCE = 0.01
 """Two proportions closer than this (one percentage point) are close whatever h says: h stretches
 the scale near 0% and 100%, where 0 of 149 vs 1 of 158 participants is h = 0.16."""
 
+RARE_SHARE = 0.1
+"""Two proportions both under this are also read by their odds ratio, as Chinn's d: near 0% Cohen's
+h reads a doubling of a rare event as a small change (NCT00257608's 5 against 10 of 370
+discontinuations, h = 0.098, odds ratio 2.0, d = 0.39). Near 100% the event is common and the
+shares are read as they are (97.1% and 95.8% of participants with disease control are close)."""
+
 SIMILAR_SPREAD_RATIO = 4.0
 """Past this ratio of the two sides' SDs no one SD describes both, and so uneven a pair of spreads
 usually betrays an outlier or mixed units (NCT04280705 posts a change of white cells of -34.7 with
@@ -603,7 +609,8 @@ def _far_apart(
     estimated difference of -0.2: d of 0.09 and 0.19); for two positive medians or geometric means, their own
     ratio (under exponential survival, the hazard ratio two medians imply), each ratio as Chinn's d
     (:func:`ctpairs.significance.d_from_log_ratio`: outside about 0.83-1.20); and Cohen's h of two
-    proportions (``shares``, a Kaplan-Meier rate too), unless the two shares are under
+    proportions (``shares``, a Kaplan-Meier rate too), with their odds ratio as Chinn's d when both
+    are under :data:`RARE_SHARE`, unless the two shares are under
     :data:`SIMILAR_SHARE_DIFFERENCE` apart. NCT02352948's median PFS of 3.5 and 3.5 months is far
     apart under the trial's hazard ratio of 0.77; NCT00783705's median changes in MPO of -1.15 and
     -3.46 ng/mL (skewed, so untested, and no ratio) are not shown close by anything, whatever the
@@ -622,6 +629,8 @@ def _far_apart(
         effects.append(sig.d_from_log_ratio(values[1] / values[0]))
     if shares is not None:
         effects.append(sig.cohens_h(*shares))
+        if all(0 < p < RARE_SHARE for p in shares):  # near 0% h reads a doubling as small
+            effects.append(sig.d_from_log_ratio(shares[1] * (1 - shares[0]) / (shares[0] * (1 - shares[1]))))
     readings = [abs(e) for e in effects if e is not None]
     return not readings or max(readings) >= SIMILAR_EFFECT_LIMIT
 

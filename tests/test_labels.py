@@ -1233,6 +1233,17 @@ def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
         ResultInfo(5.0, None, None, None, 342.0, None), ResultInfo(13.0, None, None, None, 353.0, None), count
     )
     assert twice.direction == "indeterminate" and twice.test_p_value > 0.05  # 1.5% vs 3.7%: h = 0.14
+    # a rare event doubled is no small change, though h says so (NCT00257608: h = 0.098, odds ratio 2.0)
+    doubled = compute_label(
+        ResultInfo(5.0, None, None, None, 373.0, None), ResultInfo(10.0, None, None, None, 370.0, None), count
+    )
+    assert sig.cohens_h(5 / 373, 10 / 370) == pytest.approx(0.098, abs=1e-3) and doubled.test_p_value > 0.05
+    assert doubled.direction == "indeterminate"
+    # ... a common one is read as it is: 96 and 95 of 100 are close
+    common = compute_label(
+        ResultInfo(96.0, None, None, None, 100.0, None), ResultInfo(95.0, None, None, None, 100.0, None), count
+    )
+    assert common.direction == "similar"
 
 
 @given(
