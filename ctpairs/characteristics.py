@@ -137,6 +137,8 @@ _COVARIATE = re.compile(
     r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)",
     re.I,
 )
+# "Chronic Dosing", "Recurrent Infusions", "Acute Phase": how a drug is given, not who gets it
+_NOT_DOSING = r"(?![\s-]+(?:dos|administ|infusion|injection|treatment|therapy|use|phase))"
 # the clinical classes of the module docstring, named in a title; each pattern's named group is its
 # kind (a second spelling of it ends in "2")
 _CLASSES = (
@@ -154,8 +156,8 @@ _CLASSES = (
     r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
     r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
     r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing|newly[\s-]+diagnosed"
-    r"|recurrent)\b",
-    r"\b(?P<chronicity>acute|sub-?acute|chronic|episodic)\b(?![\s-]+(?:dos|administ|treatment|therapy|use|phase))",
+    r"|recurrent)\b" + _NOT_DOSING,
+    r"\b(?P<chronicity>acute|sub-?acute|chronic|episodic)\b" + _NOT_DOSING,
     r"\b(?P<stage>early|advanced|locally[\s-]+advanced|metastatic|limited|extensive)[\s-]+(?:stage|disease)\b",
     r"\b(?P<race>(?:non[\s-]*)?hispanic|latin[oax]s?|black|white|caucasian|african[\s-]+american)\b"
     r"(?![\s-]+(?:blood|cells?|matter|coat|petrolatum|soft|paraffin|cohosh|seeds?|tea|rice|light|noise|box))",

@@ -56,6 +56,7 @@ from ctpairs.characteristics import characteristics, diseases, named_conditions
         ("Drug X (Newly Diagnosed)", {("course", "newlydiagnosed")}),
         ("Drug X (Chronic Migraine)", {("chronicity", "chronic")}),
         ("Drug X Chronic Dosing", set()),
+        ("Drug X Recurrent Infusions", set()),
         ("Placebo (Latinos)", {("race", "hispanic")}),
         ("Drug X (Caucasian)", {("race", "white")}),
         ("White Petrolatum", set()),
