@@ -335,8 +335,8 @@ def proportion(result: ResultInfo, stat: Statistic) -> float | None:
     """The share of participants a count or percentage row stands for, from the row's n."""
     kind = stat.kind
     if kind == "proportion":
-        if not result.n or result.n <= 0 or not 0 <= result.value <= result.n:
-            return None
+        if not result.n or result.n <= 0 or not 0 <= result.value <= result.n or not float(result.value).is_integer():
+            return None  # no count out of n, nor a count of people at all ("15.5 participants")
         return result.value / result.n
     if kind == "percentage":
         share = result.value / _per_share(result, stat)

@@ -1244,6 +1244,11 @@ def test_similar_needs_close_values(trials: dict[str, Trial]) -> None:
         ResultInfo(96.0, None, None, None, 100.0, None), ResultInfo(95.0, None, None, None, 100.0, None), count
     )
     assert common.direction == "similar"
+    # a count of participants is a whole number: "15.5 participants" is no count out of n to test
+    fractional = compute_label(
+        ResultInfo(15.5, None, None, None, 50.0, None), ResultInfo(30.2, None, None, None, 50.0, None), count
+    )
+    assert fractional.test_method is None and fractional.direction == "indeterminate"
 
 
 @given(
