@@ -246,7 +246,7 @@ _BAD_EVENT = _rx(
     r"virolog\w* failure",
     r"treatment failure|clinical failure",
     r"(?:solicited|injection[- ]site) (?:local |systemic )?(?:reactions?|adverse events?|symptoms?)",
-    r"\bstrokes?\b(?!\s+(?:volume|index|work|rate))",
+    r"\bstrokes?\b(?!\s+(?:volume|index|work))",
     r"embolism|\bthrombo(?:sis|ses|tic events?)\b|\bvte\b|\bdvt\b",
     r"graft (?:failure|loss)|(?:acute|graft) rejection",
     r"target (?:lesion|vessel) revasculari[sz]ation",
@@ -505,6 +505,11 @@ def _scale(title: str, description: str) -> str:
     return _either(good, bad)
 
 
+def _opposite(polarity: str) -> str:
+    """The other direction (``unknown`` stays unknown): of a reduction, of "no" pain, of a scale's low end."""
+    return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}.get(polarity, UNKNOWN)
+
+
 def _share_of_participants(title: str, unit: str, param_type: str) -> bool:
     """A measure that counts participants, or gives their share ("Percentage of Participants With ...")."""
     counted = _is_count(unit, param_type) or bool(_SHARE_UNIT.search(unit))
@@ -526,7 +531,7 @@ def _beyond_threshold(title: str, description: str) -> str | None:
         scale = _scale(title, description)
         if scale == UNKNOWN or m.group("high"):
             return scale
-        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}[scale]  # its low end
+        return _opposite(scale)  # its low end
     return None
 
 
@@ -587,8 +592,7 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         return stated  # a scale's own stated direction wins over its title's words ("FACT/GOG-Neurotoxicity")
     if reduced := _REDUCTION.search(title):
         # a reduction of a bad thing is good, of a good thing bad; of anything else, unknown
-        what = _text_polarity(reduced.group("what"), description, "", "")
-        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}.get(what, UNKNOWN)
+        return _opposite(_text_polarity(reduced.group("what"), description, "", ""))
     if _RESPONDER.search(title) and not _BIOMARKER.search(title):
         return HIGHER_BETTER
     if _SURVIVAL.search(title):
@@ -600,8 +604,7 @@ def _text_polarity(title: str | None, description: str | None, unit: str | None,
         # "Time Free From Skin Rash ... - Number of Participants With an Event" counts the event
         return UNKNOWN if _WITH_AN_EVENT.search(title) else HIGHER_BETTER
     if none := _WITH_NONE.search(title):
-        what = _text_polarity(none.group("what"), description, "", "")
-        return {HIGHER_BETTER: LOWER_BETTER, LOWER_BETTER: HIGHER_BETTER}.get(what, UNKNOWN)
+        return _opposite(_text_polarity(none.group("what"), description, "", ""))
     if _IMPROVEMENT_SCALE.search(title):
         # its score is better low; a share of participants is better high only when they improved
         if _share_of_participants(title, unit, param_type):

@@ -608,6 +608,7 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ),
         ("Stroke or Systemic Embolism", "percentage of participants", "NUMBER", LOWER_BETTER),
         ("Stroke Volume", "mL", "MEAN", UNKNOWN),
+        ("Stroke Rate", "percentage of participants", "NUMBER", LOWER_BETTER),
         (
             "Percentage of Participants With Venous Thromboembolism",
             "percentage of participants",
