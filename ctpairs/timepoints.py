@@ -4,8 +4,8 @@
 "Baseline") and what the text says once time phrases are out, so that "HbA1c at Week 12" and
 "HbA1c at Week 24" are seen as the same measurement at two times. Ranges and lists ("Weeks 0-12",
 "Days 1, 28") and frequencies ("every 4 weeks") are not time points; a visit window beside a point
-("Day 15 (±2 days)") is no second one. :func:`cycle_length_days`
-reads a treatment-cycle length ("21-day cycles"), which places cycle-relative points in days.
+("Day 15 (±2 days)") is no second one. :func:`cycle_length_days` reads a treatment-cycle length
+("21-day cycles"), which places cycle-relative points in days.
 Readings are cached: outcome titles repeat across a trial's measures and groups.
 """
 
