@@ -77,7 +77,8 @@ SKIP_REASONS = (
 
 _POOLED = re.compile(
     r"^\s*all\s+(?:parts|doses|dose\s+levels|phases|patients|participants|subjects)\b"
-    r"|\bpooled\b|\bcombined\)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
+    r"|\bpooled\b|\bcombined\s*(?:\)|$)|\b(?:arms|cohorts|groups|doses|parts)\s+combined\b|\bentire\s+study\b"
+    r"|\(\s*overall\s*\)"  # "Drug X Combined", "Drug X (Overall)"
     r"|\ball\s+(?:parts|doses|dose\s+levels|cohorts|arms|treated)\b"
     r"|\btotal\s*$|\bboth\s+(?:arms|groups|cohorts|parts)\b|\bentire\s+(?:population|cohort)\b"  # "Durvalumab Total"
     r"|\bincluding\b|\bother\s+than\s+[\d.]+\s*(?:mg|mcg|ug|µg|g)\b|^\s*others?\s*$"

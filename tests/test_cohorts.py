@@ -86,6 +86,9 @@ def _group(title: str, description: str = "") -> ResultGroup:
         # a pool named after its drug (NCT04249362's "Durvalumab Total" beside its cohorts A and B)
         ("Durvalumab Total", "Durvalumab Cohort A: Standard Radiotherapy (RT)", cohorts.SKIP_POOLED),
         ("Both Arms", "Drug X", cohorts.SKIP_POOLED),
+        ("Drug X Combined", "Drug X 10 mg", cohorts.SKIP_POOLED),
+        ("Drug X (Overall)", "Drug X (Japan)", cohorts.SKIP_POOLED),
+        ("Drug X Combined With Drug Y", "Drug Y", None),  # a combination, not a pool
         # registry-style titles: a control that did not run beside the trial's groups
         ("Historical Control", "Drug X 10 mg", cohorts.SKIP_NOT_CONCURRENT),
         ("Drug X", "External Control Cohort", cohorts.SKIP_NOT_CONCURRENT),
