@@ -62,8 +62,9 @@ SKIP_ARMS = "arms have different interventions"
 
 DRUG_TYPES = frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC", "DIETARY_SUPPLEMENT", "RADIATION"})
 
+_LABEL_WORDS = r"cohort|dose level|level|group|arm|panel|treatment"  # words a group's label number follows
 _LABEL = re.compile(
-    r"\b(cohort|dose level|level|group|arm|panel|treatment)\s*(?:-?\s*[a-z]?\d+[a-z]?|[a-z])\b"
+    rf"\b({_LABEL_WORDS})\s*(?:-?\s*[a-z]?\d+[a-z]?|[a-z])\b"
     r"|\bDL\s*-?\s*\d+[a-z]?\b|\b(low|lower|medium|mid|middle|intermediate|high|higher)(\s*-?\s*dose)?\b",
     re.I,
 )
@@ -221,8 +222,7 @@ def group_regimen(trial: Trial, group: ResultGroup, drugs: tuple[tuple[str, ...]
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NUMBERING = re.compile(
-    r"\b(?:part|phase|stage|period|module|step|cycle|day|week|month|year|cohort|dose level|level|group|arm|panel)s?\s*$",
-    re.I,
+    rf"\b(?:part|phase|stage|period|module|step|cycle|day|week|month|year|{_LABEL_WORDS})s?\s*$", re.I
 )
 
 

@@ -44,6 +44,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ctpairs.timepoints import words
+
 _STATUS_TITLE = re.compile(
     r"\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
@@ -178,6 +180,14 @@ _CHOICE = re.compile(
     re.I,
 )
 
+_RACES = {
+    "latino": "hispanic",
+    "latina": "hispanic",
+    "latinx": "hispanic",
+    "caucasian": "white",
+    "africanamerican": "black",
+}
+
 Token = tuple[str, str]
 
 
@@ -227,10 +237,7 @@ def _class_token(match: re.Match[str]) -> Token:
         value = value.removesuffix("s")
     elif kind == "race":  # one group however it is written
         value = value.removesuffix("s")
-        value = {"latino": "hispanic", "latina": "hispanic", "latinx": "hispanic", "caucasian": "white"}.get(
-            value, value
-        )
-        value = {"africanamerican": "black"}.get(value, value)
+        value = _RACES.get(value, value)
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value
@@ -285,28 +292,19 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
     return frozenset(tokens)
 
 
-_WORDS = re.compile(r"[^\W_]+")
-
-
-def _acronym(condition: str) -> str | None:
-    """The initials of a condition of two or more words, in capitals: "Chronic Obstructive
-    Pulmonary Disease" -> "COPD"; ``None`` for one word."""
-    words = _WORDS.findall(condition)
-    return "".join(word[0] for word in words).upper() if len(words) >= 2 else None
-
-
 @lru_cache(maxsize=16384)
 def named_conditions(title: str, conditions: tuple[str, ...]) -> frozenset[str]:
-    """Which of a trial's ``conditions`` a group title names, whole words ignoring case, or by
-    their initials in capitals ("COPD"): "Drug X (Psoriatic Arthritis)" names "Psoriatic
-    Arthritis" and not "Psoriasis"."""
-    words = f" {' '.join(_WORDS.findall(title.casefold()))} "
+    """Which of a trial's ``conditions`` a group title names, whole words ignoring case, or by the
+    initials of a condition of two or more words, in capitals ("COPD" for "Chronic Obstructive
+    Pulmonary Disease"): "Drug X (Psoriatic Arthritis)" names "Psoriatic Arthritis" and not
+    "Psoriasis"."""
+    padded = f" {words(title)} "
     found = set()
     for condition in conditions:
-        spelled = " ".join(_WORDS.findall(condition.casefold()))
-        acronym = _acronym(condition)
-        if (spelled and f" {spelled} " in words) or (
-            acronym and re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", title)
+        spelled = words(condition)
+        initials = "".join(word[0] for word in spelled.split()).upper()
+        if (spelled and f" {spelled} " in padded) or (
+            len(initials) >= 2 and re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", title)
         ):
             found.add(condition)
     return frozenset(found)
