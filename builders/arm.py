@@ -53,6 +53,7 @@ from ctpairs.cohorts import (
     condition_skip,
     group_context,
     is_pooled,
+    qualifier_skip,
     responders_only,
     stages,
     strata,
@@ -185,12 +186,13 @@ class ArmBuilder(PerMeasureBuilder):
     """Same outcome, different arm: control -> treatment, or drug A -> drug B."""
 
     name = "arm"
-    version = "2.7.0"
+    version = "2.8.0"
     kind = "natural"
     description = "two arms of one trial on the same outcome (control -> treatment when one is a control)"
 
     def build(self, trial: Trial) -> Iterator[Pair | Skip]:
         self._regimens = Regimens(trial)
+        self._names = tuple(name for i in trial.interventions for name in (i.name, *i.other_names))
         yield from super().build(trial)
 
     def build_measure(self, trial: Trial, measure: Measure) -> Iterator[Pair | Skip]:
@@ -228,6 +230,9 @@ class ArmBuilder(PerMeasureBuilder):
                 continue
             if same_stated_treatment(self._regimens, ga, gb):
                 yield Skip(SKIP_SAME_TREATMENT, f"{ga.title} / {gb.title}")
+                continue
+            if (why := qualifier_skip(self._names, ga, gb)) is not None:
+                yield Skip(why, f"{ga.title} / {gb.title}")
                 continue
             assigned = randomized and not (group_context(ga).non_randomized and group_context(gb).non_randomized)
             if not assigned and not (is_pure_control(self._regimens, ga) or is_pure_control(self._regimens, gb)):

@@ -125,7 +125,7 @@ _RESPONSES = {
 _SMOKING = re.compile(r"\b(?P<pre>non|never|ex|former|current)?[\s-]*smok(?:er|ers|ing)\b", re.I)
 _SEX = re.compile(r"\b(?P<m>males?|men|boys)\b|\b(?P<f>females?|women|girls)\b", re.I)
 _AGE = re.compile(
-    r"\b(?:aged?\s*)?(?P<op>[<>≤≥]=?|under|over|older\s+than|younger\s+than)\s*(?P<n>\d+)\s*(?:years|yrs|y)\b"
+    r"(?:\bage[ds]?\s*)?(?P<op>[<>≤≥]=?|\bunder|\bover|\bolder\s+than|\byounger\s+than)\s*(?P<n>\d+)\s*(?:years|yrs|y)\b"
     r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi>\d+)\s*(?:years|yrs)\b"
     r"|\bages?\s*(?P<lo2>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi2>\d+)\b",
     re.I,

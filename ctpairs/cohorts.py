@@ -50,6 +50,7 @@ from functools import lru_cache
 from ctpairs.characteristics import Token, characteristics, named_conditions
 from ctpairs.model.trial import Measure, ResultGroup
 from ctpairs.pairing import is_pooled_group
+from ctpairs.qualifiers import unknown_qualifiers
 
 SKIP_POOLED = "pooled group"
 SKIP_PARTS = "different parts, phases or sub-studies of the trial"
@@ -61,6 +62,7 @@ SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
 SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response, choice)"
 SKIP_NOT_CONCURRENT = "a historical or external control (not concurrent)"
+SKIP_QUALIFIED = "titles qualified differently beyond the arm (site, role, body part: no treatment word)"
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -73,6 +75,7 @@ SKIP_REASONS = (
     SKIP_COHORTS,
     SKIP_SUBGROUPS,
     SKIP_NOT_CONCURRENT,
+    SKIP_QUALIFIED,
 )
 
 _POOLED = re.compile(
@@ -113,7 +116,8 @@ _PERIOD = re.compile(
     r"|\bcycles?\s*(?P<c>\d+(?:\s*(?:to|-|–|through)\s*\d+)?)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
     r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
     r"|\bbaseline\b|\b(?:week|day|month|year|visit)s?\s*\d+(?:\s*(?:-|–|to|through)\s*\d+)?\b"
-    r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b",  # "(Before Switch)"
+    r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b"  # "(Before Switch)"
+    r"|\b(?:pre|post)[\s-]*(?:treatment|dose)\b(?!\s+with)",  # "(Pre-treatment)", not "Pretreatment With Drug Y"
     re.I,
 )
 _POPULATION = {
@@ -308,6 +312,14 @@ def condition_skip(conditions: Sequence[str], a: ResultGroup, b: ResultGroup) ->
     key = tuple(conditions)
     na, nb = named_conditions(a.title or "", key), named_conditions(b.title or "", key)
     return SKIP_SUBGROUPS if na and nb and na != nb else None
+
+
+def qualifier_skip(names: Sequence[str], a: ResultGroup, b: ResultGroup) -> str | None:
+    """:data:`SKIP_QUALIFIED` when the two titles carry different qualifiers that describe no
+    treatment (:func:`ctpairs.qualifiers.unknown_qualifiers`, with the trial's intervention
+    ``names``): "Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site
+    B"; else ``None``."""
+    return SKIP_QUALIFIED if unknown_qualifiers(a.title or "", b.title or "", names) else None
 
 
 _LABEL_ID = r"\s*[:\-]?\s*(?P<id>[a-z]?\d+[a-z]?|[a-z](?![a-z]))"  # "Cohort A2", "Group: B", "Stratum 3"

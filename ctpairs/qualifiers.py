@@ -1,0 +1,126 @@
+"""What a group title adds to its arm: the qualifier, and whether it describes a treatment.
+
+Trials post a grid of groups, each arm once per population, site or body part: "Placebo
+(Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site B", "Placebo, Knee" /
+"Drug X, Hip". Rules for the known kinds of participants live in :mod:`ctpairs.characteristics`
+and :mod:`ctpairs.cohorts`; this module catches the rest by what they are not. A title's
+*qualifiers* are the text in its closing brackets, after its last separator (" - ", ", ", ": ")
+and before its first (:func:`qualifiers`); a qualifier *describes a treatment*
+(:func:`describes_treatment`) when it shares a word with the trial's interventions, with either
+title's main part, or with the vocabulary of treatments (placebo, dose, tablet, therapy, early,
+weekly...), or holds an amount, an initialism ("GC", "T-P", "IMRT") or an arm label ("Arm A").
+Two titles whose qualifiers of one kind differ and describe no treatment differ in something
+other than the arm (:func:`unknown_qualifiers`).
+
+A pure module: strings in, answers out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ctpairs.timepoints import words
+
+_BRACKETED = re.compile(r"^(?P<main>.*?\S)\s*[(\[](?P<q>[^()\[\]]+)[)\]]\s*$")
+_SEPARATOR = re.compile(r"\s+[-–]\s+|,\s+|:\s+")
+_AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|mcg|ug|ml|l|iu|units?|%|gy|mmol|kg)\b", re.I)
+_INITIALISM = re.compile(r"(?-i:\b[A-Z][A-Z0-9]*[A-Z0-9](?:[-+/][A-Z0-9]+)*\b)|(?-i:\b[A-Z](?:[-+/][A-Z0-9]+)+\b)")
+_ID = r"(?:[a-z]?\d+[a-z]?|[a-z]|[ivx]+)"
+_ARM_LABEL = re.compile(rf"\b(?:arms?|groups?|treatments?|trts?|regimens?)\s*[:\-]?\s*{_ID}\b|^\s*{_ID}\s*$", re.I)
+"""An arm's label ("Arm A", "TRT B", "Group 2"), or a bare one ("A: Erlotinib Group")."""
+_NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
+_PLURAL = re.compile(r"(?<=[a-z]{3})s$")
+_COUNT = re.compile(r"\bn\s*=\s*\d+(?:\s*[,/;]\s*\d+)*|\b\d+\s+(?:participants|patients|subjects)\b", re.I)
+_NEGATIONS = frozenset({"with", "without", "wo", "on", "off", "not", "no", "non"})
+_STOP = frozenset({"an", "and", "the", "of", "in", "on", "to", "for", "at", "by", "or", "plus", "vs", "versus"})
+_TREATMENT_WORDS = frozenset(
+    """
+    placebo sham vehicle control matching matched dummy standard usual care therapy treatment treated
+    chemo chemotherapy chemoradiotherapy chemoradiation radiotherapy radiation irradiation surgery
+    surgical operation procedure monotherapy combination combined alone add addon adjunct adjunctive
+    regimen dose dosing dosed daily weekly monthly once twice bid tid qd qw injection infusion bolus
+    test product particle tablet capsule pill solution suspension cream gel ointment patch spray drop inhaler oral topical
+    intravenous subcutaneous intramuscular intranasal iv sc im po formulation biosimilar reference
+    generic brand originator device app application program programme intervention education
+    exercise counseling counselling training diet supplement supplementation vaccine vaccination
+    booster drug medication medicine active experimental investigational comparator observation
+    waitlist waiting list wait delayed deferred early late immediate blinded open double single high
+    low intensive intensified conventional best supportive palliative behavioral behavioural
+    cognitive physical rehabilitation morning evening bedtime nightly fasted fed with without no
+    none only then followed sequential concurrent continuous intermittent cyclic maintenance
+    induction loading taper tapering escalation fixed flexible titrated titration blind label
+    """.split()
+)
+"""Words that say what was given, how or when: a qualifier with one describes a treatment."""
+
+
+def _stem(word: str) -> str:
+    return _PLURAL.sub("", word)
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in words(text).split() if w not in _STOP)
+
+
+def _named(text: str) -> frozenset[str]:
+    """A text's words without its labels' ids: "Test 1" and "Test 2" name one thing."""
+    return frozenset(t for t in _tokens(text) if not re.fullmatch(_ID, t))
+
+
+@lru_cache(maxsize=16384)
+def qualifiers(title: str) -> tuple[tuple[str, str, str], ...]:
+    """The ``(kind, main, qualifier)`` readings of a title: ``"bracketed"`` for its closing brackets
+    ("Placebo (Caregivers)"), ``"suffix"`` for what follows its last separator ("Placebo - Site
+    A"), ``"prefix"`` for what precedes its first ("Site A: Placebo"); none for a title of one
+    part. A count of participants ("N=20") is no qualifier."""
+    title = " ".join(_COUNT.sub("", title).replace("()", "").split())
+    found = []
+    if (m := _BRACKETED.match(title)) is not None:
+        found.append(("bracketed", m.group("main"), m.group("q").strip()))
+    cuts = list(_SEPARATOR.finditer(title))
+    if cuts and not found:
+        last, first = cuts[-1], cuts[0]
+        found.append(("suffix", title[: last.start()], title[last.end() :]))
+        found.append(("prefix", title[first.end() :], title[: first.start()]))
+    return tuple((kind, main, q) for kind, main, q in found if _tokens(main) and _tokens(q))
+
+
+def describes_treatment(qa: str, qb: str, context: str) -> bool:
+    """True when two differing qualifiers say something about a treatment: a word of either is in
+    the vocabulary of treatments ("Formulation A" / "Formulation B") or in ``context`` (the trial's
+    intervention names and the two titles' main parts), or starts one of its words ("Beva",
+    "Nivo"); either is a combination ("+"), an amount, an arm label or a schedule without letters
+    ("6/3"); or a word that differs is written as an initialism ("GC" / "PC", "P+T+C")."""
+    if any("+" in q or _AMOUNT.search(q) or _ARM_LABEL.search(q) or _NO_LETTERS.match(q) for q in (qa, qb)):
+        return True
+    ta, tb = _tokens(qa), _tokens(qb)
+    known = _tokens(context)
+    if (ta | tb) & (_TREATMENT_WORDS | known):
+        return True
+    if any(len(t) >= 4 and any(k.startswith(t) for k in known) for t in ta | tb):
+        return True
+    initialisms = frozenset().union(*(_tokens(m.group(0)) for q in (qa, qb) for m in _INITIALISM.finditer(q)))
+    return bool(initialisms & (ta ^ tb))
+
+
+def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
+    """True when titles ``a`` and ``b`` carry qualifiers of one kind that differ and say nothing
+    about a treatment (:func:`describes_treatment`), given the trial's intervention ``names``:
+    "Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site B", "Knee OA"
+    / "Hip OA"; not "Arm A (Erlotinib)" / "Arm B (Cabozantinib)", "Drug X (Tablet)" / "Drug X
+    (Capsule)" or "Placebo (T-P)" / "Drug X (T-A)"."""
+    by_kind = {kind: (main, q) for kind, main, q in qualifiers(b)}
+    for kind, main_a, qa in qualifiers(a):
+        if kind not in by_kind:
+            continue
+        main_b, qb = by_kind[kind]
+        if _tokens(qa) == _tokens(qb) or _ARM_LABEL.search(main_a) or _ARM_LABEL.search(main_b):
+            continue
+        if not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])):
+            return True
+        if _named(main_a) != _named(main_b) and _tokens(qa) - _NEGATIONS == _tokens(qb) - _NEGATIONS:
+            return True  # two arms, each beside another side of one factor: "(With Metformin)" / "(Without Metformin)"
+    return False

@@ -1,0 +1,90 @@
+"""The qualifier reader (:mod:`ctpairs.qualifiers`) on real group titles.
+
+The titles that must stay arm contrasts are the shared records' own (each a pair the arm builder
+makes and the hand-read gold sets call valid); those refused are shared records' titles the rule
+refuses, each read against its record, and registry-style grids."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctpairs.qualifiers import describes_treatment, qualifiers, unknown_qualifiers
+
+
+def test_readings_of_a_title():
+    assert qualifiers("Placebo (Caregivers)") == (("bracketed", "Placebo", "Caregivers"),)
+    assert qualifiers("Site A: Placebo - Week 4") == (
+        ("suffix", "Site A: Placebo", "Week 4"),
+        ("prefix", "Placebo - Week 4", "Site A"),
+    )
+    assert qualifiers("Drug X 10 mg (N=20)") == ()  # a count of participants is no qualifier
+    assert qualifiers("Placebo") == ()
+
+
+@pytest.mark.parametrize(
+    "a,b,names",
+    [
+        # the shared records' arm contrasts whose two qualifiers differ
+        ("Depotestosterone Plus Placebo (T-P)", "Depotestosterone Plus Anastrozole (T-A)", ()),
+        (
+            "Cetuximab + Bevacizumab + Paclitaxel + Carboplatin (6/6)",
+            "Cetuximab + Bevacizumab + Paclitaxel + Carboplatin (6/3)",
+            (),
+        ),
+        ("A: Erlotinib Group", "B: Standard Chemotherapy Group", ()),
+        ("Test 1: 100 mg Chewable, Without Water", "Test 2: 100 mg Chewable, With Water", ()),
+        ("LY900010 (Particle Size #1)", "LY900010 (Particle Size #2)", ()),
+        ("Group A, Cohort A, Nivo", "Group A, Cohort A, Beva + Nivo", ("Nivolumab", "Bevacizumab")),
+        ("Group D, Erlo", "Group D, Nivo + Erlo", ("Nivolumab", "Erlotinib")),
+        ("Arm B (P+T+C)", "Arm A (O+T+C)", ()),
+        ("Placebo (Late Erlotinib)", "Erlotinib (Early Erlotinib)", ()),
+        ("Bevacizumab (Avastin)", "SB8 (A Proposed Bevacizumab Biosimilar)", ()),
+        ("Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)", ()),
+        ("Arm 2 (Usual Care)", "Arm 1 (Early Palliative Care)", ()),
+        ("Treatment B Mobile Application (QuitGuide)", "Treatment A Mobile Application (CT-101-M)", ()),
+        # a treatment's own attributes
+        ("Drug X (Tablet)", "Drug X (Capsule)", ()),
+        ("Drug X (Formulation A)", "Drug X (Formulation B)", ()),
+        ("Insulin Glargine (Lantus)", "Insulin Degludec (Tresiba)", ("Lantus", "Tresiba")),
+    ],
+)
+def test_qualifiers_that_describe_the_arm(a: str, b: str, names: tuple[str, ...]):
+    assert not unknown_qualifiers(a, b, names)
+    assert not unknown_qualifiers(b, a, names)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        # the shared records' refusals: time points of one group (NCT00636506, NCT02666105), a
+        # trial's two kinds of participants (NCT04514523), marker cohorts (NCT03334617)
+        ("3 Months - AMS 700 IPP 2005 Implant Group", "6 Months - AMS 700 IPP 2005 Implant Group"),
+        ("Exemestane Therapy - 3 Weeks", "Exemestane Therapy - 12 Weeks"),
+        ("Single-Arm Intervention Group - Patients", "Single-Arm Intervention Group - Clinicians"),
+        (
+            "Module 6 Cohort A.6.HER2e: Durvalumab 1120 mg + Trastuzumab Deruxtecan 5.4mg/kg",
+            "Module 6 Cohort A.6.HER2m: Durvalumab 1120 mg + Trastuzumab Deruxtecan 5.4mg/kg",
+        ),
+        # NCT00904748: the reference tablet with water beside the chewable one without
+        ("Test 1: 100 mg Chewable, Without Water", "Reference: 100 mg Coated, With Water"),
+        # registry-style grids
+        ("Placebo (Caregivers)", "Drug X (Patients)"),
+        ("Placebo - Site A", "Drug X - Site B"),
+        ("Drug X (Center 1)", "Drug X (Center 2)"),
+        ("Placebo, Knee", "Drug X, Hip"),
+        ("Placebo (Knee OA)", "Drug X (Hip OA)"),
+        ("Placebo (Donors)", "Drug X (Recipients)"),
+        ("Placebo (With Metformin)", "Drug X (Without Metformin)"),
+    ],
+)
+def test_qualifiers_of_something_else(a: str, b: str):
+    assert unknown_qualifiers(a, b, ("Drug X", "Placebo"))
+    assert unknown_qualifiers(b, a, ("Drug X", "Placebo"))
+
+
+def test_what_describes_a_treatment():
+    assert describes_treatment("Morning Dosing", "Evening Dosing", "")
+    assert describes_treatment("Beva", "Nivo", "Bevacizumab Nivolumab")  # a name's start
+    assert describes_treatment("GC", "PC", "")  # initialisms that differ
+    assert not describes_treatment("Knee OA", "Hip OA", "")  # the initialism they share says nothing
+    assert not describes_treatment("Caregivers", "Patients", "Drug X Placebo")
