@@ -265,6 +265,9 @@ def differs_beyond_dose(
         da, db = (" ".join(sorted(_rest(d, names, v))) for d, v in ((a.description, va), (b.description, vb)))
         if fuzz.ratio(da, db) < DESCRIPTION_MATCH:
             return SKIP_DESCRIPTIONS
+        na, nb = ({w for w in _rest(d, names, va | vb) if w.isdigit()} for d in (a.description, b.description))
+        if na != nb:
+            return SKIP_DESCRIPTIONS  # "for 12 weeks" / "for 24 weeks": close words, another number
     if a.arm and b.arm:
         arm_a, arm_b = trial.arm(a.arm.arm_label), trial.arm(b.arm.arm_label)
         names_a = sorted(iv.name.casefold() for iv in arm_a.interventions) if arm_a else []
@@ -308,7 +311,7 @@ class DoseBuilder(PerMeasureBuilder):
     """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "2.4.0"
+    version = "2.5.0"
     kind = "natural"
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 

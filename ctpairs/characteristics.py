@@ -20,7 +20,8 @@ Kinds:
 * ``smoking``: smokers, non-smokers, former smokers (title);
 * ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
 * ``covariate``: a body-size, performance-status or renal-function class, "Body weight < 60 kg",
-  "BMI >= 30", "ECOG 0", "eGFR 30-60", "CrCl < 30" (title);
+  "BMI >= 30", "ECOG 0", "eGFR 30-60", "CrCl < 30", or a threshold on another measurement,
+  "HbA1c > 8%", "CD4 < 200" (not an amount, "Drug X >= 10 mg") (title);
 * clinical classes (title): ``severity`` ("Moderate", "Severe", not "Moderate Dose"),
   ``child-pugh``, ``menopause``, ``genotype``, ``metabolizer`` ("Poor Metabolizers", "CYP2D6 PM"),
   ``cirrhosis``, ``serostatus`` (also "HIV-uninfected"), ``risk`` ("High Risk"), ``setting``
@@ -28,8 +29,8 @@ Kinds:
   ``course`` (relapsing-remitting, progressive, newly diagnosed, recurrent), ``chronicity``
   ("Acute", "Chronic Migraine", "Episodic"; not "Chronic Dosing"), disease ``stage`` ("Early
   Stage", "Metastatic Disease"), ``race`` ("Hispanic", "Black", "White", not "White Petrolatum"),
-  ``pregnancy`` (pregnant, lactating), ``obesity``, the ``eye`` a result is of ("Study Eye" /
-  "Fellow Eye": one participant's two eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
+  ``pregnancy`` (pregnant, lactating), ``obesity``, ``inadequate`` responders to a prior therapy
+  ("TNF-IR"), the ``eye`` a result is of ("Study Eye" / "Fellow Eye": one participant's two eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
   ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
   Population": the participants a group's results count);
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
@@ -136,7 +137,11 @@ _COVARIATE = re.compile(
     r"|(?P<kgop>[<>≤≥]=?)\s*(?P<kg>\d+(?:\.\d+)?)\s*kg\b(?!\s*/)"
     r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b"
     r"|\b(?P<kidney>e?(?-i:GFR)|(?-i:CrCl|CLcr)|creatinine\s+clearance)\s*[:=]?\s*"
-    r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)",
+    r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)"
+    # a threshold on a measurement ("HbA1c > 8%", "CD4 < 200"), not an amount, an age or a marker's
+    r"|(?<![\w-])(?<!\bh\s)(?!(?:pd-?l1|tps|cps|h[\s-]?score|expression)\b)(?P<lab>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?<!\bage)(?<!aged)"
+    r"(?<!\bto)\s*(?P<labop>[<>≤≥]=?)\s*(?P<labn>\d[\d,]*(?:\.\d+)?)(?![\d.,])"
+    r"(?!\s*(?:mg|µg|mcg|ug|g|iu|units?|ml|kg|years?|yrs|months?|weeks?|days?)\b)",
     re.I,
 )
 # "Chronic Dosing", "Recurrent Infusions", "Acute Phase": how a drug is given, not who gets it
@@ -155,7 +160,8 @@ _CLASSES = (
     r"\b(?P<risk>high|low|intermediate|standard|average)[\s-]+risk\b",
     r"\b(?P<setting>hospitali[sz]ed|inpatients?|outpatients?|ambulatory)\b",
     r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
-    r"\btype\s*(?P<diabetes>1|2|i|ii)\s+diabet",
+    r"\btype\s*(?P<diabetes>1|2|i|ii)\s+(?:diabet|dm\b)|(?-i:\bT(?P<diabetes2>[12])DM?\b)",
+    r"(?-i:\b(?P<inadequate>[A-Za-z][A-Za-z0-9]*)[\s-]IR\b)|\binadequate(?:ly)?\s+respon\w*\s+to\s+(?P<inadequate2>[\w-]+)",
     r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
     r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing|newly[\s-]+diagnosed"
     r"|recurrent)\b" + _NOT_DOSING,
@@ -238,6 +244,8 @@ def _class_token(match: re.Match[str]) -> Token:
     elif kind == "race":  # one group however it is written
         value = value.removesuffix("s")
         value = _RACES.get(value, value)
+    elif kind == "diabetes":  # "Type I" is "Type 1", "T2DM" is "Type 2"
+        value = {"i": "1", "ii": "2"}.get(value, value)
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value
@@ -279,6 +287,8 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
             value = f"ecog {m.group('ecog')}"
         elif m.group("kidney"):  # "eGFR 30-60", "CrCl < 30": a band of renal function
             value = f"renal {m.group('band')}"
+        elif m.group("lab"):
+            value = f"{m.group('lab')}{m.group('labop')}{m.group('labn')}"
         elif m.group("what") and m.group("what").upper() == "BMI":
             value = f"bmi{m.group('op')}{m.group('n')}"
         else:  # "Body weight < 60 kg" and "(< 60 kg)" are one band

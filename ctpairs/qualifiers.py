@@ -30,6 +30,7 @@ _INITIALISM = re.compile(r"(?-i:\b[A-Z][A-Z0-9]*[A-Z0-9](?:[-+/][A-Z0-9]+)*\b)|(
 _ID = r"(?:[a-z]?\d+[a-z]?|[a-z]|[ivx]+)"
 _ARM_LABEL = re.compile(rf"\b(?:arms?|groups?|treatments?|trts?|regimens?)\s*[:\-]?\s*{_ID}\b|^\s*{_ID}\s*$", re.I)
 """An arm's label ("Arm A", "TRT B", "Group 2"), or a bare one ("A: Erlotinib Group")."""
+_ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
 _COUNT = re.compile(r"\bn\s*=\s*\d+(?:\s*[,/;]\s*\d+)*|\b\d+\s+(?:participants|patients|subjects)\b", re.I)
@@ -103,6 +104,7 @@ def describes_treatment(qa: str, qb: str, context: str) -> bool:
     if any(len(t) >= 4 and any(k.startswith(t) for k in known) for t in ta | tb):
         return True
     initialisms = frozenset().union(*(_tokens(m.group(0)) for q in (qa, qb) for m in _INITIALISM.finditer(q)))
+    initialisms = frozenset(t for t in initialisms if not _ROMAN.fullmatch(t))  # "NYHA II" / "NYHA III": classes
     return bool(initialisms & (ta ^ tb))
 
 

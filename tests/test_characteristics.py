@@ -47,6 +47,20 @@ from ctpairs.characteristics import characteristics, diseases, named_conditions
         ("Prior to Surgery: Drug X", set()),
         ("Drug X (eGFR 30-60)", {("covariate", "renal30-60")}),
         ("Placebo (CrCl < 30 mL/min)", {("covariate", "renal<30")}),
+        # a threshold on a measurement, an age band in brackets, the type of diabetes in initials,
+        # inadequate responders to a prior therapy
+        ("Placebo (HbA1c > 8%)", {("covariate", "hba1c>8")}),
+        ("Drug X (CD4 < 200)", {("covariate", "cd4<200")}),
+        ("Drug X (Viral Load > 100,000)", {("covariate", "viralload>100,000")}),
+        ("Drug X >= 10 mg", set()),  # an amount, not a threshold on a measurement
+        ("Placebo (>=65 years)", {("age", ">=65")}),
+        ("Drug X (T2DM)", {("diabetes", "2")}),
+        ("Drug X, Type I Diabetes", {("diabetes", "1")}),
+        ("Drug X (TNF-IR)", {("inadequate", "tnf")}),
+        (
+            "Drug X in Inadequate Responders to Methotrexate",
+            {("inadequate", "methotrexate"), ("response", "responders")},
+        ),
         ("Drug X (Intent-to-treat)", {("analysis-set", "itt")}),
         ("Drug X - ITT Population", {("analysis-set", "itt")}),
         ("Placebo (Per Protocol)", {("analysis-set", "pp")}),

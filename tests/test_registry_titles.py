@@ -165,6 +165,11 @@ XP = ("Drug X", "Placebo")
         (("Placebo (With Metformin)", "Drug X (Without Metformin)"), XP, None, cohorts.SKIP_QUALIFIED),
         (("Placebo (>=65 years)", "Drug X (<65 years)"), XP, None, cohorts.SKIP_SUBGROUPS),
         (("Placebo (Pre-treatment)", "Placebo (Post-treatment)"), XP, None, cohorts.SKIP_PERIODS),
+        (("Placebo (HbA1c > 8%)", "Drug X (HbA1c <= 8%)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (TNF-IR)", "Drug X (csDMARD-IR)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (Type 2 DM)", "Drug X (T1DM)"), XP, None, cohorts.SKIP_SUBGROUPS),
+        (("Placebo (NYHA II)", "Drug X (NYHA III)"), XP, None, cohorts.SKIP_QUALIFIED),
+        (("Placebo (HbA1c > 8%)", "Drug X (HbA1c > 8%)"), XP, None, PAIRED),
         # ... and qualifiers that describe the treatment stay arm contrasts
         (("Drug X (Tablet)", "Drug X (Capsule)"), X, None, PAIRED),
         (("Drug X (Formulation A)", "Drug X (Formulation B)"), X, None, PAIRED),
@@ -214,3 +219,25 @@ def test_a_cohort_number_equal_to_a_dose_is_still_a_cohort_label():
         "80 mg Drug X administered orally BID in combination with 3 mg/kg Drug Y given IV Q2W.",
     )
     assert _outcome(DoseBuilder(), titles, ("Drug X", "Drug Y"), descriptions=descriptions) == PAIRED
+
+
+@pytest.mark.parametrize(
+    "descriptions,dose",
+    [
+        # a second number in otherwise alike descriptions is a second difference: the treatment's
+        # length, the days of a cycle
+        (("Drug X 10 mg daily for 12 weeks", "Drug X 20 mg daily for 24 weeks"), dose_builder.SKIP_DESCRIPTIONS),
+        (
+            (
+                "Drug X 10 mg once daily on Days 1-21 of a 28-day cycle",
+                "Drug X 20 mg once daily on Days 1-14 of a 28-day cycle",
+            ),
+            dose_builder.SKIP_DESCRIPTIONS,
+        ),
+        # ... not the amounts, nor counts of participants
+        (("Drug X 10 mg daily for 12 weeks (n=30)", "Drug X 20 mg daily for 12 weeks (n=31)"), PAIRED),
+    ],
+)
+def test_descriptions_differing_in_another_number(descriptions: tuple[str, str], dose: str) -> None:
+    titles = ("Drug X Low Dose", "Drug X High Dose")
+    assert _outcome(DoseBuilder(), titles, X, descriptions=descriptions) == dose

@@ -179,6 +179,10 @@ _BEFORE_TREATMENT = [
     "before treatment",
     "Pretreatment - Cycle 1 Day 1",
     "Day 1 prior to dosing",
+    # registry-style: the trough before the first dose
+    "Day 1 pre-dose",
+    "Pre-dose on Day 1",
+    "Cycle 1 Day 1 (predose)",
 ]
 # Frames of the same records that name a later time too, or a pre-dose trough after earlier doses.
 _NOT_BEFORE_TREATMENT = [
@@ -193,6 +197,9 @@ _NOT_BEFORE_TREATMENT = [
     "Pre-dose up to 149 days",
     "Pre-dose (0 hrs) on Day 21 of Cycle 1",
     "Predose on Day 1 of Cycle 2 (Cycle length =21 days)",
+    "Pre-dose on Day 1 of Cycles 1, 2 and 4",
+    "Cycle 1 Day 1: 0 (predose) up to 24 hours",
+    "Day 15 pre-dose",
     "Day 1 pre-treatment and 6 hours post-infusion",
     "Screening to Weeks 4 and 6",
     "From enrollment to end of treatment up to 24 months",
