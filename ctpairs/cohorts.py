@@ -19,7 +19,8 @@ description, what says otherwise, and gives the reason as a declared constant:
   Placebo" / "Placebo Then Drug X", :func:`reordered`);
 * :data:`SKIP_POPULATIONS`: populations that differ: healthy volunteers vs patients, treatment-naive
   vs previously treated, lines of therapy ("First Line" / "2L+"), a population and its complement
-  ("Elderly" / "Non-elderly"), regional cohorts ("Global" / "China", "Japanese" / "Non-Japanese");
+  ("Elderly" / "Non-elderly"), regional cohorts ("Global" / "China", "Japanese" / "Non-Japanese"),
+  a group whose description states its own eligibility ("Patients must have had recurrent disease");
 * :data:`SKIP_NON_RANDOMIZED`: a non-randomized, single-arm, dose-escalation, expansion or safety
   cohort beside randomized ones;
 * :data:`SKIP_CONDITIONS`: fed vs fasted, or another meal condition, named in the titles;
@@ -29,6 +30,9 @@ description, what says otherwise, and gives the reason as a declared constant:
   (:mod:`ctpairs.characteristics`: biomarker status, histology, disease, best response, smoking,
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
   Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil";
+* :data:`SKIP_QUALIFIED` (:func:`qualifier_skip`, for contrasts of arms): titles whose qualifiers
+  differ and name no treatment ("Placebo (Caregivers)" / "Drug X (Patients)",
+  :mod:`ctpairs.qualifiers`);
 * :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
   dose levels): groups named as different cohorts or strata ("Cohort A2" / "Cohort F", "Stratum A" /
   "Stratum B"), or in different
@@ -51,6 +55,7 @@ from ctpairs.characteristics import Token, characteristics, named_conditions
 from ctpairs.model.trial import Measure, ResultGroup
 from ctpairs.pairing import is_pooled_group
 from ctpairs.qualifiers import unknown_qualifiers
+from ctpairs.timepoints import words
 
 SKIP_POOLED = "pooled group"
 SKIP_PARTS = "different parts, phases or sub-studies of the trial"
@@ -133,6 +138,13 @@ _POPULATION = {
 }
 # the line of therapy a cohort is in: "First Line", "2nd-line", "2L+"
 _LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?P<n>[123])L(?P<later>\+)?(?!\w)", re.I)
+# a group's own eligibility criteria, in its description
+_CRITERIA = re.compile(
+    r"\b(?:patients|participants|subjects)\s+(?:must|should)\s+(?:have|be)\b"
+    r"|\beligible\s+(?:if|for\s+this\s+(?:arm|cohort|group))\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.;])\s+|\n+")
 _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
 _COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
 _REGION = re.compile(
@@ -215,6 +227,15 @@ def _populations(text: str) -> frozenset[str]:
     )
 
 
+def _criteria(description: str) -> frozenset[str]:
+    """The eligibility statements of a group's own description ("Patients must have had
+    recurrent disease ...", "... are not eligible for this arm"), each as its sentence's words: a
+    group with criteria of its own enrols other participants than a group without them."""
+    return frozenset(
+        "criteria: " + words(sentence) for sentence in _SENTENCE.split(description) if _CRITERIA.search(sentence)
+    )
+
+
 def _lines(title: str) -> frozenset[str]:
     """The line of therapy a title names ("line 2", "line 2+"); read in titles only, as a
     description may speak of a drug's "second line use"."""
@@ -240,7 +261,7 @@ def _context(title: str, description: str) -> GroupContext:
         parts=parts,
         stages=stages(title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
-        populations=_populations(both) | _lines(title),
+        populations=_populations(both) | _lines(title) | _criteria(description),
         regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),

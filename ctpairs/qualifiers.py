@@ -34,7 +34,6 @@ _ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
 _COUNT = re.compile(r"\bn\s*=\s*\d+(?:\s*[,/;]\s*\d+)*|\b\d+\s+(?:participants|patients|subjects)\b", re.I)
-_NEGATIONS = frozenset({"with", "without", "wo", "on", "off", "not", "no", "non"})
 _STOP = frozenset({"an", "and", "the", "of", "in", "on", "to", "for", "at", "by", "or", "plus", "vs", "versus"})
 _TREATMENT_WORDS = frozenset(
     """
@@ -64,11 +63,6 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words(text).split() if w not in _STOP)
-
-
-def _named(text: str) -> frozenset[str]:
-    """A text's words without its labels' ids: "Test 1" and "Test 2" name one thing."""
-    return frozenset(t for t in _tokens(text) if not re.fullmatch(_ID, t))
 
 
 @lru_cache(maxsize=16384)
@@ -123,6 +117,4 @@ def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
             continue
         if not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])):
             return True
-        if _named(main_a) != _named(main_b) and _tokens(qa) - _NEGATIONS == _tokens(qb) - _NEGATIONS:
-            return True  # two arms, each beside another side of one factor: "(With Metformin)" / "(Without Metformin)"
     return False

@@ -158,6 +158,20 @@ def test_crossed_over_groups_are_another_stage() -> None:
     assert cohorts.concurrency_skip(_group("Ceritinib", "Ceritinib 750 mg"), crossed) == cohorts.SKIP_STAGES
 
 
+def test_a_group_with_its_own_eligibility_criteria() -> None:
+    """NCT01928576: arm F's description states who could enter it; arm B's states none. Two groups
+    stating the same criteria, or none, are one population."""
+    arm_b = _group("ARM B", "Every 28 days for 2 cycles. CC-486 300 mg by mouth days 1 - 21.")
+    arm_f = _group(
+        "Arm F",
+        "Patients must have had recurrent (Arm F=more than 24 weeks from first dose of anti-PD1/PD-L1) disease "
+        "during or after anti-PD-1 or anti-PD-L1 therapy. Nivolumab 3mg/kg every 2 weeks.",
+    )
+    assert cohorts.concurrency_skip(arm_b, arm_f) == cohorts.SKIP_POPULATIONS
+    same = "Patients must have measurable disease. Drug X 10 mg daily."
+    assert cohorts.concurrency_skip(_group("Arm A", same), _group("Arm B", same.replace("Drug X", "Drug Y"))) is None
+
+
 def _groups(*titles: str) -> list[ResultGroup]:
     return [ResultGroup(f"OG{i:03d}", t, "", None, f"/g/{i}") for i, t in enumerate(titles)]
 

@@ -81,11 +81,11 @@ def test_arm_gold_set_covers_the_subgroup_kinds(arm_gold: list[dict]) -> None:
 
 
 def test_arm_precision(arm_score) -> None:
-    """Measured 0.993 (0.699 before the participant-characteristic rules, 0.964 before "(ESC)" was
-    read as an escalation cohort, 0.986 before groups given the same stated treatment were refused).
-    The pairs still made wrongly: NCT02658890's "Exp ML BRAF-MT" against "Exp ML BRAF-MT- NIVO"
-    (expansion cohorts named only by abbreviations, with different descriptions) and arms whose
-    descriptions alone set them apart (NCT01928576 arm F): see the CHANGELOG."""
+    """Measured 0.998 (0.699 before the participant-characteristic rules, 0.964 before "(ESC)" was
+    read as an escalation cohort, 0.986 before groups given the same stated treatment were refused,
+    0.993 before a group's own eligibility criteria set it apart: NCT01928576 arm F). The pair
+    still made wrongly: NCT02658890's "Exp ML BRAF-MT" against "Exp ML BRAF-MT- NIVO" (expansion
+    cohorts named only by abbreviations, with different descriptions): see the CHANGELOG."""
     assert arm_score.precision >= 0.98, sorted(arm_score.false_pos.items())
 
 
@@ -109,6 +109,16 @@ def test_arm_refuses_subgroups_strata_and_unassigned_groups() -> None:
     assert not [p for p in ArmBuilder().build(trial("NCT01045421")) if isinstance(p, Pair)]
     assert not arm_builder.is_randomized(trial("NCT01045421"))
     assert arm_builder.is_randomized(trial("NCT01639001"))
+
+
+def test_arm_refuses_groups_with_their_own_eligibility() -> None:
+    """NCT01928576's arm F ("Patients must have had recurrent ... disease during or after anti-PD-1")
+    and NCT00828841's arm C ("Patients with non-squamous histology are not eligible for this arm")
+    enrol other participants than the arms beside them."""
+    for nct_id, title in (("NCT01928576", "Arm F"), ("NCT00828841", "Platinum, Pemetrexed, Cetuximab (Arm C)")):
+        made = [p for p in ArmBuilder().build(trial(nct_id)) if isinstance(p, Pair)]
+        assert made  # the other arms are still contrasted
+        assert not [p for p in made if title in (p.factual.group_title, p.counterfactual.group_title)]
 
 
 def test_arm_refuses_escalation_cohorts_named_by_abbreviation() -> None:

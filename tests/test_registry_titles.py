@@ -156,13 +156,12 @@ XP = ("Drug X", "Placebo")
         (("Placebo, Moderate", "Drug X, Moderate"), XP, None, PAIRED),
         (("Placebo", "Drug X 10 mg"), XP, None, PAIRED),
         # qualifiers no rule knows, which name no treatment: a site, a participant's role, a body
-        # part, a trial of a programme; and the two sides of a background treatment
+        # part, a trial of a programme
         (("Placebo (Caregivers)", "Drug X (Patients)"), XP, None, cohorts.SKIP_QUALIFIED),
         (("Drug X (Caregivers)", "Drug X (Patients)"), X, None, cohorts.SKIP_QUALIFIED),
         (("Placebo - Site A", "Drug X - Site B"), XP, None, cohorts.SKIP_QUALIFIED),
         (("Placebo (Knee OA)", "Drug X (Hip OA)"), XP, None, cohorts.SKIP_QUALIFIED),
         (("Placebo (Trial 301)", "Drug X (Trial 302)"), XP, None, cohorts.SKIP_QUALIFIED),
-        (("Placebo (With Metformin)", "Drug X (Without Metformin)"), XP, None, cohorts.SKIP_QUALIFIED),
         (("Placebo (>=65 years)", "Drug X (<65 years)"), XP, None, cohorts.SKIP_SUBGROUPS),
         (("Placebo (Pre-treatment)", "Placebo (Post-treatment)"), XP, None, cohorts.SKIP_PERIODS),
         (("Placebo (HbA1c > 8%)", "Drug X (HbA1c <= 8%)"), XP, None, cohorts.SKIP_SUBGROUPS),
