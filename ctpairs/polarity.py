@@ -332,6 +332,8 @@ _GOOD_SCALE = _rx(
     r"\bqmax\b|maximum (?:urinary )?flow rate",
     r"bone mineral density|\bbmd\b",
     r"\bkccq\b|kansas city cardiomyopathy",
+    r"\bkoos\b|\bikdc\b|\bbarthel\b|fugl[- ]meyer|berg balance|\bmoca\b|montreal cognitive",
+    r"glasgow (?:coma|outcome)|\bgos-?e\b|symbol digit",
 )
 _BAD_SCALE = _rx(
     r"symptom",
@@ -380,6 +382,15 @@ _BAD_SCALE = _rx(
     r"heavy drinking days",
     r"\bbprs\b|brief psychiatric rating",
     r"neuropsychiatric inventory",
+    r"\bymrs\b|young mania",
+    r"\bham-?a\b",
+    r"\bisi\b(?! score of)",
+    r"\bcaps-?5\b|clinician[- ]administered ptsd|\bpcl-?5\b|ptsd checklist",
+    r"\bbdi(?:-ii)?\b|\bhads\b",
+    r"\bpsqi\b|pittsburgh sleep quality",
+    r"\bodi\b|oswestry|neck disability index",
+    r"\bsledai|\buas7\b|urticaria activity|\bpoem\b|patient[- ]oriented eczema",
+    r"\bnihss\b|\bmodified rankin\b|\bwomac\b|\badhd-?rs|\bcdrs-?r\b|abnormal involuntary movement",
 )
 # impressions of improvement rate from 1 (very much improved) to 7 (very much worse): CGI-I, PGI-I
 _IMPROVEMENT_SCALE = _rx(r"global impressions?\s*(?:of\s*|-\s*)?improvement", r"\b[cp]gi-?i\b")

@@ -559,6 +559,23 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
         ("Change From Baseline in SALT Score", "units on a scale", "MEAN", LOWER_BETTER),
         ("Change From Baseline in BPRS Total Score", "units on a scale", "MEAN", LOWER_BETTER),
         ("Change From Baseline in KCCQ Clinical Summary Score", "units on a scale", "MEAN", HIGHER_BETTER),
+        # rating scales named by their initials (registry-style; ODI from NCT01367860, POEM from NCT02210780)
+        ("Change From Baseline in YMRS Total Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in HAM-A Total Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in Insomnia Severity Index (ISI)", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in CAPS-5 Total Severity Score", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Oswestry Disability Index (ODI) - 1st Month", "units on a scale", "MEAN", LOWER_BETTER),
+        (
+            "Change in Patient Oriented Eczema Measure (POEM) Score From Baseline to Week 16",
+            "units on a scale",
+            "MEAN",
+            LOWER_BETTER,
+        ),
+        ("Change From Baseline in NIHSS", "units on a scale", "MEAN", LOWER_BETTER),
+        ("Change From Baseline in KOOS Score", "units on a scale", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in KOOS Pain", "units on a scale", "MEAN", UNKNOWN),  # 100 = no pain: the words disagree
+        ("Change From Baseline in Barthel Index", "units on a scale", "MEAN", HIGHER_BETTER),
+        ("Change From Baseline in MoCA Total Score", "units on a scale", "MEAN", HIGHER_BETTER),
         ("Number of Heavy Drinking Days", "days", "MEAN", LOWER_BETTER),
         ("30-Day Sustained Abstinence From Smoking", "Participants", "COUNT_OF_PARTICIPANTS", HIGHER_BETTER),
         ("Percent Days Abstinent", "percentage of days", "MEAN", HIGHER_BETTER),
