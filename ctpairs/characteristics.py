@@ -149,7 +149,7 @@ _NOT_DOSING = r"(?![\s-]+(?:dos|administ|infusion|injection|treatment|therapy|us
 # the clinical classes of the module docstring, named in a title; each pattern's named group is its
 # kind (a second spelling of it ends in "2")
 _CLASSES = (
-    r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing)\b)",
+    r"\b(?P<severity>mild|moderate|severe)(?:ly)?\b(?![\s-]+(?:to|or|dose|doses|dosing|intensity|exercise|sedation)\b)",
     r"\bchild[\s-]*pugh\s*(?:class\s*)?(?P<child_pugh>[abc])\b",
     r"\b(?P<menopause>pre|peri|post)[\s-]*menopaus(?:al|e)\b",
     r"\bgenotypes?\s*(?P<genotype>\d+[a-z]?)\b|(?-i:\bGT\s?(?P<genotype2>\d[a-z]?)\b)",

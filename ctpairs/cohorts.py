@@ -31,8 +31,8 @@ description, what says otherwise, and gives the reason as a declared constant:
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
   Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil";
 * :data:`SKIP_QUALIFIED` (:func:`qualifier_skip`, for contrasts of arms): titles whose qualifiers
-  differ and name no treatment ("Placebo (Caregivers)" / "Drug X (Patients)",
-  :mod:`ctpairs.qualifiers`);
+  differ beyond their arms ("Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" /
+  "Drug X - Site B", :mod:`ctpairs.qualifiers`);
 * :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
   dose levels): groups named as different cohorts or strata ("Cohort A2" / "Cohort F", "Stratum A" /
   "Stratum B"), or in different
@@ -67,7 +67,7 @@ SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
 SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response, choice)"
 SKIP_NOT_CONCURRENT = "a historical or external control (not concurrent)"
-SKIP_QUALIFIED = "titles qualified differently beyond the arm (site, role, body part: no treatment word)"
+SKIP_QUALIFIED = "titles qualified differently beyond the arm (a site, role or specimen; no treatment word)"
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -336,10 +336,10 @@ def condition_skip(conditions: Sequence[str], a: ResultGroup, b: ResultGroup) ->
 
 
 def qualifier_skip(names: Sequence[str], a: ResultGroup, b: ResultGroup) -> str | None:
-    """:data:`SKIP_QUALIFIED` when the two titles carry different qualifiers that describe no
-    treatment (:func:`ctpairs.qualifiers.unknown_qualifiers`, with the trial's intervention
-    ``names``): "Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site
-    B"; else ``None``."""
+    """:data:`SKIP_QUALIFIED` when the two titles carry qualifiers that differ beyond their arms
+    (:func:`ctpairs.qualifiers.unknown_qualifiers`, with the trial's intervention ``names``):
+    "Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site B"; else
+    ``None``."""
     return SKIP_QUALIFIED if unknown_qualifiers(a.title or "", b.title or "", names) else None
 
 

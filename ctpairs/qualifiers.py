@@ -9,8 +9,11 @@ and before its first (:func:`qualifiers`); a qualifier *describes a treatment*
 (:func:`describes_treatment`) when it shares a word with the trial's interventions, with either
 title's main part, or with the vocabulary of treatments (placebo, dose, tablet, therapy, early,
 weekly...), or holds an amount, an initialism ("GC", "T-P", "IMRT") or an arm label ("Arm A").
-Two titles whose qualifiers of one kind differ and describe no treatment differ in something
-other than the arm (:func:`unknown_qualifiers`).
+Two titles whose main parts differ and whose qualifiers of one kind differ and describe no
+treatment differ in two things; two titles of one main part differ only in the qualifier, which is
+then the arm's own attribute ("(Autoinjector)" / "(Vial)", "(Abdomen)" / "(Thigh)") unless it
+names who or where (a site, a participant's role, a specimen: "(Caregivers)" / "(Patients)")
+(:func:`unknown_qualifiers`).
 
 A pure module: strings in, answers out.
 """
@@ -34,15 +37,22 @@ _ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
 _COUNT = re.compile(r"\bn\s*=\s*\d+(?:\s*[,/;]\s*\d+)*|\b\d+\s+(?:participants|patients|subjects)\b", re.I)
+
+
+def _stem(word: str) -> str:
+    return _PLURAL.sub("", word)
+
+
 _STOP = frozenset({"an", "and", "the", "of", "in", "on", "to", "for", "at", "by", "or", "plus", "vs", "versus"})
 _TREATMENT_WORDS = frozenset(
-    """
+    _stem(word)
+    for word in """
     placebo sham vehicle control matching matched dummy standard usual care therapy treatment treated
     chemo chemotherapy chemoradiotherapy chemoradiation radiotherapy radiation irradiation surgery
     surgical operation procedure monotherapy combination combined alone add addon adjunct adjunctive
     regimen dose dosing dosed daily weekly monthly once twice bid tid qd qw injection infusion bolus
-    test product particle tablet capsule pill solution suspension cream gel ointment patch spray drop inhaler oral topical
-    intravenous subcutaneous intramuscular intranasal iv sc im po formulation biosimilar reference
+    test product particle tablet capsule pill solution suspension cream gel ointment patch spray drop
+    inhaler oral topical intravenous subcutaneous intramuscular intranasal iv sc im po formulation biosimilar reference
     generic brand originator device app application program programme intervention education
     exercise counseling counselling training diet supplement supplementation vaccine vaccination
     booster drug medication medicine active experimental investigational comparator observation
@@ -50,14 +60,22 @@ _TREATMENT_WORDS = frozenset(
     low intensive intensified conventional best supportive palliative behavioral behavioural
     cognitive physical rehabilitation morning evening bedtime nightly fasted fed with without no
     none only then followed sequential concurrent continuous intermittent cyclic maintenance
-    induction loading taper tapering escalation fixed flexible titrated titration blind label
+    induction loading taper tapering escalation fixed flexible titrated titration blind label led
+    delivered administered guided supported
     """.split()
 )
 """Words that say what was given, how or when: a qualifier with one describes a treatment."""
-
-
-def _stem(word: str) -> str:
-    return _PLURAL.sub("", word)
+_NOT_TREATMENT_WORDS = frozenset(
+    _stem(word)
+    for word in """
+    site center centre hospital institution trial analysis caregiver carer patient parent child spouse
+    partner teacher student nurse physician doctor clinician provider staff donor recipient mother
+    father infant family relative dyad sibling plasma serum blood urine csf saliva tissue tumor tumour
+    biopsy sample specimen lesion stool sputum
+    """.split()
+)
+"""Words that say who or where, never what was given: two groups of one treatment differing in one
+are two populations, sites or specimens."""
 
 
 @lru_cache(maxsize=65536)
@@ -103,11 +121,12 @@ def describes_treatment(qa: str, qb: str, context: str) -> bool:
 
 
 def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
-    """True when titles ``a`` and ``b`` carry qualifiers of one kind that differ and say nothing
-    about a treatment (:func:`describes_treatment`), given the trial's intervention ``names``:
-    "Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" / "Drug X - Site B", "Knee OA"
-    / "Hip OA"; not "Arm A (Erlotinib)" / "Arm B (Cabozantinib)", "Drug X (Tablet)" / "Drug X
-    (Capsule)" or "Placebo (T-P)" / "Drug X (T-A)"."""
+    """True when titles ``a`` and ``b`` carry qualifiers of one kind that differ beyond their arms,
+    given the trial's intervention ``names``: beside different main parts, qualifiers that say
+    nothing about a treatment (:func:`describes_treatment`: "Placebo (Caregivers)" / "Drug X
+    (Patients)", "Placebo (Knee OA)" / "Drug X (Hip OA)"); beside one main part, qualifiers that
+    name who or where ("Drug X - Site A" / "Drug X - Site B"). Not "Arm A (Erlotinib)" / "Arm B
+    (Cabozantinib)", "Drug X (Tablet)" / "Drug X (Capsule)" or "Placebo (T-P)" / "Drug X (T-A)"."""
     by_kind = {kind: (main, q) for kind, main, q in qualifiers(b)}
     for kind, main_a, qa in qualifiers(a):
         if kind not in by_kind:
@@ -115,6 +134,12 @@ def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
         main_b, qb = by_kind[kind]
         if _tokens(qa) == _tokens(qb) or _ARM_LABEL.search(main_a) or _ARM_LABEL.search(main_b):
             continue
-        if not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])):
+        if _tokens(main_a) == _tokens(main_b):
+            # the qualifier is the only difference: the arm's own attribute ("(Autoinjector)" /
+            # "(Vial)", "(Abdomen)" / "(Thigh)") unless it names who or where
+            named = _tokens(qa) | _tokens(qb)
+            if named & _NOT_TREATMENT_WORDS and not named & _TREATMENT_WORDS:
+                return True
+        elif not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])):
             return True
     return False

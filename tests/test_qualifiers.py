@@ -45,8 +45,13 @@ def test_readings_of_a_title():
         ("Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)", ()),
         ("Arm 2 (Usual Care)", "Arm 1 (Early Palliative Care)", ()),
         ("Treatment B Mobile Application (QuitGuide)", "Treatment A Mobile Application (CT-101-M)", ()),
-        # a treatment's own attributes
+        # a treatment's own attributes; with one main part, any qualifier that names no one and no place
         ("Drug X (Tablet)", "Drug X (Capsule)", ()),
+        ("Drug X (Autoinjector)", "Drug X (Prefilled Syringe)", ()),
+        ("Drug X (Abdomen)", "Drug X (Thigh)", ()),  # injection sites
+        ("CBT (Online)", "CBT (In-person)", ()),
+        ("Vaccine X (Lot 1)", "Vaccine X (Lot 2)", ()),
+        ("Care (Nurse-led)", "Care (Physician-led)", ()),
         ("Drug X (Formulation A)", "Drug X (Formulation B)", ()),
         ("Insulin Glargine (Lantus)", "Insulin Degludec (Tresiba)", ("Lantus", "Tresiba")),
     ],
@@ -59,19 +64,14 @@ def test_qualifiers_that_describe_the_arm(a: str, b: str, names: tuple[str, ...]
 @pytest.mark.parametrize(
     "a,b",
     [
-        # the shared records' refusals: time points of one group (NCT00636506, NCT02666105), a
-        # trial's two kinds of participants (NCT04514523), marker cohorts (NCT03334617)
-        ("3 Months - AMS 700 IPP 2005 Implant Group", "6 Months - AMS 700 IPP 2005 Implant Group"),
-        ("Exemestane Therapy - 3 Weeks", "Exemestane Therapy - 12 Weeks"),
+        # the shared records' refusal: a trial's two kinds of participants (NCT04514523)
         ("Single-Arm Intervention Group - Patients", "Single-Arm Intervention Group - Clinicians"),
-        (
-            "Module 6 Cohort A.6.HER2e: Durvalumab 1120 mg + Trastuzumab Deruxtecan 5.4mg/kg",
-            "Module 6 Cohort A.6.HER2m: Durvalumab 1120 mg + Trastuzumab Deruxtecan 5.4mg/kg",
-        ),
         # registry-style grids
         ("Placebo (Caregivers)", "Drug X (Patients)"),
         ("Placebo - Site A", "Drug X - Site B"),
         ("Drug X (Center 1)", "Drug X (Center 2)"),
+        ("Drug X (Plasma)", "Drug X (CSF)"),
+        ("Drug X (Primary Analysis)", "Drug X (Final Analysis)"),
         ("Placebo, Knee", "Drug X, Hip"),
         ("Placebo (Knee OA)", "Drug X (Hip OA)"),
         ("Placebo (Donors)", "Drug X (Recipients)"),

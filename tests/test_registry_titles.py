@@ -172,6 +172,8 @@ XP = ("Drug X", "Placebo")
         # ... and qualifiers that describe the treatment stay arm contrasts
         (("Drug X (Tablet)", "Drug X (Capsule)"), X, None, PAIRED),
         (("Drug X (Formulation A)", "Drug X (Formulation B)"), X, None, PAIRED),
+        (("Drug X (Autoinjector)", "Drug X (Vial)"), X, None, PAIRED),
+        (("Exercise (High Intensity)", "Exercise (Moderate Intensity)"), X, None, PAIRED),
         (("Placebo (Site A)", "Drug X (Site A)"), XP, None, PAIRED),
         (("Arm A (Caregiver Training)", "Arm B (Usual Care)"), XP, None, PAIRED),
         (("Placebo", "Drug X Pretreatment With Drug Y"), XP, None, PAIRED),
