@@ -31,8 +31,18 @@ _SEPARATOR = re.compile(r"\s+[-–]\s+|,\s+|:\s+")
 _AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|mcg|ug|ml|l|iu|units?|%|gy|mmol|kg)\b", re.I)
 _INITIALISM = re.compile(r"(?-i:\b[A-Z][A-Z0-9]*[A-Z0-9](?:[-+/][A-Z0-9]+)*\b)|(?-i:\b[A-Z](?:[-+/][A-Z0-9]+)+\b)")
 _ID = r"(?:[a-z]?\d+[a-z]?|[a-z]|[ivx]+)"
-_ARM_LABEL = re.compile(rf"\b(?:arms?|groups?|treatments?|trts?|regimens?)\s*[:\-]?\s*{_ID}\b|^\s*{_ID}\s*$", re.I)
-"""An arm's label ("Arm A", "TRT B", "Group 2"), or a bare one ("A: Erlotinib Group")."""
+_ARM_LABEL = re.compile(
+    rf"\b(?:arms?|groups?|treatments?|trts?|regimens?)\s*[:\-]?\s*{_ID}\b|\b{_ID}\s+(?:arm|group)\b|^\s*{_ID}\s*$", re.I
+)
+"""An arm's label ("Arm A", "TRT B", "Group 2", "K Group"), or a bare one ("A: Erlotinib Group")."""
+# the endings of international nonproprietary names: a drug the trial did not register by name
+_DRUG_NAME = re.compile(
+    r"(?:mab|nib|vir|platin|taxel|rubicin|mycin|cillin|azole|pril|sartan|olol|statin|dronate|gliptin|gliflozin"
+    r"|glutide|parin|cept|ciclib|lisib|parib|zomib|tecan|citabine|trexate|mustine|fosfamide|semide|thiazide"
+    r"|dipine|lukast|terol|olone|cycline|floxacin|vudine|tidine|setron|triptan|azepam|zolam|oxetine|pramine"
+    r"|triptyline|peridone|apine|piprazole|caine|fentanil|orphine|codone|profen|fenac|coxib|steride|lutamide"
+    r"|trozole|oxifen|estradiol|gestrel|sterone|formin|glitazone|insulin|tinib|afil|oxacin|olimus)$"
+)
 _ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
@@ -61,7 +71,8 @@ _TREATMENT_WORDS = frozenset(
     cognitive physical rehabilitation morning evening bedtime nightly fasted fed with without no
     none only then followed sequential concurrent continuous intermittent cyclic maintenance
     induction loading taper tapering escalation fixed flexible titrated titration blind label led
-    delivered administered guided supported
+    delivered administered guided supported saline sugar starch maltodextrin lactose cellulose inert
+    verum real
     """.split()
 )
 """Words that say what was given, how or when: a qualifier with one describes a treatment."""
@@ -104,9 +115,10 @@ def qualifiers(title: str) -> tuple[tuple[str, str, str], ...]:
 def describes_treatment(qa: str, qb: str, context: str) -> bool:
     """True when two differing qualifiers say something about a treatment: a word of either is in
     the vocabulary of treatments ("Formulation A" / "Formulation B") or in ``context`` (the trial's
-    intervention names and the two titles' main parts), or starts one of its words ("Beva",
-    "Nivo"); either is a combination ("+"), an amount, an arm label or a schedule without letters
-    ("6/3"); or a word that differs is written as an initialism ("GC" / "PC", "P+T+C")."""
+    intervention names and the two titles' main parts), starts one of its words ("Beva", "Nivo")
+    or ends as a drug's name does ("Carboplatin"); either is a combination ("+"), an amount, an arm
+    label or a schedule without letters ("6/3"); or a word that differs is written as an initialism
+    ("GC" / "PC", "P+T+C")."""
     if any("+" in q or _AMOUNT.search(q) or _ARM_LABEL.search(q) or _NO_LETTERS.match(q) for q in (qa, qb)):
         return True
     ta, tb = _tokens(qa), _tokens(qb)
@@ -115,6 +127,8 @@ def describes_treatment(qa: str, qb: str, context: str) -> bool:
         return True
     if any(len(t) >= 4 and any(k.startswith(t) for k in known) for t in ta | tb):
         return True
+    if any(_DRUG_NAME.search(t) for t in ta | tb):
+        return True  # "Carboplatin" / "Cisplatin" where the trial registered "Chemotherapy"
     initialisms = frozenset().union(*(_tokens(m.group(0)) for q in (qa, qb) for m in _INITIALISM.finditer(q)))
     initialisms = frozenset(t for t in initialisms if not _ROMAN.fullmatch(t))  # "NYHA II" / "NYHA III": classes
     return bool(initialisms & (ta ^ tb))

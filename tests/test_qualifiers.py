@@ -45,6 +45,12 @@ def test_readings_of_a_title():
         ("Intensity-modulated (Photon) Radiotherapy (IMRT)", "Passive Scattering Proton Therapy (PSPT)", ()),
         ("Arm 2 (Usual Care)", "Arm 1 (Early Palliative Care)", ()),
         ("Treatment B Mobile Application (QuitGuide)", "Treatment A Mobile Application (CT-101-M)", ()),
+        # registry-style: an arm label written after its id, drugs the trial registered under
+        # another name, what a placebo is made of, a real procedure beside a sham one
+        ("Ketamine (K Group)", "Saline (S Group)", ()),
+        ("Paclitaxel, Carboplatin", "Pemetrexed, Cisplatin", ("Chemotherapy",)),
+        ("Probiotic (Lactobacillus)", "Placebo (Maltodextrin)", ()),
+        ("Acupuncture (Verum)", "Acupuncture (Sham)", ()),
         # a treatment's own attributes; with one main part, any qualifier that names no one and no place
         ("Drug X (Tablet)", "Drug X (Capsule)", ()),
         ("Drug X (Autoinjector)", "Drug X (Prefilled Syringe)", ()),
