@@ -139,8 +139,10 @@ _POPULATION = {
 # the line of therapy a cohort is in: "First Line", "2nd-line", "2L+"
 _LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?P<n>[123])L(?P<later>\+)?(?!\w)", re.I)
 # a group's own eligibility criteria, in its description
+# ("must have received at least one dose" says who was analysed, not who could enter)
 _CRITERIA = re.compile(
-    r"\b(?:patients|participants|subjects)\s+(?:must|should)\s+(?:have|be)\b"
+    r"\b(?:patients|participants|subjects)\s+(?:must|should)\s+(?:have\s+(?:had|been\s+diagnosed|progressed|failed)"
+    r"|be\s+(?:\w+[\s-]+){0,2}(?:naive|na[iï]ve|refractory|resistant|intolerant|eligible))\b"
     r"|\beligible\s+(?:if|for\s+this\s+(?:arm|cohort|group))\b",
     re.I,
 )

@@ -168,7 +168,12 @@ def test_a_group_with_its_own_eligibility_criteria() -> None:
         "during or after anti-PD-1 or anti-PD-L1 therapy. Nivolumab 3mg/kg every 2 weeks.",
     )
     assert cohorts.concurrency_skip(arm_b, arm_f) == cohorts.SKIP_POPULATIONS
-    same = "Patients must have measurable disease. Drug X 10 mg daily."
+    # who was analysed is no criterion of entry
+    analysed = _group("Arm A", "Participants must have received at least one dose of Drug X.")
+    assert cohorts.concurrency_skip(analysed, _group("Arm B", "Placebo daily.")) is None
+    naive = _group("Arm C", "Patients must be EGFR TKI-naive. Drug X 10 mg daily.")
+    assert cohorts.concurrency_skip(naive, _group("Arm D", "Drug Y daily.")) == cohorts.SKIP_POPULATIONS
+    same = "Patients must have had one prior line of therapy. Drug X 10 mg daily."
     assert cohorts.concurrency_skip(_group("Arm A", same), _group("Arm B", same.replace("Drug X", "Drug Y"))) is None
 
 
