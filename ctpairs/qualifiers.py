@@ -41,7 +41,7 @@ _DRUG_NAME = re.compile(
     r"|glutide|parin|cept|ciclib|lisib|parib|zomib|tecan|citabine|trexate|mustine|fosfamide|semide|thiazide"
     r"|dipine|lukast|terol|olone|cycline|floxacin|vudine|tidine|setron|triptan|azepam|zolam|oxetine|pramine"
     r"|triptyline|peridone|apine|piprazole|caine|fentanil|orphine|codone|profen|fenac|coxib|steride|lutamide"
-    r"|trozole|oxifen|estradiol|gestrel|sterone|formin|glitazone|insulin|tinib|afil|oxacin|olimus)$"
+    r"|trozole|oxifen|estradiol|gestrel|sterone|formin|glitazone|tinib|afil|oxacin|olimus)$"
 )
 _ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
