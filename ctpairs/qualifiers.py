@@ -76,6 +76,15 @@ _TREATMENT_WORDS = frozenset(
     """.split()
 )
 """Words that say what was given, how or when: a qualifier with one describes a treatment."""
+_NEGATIONS = frozenset({"with", "without", "wo", "not", "no", "non", "off"})
+_BACKGROUND_DRUGS = frozenset(
+    _stem(word)
+    for word in """
+    insulin metformin methotrexate mtx statin aspirin steroid corticosteroid ics laba ppi dmard
+    sulfonylurea anticoagulant antiplatelet diuretic antiretroviral art
+    """.split()
+)
+"""Drugs trials often stratify by, beside the endings of :data:`_DRUG_NAME`."""
 _NOT_TREATMENT_WORDS = frozenset(
     _stem(word)
     for word in """
@@ -110,6 +119,16 @@ def qualifiers(title: str) -> tuple[tuple[str, str, str], ...]:
         found.append(("suffix", title[: last.start()], title[last.end() :]))
         found.append(("prefix", title[first.end() :], title[: first.start()]))
     return tuple((kind, main, q) for kind, main, q in found if _tokens(main) and _tokens(q))
+
+
+def _background(qa: str, qb: str) -> bool:
+    """True when two qualifiers are the two sides of a drug given in the background ("(With
+    Metformin)" / "(Without Metformin)", "(On Insulin)" / "(Not on Insulin)"): beside two different
+    arms, a stratum, not the arm. Not "With Water" / "Without Water", which is how a drug is taken."""
+    ta, tb = _tokens(qa) - _NEGATIONS, _tokens(qb) - _NEGATIONS
+    if ta != tb or _tokens(qa) == _tokens(qb):
+        return False
+    return any(t in _BACKGROUND_DRUGS or _DRUG_NAME.search(t) for t in ta)
 
 
 def describes_treatment(qa: str, qb: str, context: str) -> bool:
@@ -154,6 +173,6 @@ def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
             named = _tokens(qa) | _tokens(qb)
             if named & _NOT_TREATMENT_WORDS and not named & _TREATMENT_WORDS:
                 return True
-        elif not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])):
+        elif not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])) or _background(qa, qb):
             return True
     return False
