@@ -29,7 +29,9 @@ description, what says otherwise, and gives the reason as a declared constant:
 * :data:`SKIP_SUBGROUPS`: subgroups defined by a participant characteristic
   (:mod:`ctpairs.characteristics`: biomarker status, histology, disease, best response, smoking,
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
-  Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil";
+  Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil", or what both
+  descriptions say of the participants with nothing in common ("Participants with EGFR mutation
+  received ..." / "... with EGFR wild-type ...");
 * :data:`SKIP_QUALIFIED` (:func:`qualifier_skip`, for contrasts of arms): titles whose qualifiers
   differ beyond their arms ("Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" /
   "Drug X - Site B", :mod:`ctpairs.qualifiers`);
@@ -146,6 +148,12 @@ _CRITERIA = re.compile(
     r"|\beligible\s+(?:if|for\s+this\s+(?:arm|cohort|group))\b",
     re.I,
 )
+# "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
+_WHO = re.compile(
+    r"\b(?:patients|participants|subjects)\s+with\s+(?P<who>[^.;:\n]{3,80}?)"
+    r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took)\b)",
+    re.I,
+)
 _SENTENCE = re.compile(r"(?<=[.;])\s+|\n+")
 _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
 _COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
@@ -202,6 +210,7 @@ class GroupContext:
     non_randomized: bool
     conditions: frozenset[str]
     characteristics: frozenset[Token]
+    described: frozenset[Token]  # who the description says the participants are ("Participants with ...")
 
 
 def _norm(token: str) -> str:
@@ -238,6 +247,14 @@ def _criteria(description: str) -> frozenset[str]:
     )
 
 
+def _described(description: str) -> frozenset[Token]:
+    """The participant characteristics (:func:`ctpairs.characteristics.characteristics`, read as
+    a title's) of the participants a description says a group is of: "Participants with EGFR
+    mutation received Drug X" names the mutant status; two groups whose descriptions name a kind
+    with no value in common are two populations (one that says nothing decides nothing)."""
+    return frozenset().union(*(characteristics(m.group("who")) for m in _WHO.finditer(description)))
+
+
 def _lines(title: str) -> frozenset[str]:
     """The line of therapy a title names ("line 2", "line 2+"); read in titles only, as a
     description may speak of a drug's "second line use"."""
@@ -268,6 +285,7 @@ def _context(title: str, description: str) -> GroupContext:
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
         characteristics=characteristics(title, description),
+        described=_described(description),
     )
 
 
@@ -321,9 +339,19 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
         return SKIP_NON_RANDOMIZED
     if ca.conditions != cb.conditions:
         return SKIP_CONDITIONS
-    if ca.characteristics != cb.characteristics:
+    if ca.characteristics != cb.characteristics or _described_apart(ca.described, cb.described):
         return SKIP_SUBGROUPS
     return None
+
+
+def _described_apart(a: frozenset[Token], b: frozenset[Token]) -> bool:
+    """Whether two descriptions say their participants are of disjoint kinds: some kind both name
+    with no value in common ("EGFR mutation" / "EGFR wild-type"; not "squamous or non-squamous" /
+    "squamous or NSQ", where one names less)."""
+    kinds = {kind for kind, _ in a} & {kind for kind, _ in b}
+    return any(
+        {value for k, value in a if k == kind}.isdisjoint({value for k, value in b if k == kind}) for kind in kinds
+    )
 
 
 def condition_skip(conditions: Sequence[str], a: ResultGroup, b: ResultGroup) -> str | None:

@@ -271,3 +271,33 @@ def test_registry_style_arm_titles_labelled_by_hand():
     assert (len(refused), len(paired)) == (112, 34)
     assert sum(refused) >= 106
     assert sum(paired) >= 33
+
+
+@pytest.mark.parametrize(
+    "descriptions,arm",
+    [
+        # arms named only by labels, whose descriptions say who their participants are
+        (
+            (
+                "Participants with EGFR mutation received Drug X 10 mg daily.",
+                "Participants with EGFR wild-type tumors received placebo daily.",
+            ),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        (
+            ("Patients with mild disease received Drug X.", "Patients with severe disease received placebo."),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        # ... one that says nothing, or one naming less (NCT05775289: "squamous or NSQ"), decides nothing
+        (("Participants with NSCLC received Drug X.", "Placebo daily."), PAIRED),
+        (
+            (
+                "Participants with squamous or non-squamous NSCLC received Drug X.",
+                "Participants with squamous or NSQ NSCLC received placebo.",
+            ),
+            PAIRED,
+        ),
+    ],
+)
+def test_arms_whose_descriptions_say_who_their_participants_are(descriptions: tuple[str, str], arm: str) -> None:
+    assert _outcome(ArmBuilder(), ("Arm A", "Arm B"), XP, descriptions=descriptions) == arm
