@@ -247,12 +247,23 @@ def test_descriptions_differing_in_another_number(descriptions: tuple[str, str],
     assert _outcome(DoseBuilder(), titles, X, descriptions=descriptions) == dose
 
 
-REGISTRY_ARM_TITLES = Path(__file__).parent / "data" / "registry_arm_titles.jsonl"
+REGISTRY_GROUP_TITLES = Path(__file__).parent / "data" / "registry_group_titles.jsonl"
+
+
+def _labelled(builder: str) -> list[tuple[str, str]]:
+    """(expected, what the builder does) for each hand-labelled two-group trial of ``builder``."""
+    rows = [json.loads(line) for line in REGISTRY_GROUP_TITLES.read_text().splitlines()]
+    made = {"arm": ArmBuilder, "dose": DoseBuilder}[builder]
+    return [
+        (row["expected"], _outcome(made(), tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"])))
+        for row in rows
+        if row["builder"] == builder
+    ]
 
 
 def test_registry_style_arm_titles_labelled_by_hand():
     """146 two-group trials built around registry-style titles, each labelled by hand
-    (tests/data/registry_arm_titles.jsonl): 112 that differ in more than the arm (a population, site,
+    (tests/data/registry_group_titles.jsonl): 112 that differ in more than the arm (a population, site,
     role, specimen, class, threshold or background beside two different arms) and must be refused,
     34 of one treatment whose qualifier is the arm's own attribute (device, route, formulation,
     schedule, lot, setting, delivery) and must be paired. At the start of the qualifier and threshold
@@ -261,11 +272,7 @@ def test_registry_style_arm_titles_labelled_by_hand():
     Metformin)", "+ MTX" / "+ Non-MTX DMARD"), "(Morning Dosing)" / "(Evening Dosing)",
     "(Plasma)" / "(CSF)" (an initialism), "(Latent TB)" / "(Active TB)" ("active"), "Fitzpatrick I-III"
     / "IV-VI" ("IV"); and 33 of the 34 (not "Chinese Herbal" / "Western", read as regions)."""
-    rows = [json.loads(line) for line in REGISTRY_ARM_TITLES.read_text().splitlines()]
-    outcomes = [
-        (row["expected"], _outcome(ArmBuilder(), tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"])))
-        for row in rows
-    ]
+    outcomes = _labelled("arm")
     refused = [got != PAIRED for expected, got in outcomes if expected == "refused"]
     paired = [got == PAIRED for expected, got in outcomes if expected == "paired"]
     assert (len(refused), len(paired)) == (112, 34)
@@ -273,31 +280,11 @@ def test_registry_style_arm_titles_labelled_by_hand():
     assert sum(paired) >= 33
 
 
-@pytest.mark.parametrize(
-    "descriptions,arm",
-    [
-        # arms named only by labels, whose descriptions say who their participants are
-        (
-            (
-                "Participants with EGFR mutation received Drug X 10 mg daily.",
-                "Participants with EGFR wild-type tumors received placebo daily.",
-            ),
-            cohorts.SKIP_SUBGROUPS,
-        ),
-        (
-            ("Patients with mild disease received Drug X.", "Patients with severe disease received placebo."),
-            cohorts.SKIP_SUBGROUPS,
-        ),
-        # ... one that says nothing, or one naming less (NCT05775289: "squamous or NSQ"), decides nothing
-        (("Participants with NSCLC received Drug X.", "Placebo daily."), PAIRED),
-        (
-            (
-                "Participants with squamous or non-squamous NSCLC received Drug X.",
-                "Participants with squamous or NSQ NSCLC received placebo.",
-            ),
-            PAIRED,
-        ),
-    ],
-)
-def test_arms_whose_descriptions_say_who_their_participants_are(descriptions: tuple[str, str], arm: str) -> None:
-    assert _outcome(ArmBuilder(), ("Arm A", "Arm B"), XP, descriptions=descriptions) == arm
+def test_registry_style_dose_titles_labelled_by_hand():
+    """33 two-group dose trials of registry-style titles, labelled by hand: 12 one drug's amount
+    apart (mg/kg, mg/m2, %, cells, mcg against mg, a combination's one drug, labelled levels and
+    escalation cohorts) and 21 apart in more (schedule, route, formulation, food, duration, unit
+    basis, a loading dose, a part, a period, a population, a site). All 33 as labelled."""
+    outcomes = _labelled("dose")
+    assert len(outcomes) == 33
+    assert [(expected, got) for expected, got in outcomes if (expected == "paired") != (got == PAIRED)] == []
