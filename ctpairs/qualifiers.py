@@ -9,11 +9,12 @@ and before its first (:func:`qualifiers`); a qualifier *describes a treatment*
 (:func:`describes_treatment`) when it shares a word with the trial's interventions, with either
 title's main part, or with the vocabulary of treatments (placebo, dose, tablet, therapy, early,
 weekly...), or holds an amount, an initialism ("GC", "T-P", "IMRT") or an arm label ("Arm A").
-Two titles whose main parts differ and whose qualifiers of one kind differ and describe no
-treatment differ in two things; two titles of one main part differ only in the qualifier, which is
-then the arm's own attribute ("(Autoinjector)" / "(Vial)", "(Abdomen)" / "(Thigh)") unless it
-names who or where (a site, a participant's role, a specimen: "(Caregivers)" / "(Patients)")
-(:func:`unknown_qualifiers`).
+Two titles whose main parts differ, and whose qualifiers of one kind differ and describe no
+treatment or are the two sides of a background drug ("(With Metformin)" / "(Without
+Metformin)"), differ in two things; two titles of one main part differ only in the qualifier,
+which is then the arm's own attribute ("(Autoinjector)" / "(Vial)", "(Abdomen)" / "(Thigh)")
+unless it names who or where (a site, a participant's role, a specimen: "(Caregivers)" /
+"(Patients)") (:func:`unknown_qualifiers`).
 
 A pure module: strings in, answers out.
 """
@@ -57,22 +58,23 @@ _STOP = frozenset({"an", "and", "the", "of", "in", "on", "to", "for", "at", "by"
 _TREATMENT_WORDS = frozenset(
     _stem(word)
     for word in """
-    placebo sham vehicle control matching matched dummy standard usual care therapy treatment treated
-    chemo chemotherapy chemoradiotherapy chemoradiation radiotherapy radiation irradiation surgery
-    surgical operation procedure monotherapy combination combined alone add addon adjunct adjunctive
-    regimen dose dosing dosed daily weekly monthly once twice bid tid qd qw injection infusion bolus
-    test product particle tablet capsule pill solution suspension cream gel ointment patch spray drop
-    inhaler oral topical intravenous subcutaneous intramuscular intranasal iv sc im po formulation biosimilar reference
-    generic brand originator device app application program programme intervention education
-    exercise counseling counselling training diet supplement supplementation vaccine vaccination
-    booster drug medication medicine active experimental investigational comparator observation
-    waitlist waiting list wait delayed deferred early late immediate blinded open double single high
-    low intensive intensified conventional best supportive palliative behavioral behavioural
+    placebo sham vehicle control matching matched dummy standard usual care therapy treatment
+    treated chemo chemotherapy chemoradiotherapy chemoradiation radiotherapy radiation
+    irradiation surgery surgical operation procedure monotherapy combination combined alone add
+    addon adjunct adjunctive regimen dose dosing dosed daily weekly monthly once twice bid tid
+    qd qw injection infusion bolus test product particle tablet capsule pill solution suspension
+    cream gel ointment patch spray drop inhaler oral topical intravenous subcutaneous
+    intramuscular intranasal iv sc im po formulation biosimilar reference generic brand
+    originator device app application program programme intervention education exercise
+    counseling counselling training diet supplement supplementation vaccine vaccination booster
+    drug medication medicine active experimental investigational comparator observation waitlist
+    waiting list wait delayed deferred early late immediate blinded open double single high low
+    intensive intensified conventional best supportive palliative behavioral behavioural
     cognitive physical rehabilitation morning evening bedtime nightly fasted fed with without no
     none only then followed sequential concurrent continuous intermittent cyclic maintenance
-    induction loading taper tapering escalation fixed flexible titrated titration blind label led
-    delivered administered guided supported saline sugar starch maltodextrin lactose cellulose inert
-    verum real
+    induction loading taper tapering escalation fixed flexible titrated titration blind label
+    led delivered administered guided supported saline sugar starch maltodextrin lactose
+    cellulose inert verum real
     """.split()
 )
 """Words that say what was given, how or when: a qualifier with one describes a treatment."""
