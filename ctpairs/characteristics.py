@@ -30,8 +30,8 @@ Kinds:
   ("Acute", "Chronic Migraine", "Episodic"; not "Chronic Dosing"), disease ``stage`` ("Early
   Stage", "Metastatic Disease"), ``race`` ("Hispanic", "Black", "White", not "White Petrolatum"),
   ``pregnancy`` (pregnant, lactating), ``obesity``, ``inadequate`` responders to a prior therapy
-  ("TNF-IR"), the ``eye`` a result is of ("Study Eye" / "Fellow Eye": one participant's two eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and
-  ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
+  ("TNF-IR"), the ``eye`` a result is of ("Study Eye" / "Fellow Eye": one participant's two
+  eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
   Population": the participants a group's results count);
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
@@ -139,8 +139,9 @@ _COVARIATE = re.compile(
     r"|\b(?P<kidney>e?(?-i:GFR)|(?-i:CrCl|CLcr)|creatinine\s+clearance)\s*[:=]?\s*"
     r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)"
     # a threshold on a measurement ("HbA1c > 8%", "CD4 < 200"), not an amount, an age or a marker's
-    r"|(?<![\w-])(?<!\bh\s)(?!(?:pd-?l1|tps|cps|h[\s-]?score|expression)\b)(?P<lab>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?<!\bage)(?<!aged)"
-    r"(?<!\bto)\s*(?P<labop>[<>≤≥]=?)\s*(?P<labn>\d[\d,]*(?:\.\d+)?)(?![\d.,])"
+    r"|(?<![\w-])(?<!\bh\s)(?!(?:pd-?l1|tps|cps|h[\s-]?score|expression)\b)"
+    r"(?P<lab>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?<!\bage)(?<!aged)(?<!\bto)"
+    r"\s*(?P<labop>[<>≤≥]=?)\s*(?P<labn>\d[\d,]*(?:\.\d+)?)(?![\d.,])"
     r"(?!\s*(?:mg|µg|mcg|ug|g|iu|units?|ml|kg|years?|yrs|months?|weeks?|days?)\b)",
     re.I,
 )

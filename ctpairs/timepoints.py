@@ -248,7 +248,7 @@ _BEFORE_START = re.compile(
     rf"{_WITHIN}(?:\d+\s+days?\s+)?(?:prior\s+to|before)\s+(?:the\s+)?(?:study\s+)?"
     r"(?:day\s+[01]\b|(?:the\s+)?first\s+dose|treatment|enrol?lment|randomi[sz]ation)"
     rf"|{_WITHIN}(?:\d+\s+days?|day\s+[01])\s+(?:prior\s+to|before)\s+dosing"
-    r"|(?:cycle\s+1\s*,?\s*)?day\s+[01]\s*[,:]?\s*\(?pre-?dose\)?"  # "Day 1 pre-dose", "C1D1 (predose)"
+    r"|(?:cycle\s+1\s*,?\s*)?day\s+[01]\s*[,:]?\s*\(?pre-?dose\)?"  # "Day 1 pre-dose", "Cycle 1 Day 1 (predose)"
     r"|pre-?dose\s+(?:on\s+)?(?:cycle\s+1\s*,?\s*)?day\s+[01]\b",
     re.I,
 )
@@ -270,9 +270,10 @@ _PRETREATMENT_WORDS = frozenset(
 def is_pretreatment(time_frame: str | None) -> bool:
     """Whether a measure's time frame names only a time before treatment ("Baseline", "At
     enrollment", "Screening (21 days prior to Day 1)", "Baseline (Day 1 of Cycle 1)", "Day 1 prior
-    to dosing", "Day 1 pre-dose", not "Day 15 pre-dose"): a difference between arms there is not an effect of the arms. A frame that also
-    names a later time ("Baseline, Week 12", "Pre-dose up to 96 hours postdose") or anything else
-    ("Baseline [Post Clinical Encounter]") is not (cached: a trial's measures repeat frames)."""
+    to dosing", "Day 1 pre-dose", not "Day 15 pre-dose"): a difference between arms there is not an
+    effect of the arms. A frame that also names a later time ("Baseline, Week 12", "Pre-dose up to
+    96 hours postdose") or anything else ("Baseline [Post Clinical Encounter]") is not (cached: a
+    trial's measures repeat frames)."""
     text = _BEFORE_START.sub(" pretreatment ", time_frame or "")
     if not _PRETREATMENT.search(text):
         return False
