@@ -178,6 +178,7 @@ _NON_RANDOMIZED_TITLE = re.compile(
 )
 _RESPONDERS_TITLE = re.compile(
     r"\bduration\s+of\s+(?:\w+\s+){0,3}(?:response|remission)\b|\btime\s+to\s+(?:\w+\s+){0,2}response\b"
+    r"|\b(?:response|remission)\s+duration\b"
     r"|(?-i:\b(?:DoR|DOR|TTR)\b)",
     re.I,
 )

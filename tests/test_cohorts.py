@@ -207,6 +207,8 @@ def _measure(title: str, population: str | None = None) -> Measure:
     "title,population,expected",
     [
         ("Duration of Response (DOR) Assessed by Investigator Per RECIST Version 1.1", None, True),
+        ("Response Duration (RD)", None, True),  # NCT01529112
+        ("Remission Duration", None, True),
         ("Time to Response (TTR)", None, True),
         ("Objective Response Rate (ORR)", "All participants who received at least one dose", False),
         ("Progression-free Survival", "Participants with a confirmed objective response", True),
