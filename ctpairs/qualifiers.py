@@ -151,7 +151,8 @@ def describes_treatment(qa: str, qb: str, context: str) -> bool:
     if any(_DRUG_NAME.search(t) for t in ta | tb):
         return True  # "Carboplatin" / "Cisplatin" where the trial registered "Chemotherapy"
     initialisms = frozenset().union(*(_tokens(m.group(0)) for q in (qa, qb) for m in _INITIALISM.finditer(q)))
-    initialisms = frozenset(t for t in initialisms if not _ROMAN.fullmatch(t))  # "NYHA II" / "NYHA III": classes
+    # not a class's numeral ("NYHA II" / "NYHA III") nor a specimen's initials ("Plasma" / "CSF")
+    initialisms = frozenset(t for t in initialisms if not _ROMAN.fullmatch(t) and t not in _NOT_TREATMENT_WORDS)
     return bool(initialisms & (ta ^ tb))
 
 

@@ -81,6 +81,7 @@ def test_qualifiers_that_describe_the_arm(a: str, b: str, names: tuple[str, ...]
         ("Placebo, Knee", "Drug X, Hip"),
         ("Placebo (Knee OA)", "Drug X (Hip OA)"),
         ("Placebo (Donors)", "Drug X (Recipients)"),
+        ("Placebo (Plasma)", "Drug X (CSF)"),  # a specimen's initials say no treatment
         ("Placebo (With Metformin)", "Drug X (Without Metformin)"),  # a background drug's two sides
         ("Placebo (On Insulin)", "Drug X (Not on Insulin)"),
     ],

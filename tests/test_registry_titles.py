@@ -267,16 +267,16 @@ def test_registry_style_arm_titles_labelled_by_hand():
     role, specimen, class, threshold or background beside two different arms) and must be refused,
     34 of one treatment whose qualifier is the arm's own attribute (device, route, formulation,
     schedule, lot, setting, delivery) and must be paired. At the start of the qualifier and threshold
-    rules 59 of the 112 were paired and 32 of the 34; now 6 of the 112 are paired: a background
+    rules 59 of the 112 were paired and 32 of the 34; now 5 of the 112 are paired: a background
     therapy beside two arms written otherwise than as its two sides ("(Monotherapy)" / "(Add-on to
-    Metformin)", "+ MTX" / "+ Non-MTX DMARD"), "(Morning Dosing)" / "(Evening Dosing)",
-    "(Plasma)" / "(CSF)" (an initialism), "(Latent TB)" / "(Active TB)" ("active"), "Fitzpatrick I-III"
-    / "IV-VI" ("IV"); and 33 of the 34 (not "Chinese Herbal" / "Western", read as regions)."""
+    Metformin)", "+ MTX" / "+ Non-MTX DMARD"), "(Morning Dosing)" / "(Evening Dosing)", "(Latent
+    TB)" / "(Active TB)" ("active"), "Fitzpatrick I-III" / "IV-VI" ("IV"); and 33 of the 34 (not
+    "Chinese Herbal" / "Western", read as regions)."""
     outcomes = _labelled("arm")
     refused = [got != PAIRED for expected, got in outcomes if expected == "refused"]
     paired = [got == PAIRED for expected, got in outcomes if expected == "paired"]
     assert (len(refused), len(paired)) == (112, 34)
-    assert sum(refused) >= 106
+    assert sum(refused) >= 107
     assert sum(paired) >= 33
 
 
