@@ -675,3 +675,26 @@ def test_a_scales_stated_direction_wins_over_its_titles_words():
 )
 def test_endpoints_beyond_the_hand_labelled_draws(title, unit, param_type, expected):
     assert outcome_polarity(title, None, unit, param_type) == expected
+
+
+REGISTRY_STYLE = Path(__file__).parent / "data" / "polarity_registry_style.jsonl"
+
+
+def test_registry_style_endpoints_labelled_by_hand():
+    """100 endpoints written the way registry records of many fields write them (diabetes,
+    respiratory, rheumatology, dermatology, oncology, neurology, psychiatry, anaesthesia, urology,
+    infection, vaccines, ophthalmology), each labelled by hand with the direction a clinician would
+    call better, or unknown where the field decides (body weight, blood pressure, haemoglobin,
+    seroconversion, exposure, QTc, ferritin, testosterone, platelets). Measured: every one of the 69
+    decided is right (precision 1.000), covering 69 of the 90 with a direction (0.767). The 21 left
+    unknown are biomarker and laboratory values, unknown on purpose, and the shares of participants
+    past a target on them (HbA1c and HbA1c < 7%, LDL-C, eGFR, UACR, CD4, uric acid and urate < 6,
+    glucose, triglycerides, HDL-C, intraocular pressure, retinal thickness, tear tests, tumour size
+    and target lesions), and antibody titres, peak flow, time to extubation and cigarettes per day."""
+    rows = [json.loads(line) for line in REGISTRY_STYLE.read_text().splitlines()]
+    called = [(row, outcome_polarity(row["title"], None, row["unit"], row["param_type"])) for row in rows]
+    decided = [(row, got) for row, got in called if got != UNKNOWN]
+    assert [(row["title"], got) for row, got in decided if got != row["label"]] == []
+    directional = [row for row in rows if row["label"] != UNKNOWN]
+    assert (len(rows), len(directional)) == (100, 90)
+    assert len(decided) >= 69
