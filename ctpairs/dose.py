@@ -977,12 +977,20 @@ _SALT = re.compile(
 )
 
 
+INN_STEMS = (
+    "mab|nib|lisib|ciclib|parib|platin|taxel|rubicin|mycin|stat|statin|vir|prazole|sartan|pril|olol|afil"
+    "|gliptin|gliflozin|glutide|xaban|cept|tide|tecan|trexate|citabine|limus|sertib|degib|rafenib|cillin"
+    "|azole|dronate|parin|zomib|mustine|fosfamide|semide|thiazide|dipine|lukast|terol|olone|cycline"
+    "|oxacin|vudine|tidine|setron|triptan|azepam|zolam|oxetine|pramine|triptyline|peridone|apine"
+    "|piprazole|caine|fentanil|orphine|codone|profen|fenac|coxib|steride|lutamide|trozole|oxifen"
+    "|estradiol|gestrel|sterone|formin|glitazone"
+)
+"""Endings of international nonproprietary names, as one alternation without groups: a word ending
+so names a drug (the dose parser's name forms, :mod:`ctpairs.qualifiers`)."""
+
 # the first word of a registered name when it has an international nonproprietary name's stem
 # ("Poziotinib Once Daily Dosing" -> "Poziotinib")
-_INN_WORD = re.compile(
-    r"^[A-Za-z][a-z-]{2,}(?:mab|nib|lisib|ciclib|parib|platin|taxel|rubicin|mycin|stat|vir|prazole|sartan|pril|"
-    r"olol|afil|gliptin|glutide|xaban|cept|tide|tecan|trexate|citabine|limus|sertib|degib|rafenib)\b"
-)
+_INN_WORD = re.compile(rf"^[A-Za-z][a-z-]{{2,}}(?:{INN_STEMS})\b")
 
 
 def _name_forms(names: tuple[str, ...]) -> list[tuple[str, int]]:

@@ -25,29 +25,23 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ctpairs.dose import AMOUNT_UNITS, INN_STEMS
+from ctpairs.model.numbers import without_counts
 from ctpairs.timepoints import words
 
 _BRACKETED = re.compile(r"^(?P<main>.*?\S)\s*[(\[](?P<q>[^()\[\]]+)[)\]]\s*$")
 _SEPARATOR = re.compile(r"\s+[-–]\s+|,\s+|:\s+")
-_AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|mcg|ug|ml|l|iu|units?|%|gy|mmol|kg)\b", re.I)
+_AMOUNT = re.compile(rf"\d\s*(?:{AMOUNT_UNITS})(?![a-z])", re.I)
 _INITIALISM = re.compile(r"(?-i:\b[A-Z][A-Z0-9]*[A-Z0-9](?:[-+/][A-Z0-9]+)*\b)|(?-i:\b[A-Z](?:[-+/][A-Z0-9]+)+\b)")
 _ID = r"(?:[a-z]?\d+[a-z]?|[a-z]|[ivx]+)"
 _ARM_LABEL = re.compile(
     rf"\b(?:arms?|groups?|treatments?|trts?|regimens?)\s*[:\-]?\s*{_ID}\b|\b{_ID}\s+(?:arm|group)\b|^\s*{_ID}\s*$", re.I
 )
 """An arm's label ("Arm A", "TRT B", "Group 2", "K Group"), or a bare one ("A: Erlotinib Group")."""
-# the endings of international nonproprietary names: a drug the trial did not register by name
-_DRUG_NAME = re.compile(
-    r"(?:mab|nib|vir|platin|taxel|rubicin|mycin|cillin|azole|pril|sartan|olol|statin|dronate|gliptin|gliflozin"
-    r"|glutide|parin|cept|ciclib|lisib|parib|zomib|tecan|citabine|trexate|mustine|fosfamide|semide|thiazide"
-    r"|dipine|lukast|terol|olone|cycline|floxacin|vudine|tidine|setron|triptan|azepam|zolam|oxetine|pramine"
-    r"|triptyline|peridone|apine|piprazole|caine|fentanil|orphine|codone|profen|fenac|coxib|steride|lutamide"
-    r"|trozole|oxifen|estradiol|gestrel|sterone|formin|glitazone|tinib|afil|oxacin|olimus)$"
-)
+_DRUG_NAME = re.compile(rf"(?:{INN_STEMS})$")  # a drug the trial did not register by name
 _ROMAN = re.compile(r"[ivxl]+")
 _NO_LETTERS = re.compile(r"^[^a-z]*$", re.I)
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
-_COUNT = re.compile(r"\bn\s*=\s*\d+(?:\s*[,/;]\s*\d+)*|\b\d+\s+(?:participants|patients|subjects)\b", re.I)
 
 
 def _stem(word: str) -> str:
@@ -111,7 +105,7 @@ def qualifiers(title: str) -> tuple[tuple[str, str, str], ...]:
     ("Placebo (Caregivers)"), ``"suffix"`` for what follows its last separator ("Placebo - Site
     A"), ``"prefix"`` for what precedes its first ("Site A: Placebo"); none for a title of one
     part. A count of participants ("N=20") is no qualifier."""
-    title = " ".join(_COUNT.sub("", title).replace("()", "").split())
+    title = " ".join(without_counts(title).replace("()", "").split())
     found = []
     if (m := _BRACKETED.match(title)) is not None:
         found.append(("bracketed", m.group("main"), m.group("q").strip()))
@@ -133,17 +127,16 @@ def _background(qa: str, qb: str) -> bool:
     return any(t in _BACKGROUND_DRUGS or _DRUG_NAME.search(t) for t in ta)
 
 
-def describes_treatment(qa: str, qb: str, context: str) -> bool:
+def describes_treatment(qa: str, qb: str, known: frozenset[str]) -> bool:
     """True when two differing qualifiers say something about a treatment: a word of either is in
-    the vocabulary of treatments ("Formulation A" / "Formulation B") or in ``context`` (the trial's
-    intervention names and the two titles' main parts), starts one of its words ("Beva", "Nivo")
+    the vocabulary of treatments ("Formulation A" / "Formulation B") or ``known`` (the words of the
+    trial's intervention names and of the two titles' main parts), starts one of them ("Beva", "Nivo")
     or ends as a drug's name does ("Carboplatin"); either is a combination ("+"), an amount, an arm
     label or a schedule without letters ("6/3"); or a word that differs is written as an initialism
     ("GC" / "PC", "P+T+C")."""
     if any("+" in q or _AMOUNT.search(q) or _ARM_LABEL.search(q) or _NO_LETTERS.match(q) for q in (qa, qb)):
         return True
     ta, tb = _tokens(qa), _tokens(qb)
-    known = _tokens(context)
     if (ta | tb) & (_TREATMENT_WORDS | known):
         return True
     if any(len(t) >= 4 and any(k.startswith(t) for k in known) for t in ta | tb):
@@ -164,6 +157,7 @@ def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
     name who or where ("Drug X - Site A" / "Drug X - Site B"). Not "Arm A (Erlotinib)" / "Arm B
     (Cabozantinib)", "Drug X (Tablet)" / "Drug X (Capsule)" or "Placebo (T-P)" / "Drug X (T-A)"."""
     by_kind = {kind: (main, q) for kind, main, q in qualifiers(b)}
+    named = _tokens(" ".join(names))  # one string per trial: cached
     for kind, main_a, qa in qualifiers(a):
         if kind not in by_kind:
             continue
@@ -173,9 +167,9 @@ def unknown_qualifiers(a: str, b: str, names: Iterable[str]) -> bool:
         if _tokens(main_a) == _tokens(main_b):
             # the qualifier is the only difference: the arm's own attribute ("(Autoinjector)" /
             # "(Vial)", "(Abdomen)" / "(Thigh)") unless it names who or where
-            named = _tokens(qa) | _tokens(qb)
-            if named & _NOT_TREATMENT_WORDS and not named & _TREATMENT_WORDS:
+            said = _tokens(qa) | _tokens(qb)
+            if said & _NOT_TREATMENT_WORDS and not said & _TREATMENT_WORDS:
                 return True
-        elif not describes_treatment(qa, qb, " ".join([main_a, main_b, *names])) or _background(qa, qb):
+        elif not describes_treatment(qa, qb, named | _tokens(main_a) | _tokens(main_b)) or _background(qa, qb):
             return True
     return False

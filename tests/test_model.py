@@ -178,4 +178,6 @@ def test_without_counts_takes_out_how_many_were_analysed():
     assert without_counts("Coughing: C13D1(n= 19, 121)").split() == ["Coughing:", "C13D1"]
     assert without_counts("C4 D1 (pPDGFRB+) (n=25, 32)").split() == ["C4", "D1", "(pPDGFRB+)"]
     assert without_counts("Drug X 100 mg (N=20)").split() == ["Drug", "X", "100", "mg"]
+    assert without_counts("Placebo (21 participants)").split() == ["Placebo"]
+    assert without_counts("20 participants with a response").split()[0] == "20"  # not a bracketed count
     assert without_counts("Week 12 (LOCF)") == "Week 12 (LOCF)"

@@ -98,11 +98,12 @@ def test_qualifiers_of_something_else(a: str, b: str):
 
 
 def test_what_describes_a_treatment():
-    assert describes_treatment("Morning Dosing", "Evening Dosing", "")
-    assert describes_treatment("Beva", "Nivo", "Bevacizumab Nivolumab")  # a name's start
-    assert describes_treatment("GC", "PC", "")  # initialisms that differ
-    assert not describes_treatment("Knee OA", "Hip OA", "")  # the initialism they share says nothing
-    assert not describes_treatment("Caregivers", "Patients", "Drug X Placebo")
+    none: frozenset[str] = frozenset()
+    assert describes_treatment("Morning Dosing", "Evening Dosing", none)
+    assert describes_treatment("Beva", "Nivo", frozenset({"bevacizumab", "nivolumab"}))  # a name's start
+    assert describes_treatment("GC", "PC", none)  # initialisms that differ
+    assert not describes_treatment("Knee OA", "Hip OA", none)  # the initialism they share says nothing
+    assert not describes_treatment("Caregivers", "Patients", frozenset({"drug", "x", "placebo"}))
 
 
 def test_what_the_rule_refuses_on_the_shared_records():

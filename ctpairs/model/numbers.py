@@ -6,7 +6,10 @@ import math
 import re
 
 _STATED_N = re.compile(r"\bn\s*=\s*(\d+(?:\s*[,;]\s*(?:n\s*=\s*)?\d+)*)", re.IGNORECASE)
-_COUNTS = re.compile(r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?", re.IGNORECASE)
+_COUNTS = re.compile(
+    r"\(?\s*\bn\s*=\s*\d+(?:\s*[,;/]\s*(?:n\s*=\s*)?\d+)*\s*\)?|\(\s*\d+\s+(?:participants|patients|subjects)\s*\)",
+    re.IGNORECASE,
+)
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
@@ -94,7 +97,7 @@ def normalize_dispersion(text: str | None) -> str | None:
 
 def without_counts(text: str) -> str:
     """``text`` with its statements of how many were analysed taken out ("Week 8 (n=172, 187)",
-    "Drug X 100 mg (N=20)"): a count says how many, not who or when."""
+    "Drug X 100 mg (N=20)", "Placebo (21 participants)"): a count says how many, not who or when."""
     return _COUNTS.sub(" ", text)
 
 
