@@ -54,7 +54,7 @@ SKIP_FEWER = "fewer than two dosed groups"
 SKIP_DRUGS = "different drugs"
 SKIP_SAME = "same dose"
 SKIP_SEVERAL = "more than one drug's dose differs"
-SKIP_UNSURE = "the differing drug's dose is not sure (titration, range, X or Y, exposure target)"
+SKIP_UNSURE = "the differing drug's dose is not sure (titration, range, X or Y, exposure target, ambiguous number)"
 SKIP_NOT_COMPARABLE = "doses not comparable (unit, basis, frequency or route)"
 SKIP_TITLES = "titles differ beyond the dose"
 SKIP_DESCRIPTIONS = "descriptions differ beyond the dose"
@@ -311,7 +311,7 @@ class DoseBuilder(PerMeasureBuilder):
     """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "2.5.0"
+    version = "2.6.0"
     kind = "natural"
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 

@@ -39,6 +39,7 @@ __all__ = [
     "REASON_TITRATION",
     "REASON_RANGE",
     "REASON_EXPOSURE",
+    "REASON_AMBIGUOUS",
     "DrugDose",
     "Regimen",
     "parse_regimen",
@@ -49,6 +50,7 @@ REASON_MULTIPLE = "multiple doses"
 REASON_TITRATION = "titration"
 REASON_RANGE = "range"
 REASON_EXPOSURE = "exposure target"  # "a target Cmax of 20 ug/mL": a concentration aimed at, not a dose
+REASON_AMBIGUOUS = "ambiguous number"  # "1.200 mg", "2 500 mg": a thousands separator or not
 
 # ---------------------------------------------------------------------------
 # data classes
@@ -141,6 +143,10 @@ _WORDNUM = {
 }
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+_POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+"""1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
+_GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
+"""A number of up to three digits and one space just before an amount of three: "1 000 mg"."""
 _SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.]))?"  # "1 x 10^6", "1e8"
 
 # unit alternatives -> canonical unit.  Order matters (longest first).
@@ -573,7 +579,7 @@ class _Raw:
     freq_in_unit: str | None
     text: str
     kind: str = "dose"  # dose | total | daily total | diluent | placebo | threshold | fraction (of a radiation total)
-    flags: set = field(default_factory=set)  # range, titration, multiple, bound
+    flags: set = field(default_factory=set)  # range, titration, multiple, bound, ambiguous
     group: int = -1  # list id for "20/56 mg"
     multiplier: float | None = None
     list_values: list | None = None  # "20/56 mg/m2" -> [20.0] (numbers before the amount)
@@ -611,6 +617,19 @@ def _read_amounts(text: str) -> list[_Raw]:
             continue
         unit = next(_UNIT_TABLE[i][1] for i in range(len(_UNIT_TABLE)) if m.group(f"u{i}") is not None)
         value = _to_float(m.group("num"))
+        start, flags = m.start(), set()
+        if _POINT_THOUSANDS.fullmatch(m.group("num")):
+            flags.add("ambiguous")
+        elif (
+            len(m.group("num")) == 3
+            and m.group("num").isdigit()
+            and (g := _GROUP_BEFORE.search(text, 0, start)) is not None
+        ):
+            if m.group("num").startswith("0"):  # "1 000 mg": no amount is written "000"
+                value += 1000 * int(g.group("head"))
+                start = g.start()
+            else:  # "2 500 mg": 2,500 mg, or "Cohort 2" and 500 mg
+                flags.add("ambiguous")
         if exponent := m.group("exp") or m.group("exp2"):
             value *= 10 ** int(exponent)
         end = m.end()
@@ -657,7 +676,7 @@ def _read_amounts(text: str) -> list[_Raw]:
             wm = re.match(r"\s*w/[wv]\b", text[end:], re.I)
             if wm:
                 end += wm.end()
-        raws.append(_Raw(m.start(), end, value, unit, per, freq, text[m.start() : end].strip()))
+        raws.append(_Raw(start, end, value, unit, per, freq, text[start:end].strip(), flags=flags))
     raws.sort(key=lambda r: (r.start, r.group))
     return raws
 
@@ -776,7 +795,8 @@ def parse_dose(text: str) -> DoseParse:
 
     ``doses`` lists the dose amounts found in order (placebo amounts, diluent volumes,
     biomarker thresholds and "total"/"N x" restatements are left out).  ``reason`` is
-    None when exactly one orderable amount is stated; else 'no dose', 'titration',
+    None when exactly one orderable amount is stated; else 'no dose', 'exposure target',
+    'ambiguous number' ("1.200 mg", "2 500 mg": a thousands separator or not), 'titration',
     'range' or 'multiple doses'.
     """
     if not text or not text.strip():
@@ -858,6 +878,8 @@ def parse_dose(text: str) -> DoseParse:
         return DoseParse((), titration, REASON_NO_DOSE)
     if _EXPOSURE.search(text):
         return DoseParse(tuple(doses), titration, REASON_EXPOSURE)
+    if "ambiguous" in flags:
+        return DoseParse(tuple(doses), titration, REASON_AMBIGUOUS)
     if titration_kw or "titration" in flags:
         return DoseParse(tuple(doses), True, REASON_TITRATION)
     if "range" in flags:

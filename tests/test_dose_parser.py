@@ -18,6 +18,7 @@ import math
 import pytest
 
 from ctpairs.dose import (
+    REASON_AMBIGUOUS,
     REASON_EXPOSURE,
     REASON_TITRATION,
     Dose,
@@ -1397,3 +1398,36 @@ def test_exposure_target_is_not_a_dose() -> None:
         REASON_TITRATION,
     )
     assert parse_dose("carboplatin at a dose required to achieve an AUC of 6 mg/mL IV").single is not None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a point before three digits: 1.2 mg, or 1,200 mg written as much of Europe writes it
+        ("Metformin 1.200 mg twice daily", R(REASON_AMBIGUOUS, [1.2])),
+        ("Drug X 1.000 mg", R(REASON_AMBIGUOUS, [1.0])),
+        ("Vitamin D 12.500 IU weekly", R(REASON_AMBIGUOUS, [12.5])),
+        ("Drug X 0.125 mg", S(0.125, "mg")),  # a leading zero: a decimal
+        ("Drug X 2.5 mg", S(2.5, "mg")),
+        ("Drug X 1,000 mg", S(1000, "mg")),
+        # digit groups apart: no amount is written "000", so "1 000 mg" is 1,000 mg; "Cohort 2 500 mg" is
+        # 2,500 mg or cohort 2's 500 mg
+        ("Drug X 1 000 mg", S(1000, "mg")),
+        ("Drug X 1\u202f050 mg daily", S(1050, "mg", None, "QD")),
+        ("Cohort 2 500 mg", R(REASON_AMBIGUOUS, [500])),
+        ("Cohort 2: 500 mg", S(500, "mg")),
+        ("CC-486 300 mg by mouth", S(300, "mg", None, None, "oral")),  # a drug code's number
+        ("APR-246 4.5 g/d (days 1-4)", S(4.5, "g", None, "QD")),
+    ],
+)
+def test_numbers_whose_digit_grouping_is_ambiguous(text: str, expected: tuple) -> None:
+    """An amount that may be a thousand times what it reads is no single dose: read as 1.2 mg, a
+    "1.200 mg" group would sit below a "600 mg" one."""
+    p = parse_dose(text)
+    if expected[0] == "single":
+        d = p.single
+        assert d is not None, p
+        assert (d.value, d.unit, d.per, d.frequency, d.route) == expected[1:]
+    else:
+        assert p.single is None and p.reason == expected[1], p
+        assert [d.value for d in p.doses] == expected[2]

@@ -113,6 +113,9 @@ XP = ("Drug X", "Placebo")
         (("Drug X 10 mg (< 40 kg)", "Drug X 20 mg (>= 40 kg)"), X, cohorts.SKIP_SUBGROUPS, None),
         # an amount given as two tablets is not the amount of one
         (("Drug X 50 mg x 2 tablets", "Drug X 100 mg"), X, dose_builder.SKIP_UNSURE, None),
+        # an amount written with its digits grouped: "1.200 mg" may be 1.2 mg or 1,200 mg; "1 000 mg" is 1,000 mg
+        (("Drug X 1.200 mg", "Drug X 600 mg"), X, dose_builder.SKIP_UNSURE, None),
+        (("Drug X 1 000 mg", "Drug X 500 mg"), X, PAIRED, None),
         # clinical classes, pooled studies and strata beside a placebo
         (("Placebo, Moderate", "Drug X, Severe"), XP, None, cohorts.SKIP_SUBGROUPS),
         (("Placebo (Postmenopausal)", "Drug X (Premenopausal)"), XP, None, cohorts.SKIP_SUBGROUPS),
