@@ -147,7 +147,9 @@ _POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 """1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
 _GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
 """A number of up to three digits and one space just before an amount of three: "1 000 mg"."""
-_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.]))?"  # "1 x 10^6", "1e8"
+_SCI = (
+    r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.])|\s*\\?\^\s*(?P<exp3>\d+))?"
+)  # "1 x 10^6", "1e8", "10^10"
 
 # unit alternatives -> canonical unit.  Order matters (longest first).
 _UNIT_TABLE: list[tuple[str, str]] = [
@@ -187,7 +189,7 @@ AMOUNT_UNITS = "|".join(pat for pat, _ in _UNIT_TABLE)
 
 # number (optionally "x 10^n"), optional space or hyphen, unit, no letter after
 _AMOUNT = re.compile(
-    rf"(?:(?<![\w.])|(?<=[a-z]{{3}}))(?<![A-Za-z]-)(?P<num>{_NUM}){_SCI}\s*-?\s*(?:{_UNIT_RE})(?:(?![A-Za-z0-9µμ])|(?=2\s*/\s*m\b))",
+    rf"(?:(?<![\w.^])|(?<=[a-z]{{3}}))(?<![A-Za-z]-)(?P<num>{_NUM}){_SCI}\s*-?\s*(?:{_UNIT_RE})(?:(?![A-Za-z0-9µμ])|(?=2\s*/\s*m\b))",
     re.I,
 )
 
@@ -287,7 +289,7 @@ _BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
 _TITRATION = re.compile(
     r"\btitrat\w*|\bescalating\b|\bescalated\b|\bde-?escalat\w*|\bup-?titrat\w*|"
     r"\b(?:increased|increasing|reduced|decreased)\s+(?:up\s+)?to\s+(?=[\d.])|"
-    r"\bstarting\s+dose\b|\bdose[- ]finding\b",
+    r"\bstarting\s+dose\b|\bdose[- ]finding\b|\btaper\w*",
     re.I,
 )
 
@@ -632,6 +634,10 @@ def _read_amounts(text: str) -> list[_Raw]:
                 flags.add("ambiguous")
         if exponent := m.group("exp") or m.group("exp2"):
             value *= 10 ** int(exponent)
+        elif exponent := m.group("exp3"):  # "10^10 CFU": ten to a power, no factor before it
+            if m.group("num") != "10":
+                continue
+            value = 10.0 ** int(exponent)
         end = m.end()
         per = None
         freq = None

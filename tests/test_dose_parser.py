@@ -13,7 +13,10 @@ Expectation helpers:
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -1063,11 +1066,14 @@ def test_enough_real_strings():
 
 @pytest.mark.parametrize("nct,text,expected", REAL_CASES, ids=_ids())
 def test_real_string(nct, text, expected):
-    p = parse_dose(text)
+    _check(parse_dose(text), expected, text, nct)
+
+
+def _check(p: DoseParse, expected: tuple, text: str, where: str = "") -> None:
     assert isinstance(p, DoseParse)
     if expected[0] == "single":
         _, value, unit, per, freq, route = expected
-        assert p.reason is None, f"{nct}: {p}"
+        assert p.reason is None, f"{where}: {p}"
         d = p.single
         assert d is not None
         assert math.isclose(d.value, value), (d, value)
@@ -1076,7 +1082,7 @@ def test_real_string(nct, text, expected):
         assert p.titration is False
     else:
         _, reason, values = expected
-        assert p.reason == reason, f"{nct}: {p}"
+        assert p.reason == reason, f"{where}: {p}"
         assert p.single is None
         if reason in (TITR, RANGE):
             assert p.titration is True
@@ -1403,6 +1409,23 @@ def test_exposure_target_is_not_a_dose() -> None:
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # ten to a power with no factor before it
+        ("Lactobacillus rhamnosus GG 10^10 CFU daily", S(1e10, "CFU", None, "QD")),
+        ("Probiotic 10^9 CFU", S(1e9, "CFU")),
+        ("Drug X 10 ^ 8 cells/kg", S(1e8, "cells", "kg")),
+        ("Drug X 110^9 CFU", R(NO, [])),  # no power of ten: no amount
+        # a tapered dose is no one amount, as a starting dose is not
+        ("Prednisone 40 mg/day tapered over 2 weeks", R(TITR, [40])),
+        ("Prednisone 60 mg daily with taper", R(TITR, [60])),
+    ],
+)
+def test_powers_of_ten_and_tapers(text: str, expected: tuple) -> None:
+    _check(parse_dose(text), expected, text)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
         # a point before three digits: 1.2 mg, or 1,200 mg written as much of Europe writes it
         ("Metformin 1.200 mg twice daily", R(REASON_AMBIGUOUS, [1.2])),
         ("Drug X 1.000 mg", R(REASON_AMBIGUOUS, [1.0])),
@@ -1423,11 +1446,36 @@ def test_exposure_target_is_not_a_dose() -> None:
 def test_numbers_whose_digit_grouping_is_ambiguous(text: str, expected: tuple) -> None:
     """An amount that may be a thousand times what it reads is no single dose: read as 1.2 mg, a
     "1.200 mg" group would sit below a "600 mg" one."""
-    p = parse_dose(text)
-    if expected[0] == "single":
-        d = p.single
-        assert d is not None, p
-        assert (d.value, d.unit, d.per, d.frequency, d.route) == expected[1:]
-    else:
-        assert p.single is None and p.reason == expected[1], p
-        assert [d.value for d in p.doses] == expected[2]
+    _check(parse_dose(text), expected, text)
+
+
+def _registry_style() -> list[dict]:
+    path = Path(__file__).parent / "data" / "dose_registry_style.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_registry_style_dose_strings_labelled_by_hand() -> None:
+    """114 dose statements written the way registry records of many fields write them (insulin
+    units, eye drops, inhalers, vaccines, radiotherapy, probiotics, loading doses, tapers), each
+    labelled by hand before it was run: the one dose (value, unit, basis and, where the text
+    states it, frequency), ``refused`` where no single amount is the dose, or ``single or refused``
+    where either is fair ("0.9 mg/kg (maximum 90 mg)"). Before the fixes it measured, 81 of the 84
+    doses named were right (the misses: a taper, "10^10 CFU", saline); now every one is."""
+    rows = _registry_style()
+    wrong = []
+    for row in rows:
+        d = parse_dose(row["text"]).single
+        if d is None:
+            ok = row["expected"] != "single"
+        elif row["expected"] == "refused":
+            ok = False
+        else:
+            ok = (
+                math.isclose(d.value, row["value"])
+                and (d.unit, d.per) == (row["unit"], row["per"])
+                and row.get("frequency", d.frequency) == d.frequency
+            )
+        if not ok:
+            wrong.append((row["text"], d))
+    assert not wrong
+    assert Counter(row["expected"] for row in rows) == {"single": 79, "refused": 26, "single or refused": 9}
