@@ -147,9 +147,7 @@ _POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 """1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
 _GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
 """A number of up to three digits and one space just before an amount of three: "1 000 mg"."""
-_SCI = (
-    r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.])|\s*\\?\^\s*(?P<exp3>\d+))?"
-)  # "1 x 10^6", "1e8", "10^10"
+_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.])|\s*\\?\^\s*(?P<exp3>\d+))?"  # "1 x 10^6", "1e8", "10^10"
 
 # unit alternatives -> canonical unit.  Order matters (longest first).
 _UNIT_TABLE: list[tuple[str, str]] = [

@@ -1449,19 +1449,30 @@ def test_numbers_whose_digit_grouping_is_ambiguous(text: str, expected: tuple) -
     _check(parse_dose(text), expected, text)
 
 
-def _registry_style() -> list[dict]:
-    path = Path(__file__).parent / "data" / "dose_registry_style.jsonl"
+def _registry_style(name: str) -> list[dict]:
+    path = Path(__file__).parent / "data" / name
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_registry_style_dose_strings_labelled_by_hand() -> None:
+@pytest.mark.parametrize(
+    "name,counts",
+    [
+        ("dose_registry_style.jsonl", {"single": 79, "refused": 26, "single or refused": 9}),
+        ("dose_registry_style_second_draw.jsonl", {"single": 62, "refused": 11, "single or refused": 2}),
+    ],
+)
+def test_registry_style_dose_strings_labelled_by_hand(name: str, counts: dict) -> None:
     """114 dose statements written the way registry records of many fields write them (insulin
     units, eye drops, inhalers, vaccines, radiotherapy, probiotics, loading doses, tapers), each
     labelled by hand before it was run: the one dose (value, unit, basis and, where the text
     states it, frequency), ``refused`` where no single amount is the dose, or ``single or refused``
     where either is fair ("0.9 mg/kg (maximum 90 mg)"). Before the fixes it measured, 81 of the 84
-    doses named were right (the misses: a taper, "10^10 CFU", saline); now every one is."""
-    rows = _registry_style()
+    doses named were right (the misses: a taper, "10^10 CFU", saline); now every one is. A second
+    draw of 75 (anaesthesia, oncology, biologics, supplements, eye drops, vaccines, gene and cell
+    therapy, obstetrics), labelled before the parser saw it after those fixes: 63 of the 64 named
+    as labelled, none of the 62 single missed; the other, oxygen at "2 L/min", had been labelled
+    refused but a flow is a fair dose, so it is labelled either way."""
+    rows = _registry_style(name)
     wrong = []
     for row in rows:
         d = parse_dose(row["text"]).single
@@ -1478,4 +1489,4 @@ def test_registry_style_dose_strings_labelled_by_hand() -> None:
         if not ok:
             wrong.append((row["text"], d))
     assert not wrong
-    assert Counter(row["expected"] for row in rows) == {"single": 79, "refused": 26, "single or refused": 9}
+    assert Counter(row["expected"] for row in rows) == counts
