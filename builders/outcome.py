@@ -20,7 +20,9 @@ Both sides are the same group; what changes is the outcome. Two kinds:
    assessed in a few participants out of schedule is stepped over. A series with two slots at the
    same time, or with cycle-based points that cannot be placed against calendar ones, is skipped,
    as is one of a "peak and trough" measure whose rows do not say which they are
-   (:func:`ctpairs.endpoints.mixes_peak_and_trough`). In a change measure
+   (:func:`ctpairs.endpoints.mixes_peak_and_trough`), and one of a measure whose values are times
+   to an event in units of time (:attr:`ctpairs.labels.Statistic.event_time`: a median overall
+   survival "(up to 24 months)" / "(up to 30 months)" is one median at two cut-offs of the analysis). In a change measure
    (:func:`ctpairs.endpoints.names_change`) the baseline row is often the baseline level beside
    later changes; it is paired only when the two read as levels (:class:`_BaselineLevels`).
 
@@ -70,6 +72,7 @@ from ctpairs.endpoints import (
     sets_apart,
     specifics,
 )
+from ctpairs.labels import Statistic
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations, observations_by_group
 from ctpairs.schema import Change, Pair
@@ -99,6 +102,7 @@ SKIP_ATTRITION = "time points of different populations (under two-thirds still a
 SKIP_SCALES = "scores of two parts of an instrument (scales of different ranges)"
 SKIP_BASELINE_OF_CHANGE = "the baseline row of a change measure beside a change (a level, not a change)"
 SKIP_PEAK_OR_TROUGH = "time points of a peak-and-trough measure that say neither (a peak beside a trough)"
+SKIP_ANALYSIS_CUTS = "times to an event at two cut-offs of one analysis (not two time points)"
 
 #: A change measure's baseline row and a later row are taken as the same quantity (both levels) only
 #: when the measure posts no negative change after baseline and the two values are within this factor.
@@ -196,7 +200,7 @@ class OutcomeBuilder:
     """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
 
     name = "outcome"
-    version = "2.4.0"
+    version = "2.5.0"
     kind = "natural"
     description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
 
@@ -242,6 +246,9 @@ class OutcomeBuilder:
         for points in series.values():
             if len(points) < 2:
                 continue
+            if Statistic.of(measure).event_time:
+                yield Skip(SKIP_ANALYSIS_CUTS, measure.title)
+                continue
             if mixes_peak_and_trough(measure.title, " ".join(filter(None, points[0][0]))):
                 yield Skip(SKIP_PEAK_OR_TROUGH, measure.title)
                 continue
@@ -279,6 +286,9 @@ class OutcomeBuilder:
         if len(timed) < len(members):
             yield Skip(SKIP_UNREADABLE, members[0].title)
         if len(timed) < 2:
+            return
+        if any(Statistic.of(m).event_time for m, _ in timed):
+            yield Skip(SKIP_ANALYSIS_CUTS, members[0].title)
             return
         keys = order_series([r for _, r in timed], _measure_cycle_days(timed[0][0]))
         if isinstance(keys, Skip):

@@ -230,6 +230,9 @@ def sets_apart(title: str) -> bool:
     return bool(_SET_APART.search(title))
 
 
+DURATION_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
+"""A unit that names a length of time ("Months", "days"), in a time or in a rate ("per 100 patient-years")."""
+
 # a unit that is the points of a rating scale or questionnaire ("Units on a Scale", "Score on a
 # scale of 0-63", "EQ-5D-5L score", misspelt "score on a sclae"), not a physical quantity or a count
 _SCORE_UNIT = re.compile(r"\bsc(?:ale|lae|ore)s?\b|\bsore\b|\bpoints?\b", re.I)

@@ -62,7 +62,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ctpairs import significance as sig
-from ctpairs.endpoints import MEAN_PARAM_TYPES, is_kaplan_meier_rate, is_time_to_event
+from ctpairs.endpoints import DURATION_UNIT, MEAN_PARAM_TYPES, is_kaplan_meier_rate, is_time_to_event
 from ctpairs.model.numbers import normalize_unit
 from ctpairs.model.trial import Analysis, Measure
 from ctpairs.schema import INDETERMINATE, Label, ResultInfo
@@ -176,6 +176,17 @@ class Statistic:
             measure.title,
             measure.description,
             measure.analysis_units is not None,
+        )
+
+    @property
+    def event_time(self) -> bool:
+        """Whether its values are times to an event that censoring cuts short, in units of time (a
+        median overall survival in months), not survival rates (a percentage is no time): such a measure has no time points,
+        only cut-offs of its analysis ("up to 24 months" / "up to 30 months")."""
+        return (
+            self.time_to_event
+            and self.kind in ("mean", "median", "geometric_mean")
+            and bool(DURATION_UNIT.search(self.unit or ""))
         )
 
     @property

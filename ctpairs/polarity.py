@@ -94,7 +94,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ctpairs.endpoints import is_score_scale
+from ctpairs.endpoints import DURATION_UNIT, is_score_scale
 
 HIGHER_BETTER = "higher_better"
 LOWER_BETTER = "lower_better"
@@ -461,7 +461,6 @@ _THRESHOLD = re.compile(
 _THRESHOLD_VALUE = re.compile(r"\s*(?:of\s+|or\s+equal\s+to\s+)?\d", re.IGNORECASE)
 # words of a change, whose threshold is on the change, not on the score ("Improvement of >= 3 Points")
 _CHANGE_WORDS = _rx(r"improv", r"reduc", r"decreas", r"increas", r"\bchange", r"worsen", r"deteriorat", r"\bpoints?\b")
-_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
 _PARTICIPANT_UNIT = re.compile(r"participants?|patients?|subjects?|events?|people", re.IGNORECASE)
 _SHARE_UNIT = re.compile(r"percent|proportion|%|rate|probabilit", re.IGNORECASE)
 
@@ -574,7 +573,7 @@ def outcome_polarity(
     ctpairs' normalized one (``count_of_participants``). ``analyses``: the statements of the
     trial's own analyses of this measure (estimate comments, group descriptions...)."""
     text = _text_polarity(title, description, unit, param_type)
-    is_time = bool(_TIME_UNIT.search(unit or "")) and not _is_count(unit or "", (param_type or "").lower())
+    is_time = bool(DURATION_UNIT.search(unit or "")) and not _is_count(unit or "", (param_type or "").lower())
     stated = {p for p in (analysis_polarity(a, is_time) for a in analyses) if p != UNKNOWN}
     if len(stated) > 1:
         return UNKNOWN

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ctpairs.builders.outcome import SKIP_INSTRUMENT, SKIP_SCALES, OutcomeBuilder
+from ctpairs.builders.outcome import SKIP_ANALYSIS_CUTS, SKIP_INSTRUMENT, SKIP_SCALES, OutcomeBuilder
 
 from ctpairs.builder import Skip
+from ctpairs.endpoints import is_kaplan_meier_rate, is_time_to_event
+from ctpairs.labels import Statistic
 from ctpairs.model.numbers import parse_number
 from ctpairs.model.parse import parse_trial
 from ctpairs.model.trial import Trial
@@ -154,3 +156,39 @@ def test_a_series_across_measures_keeps_to_one_question_or_threshold(pairs: dict
         ]
         assert any(expected in p.factual.outcome.title for p in across)
         assert all(specifics(p.factual.outcome.title) == specifics(p.counterfactual.outcome.title) for p in across)
+
+
+def test_times_to_an_event_have_cut_offs_not_time_points(trials: dict[str, Trial]) -> None:
+    """NCT00391274 posts one group's median overall survival "(up to 24 months)" and "(up to 30
+    months)": the same median at two cut-offs of the analysis, not the survival at two times.
+    NCT00113516 posts median PFS of biomarker subgroups read at "Cycle 1, Day 1" and "Cycle 1, Day
+    28": when the marker was read, not when survival was. Neither is a time-frame pair; survival
+    rates at 12 and 24 months (NCT00323869, percentages) still are."""
+    builder = OutcomeBuilder()
+    for nct_id in ("NCT00391274", "NCT00113516"):
+        items = list(builder.build(trials[nct_id]))
+        cut = {i.detail for i in items if isinstance(i, Skip) and i.reason == SKIP_ANALYSIS_CUTS}
+        assert cut, nct_id
+        assert not [
+            p
+            for p in items
+            if isinstance(p, Pair) and p.change.attribute == "time_frame" and p.factual.outcome.title in cut
+        ]
+    rates = [p for p in builder.build(trials["NCT00323869"]) if isinstance(p, Pair)]
+    assert [p for p in rates if p.change.attribute == "time_frame"]
+
+
+@pytest.mark.parametrize(
+    "title,param_type,unit,expected",
+    [
+        ("Overall Survival", "MEDIAN", "months", True),
+        ("Progression-free Survival (PFS)", "MEAN", "Weeks", True),
+        ("Time to Disease Progression", "MEDIAN", "days", True),
+        ("Overall Survival Rate at 12 Months", "NUMBER", "percentage of participants", False),
+        ("Number of Participants Who Died", "COUNT_OF_PARTICIPANTS", "Participants", False),
+        ("Duration of Morning Stiffness", "MEAN", "minutes", False),  # a time, but no event censoring cuts short
+    ],
+)
+def test_which_measures_post_times_to_an_event(title: str, param_type: str, unit: str, expected: bool) -> None:
+    statistic = Statistic(param_type.lower(), None, unit.lower(), is_time_to_event(title), is_kaplan_meier_rate(title))
+    assert statistic.event_time is expected
