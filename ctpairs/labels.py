@@ -129,6 +129,10 @@ p-values test another hypothesis and are never read as a difference."""
 # also says the p-value posted is two-sided ("tested at a 1-sided level; the 2-sided p-value is reported")
 _ONE_SIDED_P = re.compile(r"\b(?:one|1)[\s-]*sided\s+p[\s-]*values?\b(?!\s+boundary)", re.IGNORECASE)
 _TWO_SIDED_P = re.compile(r"\b(?:two|2)[\s-]*sided\s+p[\s-]*values?\b", re.IGNORECASE)
+# a test the trial's statistical method calls one-sided ("1-sided stratified log-rank test", "t-test, 1
+# sided", "MMRM analysis; 1-sided"): the p-value it gives is one-sided
+_ONE_SIDED_TEST = re.compile(r"\b(?:one|1)[\s-]*sided\b", re.IGNORECASE)
+_TWO_SIDED_TEST = re.compile(r"\b(?:two|2)[\s-]*sided\b", re.IGNORECASE)
 # a percentage of people (participants misspelt as "particpants", "paricipants", "partcipants" too)
 _PROPORTION_UNIT = re.compile(
     r"^\s*(?:(?:estimated\s+)?(?:percentage|percent|%|proportion)s?\s+(?:of\s+)?"
@@ -234,9 +238,13 @@ class TestOutcome:
 
 
 def posts_one_sided_p(analysis: Analysis) -> bool:
-    """Whether the trial says the p-value of this analysis is one-sided (its comments)."""
-    text = analysis.comment or ""
-    return bool(_ONE_SIDED_P.search(text)) and not _TWO_SIDED_P.search(text)
+    """Whether the trial says the p-value of this analysis is one-sided: its comments say so of the
+    p-value, or its statistical method calls the test one-sided ("1-sided stratified log-rank test"),
+    and neither says a two-sided p-value or test is what it posts."""
+    text, method = analysis.comment or "", analysis.method or ""
+    if _TWO_SIDED_P.search(text) or _TWO_SIDED_TEST.search(method):
+        return False
+    return bool(_ONE_SIDED_P.search(text) or _ONE_SIDED_TEST.search(method))
 
 
 def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:
