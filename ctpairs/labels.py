@@ -125,10 +125,17 @@ SUPERIORITY_TYPES = frozenset({None, "SUPERIORITY", "SUPERIORITY_OR_OTHER", "SUP
 p-values test another hypothesis and are never read as a difference."""
 
 # a trial's own word that the p-value it posts is one-sided ("One-sided p-value based on log-rank
-# test", "1-sided p-value"), not a design's one-sided boundary or significance level, and not where it
-# also says the p-value posted is two-sided ("tested at a 1-sided level; the 2-sided p-value is reported")
-_ONE_SIDED_P = re.compile(r"\b(?:one|1)[\s-]*sided\s+p[\s-]*values?\b(?!\s+boundary)", re.IGNORECASE)
-_TWO_SIDED_P = re.compile(r"\b(?:two|2)[\s-]*sided\s+p[\s-]*values?\b", re.IGNORECASE)
+# test", "1-sided p-value", "P-value is 1-sided", "analyzed by 1-sided log rank test"), not a design's
+# one-sided boundary, level or type I error, and not where it also says the p-value or the test is
+# two-sided ("tested at a 1-sided level; the 2-sided p-value is reported")
+_SIDED_P = (
+    r"\b{side}[\s-]*sided\s+p[\s-]*values?\b(?!\s+boundary)"
+    r"|\bp[\s-]*values?\s+(?:is|are|was|were)\s+{side}[\s-]*sided\b"
+    r"|\b(?:analy[sz]ed|calculated|computed|obtained|derived|compared|tested|applying|based\s+on)\s+"
+    r"(?:(?:by|using|with|from|in)\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?{side}[\s-]*sided,?\s+(?:[\w-]+\s+){{0,3}}?test\b"
+)
+_ONE_SIDED_P = re.compile(_SIDED_P.format(side="(?:one|1)"), re.IGNORECASE)
+_TWO_SIDED_P = re.compile(_SIDED_P.format(side="(?:two|2)"), re.IGNORECASE)
 # a test the trial's statistical method calls one-sided ("1-sided stratified log-rank test", "t-test, 1
 # sided", "MMRM analysis; 1-sided"): the p-value it gives is one-sided
 _ONE_SIDED_TEST = re.compile(r"\b(?:one|1)[\s-]*sided\b", re.IGNORECASE)
@@ -238,10 +245,11 @@ class TestOutcome:
 
 
 def posts_one_sided_p(analysis: Analysis) -> bool:
-    """Whether the trial says the p-value of this analysis is one-sided: its comments say so of the
-    p-value, or its statistical method calls the test one-sided ("1-sided stratified log-rank test"),
-    and neither says a two-sided p-value or test is what it posts."""
-    text, method = analysis.comment or "", analysis.method or ""
+    """Whether the trial says the p-value of this analysis is one-sided: its comments or the
+    description of what it compares say so of the p-value or of the test it comes from, or its
+    statistical method calls the test one-sided ("1-sided stratified log-rank test"), and none says
+    a two-sided p-value or test is what it posts."""
+    text, method = f"{analysis.comment or ''} {analysis.group_description or ''}", analysis.method or ""
     if _TWO_SIDED_P.search(text) or _TWO_SIDED_TEST.search(method):
         return False
     return bool(_ONE_SIDED_P.search(text) or _ONE_SIDED_TEST.search(method))
