@@ -13,7 +13,8 @@ before coverage):
    death, metastasis, treatment failure, exacerbation, toxicity, castration resistance...; also by
    the abbreviations TTD, TTP and TTF) -> higher is better; time to a good event (response,
    improvement, recovery, remission, relief, onset of action or effect, discharge, wound
-   closure...) -> lower is better; "onset" alone decides nothing (the onset of action is good, of
+   closure, extubation, analgesia (not rescue analgesia), ambulation, flatus, return of bowel
+   function...) -> lower is better; "onset" alone decides nothing (the onset of action is good, of
    neutropenia bad); a time-to measure posted as a share or count of participants, or to an event
    of neither kind -> ``unknown`` (an abbreviation that does not decide leaves it to the rules
    below).
@@ -45,7 +46,8 @@ before coverage):
    reactions, stroke (not stroke volume), embolism and thrombosis, graft failure and rejection,
    target lesion revascularization, needing mechanical ventilation and its duration, blood loss, a
    hospital or ICU length of stay (not a stay on hospice), recurrence rates, GVHD, transfusions
-   needed, a clinically meaningful decrease or deterioration, participants "with (symptomatic)
+   needed, readmissions, cigarettes smoked per day, delirium, preterm birth, a clinically
+   meaningful decrease or deterioration, participants "with (symptomatic)
    progression, deterioration, worsening, relapse or recurrence" -> lower is better.
 7. **Biomarkers** (expression, levels, ratios to baseline, mutational status) -> ``unknown``; so
    is a title that is only the best overall response: a tally of participants by its categories.
@@ -56,7 +58,8 @@ before coverage):
    abstinent, quitting smoking, clinical cure, microbiological eradication, treatment success,
    live birth and clinical pregnancy, clinical benefit rate, MRD negativity, transfusion
    independence, spleen volume reduction, breast conservation, complete (R0) resection, PSA
-   response or decline, participants alive -> higher is better.
+   response or decline, participants alive, seroprotection (not seroconversion, which to HIV is an
+   infection), endoscopic or mucosal healing -> higher is better.
    **A share of participants on a score**: responders on a rating scale ("HAM-D Response") ->
    higher is better; past a threshold on a score, the scale's direction at its high end ("Pain
    Score >= 4" -> lower) and the opposite at its low end ("PHQ-9 Score < 5", "DAS28-CRP < 2.6",
@@ -66,9 +69,10 @@ before coverage):
    (worst) to 100 (best)") wins; else the title's scale: quality of life, functioning, function
    domains, global health, satisfaction, EQ-5D, FACT/FACIT/FAACT, lung function (FEV1), sleep
    efficiency, total sleep time, six-minute walk, MMSE, ALSFRS-R, SF-36/SF-12 summaries, peak
-   urinary flow, bone mineral density, KCCQ -> higher is better; visual acuity by its unit (letters
+   urinary flow, peak expiratory flow, bone mineral density, KCCQ, Quality of Recovery -> higher is
+   better; visual acuity by its unit (letters
    higher, logMAR lower, anything else ``unknown``); symptom scales, pain, pruritus, anxiety,
-   depression (HAM-D, MADRS, PHQ-9, GAD-7), fatigue, nausea, diarrhoea, sleepiness, sleep latency,
+   depression (HAM-D, MADRS, PHQ-9, GAD-7), fatigue, nasal congestion, nausea, diarrhoea, sleepiness, sleep latency,
    insomnia severity, distress, EDSS, PANSS, Y-BOCS, DAS28, ACQ, SGRQ, CDR-SB, UPDRS, HAQ-DI,
    BASDAI, Mayo score, CDAI, IPSS, DLQI, EASI/PASI/SCORAD scores, CGI-S, Harvey-Bradshaw, CAT,
    SALT, BPRS, the Neuropsychiatric Inventory, heavy drinking days -> lower is better; both kinds
@@ -175,6 +179,11 @@ _GOOD_EVENT_AFTER_TIME = _rx(
     r"normali[sz]ation",
     r"engraftment",
     r"closure",
+    r"extubation",
+    r"(?<!rescue )analgesia",
+    r"ambulation",
+    r"\bflatus\b",
+    r"(?:return|recovery) of (?:bowel|gastrointestinal|gi) function",
 )
 _SURVIVAL = _rx(
     r"surviv",
@@ -259,6 +268,10 @@ _BAD_EVENT = _rx(
     r"recurrence rates?|rate of (?:\w+ )?recurrence|\b(?:local|distant|loco-?regional) recurrence",
     r"\bgvhd\b|graft[- ]versus[- ]host disease",
     r"(?:number of|requiring|required|need for) (?:\w+ ){0,3}transfusions?",
+    r"\breadmissions?\b",
+    r"cigarettes (?:smoked )?(?:per|a|each) day|cigarettes smoked|cigarettes per day",
+    r"\bdelirium\b",
+    r"preterm (?:birth|delivery|labou?r)",
 )
 # a tally of participants by their best response (CR, PR, SD, PD rows), not the rate of one
 _BEST_RESPONSE_TALLY = re.compile(
@@ -306,6 +319,8 @@ _GOOD_EVENT = _rx(
     r"live births?\b|(?:clinical|ongoing) pregnanc(?:y|ies)",
     r"\b(?:sustained|continuous|prolonged|point[- ]prevalence)\s+abstinence\b|\bdays abstinent\b|\babstinence rates?\b",
     r"\bquit (?:rates?|smoking)\b|\bwho quit\b",
+    r"\bsero-?protect",
+    r"(?:endoscopic|mucosal) healing",  # a protective antibody level (not seroconversion: to HIV, an infection)
 )
 _GOOD_SCALE = _rx(
     r"quality of life",
@@ -334,9 +349,12 @@ _GOOD_SCALE = _rx(
     r"\bkccq\b|kansas city cardiomyopathy",
     r"\bkoos\b|\bikdc\b|\bbarthel\b|fugl[- ]meyer|berg balance|\bmoca\b|montreal cognitive",
     r"glasgow (?:coma|outcome)|\bgos-?e\b|symbol digit",
+    r"peak (?:expiratory |urinary )?flow\b|\bpefr?\b",  # peak flow of breath or of urine (Qmax)
+    r"quality of recovery|\bqor-?\d*\b",
 )
 _BAD_SCALE = _rx(
     r"symptom",
+    r"\bcongestion\b",
     r"\bpain\b",
     r"anxiety",
     r"depressi",
