@@ -32,7 +32,9 @@ Kinds:
   ``pregnancy`` (pregnant, lactating), ``obesity``, ``inadequate`` responders to a prior therapy
   ("TNF-IR"), the ``eye`` a result is of ("Study Eye" / "Fellow Eye": one participant's two
   eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
-  Population": the participants a group's results count);
+  Population": the participants a group's results count), disease ``activity`` ("Latent TB" /
+  "Active TB", "Inactive Disease"; not "Active Comparator") and Fitzpatrick ``skin-type`` ("I-III"
+  / "IV-VI");
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -172,6 +174,10 @@ _CLASSES = (
     r"(?![\s-]+(?:blood|cells?|matter|coat|petrolatum|soft|paraffin|cohosh|seeds?|tea|rice|light|noise|box))",
     r"\b(?P<pregnancy>(?:non[\s-]*)?(?:pregnant|lactating|breast[\s-]*feeding|postpartum))\b",
     r"\b(?P<obesity>(?:non[\s-]*)?obese)\b",
+    r"\b(?P<activity>latent|active|inactive|quiescent)\s+(?:tb\b|tuberculosis|infection|disease|lupus|sle\b"
+    r"|crohn|uc\b|ulcerative|colitis|hepatitis|hbv\b|hcv\b|uveitis|arthritis|ra\b)",
+    r"\bfitzpatrick\s+(?:skin\s+)?(?:(?:photo)?types?\s+)?(?P<skin_type>[ivx]+(?:\s*(?:-|–|to)\s*[ivx]+)?)\b"
+    r"|\bskin\s+(?:photo)?types?\s+(?P<skin_type2>[ivx]+(?:\s*(?:-|–|to)\s*[ivx]+)?)\b",
     r"\b(?P<eye>left|right|study|fellow|treated|untreated|contralateral|non[\s-]*study)\s+eyes?\b",
     r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
     r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population)"
@@ -247,6 +253,8 @@ def _class_token(match: re.Match[str]) -> Token:
         value = _RACES.get(value, value)
     elif kind == "diabetes":  # "Type I" is "Type 1", "T2DM" is "Type 2"
         value = {"i": "1", "ii": "2"}.get(value, value)
+    elif kind == "skin-type":  # "I-III", "I to III", "I – III": one band
+        value = re.sub(r"\s*(?:-|–|to)\s*", "-", match.group(group).casefold())
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value

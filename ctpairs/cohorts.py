@@ -69,7 +69,9 @@ SKIP_CONDITIONS = "different conditions (fed or fasted)"
 SKIP_COHORTS = "different cohorts (not randomized against each other)"
 SKIP_SUBGROUPS = "subgroups defined by a participant characteristic (biomarker, histology, disease, response, choice)"
 SKIP_NOT_CONCURRENT = "a historical or external control (not concurrent)"
-SKIP_QUALIFIED = "titles qualified differently beyond the arm (a site, role or specimen; no treatment word)"
+SKIP_QUALIFIED = (
+    "titles qualified differently beyond the arm (a site, role, specimen or background therapy; no treatment word)"
+)
 
 SKIP_REASONS = (
     SKIP_POOLED,
@@ -159,7 +161,8 @@ _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3
 _COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
 _REGION = re.compile(
     r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
-    r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b",
+    r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b"
+    r"(?!\s+(?:herbal|herbs?|medicine|tea|formula|acupuncture|massage|food|diet|cuisine)\b)",  # a treatment's origin
     re.I,
 )
 # A control group that did not run beside the trial's own: a historical or external cohort.

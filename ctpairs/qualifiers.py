@@ -81,6 +81,8 @@ _BACKGROUND_DRUGS = frozenset(
     """.split()
 )
 """Drugs trials often stratify by, beside the endings of :data:`_DRUG_NAME`."""
+_ALONE = frozenset(_stem(word) for word in "monotherapy alone only mono".split())
+"""A qualifier of only these words says the arm is given alone, beside one that adds a drug to it."""
 _NOT_TREATMENT_WORDS = frozenset(
     _stem(word)
     for word in """
@@ -117,14 +119,22 @@ def qualifiers(title: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((kind, main, q) for kind, main, q in found if _tokens(main) and _tokens(q))
 
 
+def _names_a_drug(tokens: frozenset[str]) -> bool:
+    return any(t in _BACKGROUND_DRUGS or _DRUG_NAME.search(t) for t in tokens)
+
+
 def _background(qa: str, qb: str) -> bool:
     """True when two qualifiers are the two sides of a drug given in the background ("(With
-    Metformin)" / "(Without Metformin)", "(On Insulin)" / "(Not on Insulin)"): beside two different
-    arms, a stratum, not the arm. Not "With Water" / "Without Water", which is how a drug is taken."""
-    ta, tb = _tokens(qa) - _NEGATIONS, _tokens(qb) - _NEGATIONS
-    if ta != tb or _tokens(qa) == _tokens(qb):
+    Metformin)" / "(Without Metformin)", "(On Insulin)" / "(Not on Insulin)", "(Monotherapy)" /
+    "(Add-on to Metformin)"): beside two different arms, a stratum, not the arm. Not "With Water" /
+    "Without Water", which is how a drug is taken."""
+    ta, tb = _tokens(qa), _tokens(qb)
+    if ta == tb:
         return False
-    return any(t in _BACKGROUND_DRUGS or _DRUG_NAME.search(t) for t in ta)
+    if ta - _NEGATIONS == tb - _NEGATIONS:
+        return _names_a_drug(ta)
+    # alone beside added to a drug trials stratify by (not "Plus Carboplatin", a drug of the arm)
+    return any(one and one <= _ALONE and other & _BACKGROUND_DRUGS for one, other in ((ta, tb), (tb, ta)))
 
 
 def describes_treatment(qa: str, qb: str, known: frozenset[str]) -> bool:

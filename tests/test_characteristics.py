@@ -102,6 +102,15 @@ from ctpairs.characteristics import characteristics, diseases, named_conditions
         ("Pregabalin", set()),
         ("Sildenafil Citrate On Demand", set()),
         ("Arm A2 (NSCLC Standard of Care Chemo)", {("disease", "nsclc")}),
+        # disease activity and skin type (registry style); an active comparator or drug is neither
+        ("Placebo (Latent TB)", {("activity", "latent")}),
+        ("Drug X (Active TB)", {("activity", "active")}),
+        ("Drug X (Inactive Disease)", {("activity", "inactive")}),
+        ("Active Comparator", set()),
+        ("Active Drug X", set()),
+        ("Placebo (Fitzpatrick I-III)", {("skin-type", "i-iii")}),
+        ("Drug X (Fitzpatrick Skin Type IV to VI)", {("skin-type", "iv-vi")}),
+        ("Drug X IV", set()),
     ],
 )
 def test_titles(title: str, expected: set) -> None:

@@ -38,6 +38,8 @@ def test_readings_of_a_title():
             (),
         ),
         ("A: Erlotinib Group", "B: Standard Chemotherapy Group", ()),
+        # a drug given with the arm, not one trials stratify by
+        ("Placebo (Alone)", "Drug X (Plus Carboplatin)", ()),
         ("Test 1: 100 mg Chewable, Without Water", "Test 2: 100 mg Chewable, With Water", ()),
         # NCT00904748's main contrast: the chewable tablet without water against the coated
         # reference with water (the gold set's valid pair): how it is taken is part of the arm
@@ -90,6 +92,8 @@ def test_qualifiers_that_describe_the_arm(a: str, b: str, names: tuple[str, ...]
         ("Placebo (Plasma)", "Drug X (CSF)"),  # a specimen's initials say no treatment
         ("Placebo (With Metformin)", "Drug X (Without Metformin)"),  # a background drug's two sides
         ("Placebo (On Insulin)", "Drug X (Not on Insulin)"),
+        ("Placebo (Monotherapy)", "Drug X (Add-on to Metformin)"),  # alone, or on a background drug
+        ("Placebo (Alone)", "Drug X (With MTX)"),
     ],
 )
 def test_qualifiers_of_something_else(a: str, b: str):
