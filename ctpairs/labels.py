@@ -453,7 +453,7 @@ def _is_share_of_about(share: float, n: float, digit: float) -> bool:
     """Whether a posted share (last digit ``digit``, as a share; rounded or truncated) is a count
     out of n, or out of a denominator within :data:`DENOMINATOR_TOLERANCE` of n (a row may count a
     few participants fewer than its n)."""
-    low, high = share - digit / 2, share + digit - 1e-12
+    low, high = share - digit / 2, share + digit * (1 - 1e-6)  # truncated: below the next digit
     if _counts(n, low, high):
         return True
     spread = range(max(1, math.ceil(n * (1 - DENOMINATOR_TOLERANCE))), math.floor(n * (1 + DENOMINATOR_TOLERANCE)) + 1)

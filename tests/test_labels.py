@@ -825,6 +825,8 @@ def test_a_number_in_participants_is_a_count_of_them(unit: str, kind: str) -> No
         (16.66, 6.0, True),  # NCT03217071: 1 of 6, posted truncated
         (88.9, 11.0, False),  # 8 of 9: a denominator 18% under n, outside DENOMINATOR_TOLERANCE
         (90.0, 11.0, True),  # 9 of 10: within it
+        (89.0, 11.0, False),  # NCT01229150: 8 of 9 (its exact CI, 51.8-99.7); 9 of 10 is 90.0, not 89 truncated
+        (89.9, 10.0, False),  # nor is 9 of 10 a truncated 89.9
         (0.0, 92.0, True),
     ],
 )
