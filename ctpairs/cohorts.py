@@ -123,7 +123,7 @@ _STAGES = {
 _PERIOD = re.compile(
     r"\bperiod\s*(?P<n>[0-9]+|i{1,3}v?\b)|\b(?P<w>first|second|third)\s+period\b"
     r"|\bcycles?\s*(?P<c>\d+(?:\s*(?:to|-|–|through)\s*\d+)?)\b|\bsequence\s*(?P<s>[a-z0-9/-]+)"
-    r"|(?P<seq>(?-i:\b[A-Z]{1,4}\s*/\s*[A-Z]{1,4}\b))"
+    r"|(?P<seq>(?-i:\b[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})+\b))"
     r"|\bbaseline\b|\b(?:week|day|month|year|visit)s?\s*\d+(?:\s*(?:-|–|to|through)\s*\d+)?\b"
     r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b"  # "(Before Switch)"
     r"|\b(?:pre|post)[\s-]*(?:treatment|dose)\b(?!\s+with)",  # "(Pre-treatment)", not "Pretreatment With Drug Y"
@@ -269,6 +269,22 @@ def _lines(title: str) -> frozenset[str]:
     )
 
 
+_WORD_INITIAL = re.compile(r"\b[A-Za-z]")
+_SEQUENCE_LETTERS = re.compile(r"[A-Z]+")
+
+
+def _spells_initials(match: re.Match[str], title: str) -> bool:
+    """Whether a letter sequence ("C/T/C") spells the initials of the title's own words
+    ("Cetuximab+Taxane+Carboplatin (C/T/C)"): a regimen's abbreviation, not crossover sequences."""
+    if not match.group("seq"):
+        return False
+    letters = "".join(_SEQUENCE_LETTERS.findall(match.group("seq"))).casefold()
+    initials = iter(
+        "".join(w.group(0) for w in _WORD_INITIAL.finditer(title[: match.start()] + title[match.end() :])).casefold()
+    )
+    return len(letters) > 1 and all(letter in initials for letter in letters)  # in order, as a subsequence
+
+
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
@@ -277,7 +293,7 @@ def _context(title: str, description: str) -> GroupContext:
         or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
         for m in _PART.finditer(title)
     ) - {""}
-    periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title))
+    periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title) if not _spells_initials(m, title))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),
         not_concurrent=bool(_NOT_CONCURRENT.search(title)),
@@ -299,9 +315,14 @@ def stages(text: str) -> frozenset[str]:
     return _found(_STAGES, text)
 
 
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
 @lru_cache(maxsize=16384)
 def _steps(title: str) -> tuple[str, ...]:
-    return tuple(_SPACE.sub(" ", step).strip().casefold() for step in _SEQUENCE_STEP.split(title) if step.strip())
+    """The steps a title names in order, its bracketed asides ("(P/D)") left out."""
+    text = _BRACKETS.sub(" ", title)
+    return tuple(_SPACE.sub(" ", step).strip().casefold() for step in _SEQUENCE_STEP.split(text) if step.strip())
 
 
 def reordered(a: str, b: str) -> bool:

@@ -160,3 +160,14 @@ def test_every_pair_follows_the_axis_rules_and_its_pointers(survey: Survey) -> N
 )
 def test_control_words_of_a_group_title(title: str, rank: int) -> None:
     assert arm_builder._text_rank(title) == rank
+
+
+def test_a_regimens_initials_are_no_crossover_sequence(trials: dict[str, Trial]) -> None:
+    """NCT00112294 randomized "Cetuximab+Taxane+Carboplatin (C/T/C)" against "Taxane+Carboplatin
+    (T/C)": the letters between slashes spell the titles' own words, so they are the regimens'
+    initials, not crossover sequences, and the two arms are paired (control first)."""
+    pairs = [p for p in ArmBuilder().build(trials["NCT00112294"]) if isinstance(p, Pair)]
+    assert pairs
+    assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {
+        ("Taxane+Carboplatin (T/C)", "Cetuximab+Taxane+Carboplatin (C/T/C)")
+    }

@@ -183,6 +183,14 @@ XP = ("Drug X", "Placebo")
         (("Placebo (Site A)", "Drug X (Site A)"), XP, None, PAIRED),
         (("Arm A (Caregiver Training)", "Arm B (Usual Care)"), XP, None, PAIRED),
         (("Placebo", "Drug X Pretreatment With Drug Y"), XP, None, PAIRED),
+        # a regimen's initials between slashes are no crossover sequence (NCT00112294); sequences,
+        # spelled out or as letters, still are
+        (("Cetuximab+Taxane+Carboplatin (C/T/C)", "Taxane+Carboplatin (T/C)"), XP, None, PAIRED),
+        (("Gemcitabine/Cisplatin (G/C)", "Pemetrexed/Cisplatin (P/C)"), XP, None, PAIRED),
+        (("Placebo/Drug X (P/D)", "Drug X/Placebo (D/P)"), XP, None, cohorts.SKIP_PERIODS),
+        (("Drug X Then Placebo (X/P)", "Placebo Then Drug X (P/X)"), XP, None, cohorts.SKIP_PERIODS),
+        (("Sequence A/B", "Sequence B/A"), XP, None, cohorts.SKIP_PERIODS),
+        (("AB/BA", "BA/AB"), XP, None, cohorts.SKIP_PERIODS),
     ],
 )
 def test_registry_style_titles(titles: tuple[str, ...], drugs: tuple[str, ...], dose: str | None, arm: str | None):
