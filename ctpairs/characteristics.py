@@ -50,7 +50,7 @@ from functools import lru_cache
 from ctpairs.timepoints import words
 
 _STATUS_TITLE = re.compile(
-    r"\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:MT))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
+    r"\b(?P<mut>mut(?:ant|ation|ated)?s?|(?-i:(?<=[A-Z0-9][\s-])MT|MT(?=\s+[A-Z]{2})))\b|\b(?P<wt>wild[\s-]*type|(?-i:WT))\b"
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
     r"|\b(?:pd-?l1|tmb|msi|tps|cps|expression)[\s-]+(?P<level>high|low)\b"
     r"|(?P<msi>(?-i:\bMSI-H\b|\bMSI-L\b|\bMSS\b|\bdMMR\b|\bpMMR\b))"

@@ -161,8 +161,12 @@ _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3
 _COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
 _REGION = re.compile(
     r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
-    r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?|(?-i:US|EU|ROW))\b"
-    r"(?!\s+(?:herbal|herbs?|medicine|tea|formula|acupuncture|massage|food|diet|cuisine)\b)",  # a treatment's origin
+    r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?"
+    r"|(?-i:(?<![\w-])(?:US|EU|ROW)(?![\w-])))\b"
+    # a treatment's or a product's origin, not the participants': "Chinese Herbal", "Bevacizumab-EU",
+    # "EU Avastin®", "US-licensed Humira", "EU-approved"
+    r"(?!\s+(?:herbal|herbs?|medicine|tea|formula|acupuncture|massage|food|diet|cuisine)\b)"
+    r"(?![\s-]*(?:licen[sc]ed|approved|sourced|authori[sz]ed|marketed)\b)(?!\s+[\w-]+\s*[®™])",
     re.I,
 )
 # A control group that did not run beside the trial's own: a historical or external cohort.
@@ -209,6 +213,7 @@ class GroupContext:
     parts: frozenset[str]
     stages: frozenset[str]
     periods: frozenset[str]
+    sequences: frozenset[str]  # letter sequences ("A/B", "AB/BA") that spell no words of the title
     populations: frozenset[str]
     regions: frozenset[str]
     non_randomized: bool
@@ -293,13 +298,16 @@ def _context(title: str, description: str) -> GroupContext:
         or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
         for m in _PART.finditer(title)
     ) - {""}
-    periods = frozenset(_norm(m.group(0)) for m in _PERIOD.finditer(title) if not _spells_initials(m, title))
+    found = [m for m in _PERIOD.finditer(title) if not _spells_initials(m, title)]
+    periods = frozenset(_norm(m.group(0)) for m in found if not m.group("seq"))
+    sequences = frozenset(_norm(m.group("seq")) for m in found if m.group("seq"))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),
         not_concurrent=bool(_NOT_CONCURRENT.search(title)),
         parts=parts,
         stages=stages(title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
+        sequences=sequences,
         populations=_populations(both) | _lines(title) | _criteria(description),
         regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
@@ -356,7 +364,10 @@ def concurrency_skip(a: ResultGroup, b: ResultGroup) -> str | None:
         return SKIP_PARTS
     if ca.stages != cb.stages:
         return SKIP_STAGES
-    if ca.periods != cb.periods or reordered(a.title or "", b.title or ""):
+    # a letter sequence only beside another: "MT/O Arm" (maintenance therapy or observation) beside
+    # "LCT Arm" is an abbreviation, "A/B" beside "B/A" two crossover sequences
+    sequences_differ = bool(ca.sequences and cb.sequences and ca.sequences != cb.sequences)
+    if ca.periods != cb.periods or sequences_differ or reordered(a.title or "", b.title or ""):
         return SKIP_PERIODS
     if ca.populations != cb.populations or ca.regions != cb.regions:
         return SKIP_POPULATIONS

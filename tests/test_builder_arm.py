@@ -171,3 +171,19 @@ def test_a_regimens_initials_are_no_crossover_sequence(trials: dict[str, Trial])
     assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {
         ("Taxane+Carboplatin (T/C)", "Cetuximab+Taxane+Carboplatin (C/T/C)")
     }
+
+
+@pytest.mark.parametrize(
+    "nct_id,control,other",
+    [
+        ("NCT02364999", "Bevacizumab-EU", "PF-06439535"),
+        ("NCT03329911", "EU Avastin®", "BAT1706"),
+        ("NCT03296163", "EU-approved Avastin®", "MB02 (Bevacizumab Biosimilar Drug)"),
+    ],
+)
+def test_a_products_origin_is_no_region(trials: dict[str, Trial], nct_id: str, control: str, other: str) -> None:
+    """Biosimilar trials randomize a biosimilar against the reference product sourced in a region
+    ("Bevacizumab-EU", "EU Avastin®"): the region is the product's, not the participants', so the
+    two arms are a pair, the reference first."""
+    pairs = [p for p in ArmBuilder().build(trials[nct_id]) if isinstance(p, Pair)]
+    assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {(control, other)}

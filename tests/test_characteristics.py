@@ -111,6 +111,11 @@ from ctpairs.characteristics import characteristics, diseases, named_conditions
         ("Placebo (Fitzpatrick I-III)", {("skin-type", "i-iii")}),
         ("Drug X (Fitzpatrick Skin Type IV to VI)", {("skin-type", "iv-vi")}),
         ("Drug X IV", set()),
+        # "MT" is a mutant only beside a marker ("BRAF-MT", "KRAS MT"), not in "MT/O" (maintenance
+        # therapy or observation, NCT01725165)
+        ("Part 2: Exp ML BRAF-MT", {("status", "mutant")}),
+        ("KRAS MT", {("status", "mutant")}),
+        ("MT/O Arm", set()),
     ],
 )
 def test_titles(title: str, expected: set) -> None:

@@ -191,6 +191,16 @@ XP = ("Drug X", "Placebo")
         (("Drug X Then Placebo (X/P)", "Placebo Then Drug X (P/X)"), XP, None, cohorts.SKIP_PERIODS),
         (("Sequence A/B", "Sequence B/A"), XP, None, cohorts.SKIP_PERIODS),
         (("AB/BA", "BA/AB"), XP, None, cohorts.SKIP_PERIODS),
+        # letters between slashes beside a title without any are an abbreviation ("MT/O":
+        # maintenance therapy or observation, NCT01725165)
+        (("LCT Arm", "MT/O Arm"), XP, None, PAIRED),
+        # a product's origin is no region of the participants (biosimilar trials: NCT02364999,
+        # NCT03329911, NCT03296163); the participants' region still is
+        (("Bevacizumab-EU", "PF-06439535"), XP, None, PAIRED),
+        (("EU Avastin®", "BAT1706"), XP, None, PAIRED),
+        (("US-licensed Humira", "Drug X"), XP, None, PAIRED),
+        (("EU-approved Avastin®", "Drug X"), XP, None, PAIRED),
+        (("Placebo (EU)", "Drug X (US)"), XP, None, cohorts.SKIP_POPULATIONS),
     ],
 )
 def test_registry_style_titles(titles: tuple[str, ...], drugs: tuple[str, ...], dose: str | None, arm: str | None):
