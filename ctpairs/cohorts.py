@@ -140,6 +140,10 @@ _POPULATION = {
     "pediatric": re.compile(r"\bp(?:a)?ediatric\b|\bchildren\b|\badolescents?\b", re.I),
     "impairment": re.compile(r"\b(?:renal|hepatic)\s+impairment\b", re.I),
 }
+_TITLE_ONLY_POPULATIONS = frozenset({"impairment"})
+"""Read in titles only: a description mentions renal impairment to adjust a dose ("Dosage was
+adjusted for participants with mild or moderate renal impairment", NCT00172042), not to say who
+its group is."""
 # the line of therapy a cohort is in: "First Line", "2nd-line", "2L+"
 _LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?P<n>[123])L(?P<later>\+)?(?!\w)", re.I)
 # a group's own eligibility criteria, in its description
@@ -308,7 +312,10 @@ def _context(title: str, description: str) -> GroupContext:
         stages=stages(title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         sequences=sequences,
-        populations=_populations(both) | _lines(title) | _criteria(description),
+        populations=_populations(title)
+        | (_populations(description) - _TITLE_ONLY_POPULATIONS)
+        | _lines(title)
+        | _criteria(description),
         regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),

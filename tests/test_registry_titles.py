@@ -201,6 +201,8 @@ XP = ("Drug X", "Placebo")
         (("US-licensed Humira", "Drug X"), XP, None, PAIRED),
         (("EU-approved Avastin®", "Drug X"), XP, None, PAIRED),
         (("Placebo (EU)", "Drug X (US)"), XP, None, cohorts.SKIP_POPULATIONS),
+        # renal impairment in a title is who the group is; in a description, how a dose is adjusted
+        (("Placebo (Moderate Renal Impairment)", "Drug X (Normal Renal Function)"), XP, None, cohorts.SKIP_POPULATIONS),
     ],
 )
 def test_registry_style_titles(titles: tuple[str, ...], drugs: tuple[str, ...], dose: str | None, arm: str | None):
@@ -244,6 +246,16 @@ def test_a_cohort_number_equal_to_a_dose_is_still_a_cohort_label():
         "80 mg Drug X administered orally BID in combination with 3 mg/kg Drug Y given IV Q2W.",
     )
     assert _outcome(DoseBuilder(), titles, ("Drug X", "Drug Y"), descriptions=descriptions) == PAIRED
+
+
+def test_a_dose_adjustment_for_renal_impairment_is_no_population() -> None:
+    """NCT00172042: "Dosage was adjusted for participants with mild or moderate renal impairment"
+    in the zoledronic acid arm's description says how the dose was set, not who was enrolled."""
+    descriptions = (
+        "Zoledronic acid 4 mg IV every 3 to 4 weeks. Dosage was adjusted for participants with mild or moderate renal impairment.",
+        "No investigational treatment.",
+    )
+    assert _outcome(ArmBuilder(), ("Zoledronic Acid", "Control"), ("Zoledronic acid",), (), descriptions) == PAIRED
 
 
 @pytest.mark.parametrize(
