@@ -269,9 +269,11 @@ def differs_beyond_dose(
         if na != nb:
             return SKIP_DESCRIPTIONS  # "for 12 weeks" / "for 24 weeks": close words, another number
     if a.arm and b.arm:
+        # the interventions' names without their amounts: "Pemetrexed 500 mg/m2" and "Pemetrexed
+        # 1000 mg/m2" are one intervention at two doses (NCT00191191)
         arm_a, arm_b = trial.arm(a.arm.arm_label), trial.arm(b.arm.arm_label)
-        names_a = sorted(iv.name.casefold() for iv in arm_a.interventions) if arm_a else []
-        names_b = sorted(iv.name.casefold() for iv in arm_b.interventions) if arm_b else []
+        names_a = sorted(sorted(without_amounts(iv.name, va | vb)) for iv in arm_a.interventions) if arm_a else []
+        names_b = sorted(sorted(without_amounts(iv.name, va | vb)) for iv in arm_b.interventions) if arm_b else []
         if names_a != names_b:
             return SKIP_ARMS
     return None

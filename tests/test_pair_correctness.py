@@ -508,3 +508,21 @@ def test_baseline_rows_against_hand_labels() -> None:
     assert {outcome_builder.SKIP_BASELINE_OF_CHANGE, outcome_builder.SKIP_PEAK_OR_TROUGH} <= reasons
     kept = [p for p in built(OutcomeBuilder(), ["NCT01788566"]) if "Necitumumab" in p.factual.outcome.title]
     assert {p.factual.result.category for p in kept} >= {"Predose Cycle 1 Day 8", "EOI Cycle 1 Day 1"}
+
+
+@pytest.mark.parametrize(
+    "nct_id,low,high",
+    [
+        ("NCT00191191", "Pemetrexed 500 mg/m2", "Pemetrexed 1000 mg/m2"),
+        ("NCT01698684", "Avanafil 100 mg", "Avanafil 200 mg"),
+        ("NCT03704688", "Phase I: Dose Level 1", "Phase I: Dose Level 2"),
+    ],
+)
+def test_interventions_named_with_their_amounts_are_one_intervention(nct_id: str, low: str, high: str) -> None:
+    """Trials that register each dose as its own intervention ("Pemetrexed 500 mg/m2" / "Pemetrexed
+    1000 mg/m2", "Ponatinib 15 MG" / "Ponatinib 30 MG") give their arms intervention lists that
+    differ only in the amounts: one intervention at two doses, not two treatments."""
+    pairs = [p for p in DoseBuilder().build(trial(nct_id)) if isinstance(p, Pair)]
+    assert pairs
+    assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {(low, high)}
+    assert all(p.counterfactual.dose.value > p.factual.dose.value for p in pairs)
