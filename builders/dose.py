@@ -269,14 +269,17 @@ def differs_beyond_dose(
         if na != nb:
             return SKIP_DESCRIPTIONS  # "for 12 weeks" / "for 24 weeks": close words, another number
     if a.arm and b.arm:
-        # the interventions' names without their amounts: "Pemetrexed 500 mg/m2" and "Pemetrexed
-        # 1000 mg/m2" are one intervention at two doses (NCT00191191)
-        arm_a, arm_b = trial.arm(a.arm.arm_label), trial.arm(b.arm.arm_label)
-        names_a = sorted(sorted(without_amounts(iv.name, va | vb)) for iv in arm_a.interventions) if arm_a else []
-        names_b = sorted(sorted(without_amounts(iv.name, va | vb)) for iv in arm_b.interventions) if arm_b else []
-        if names_a != names_b:
+        values = va | vb
+        if _interventions(trial, a.arm.arm_label, values) != _interventions(trial, b.arm.arm_label, values):
             return SKIP_ARMS
     return None
+
+
+def _interventions(trial: Trial, arm_label: str, values: frozenset[float]) -> tuple[tuple[str, ...], ...]:
+    """The words of an arm's interventions' names without their amounts: "Pemetrexed 500 mg/m2" and
+    "Pemetrexed 1000 mg/m2" are one intervention at two doses (NCT00191191)."""
+    arm = trial.arm(arm_label)
+    return tuple(sorted(tuple(sorted(without_amounts(iv.name, values))) for iv in arm.interventions)) if arm else ()
 
 
 def _signature(d: DrugDose) -> tuple:

@@ -243,10 +243,11 @@ class OutcomeBuilder:
         by_group = observations_by_group(measure)
         cycle_days = _measure_cycle_days(measure)
         levels = _BaselineLevels.of(measure, by_group, series.values())
+        event_time = Statistic.of(measure).event_time
         for points in series.values():
             if len(points) < 2:
                 continue
-            if Statistic.of(measure).event_time:
+            if event_time:
                 yield Skip(SKIP_ANALYSIS_CUTS, measure.title)
                 continue
             if mixes_peak_and_trough(measure.title, " ".join(filter(None, points[0][0]))):

@@ -590,6 +590,20 @@ _TIME_FREQ = {"day": "QD", "d": "QD", "24h": "QD", "week": "QW", "wk": "QW", "mo
 _RATE = {"min": "min", "minute": "min", "h": "h", "hr": "h", "hour": "h"}
 
 
+def _digit_groups(text: str, m: re.Match[str]) -> tuple[float, int, bool]:
+    """An amount's value and start once its digit grouping is read, and whether that grouping is
+    ambiguous: "1.200 mg" (1.2, or 1,200 written with a point) and "2 500 mg" (2,500, or "Cohort 2"
+    and 500) are; "1 000 mg" is 1,000 (no amount is written "000")."""
+    num, start = m.group("num"), m.start()
+    if _POINT_THOUSANDS.fullmatch(num):
+        return _to_float(num), start, True
+    if len(num) == 3 and num.isdigit() and (g := _GROUP_BEFORE.search(text, 0, start)) is not None:
+        if num.startswith("0"):
+            return 1000 * int(g.group("head")) + _to_float(num), g.start(), False
+        return _to_float(num), start, True
+    return _to_float(num), start, False
+
+
 def _read_amounts(text: str) -> list[_Raw]:
     raws: list[_Raw] = []
     taken: list[tuple[int, int]] = []
@@ -616,20 +630,8 @@ def _read_amounts(text: str) -> list[_Raw]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         unit = next(_UNIT_TABLE[i][1] for i in range(len(_UNIT_TABLE)) if m.group(f"u{i}") is not None)
-        value = _to_float(m.group("num"))
-        start, flags = m.start(), set()
-        if _POINT_THOUSANDS.fullmatch(m.group("num")):
-            flags.add("ambiguous")
-        elif (
-            len(m.group("num")) == 3
-            and m.group("num").isdigit()
-            and (g := _GROUP_BEFORE.search(text, 0, start)) is not None
-        ):
-            if m.group("num").startswith("0"):  # "1 000 mg": no amount is written "000"
-                value += 1000 * int(g.group("head"))
-                start = g.start()
-            else:  # "2 500 mg": 2,500 mg, or "Cohort 2" and 500 mg
-                flags.add("ambiguous")
+        value, start, ambiguous = _digit_groups(text, m)
+        flags = {"ambiguous"} if ambiguous else set()
         if exponent := m.group("exp") or m.group("exp2"):
             value *= 10 ** int(exponent)
         elif exponent := m.group("exp3"):  # "10^10 CFU": ten to a power, no factor before it
