@@ -8,6 +8,8 @@ The long form is found the way Schwartz and Hearst (2003, "A simple algorithm fo
 abbreviation definitions in biomedical text") find it: every letter and digit of the short form,
 from its last to its first, is matched in order leftwards through the words before the
 parenthesis, its first character at the start of a word, within ``min(len + 5, 2 len)`` words.
+Conventional abbreviations whose letters their words do not spell (PO, Q3W, BID) are read from a
+table.
 """
 
 from __future__ import annotations
@@ -39,15 +41,47 @@ def long_form(before: str, short: str) -> str | None:
     return found
 
 
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "six": "6", "eight": "8", "twelve": "12"}
+_EVERY_N_WEEKS = re.compile(rf"(?:once\s+)?every\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+weeks?$", re.I)
+_CONVENTIONAL = {
+    "po": r"by\s+mouth|orally|oral",
+    "iv": r"intravenous(?:ly)?",
+    "sc": r"subcutaneous(?:ly)?",
+    "sq": r"subcutaneous(?:ly)?",
+    "im": r"intramuscular(?:ly)?",
+    "qd": r"once\s+(?:a\s+)?dai?ly|once\s+a\s+day|daily|every\s+day",
+    "bid": r"twice\s+(?:a\s+)?daily|twice\s+a\s+day",
+    "tid": r"three\s+times\s+(?:a\s+)?da(?:il)?y",
+    "qw": r"(?:once\s+)?weekly|once\s+a\s+week|every\s+week",
+}
+"""Latin and clinical abbreviations whose letters the words they stand for do not spell: "orally
+(PO)", "every three weeks (Q3W)"."""
+_CONVENTIONAL_RE = {short: re.compile(rf"(?:{pattern})$", re.I) for short, pattern in _CONVENTIONAL.items()}
+
+
+def _conventional_form(before: str, short: str) -> str | None:
+    """The end of ``before`` that a conventional abbreviation stands for ("orally" for PO, "every
+    three weeks" for Q3W), or ``None``."""
+    key = short.casefold()
+    if (m := re.fullmatch(r"q(\d+)w", key)) is not None:
+        found = _EVERY_N_WEEKS.search(before)
+        n = found and _NUMBER_WORDS.get(found["n"].casefold(), found["n"])
+        return found.group(0) if found and n == m.group(1) else None
+    pattern = _CONVENTIONAL_RE.get(key)
+    found = pattern.search(before) if pattern else None
+    return found.group(0) if found else None
+
+
 @lru_cache(maxsize=4096)
 def without_definitions(text: str) -> str:
     """``text`` with every in-place definition reduced to its short form: "paclitaxel (Pa 200
-    mg/m2) via intravenous (IV) infusion" -> "paclitaxel (Pa 200 mg/m2) via IV infusion". A
-    parenthesis that abbreviates nothing before it stays as it is."""
+    mg/m2) via intravenous (IV) infusion" -> "paclitaxel (Pa 200 mg/m2) via IV infusion", "every
+    three weeks (Q3W) ... orally (PO)" -> "Q3W ... PO". A parenthesis that abbreviates nothing
+    before it stays as it is."""
     out, last = [], 0
     for m in _DEFINED.finditer(text):
         before = text[last : m.start()].rstrip()
-        found = long_form(before, m["short"])
+        found = long_form(before, m["short"]) or _conventional_form(before, m["short"])
         if found is None:
             continue
         out.append(before[: len(before) - len(found)])

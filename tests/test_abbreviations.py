@@ -22,9 +22,17 @@ from ctpairs.abbreviations import long_form, without_definitions
         ("Eastern Cooperative Oncology Group (ECOG) performance status", "ECOG performance status"),
         ("Programmed death-ligand 1 (PD-L1) positive", "PD-L1 positive"),
         ("non-small cell lung cancer (NSCLC)", "NSCLC"),
+        # conventional abbreviations whose letters their words do not spell, from a table
+        # (NCT01211483's 18 mg/kg cohort beside its 9 mg/kg one's "IV Q3W ... PO")
+        ("twice daily (BID)", "BID"),
+        ("every 3 weeks (Q3W)", "Q3W"),
+        (
+            "U3-1287 18 mg/kg intravenously (IV) every three weeks (Q3W) and Erlotinib 150 mg/day orally (PO).",
+            "U3-1287 18 mg/kg IV Q3W and Erlotinib 150 mg/day PO.",
+        ),
+        ("every 2 weeks (Q3W)", "every 2 weeks (Q3W)"),  # another number: no definition
         # nothing before the parenthesis spells it out: the text stays
-        ("twice daily (BID)", "twice daily (BID)"),
-        ("every 3 weeks (Q3W)", "every 3 weeks (Q3W)"),
+        ("Tumor (PO)", "Tumor (PO)"),
         ("Part 1 (Dose Escalation)", "Part 1 (Dose Escalation)"),
         ("pembrolizumab (Pembro 2 mg/kg)", "pembrolizumab (Pembro 2 mg/kg)"),
         ("Cohort B (Expansion)", "Cohort B (Expansion)"),

@@ -516,12 +516,15 @@ def test_baseline_rows_against_hand_labels() -> None:
         ("NCT00191191", "Pemetrexed 500 mg/m2", "Pemetrexed 1000 mg/m2"),
         ("NCT01698684", "Avanafil 100 mg", "Avanafil 200 mg"),
         ("NCT03704688", "Phase I: Dose Level 1", "Phase I: Dose Level 2"),
+        # one description spells out "intravenously (IV) every three weeks (Q3W) ... orally (PO)"
+        ("NCT01211483", "Phase 2: U3-1287 9 mg/kg + Erlotinib", "Phase 2: U3-1287 18 mg/kg + Erlotinib"),
     ],
 )
-def test_interventions_named_with_their_amounts_are_one_intervention(nct_id: str, low: str, high: str) -> None:
+def test_dose_contrasts_written_two_ways(nct_id: str, low: str, high: str) -> None:
     """Trials that register each dose as its own intervention ("Pemetrexed 500 mg/m2" / "Pemetrexed
     1000 mg/m2", "Ponatinib 15 MG" / "Ponatinib 30 MG") give their arms intervention lists that
-    differ only in the amounts: one intervention at two doses, not two treatments."""
+    differ only in the amounts: one intervention at two doses, not two treatments; a description
+    that spells out the abbreviations of the other's says the same thing."""
     pairs = [p for p in DoseBuilder().build(trial(nct_id)) if isinstance(p, Pair)]
     assert pairs
     assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {(low, high)}
