@@ -16,8 +16,10 @@ Left out, each with a declared skip reason:
   cohorts or strata; :func:`ctpairs.cohorts.condition_skip`: titles naming different conditions of
   the trial's own list);
 * groups with identical titles;
-* two groups that give the same drugs at different amounts (:data:`SKIP_SAME_DRUGS`, read with the
-  dose builder's regimens): a dose contrast belongs to the ``dose`` axis;
+* two groups that give the same drugs and differ in one drug's amount (:data:`SKIP_SAME_DRUGS`,
+  read with the dose builder's regimens): a dose contrast belongs to the ``dose`` axis (the same
+  drugs on other schedules, routes or bases, or with several doses changed, are regimens the dose
+  axis cannot order: arm contrasts);
 * two groups of a trial that was not randomized when neither is a control naming no drug of the
   trial (cohorts of a basket or single-arm trial differ in their population, not only in their arm).
   A trial counts as randomized only when it registers randomized allocation and not a single arm,
@@ -43,7 +45,7 @@ import re
 from collections.abc import Iterator
 from itertools import combinations
 
-from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_DRUGS, SKIP_SAME, Regimens, dose_difference, without_amounts
+from ctpairs.builders.dose import SKIP_DISAGREE, SKIP_UNSURE, Regimens, dose_difference, without_amounts
 
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import (
@@ -134,9 +136,11 @@ _DOSE_WORDS = re.compile(r"\b(?:low|lower|medium|mid|middle|intermediate|high|hi
 
 
 def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
-    """True when two groups give the same drugs and differ in an amount: a dose contrast (the
-    ``dose`` axis's, or none when the dose builder refuses it), never an arm contrast. Read with the
-    dose builder's regimens; groups named "low dose" / "high dose" count too."""
+    """True when two groups give the same drugs and differ in one drug's amount: a dose contrast
+    (the ``dose`` axis's, or none when the dose builder refuses it), never an arm contrast. Read with
+    the dose builder's regimens; groups named "low dose" / "high dose" count too. Two regimens of
+    the same drugs on other schedules, routes or bases, or with several doses changed, are arm
+    contrasts."""
     if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
         return True
     doses_a, doses_b = ({d.base_amount() for d in parse_dose(g.title).doses} for g in (a, b))
@@ -149,8 +153,12 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     drugs_a, drugs_b = ({d.drug for d in r.regimen.drugs} for r in (ra, rb))
     if not ra.regimen.names or drugs_a != drugs_b:
         return False  # amounts of drugs no text names cannot tell the same drug
+    # one drug's amount differs (a dose pair), or one differing dose is not sure (a titration, an
+    # unstated amount); not two drugs' doses, nor one drug on two schedules, routes or bases
+    # ("Fremanezumab 225 mg Monthly" / "675 mg Quarterly", "PRN" / "Nightly"): those are regimens,
+    # which the dose axis cannot order, so they are arm contrasts
     difference = dose_difference(ra.regimen, rb.regimen)
-    return not isinstance(difference, str) or difference not in (SKIP_SAME, SKIP_DRUGS)
+    return not isinstance(difference, str) or difference == SKIP_UNSURE
 
 
 def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:

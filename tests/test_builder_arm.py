@@ -187,3 +187,33 @@ def test_a_products_origin_is_no_region(trials: dict[str, Trial], nct_id: str, c
     two arms are a pair, the reference first."""
     pairs = [p for p in ArmBuilder().build(trials[nct_id]) if isinstance(p, Pair)]
     assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {(control, other)}
+
+
+@pytest.mark.parametrize(
+    "nct_id,pair",
+    [
+        ("NCT05171777", ("Continuation Atezolizumab IV", "Continuation Atezolizumab SC")),  # the route
+        (
+            "NCT00111839",
+            ("Pemetrexed Plus Matuzumab 800 mg Per Week", "Pemetrexed Plus Matuzumab 1600 mg Every 3 Weeks"),
+        ),
+        (
+            "NCT06212752",
+            (
+                "Arm 2: Pembrolizumab + Platinum Doublet Chemotherapy",
+                "Arm 1: Pembrolizumab Formulated With Berahyaluronidase Alfa + Platinum Doublet Chemotherapy",
+            ),
+        ),
+    ],
+)
+def test_one_drug_on_two_schedules_or_routes_is_an_arm_contrast(
+    trials: dict[str, Trial], nct_id: str, pair: tuple[str, str]
+) -> None:
+    """The same drugs given on other schedules or routes are two regimens the dose axis cannot
+    order, so they are arm pairs; the same drugs with one amount changed stay the dose axis's
+    (NCT01183858's erlotinib 150 mg / 300 mg gives no arm pair)."""
+    pairs = [p for p in ArmBuilder().build(trials[nct_id]) if isinstance(p, Pair)]
+    assert pair in {(p.factual.group_title, p.counterfactual.group_title) for p in pairs}
+    dose_only = list(ArmBuilder().build(trials["NCT01183858"]))
+    assert not [p for p in dose_only if isinstance(p, Pair)]
+    assert SKIP_SAME_DRUGS in {s.reason for s in dose_only if isinstance(s, Skip)}
