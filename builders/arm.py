@@ -155,7 +155,7 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
         return False  # amounts of drugs no text names cannot tell the same drug
     # one drug's amount differs (a dose pair), or one differing dose is not sure (a titration, an
     # unstated amount); not two drugs' doses, nor one drug on two schedules, routes or bases
-    # ("Fremanezumab 225 mg Monthly" / "675 mg Quarterly", "PRN" / "Nightly"): those are regimens,
+    # ("Cetuximab 250 mg/m^2 Weekly" / "500 mg/m^2 Every 2 Weeks", IV / SC): those are regimens,
     # which the dose axis cannot order, so they are arm contrasts
     difference = dose_difference(ra.regimen, rb.regimen)
     return not isinstance(difference, str) or difference == SKIP_UNSURE
