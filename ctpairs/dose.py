@@ -1025,16 +1025,21 @@ def _name_forms(names: tuple[str, ...]) -> list[tuple[str, int]]:
     """The ways a text may name a drug, with a rank (0 before 1 where two drugs' forms tie): each
     name, without brackets and salt or form words ("Motesanib diphosphate" -> "Motesanib",
     "bevacizumab [Avastin]" -> "bevacizumab"); then its first word when that is a drug's name
-    ("Poziotinib Once Daily Dosing" -> "Poziotinib")."""
+    ("Poziotinib Once Daily Dosing" -> "Poziotinib") or a product code ("C213 Microneedle System" ->
+    "C213")."""
     forms: dict[str, int] = {}
     for name in names:
         for form in (name, _BRACKETED.sub("", name).strip()):
             for full in (form, _SALT.sub("", form).strip()):
                 forms[full] = 0
     for name in list(forms):
-        if (m := _INN_WORD.match(name)) and m.group(0) not in forms:
+        if (m := _INN_WORD.match(name) or _CODE_WORD.match(name)) and m.group(0) not in forms:
             forms[m.group(0)] = 1
     return [(f, rank) for f, rank in forms.items() if len(f) >= 2]
+
+
+_CODE_WORD = re.compile(r"(?=[\w-]*[A-Za-z])(?=[\w-]*\d{2})[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?=\s)")
+"""A name's first word when it is a product code ("C213 Microneedle System" -> "C213")."""
 
 
 _LONG_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z-]{7,}(?![\w-])")

@@ -1490,3 +1490,16 @@ def test_registry_style_dose_strings_labelled_by_hand(name: str, counts: dict) -
             wrong.append((row["text"], d))
     assert not wrong
     assert Counter(row["expected"] for row in rows) == counts
+
+
+@pytest.mark.parametrize(
+    "text,drugs,expected",
+    [
+        # a product registered under a longer name is named by its code (NCT04066023)
+        ("C213 1.9 mg patch", [("C213 Microneedle System",)], {"C213 Microneedle System": 1.9}),
+        ("MK-3475 200 mg IV Q3W", [("MK-3475 Injection",), ("Placebo",)], {"MK-3475 Injection": 200.0}),
+    ],
+)
+def test_a_product_is_named_by_its_code(text: str, drugs: list[tuple[str, ...]], expected: dict) -> None:
+    regimen = parse_regimen(text, drugs)
+    assert {d.drug: d.dose.value for d in regimen.drugs if d.dose is not None} == expected
