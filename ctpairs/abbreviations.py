@@ -8,14 +8,16 @@ The long form is found the way Schwartz and Hearst (2003, "A simple algorithm fo
 abbreviation definitions in biomedical text") find it: every letter and digit of the short form,
 from its last to its first, is matched in order leftwards through the words before the
 parenthesis, its first character at the start of a word, within ``min(len + 5, 2 len)`` words.
-Conventional abbreviations whose letters their words do not spell (PO, Q3W, BID) are read from a
-table.
+Conventional abbreviations whose letters their words do not spell (PO, Q3W, BID) are read with the
+dose parser's schedules and routes.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from ctpairs.dose import trailing_code
 
 _DEFINED = re.compile(r"\\?[(\[]\s*(?P<short>[A-Za-z][A-Za-z0-9\-]{1,9})\s*\\?[)\]]")
 
@@ -41,35 +43,19 @@ def long_form(before: str, short: str) -> str | None:
     return found
 
 
-_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "six": "6", "eight": "8", "twelve": "12"}
-_EVERY_N_WEEKS = re.compile(rf"(?:once\s+)?every\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+weeks?$", re.I)
-_CONVENTIONAL = {
-    "po": r"by\s+mouth|orally|oral",
-    "iv": r"intravenous(?:ly)?",
-    "sc": r"subcutaneous(?:ly)?",
-    "sq": r"subcutaneous(?:ly)?",
-    "im": r"intramuscular(?:ly)?",
-    "qd": r"once\s+(?:a\s+)?dai?ly|once\s+a\s+day|daily|every\s+day",
-    "bid": r"twice\s+(?:a\s+)?daily|twice\s+a\s+day",
-    "tid": r"three\s+times\s+(?:a\s+)?da(?:il)?y",
-    "qw": r"(?:once\s+)?weekly|once\s+a\s+week|every\s+week",
-}
-"""Latin and clinical abbreviations whose letters the words they stand for do not spell: "orally
-(PO)", "every three weeks (Q3W)"."""
-_CONVENTIONAL_RE = {short: re.compile(rf"(?:{pattern})$", re.I) for short, pattern in _CONVENTIONAL.items()}
+_PHRASE_REACH = 60
 
 
 def _conventional_form(before: str, short: str) -> str | None:
-    """The end of ``before`` that a conventional abbreviation stands for ("orally" for PO, "every
-    three weeks" for Q3W), or ``None``."""
-    key = short.casefold()
-    if (m := re.fullmatch(r"q(\d+)w", key)) is not None:
-        found = _EVERY_N_WEEKS.search(before)
-        n = found and _NUMBER_WORDS.get(found["n"].casefold(), found["n"])
-        return found.group(0) if found and n == m.group(1) else None
-    pattern = _CONVENTIONAL_RE.get(key)
-    found = pattern.search(before) if pattern else None
-    return found.group(0) if found else None
+    """The end of ``before`` that a conventional abbreviation stands for, read with the dose
+    parser's schedules and routes (:func:`ctpairs.dose.trailing_code`): "orally" for PO, "every
+    three weeks" for Q3W, "twice daily" for BID; ``None`` when the two codes differ or either has
+    none."""
+    tail = before.rstrip()[-_PHRASE_REACH:]  # a schedule or route is a few words, not a paragraph
+    ending, own = trailing_code(tail), trailing_code(short)
+    if ending is None or own is None or own[0] != 0 or own[1] != ending[1]:
+        return None
+    return tail[ending[0] :]
 
 
 @lru_cache(maxsize=4096)

@@ -43,6 +43,7 @@ __all__ = [
     "DrugDose",
     "Regimen",
     "parse_regimen",
+    "trailing_code",
 ]
 
 REASON_NO_DOSE = "no dose"
@@ -472,6 +473,20 @@ def _first_match(window: str, table, want_pos: bool = False):
     if best is None:
         return None
     return (best[0][0], best[1]) if want_pos else best[1]
+
+
+def trailing_code(text: str) -> tuple[int, str] | None:
+    """The frequency or route code ("Q3W", "BID", "oral", "iv") of the longest phrase ``text``
+    ends with, and where that phrase starts ("... every three weeks" -> Q3W, "... orally" ->
+    oral), or ``None``: the one reading of schedules and routes for texts that spell them out."""
+    text = text.rstrip()
+    best: tuple[int, str] | None = None
+    for table in (_FREQ_RES, _ROUTE_RES):
+        for rx, code in table:
+            for m in rx.finditer(text):
+                if m.end() == len(text) and (best is None or m.start() < best[0]):
+                    best = (m.start(), _freq_code(m, code) if table is _FREQ_RES else code)
+    return best
 
 
 def _closest(fwd: str, back: str, table) -> str | None:

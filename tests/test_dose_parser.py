@@ -31,6 +31,7 @@ from ctpairs.dose import (
     is_placebo,
     parse_dose,
     parse_regimen,
+    trailing_code,
 )
 
 
@@ -1503,3 +1504,20 @@ def test_registry_style_dose_strings_labelled_by_hand(name: str, counts: dict) -
 def test_a_product_is_named_by_its_code(text: str, drugs: list[tuple[str, ...]], expected: dict) -> None:
     regimen = parse_regimen(text, drugs)
     assert {d.drug: d.dose.value for d in regimen.drugs if d.dose is not None} == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("U3-1287 18 mg/kg every three weeks", (17, "Q3W")),
+        ("erlotinib 150 mg/day orally", (21, "oral")),
+        ("given twice daily", (6, "BID")),
+        ("Q3W", (0, "Q3W")),
+        ("PO", (0, "oral")),
+        ("Tumor", None),
+    ],
+)
+def test_trailing_code(text: str, expected: tuple[int, str] | None) -> None:
+    """The schedule or route a text ends with, as the dose parser reads it: what an abbreviation in
+    brackets after it (ctpairs.abbreviations) must stand for."""
+    assert trailing_code(text) == expected
