@@ -87,9 +87,14 @@ def without_windows(text: str) -> str:
 
 _CYCLE_LENGTH = re.compile(
     rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
-    rf"|\bcycles?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
+    rf"|\bcycles?(?:\s+(?:length|duration))?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?"
+    rf"(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
     re.I,
 )
+
+# a second length stated for other groups right after the first ("Cycle length = 21 days for cohorts
+# 1 and 3 and 14 days for cohort 2"): the measure's groups do not share one cycle length
+_OTHER_LENGTH = re.compile(rf"[^.;)]*?\b(?:and|or|but)\s+{_NUM}[\s-]*(?:days?|weeks?)\s+for\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -292,9 +297,11 @@ def time_point_days(text: str | None, cycle_days: float | None = None) -> float 
 
 @lru_cache(maxsize=4096)
 def cycle_length_days(text: str | None) -> float | None:
-    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks"), in days (cached)."""
-    m = _CYCLE_LENGTH.search(without_windows(text or ""))
-    if not m:
+    """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks", "cycle length: 3
+    weeks"), in days, or ``None`` when it states none or one per group of the measure (cached)."""
+    text = without_windows(text or "")
+    m = _CYCLE_LENGTH.search(text)
+    if not m or _OTHER_LENGTH.match(text, m.end()):
         return None
     value, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
     return float(value) * (7.0 if unit.casefold().startswith("week") else 1.0)

@@ -102,6 +102,18 @@ def test_cycle_time_points(text: str, cycle_days: float, days: float) -> None:
         ("each cycle is 28 days", 28),
         ("BID in 28-day (±3 days) cycles", 28),
         ("3-week cycle", 21),
+        # "cycle length" said before the number (real time frames of the shared records)
+        ("Cycle 6 Day 1 (cycle length=21 days)", 21),
+        ("Day 1 of each cycle (cycle length = 3 weeks) for up to 35 cycles", 21),
+        ("participants receive up to 4 cycles (cycle length: 3 weeks) of placebo", 21),
+        ("Days 4 and 42 postdose (cycle length = 42 days)", 42),
+        ("Cycle 1 Day 1 (Cycle length = 21days), Cycle 1 Days 2, 4, 8, 15", 21),
+        # one length per cohort: the measure's groups share none
+        (
+            "post dose on Days 3 and 8 of Cycle 1 (Cycle length = 21 days for cohorts 1 and 3 and 14 days for cohort 2)",
+            None,
+        ),
+        ("21-day cycles and 28 days in follow-up", 21),
         ("Week 12", None),
         (None, None),
     ],
