@@ -489,6 +489,22 @@ def trailing_code(text: str) -> tuple[int, str] | None:
     return best
 
 
+def schedule_codes(text: str) -> frozenset[str]:
+    """The frequency codes ("QD", "Q3W", "PRN") of every schedule a text names, with or without an
+    amount ("PRN Sildenafil" -> PRN, "Cetuximab Weekly" -> QW): the longest phrase wins where two
+    overlap ("twice daily" is BID, not also QD)."""
+    found = [(m.start(), m.end(), _freq_code(m, code)) for rx, code in _FREQ_RES for m in rx.finditer(text)]
+    found += [(m.start(), m.end(), c) for m in _CYCLE_FREQ.finditer(text) if (c := _cycle_code(m))]
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    codes: set[str] = set()
+    end = -1
+    for start, stop, code in found:
+        if start >= end:
+            codes.add(code)
+            end = stop
+    return frozenset(codes)
+
+
 def _closest(fwd: str, back: str, table) -> str | None:
     """The match nearest to the amount: forward window (after it) or backward window (before it)."""
     f = _first_match(fwd, table, want_pos=True)

@@ -197,6 +197,8 @@ def test_a_products_origin_is_no_region(trials: dict[str, Trial], nct_id: str, c
             "NCT00111839",
             ("Pemetrexed Plus Matuzumab 800 mg Per Week", "Pemetrexed Plus Matuzumab 1600 mg Every 3 Weeks"),
         ),
+        # only the titles name the schedules, and the descriptions give each its own amounts
+        ("NCT01122264", ("Tadalafil On Demand", "Tadalafil Once a Day")),
         (
             "NCT06212752",
             (

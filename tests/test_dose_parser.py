@@ -31,6 +31,7 @@ from ctpairs.dose import (
     is_placebo,
     parse_dose,
     parse_regimen,
+    schedule_codes,
     trailing_code,
 )
 
@@ -1521,3 +1522,25 @@ def test_trailing_code(text: str, expected: tuple[int, str] | None) -> None:
     """The schedule or route a text ends with, as the dose parser reads it: what an abbreviation in
     brackets after it (ctpairs.abbreviations) must stand for."""
     assert trailing_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,codes",
+    [
+        ("PRN Sildenafil", {"PRN"}),  # NCT00955929's arms
+        ("Nightly Sildenafil Arm", {"QD"}),
+        ("Tadalafil On Demand", {"PRN"}),  # NCT01122264's arms
+        ("Tadalafil Once a Day", {"QD"}),
+        ("Cetuximab 250 mg/m^2 Weekly", {"QW"}),
+        ("Pemetrexed Plus Matuzumab 1600 mg Every 3 Weeks", {"Q3W"}),
+        ("Drug X 10 mg twice daily", {"BID"}),  # the longer phrase, not also "daily"
+        ("Gemcitabine on Day 1 of each 21-day cycle", {"Q3W"}),
+        ("Arm A: 5 mg QD, then 10 mg BID", {"QD", "BID"}),
+        ("Placebo", set()),
+        ("Eribulin Mesylate Plus Erlotinib, 21 Day Regimen", set()),  # a regimen's length is no frequency
+    ],
+)
+def test_schedule_codes(text: str, codes: set[str]) -> None:
+    """Every schedule a text names, with or without an amount: how the arm builder tells two
+    regimens of the same drug from two doses."""
+    assert schedule_codes(text) == codes
