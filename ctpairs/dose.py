@@ -143,7 +143,9 @@ _WORDNUM = {
     "ten": 10,
 }
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|(?<![\d,.])\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
+"""A number: digit-grouped ("1,000"), with a decimal comma ("1,5", "12,5": a group has three
+digits, so one or two after a comma are decimals) or a decimal point."""
 _POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 """1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
 _GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
@@ -443,7 +445,12 @@ def is_placebo(text: str) -> bool:
 
 
 def _to_float(num: str) -> float:
+    if _DECIMAL_COMMA.fullmatch(num):
+        return float(num.replace(",", "."))
     return float(num.replace(",", ""))
+
+
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 
 
 def _freq_code(m: re.Match, code: str) -> str:

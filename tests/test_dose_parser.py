@@ -1435,6 +1435,14 @@ def test_powers_of_ten_and_tapers(text: str, expected: tuple) -> None:
         ("Drug X 0.125 mg", S(0.125, "mg")),  # a leading zero: a decimal
         ("Drug X 2.5 mg", S(2.5, "mg")),
         ("Drug X 1,000 mg", S(1000, "mg")),
+        # a decimal comma: a group of thousands has three digits, so one or two after a comma are decimals
+        ("Bisoprolol 2,5 mg twice daily", S(2.5, "mg", None, "BID")),
+        ("Morphine 0,1 mg/kg IV", S(0.1, "mg", "kg", None, "iv")),
+        ("Carvedilol 12,5 mg", S(12.5, "mg")),
+        ("Drug X 1,5 mg", S(1.5, "mg")),
+        ("Drug X 1,5,10 mg", R(MULTI, [1, 5, 10])),  # a list, not 1.5 and 10
+        ("Drug X 0,5 and 1 mg", R(MULTI, [0.5, 1])),
+        ("Drug X 2,5-5 mg", R(RANGE, [2.5, 5])),
         # digit groups apart: no amount is written "000", so "1 000 mg" is 1,000 mg; "Cohort 2 500 mg" is
         # 2,500 mg or cohort 2's 500 mg
         ("Drug X 1 000 mg", S(1000, "mg")),
@@ -1447,7 +1455,8 @@ def test_powers_of_ten_and_tapers(text: str, expected: tuple) -> None:
 )
 def test_numbers_whose_digit_grouping_is_ambiguous(text: str, expected: tuple) -> None:
     """An amount that may be a thousand times what it reads is no single dose: read as 1.2 mg, a
-    "1.200 mg" group would sit below a "600 mg" one."""
+    "1.200 mg" group would sit below a "600 mg" one. A comma before one or two digits is a decimal
+    comma ("2,5 mg"), which no thousands separator can be."""
     _check(parse_dose(text), expected, text)
 
 
