@@ -55,18 +55,35 @@ _CYCLE_DAY = re.compile(
 )
 _CYCLE = re.compile(r"\bcycle\s*(?P<c>\d+)\b", re.I)
 _UNIT_NUM = re.compile(
-    rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute|(?-i:W)(?=\d))s?(?P<gap>\s*)(?P<n>-?{_NUM})\b", re.I
-)
+    rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute|(?-i:W)(?=\d))s?(?P<gap>\s*)(?P<n>[-+]?{_NUM})\b",
+    re.I,
+)  # "Day +100": a transplant's day 100
 # "Week-12" is week 12: a hyphen joined to a week, month or year is a separator ("Week -2" with a
 # space is a run-in week); "Day-1" stays day -1, as pretreatment days are written both ways.
 _JOINED_HYPHEN_UNITS = frozenset({"week", "month", "year"})
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty": 30, "thirty-six": 36, "forty-eight": 48,
+}  # fmt: skip
+"""Numbers written as words before a unit of time ("Four Months", "One-year", "Twelve months")."""
+_WORD_NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _NUM_UNIT = re.compile(
-    rf"(?<![\w.])(?P<n>{_NUM})\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
+    rf"(?<![\w.])(?P<n>{_NUM}|{_WORD_NUM})\s*-?\s*"
+    r"(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
     re.I,
 )
+# an age, not a time: "Age 65 years and older", "<65 years", "aged 65 years", "65 years of age", "65 years old"
+_AGE_BEFORE = re.compile(r"(?:\bage[ds]?\s*(?:of\s*|:\s*)?(?:[<>≤≥]=?\s*)?|[<>≤≥]=?\s*)$", re.I)
+_AGE_AFTER = re.compile(r"\s*(?:of\s+age\b|old\b|\+|(?:and|or)\s+(?:older|over|above|younger|under|less|more)\b)", re.I)
 _BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
-_NEXT_NUMBER = re.compile(rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])", re.I)
-_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM})\s*(?:-|–|to|and|or|,)\s*$", re.I)
+# the second number of a range or list ("Weeks 0-12", "Days 1, 28"), not an amount after a dash
+# ("Week 2 - 50 mg", "Week 4 - 10 mg/kg")
+_NEXT_NUMBER = re.compile(
+    rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])"
+    r"(?!\s*(?:%|(?:mg|mcg|µg|μg|ug|ng|g|kg|ml|iu|units?|mmol|mmhg|mm|cm|m2|points?|copies)\b))",
+    re.I,
+)
+_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|and|or|,)\s*$", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
@@ -74,7 +91,7 @@ _PREPOSITION_BEFORE = re.compile(
 _NON_WORD = re.compile(r"[\W_]+")
 # a visit window beside a time point: "Day 15 (±2 days)", "Week 12 +/- 3 days", "28-day (±3 days) cycles"
 _WINDOW = re.compile(
-    rf"\s*\(?\s*(?:window\s+(?:of\s+)?)?(?:±|\+\s*/\s*[-−]|\+[-−])\s*{_NUM}\s*"
+    rf"\s*\(?\s*(?:window\s+(?:of\s+)?)?(?:±|\+\s*/\s*[-−]|\+[-−])\s*(?:{_NUM}|{_WORD_NUM})\s*"
     r"(?:minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?)?\b\s*(?:window\s*)?\)?",
     re.I,
 )
@@ -138,6 +155,22 @@ def _following_is_larger(text: str, end: int, value: float) -> bool:
     return bool(m) and float(m.group("m")) > value
 
 
+def _number(text: str) -> float:
+    """A number of a time phrase, in digits or words ("4", "+100", "Four")."""
+    return float(NUMBER_WORDS.get(text.casefold(), text))  # type: ignore[arg-type]
+
+
+# two events within some time of each other: "Concurrent ALT or AST > 3X ULN with total bilirubin > 2X
+# ULN within 1 day" / "... within 30 days" is one measure's definition twice, not two time points
+_CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|simultaneous|of\s+(?:each\s+other|one\s+another))\b", re.I)
+_WITHIN_BEFORE = re.compile(r"\bwithin\s*$", re.I)
+
+
+def _is_age(text: str, m: re.Match[str]) -> bool:
+    """Whether a number of years is an age ("<65 years", "Age 65 years and older"), not a time."""
+    return bool(_AGE_BEFORE.search(text, 0, m.start()) or _AGE_AFTER.match(text, m.end()))
+
+
 def _hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = []
@@ -156,17 +189,22 @@ def _hits(text: str) -> list[_Hit]:
     for m in _CYCLE.finditer(text):
         if free(m):
             add(m, _Hit(m.start(), m.end(), None, (int(m.group("c")), 1.0), False))
+    concurrent = _CONCURRENT.search(text) is not None
     for pattern in (_UNIT_NUM, _NUM_UNIT):
         for m in pattern.finditer(text):
-            value = float(m.group("n"))
+            value = _number(m.group("n"))
             if not free(m) or _FREQUENCY_BEFORE.search(text[: m.start()]):
                 continue
+            if concurrent and _WITHIN_BEFORE.search(text, 0, m.start()):
+                continue  # the time between two events, not a time point
             if pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value):
                 continue
             prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
-            if prev and float(prev.group("m")) < value:
+            if prev and _number(prev.group("m")) < value:
                 continue  # "2-4 hours": a range, not a point
             unit = _UNIT_NAMES[m.group("u").casefold()]
+            if unit == "year" and _is_age(text, m):
+                continue
             if pattern is _UNIT_NUM and value < 0 and not m.group("gap") and unit in _JOINED_HYPHEN_UNITS:
                 value = -value
             add(m, _Hit(m.start(), m.end(), value * DAYS_PER_UNIT[unit], None, False, unit))
