@@ -187,9 +187,11 @@ _CLASSES = (
 )
 _CLASS = re.compile("|".join(f"(?:{pattern})" for pattern in _CLASSES), re.I)
 _SPACE = re.compile(r"\s+")
-# a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil."
+# a group of the participants who made a choice: "Participants who preferred tadalafil over sildenafil.",
+# "Participants in this arm chose to continue treatment with atezolizumab IV"
 _CHOICE = re.compile(
-    r"\bwho\s+(?:(?:had|have|were)\s+)?(?P<verb>preferred|prefer|chose|choose|elected|opted)\b(?P<what>[^.;\n]{0,80})",
+    r"\b(?:who|(?:participants|patients|subjects)\s+in\s+this\s+(?:arm|group|cohort))\s+(?:(?:had|have|were)\s+)?"
+    r"(?P<verb>preferred|prefer|chose|choose|elected|opted)\b(?P<what>[^.;\n]{0,80})",
     re.I,
 )
 

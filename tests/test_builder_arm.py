@@ -11,6 +11,7 @@ from ctpairs.builders.arm import CONTROL_ARM_TYPES, SKIP_SAME_DRUGS, ArmBuilder
 from ctpairs.builders.dose import DoseBuilder
 
 from ctpairs.builder import Skip
+from ctpairs.cohorts import SKIP_SUBGROUPS
 from ctpairs.dose import is_placebo
 from ctpairs.model.numbers import parse_number, parse_qualified_number
 from ctpairs.model.trial import ResultGroup, Trial
@@ -192,7 +193,6 @@ def test_a_products_origin_is_no_region(trials: dict[str, Trial], nct_id: str, c
 @pytest.mark.parametrize(
     "nct_id,pair",
     [
-        ("NCT05171777", ("Continuation Atezolizumab IV", "Continuation Atezolizumab SC")),  # the route
         (
             "NCT00111839",
             ("Pemetrexed Plus Matuzumab 800 mg Per Week", "Pemetrexed Plus Matuzumab 1600 mg Every 3 Weeks"),
@@ -219,3 +219,18 @@ def test_one_drug_on_two_schedules_or_routes_is_an_arm_contrast(
     dose_only = list(ArmBuilder().build(trials["NCT01183858"]))
     assert not [p for p in dose_only if isinstance(p, Pair)]
     assert SKIP_SAME_DRUGS in {s.reason for s in dose_only if isinstance(s, Skip)}
+
+
+def test_groups_that_chose_their_route_are_no_arm_contrast(trials: dict[str, Trial]) -> None:
+    """NCT05171777's continuation groups: "participants were given an option to choose between IV or
+    SC administration ... Participants in this arm chose to continue treatment with atezolizumab
+    IV" (or SC). The groups chose their route after the crossover; they were not assigned, so they
+    are subgroups by choice, not an IV / SC contrast."""
+    built = list(ArmBuilder().build(trials["NCT05171777"]))
+    pairs = {(p.factual.group_title, p.counterfactual.group_title) for p in built if isinstance(p, Pair)}
+    assert ("Continuation Atezolizumab IV", "Continuation Atezolizumab SC") not in pairs
+    assert any(
+        s.reason == SKIP_SUBGROUPS and s.detail == "Continuation Atezolizumab IV / Continuation Atezolizumab SC"
+        for s in built
+        if isinstance(s, Skip)
+    )

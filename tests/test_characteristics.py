@@ -186,6 +186,10 @@ def test_groups_defined_by_the_participants_choice() -> None:
     assert characteristics("AMS 700 IPP 2005 Implant Group at 4-8 Weeks", implant) == {
         ("choice", "choose to undergo an ipp implantation for erectile dysfunction")
     }
+    chose = "Participants in this arm chose to continue treatment with atezolizumab IV, 1200 mg Q3W"  # NCT05171777
+    assert characteristics("Continuation Atezolizumab IV", chose) == {
+        ("choice", "chose to continue treatment with atezolizumab iv, 1200 mg q3w")
+    }
     soc = "Treatment combination platinum-based SoC as per Investigator's choice on Day 1 of each 21-day cycle"
     assert characteristics("Platinum-based SoC", soc) == frozenset()
 
