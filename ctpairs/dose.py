@@ -1032,6 +1032,8 @@ _DRUG_SEPARATOR = re.compile(
 # "erlotinib 150 mg placebo", "dacomitinib placebo"; not "erlotinib + placebo" or "X and placebo"
 _PLACEBO_MENTION_AFTER = re.compile(r"^[\s,()\[\]-]{0,3}(?:(?!(?:and|plus|with|or)\b)[\w.]+\s+){0,3}placebo\b", re.I)
 _PLACEBO_MENTION_BEFORE = re.compile(r"\bplacebo\s+(?:\w+\s+){0,2}$|\bmatching\s+$", re.I)
+# a drug named as not given ("Selumetinib: NOT GIVEN Pemetrexed: 500mg/m^2", NCT02337530's control)
+_NOT_GIVEN_AFTER = re.compile(r"^\s*[:=-]?\s*(?:not\s+(?:given|administered|received)|omitted)\b", re.I)
 
 
 _BRACKETED = re.compile(r"\s*[\[(][^\])]*[\])]")
@@ -1087,8 +1089,8 @@ MISSPELT_NAME_LENGTH = 8
 
 
 def _mentions(text: str, drugs: Sequence[tuple[str, ...]]) -> list[tuple[int, int, str]]:
-    """(start, end, canonical name) of each drug named in ``text`` (not as its placebo), in order;
-    a name misspelt by one edit counts (:data:`MISSPELT_NAME_LENGTH`)."""
+    """(start, end, canonical name) of each drug named in ``text`` (not as its placebo, nor as not
+    given), in order; a name misspelt by one edit counts (:data:`MISSPELT_NAME_LENGTH`)."""
     found: list[tuple[int, int, int, str]] = []
     for names in drugs:
         for name, rank in _name_forms(names):
@@ -1098,7 +1100,11 @@ def _mentions(text: str, drugs: Sequence[tuple[str, ...]]) -> list[tuple[int, in
     found = [
         f
         for f in found
-        if not (_PLACEBO_MENTION_AFTER.match(text[f[1] :]) or _PLACEBO_MENTION_BEFORE.search(text[: f[0]]))
+        if not (
+            _PLACEBO_MENTION_AFTER.match(text[f[1] :])
+            or _PLACEBO_MENTION_BEFORE.search(text[: f[0]])
+            or _NOT_GIVEN_AFTER.match(text[f[1] :])
+        )
     ]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
     kept: list[tuple[int, int, str]] = []

@@ -234,3 +234,11 @@ def test_groups_that_chose_their_route_are_no_arm_contrast(trials: dict[str, Tri
         for s in built
         if isinstance(s, Skip)
     )
+
+
+def test_the_control_that_names_a_drug_as_not_given_is_factual(trials: dict[str, Trial]) -> None:
+    """NCT02337530's "Pemetrexed and Platinum Alone" says "Selumetinib: NOT GIVEN": it is the
+    control of both selumetinib arms, so it is the factual side."""
+    pairs = [p for p in ArmBuilder().build(trials["NCT02337530"]) if isinstance(p, Pair)]
+    against_control = [p for p in pairs if "Alone" in p.factual.group_title + p.counterfactual.group_title]
+    assert against_control and all(p.factual.group_title == "Pemetrexed and Platinum Alone" for p in against_control)

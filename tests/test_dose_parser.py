@@ -1553,3 +1553,16 @@ def test_schedule_codes(text: str, codes: set[str]) -> None:
     """Every schedule a text names, with or without an amount: how the arm builder tells two
     regimens of the same drug from two doses."""
     assert schedule_codes(text) == codes
+
+
+def test_a_drug_named_as_not_given_is_no_mention() -> None:
+    """NCT02337530's control: "Selumetinib: NOT GIVEN Pemetrexed: 500mg/m^2 & Cisplatin: 75mg/m^2"
+    gives pemetrexed and cisplatin, not selumetinib, so its arm is the add-on design's control."""
+    drugs = [("Selumetinib",), ("Pemetrexed",), ("Cisplatin",)]
+    text = "Selumetinib: NOT GIVEN Pemetrexed: 500mg/m\\^2 \\& Cisplatin\\*: 75mg/m\\^2 given on day 1"
+    assert parse_regimen(text, drugs).names == {"Pemetrexed", "Cisplatin"}
+    assert parse_regimen("Selumetinib: 75mg/ bid PO " + text[22:], drugs).names == {
+        "Selumetinib",
+        "Pemetrexed",
+        "Cisplatin",
+    }
