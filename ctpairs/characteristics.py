@@ -112,7 +112,15 @@ def named_alternatives(patterns: dict[str, str]) -> tuple[re.Pattern[str], dict[
     return re.compile("|".join(alternatives), re.I), groups
 
 
-_DISEASE, _DISEASE_NAMES = named_alternatives(_DISEASES)
+# an organ's name before a procedure or a route names no disease: "Renal Denervation", "Breast
+# Reconstruction", "Liver Resection", "Bladder Instillation", "Rectal Suppository"
+_ORGAN_PROCEDURE = (
+    r"(?![\s-]+(?:denervation|resection|reconstruction|arter(?:y|ies|ial)|infusion|instillation|cerclage|lavage|"
+    r"block|biopsy|surgery|dialysis|replacement|hormone|stent\w*|emboli[sz]ation|ablation|irrigation|"
+    r"cleansing|catheter\w*|nerves?|suppositor\w*|administration|route|tube|enema|massage|augmentation|"
+    r"reduction|implants?|sparing|protection|function)\b)"
+)
+_DISEASE, _DISEASE_NAMES = named_alternatives({name: f"(?:{p}){_ORGAN_PROCEDURE}" for name, p in _DISEASES.items()})
 _RESPONSE = re.compile(
     r"\b(?P<cr>complete|partial|objective)\s+(?:or\s+partial\s+)?respon(?:se|ders?)\b|\b(?P<sd>stable\s+disease)\b"
     r"|\b(?P<pd>progressive\s+disease)\b|\b(?P<nr>non-?\s*responders?)\b|(?<!non-)(?<!non)\b(?P<r>responders?)\b",

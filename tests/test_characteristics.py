@@ -167,6 +167,12 @@ def test_description_status_needs_a_named_marker() -> None:
         ("Solid Tumor\nNon-Small Cell Lung Cancer Recurrent\nHepatocellular Carcinoma Recurrent", {"nsclc", "liver"}),
         ("Breast Cancer\nNon-small Cell Lung Cancer\nMelanoma\nBrain Metastases", {"breast", "nsclc", "melanoma"}),
         ("Erectile Dysfunction", set()),
+        # an organ before a procedure or a route names no disease; transplant recipients are a population
+        ("Renal Denervation", set()),
+        ("Breast Reconstruction", set()),
+        ("Rectal Suppository", set()),
+        ("Part 2: Exp Renal", {"renal"}),
+        ("Kidney Transplant Recipients", {"renal"}),
     ],
 )
 def test_diseases_of_conditions(conditions: str, expected: set) -> None:

@@ -283,9 +283,9 @@ def test_descriptions_differing_in_another_number(descriptions: tuple[str, str],
 REGISTRY_GROUP_TITLES = Path(__file__).parent / "data" / "registry_group_titles.jsonl"
 
 
-def _labelled(builder: str) -> list[tuple[str, str]]:
+def _labelled(builder: str, path: Path = REGISTRY_GROUP_TITLES) -> list[tuple[str, str]]:
     """(expected, what the builder does) for each hand-labelled two-group trial of ``builder``."""
-    rows = [json.loads(line) for line in REGISTRY_GROUP_TITLES.read_text().splitlines()]
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
     made = {"arm": ArmBuilder, "dose": DoseBuilder}[builder]
     return [
         (row["expected"], _outcome(made(), tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"])))
@@ -321,3 +321,18 @@ def test_registry_style_dose_titles_labelled_by_hand():
     outcomes = _labelled("dose")
     assert len(outcomes) == 33
     assert [(expected, got) for expected, got in outcomes if (expected == "paired") != (got == PAIRED)] == []
+
+
+def test_registry_style_titles_second_draw():
+    """A second draw of 78 two-group trials, written with real drug and procedure names and
+    labelled by hand before the builders saw them: 25 arm contrasts (placebo, sham, usual care,
+    observation, drug against drug, procedure against procedure), 35 arms beside a second
+    difference (periods, parts, cohorts, sites, eyes, body sites, specimens, roles, sexes, ages,
+    stages, lines of therapy, genotypes, metabolizer status, regions, implementation periods, a
+    historical control), 8 dose pairs and 10 amounts beside a second difference. 77 were as
+    labelled; the miss, "Sham Procedure" / "Renal Denervation", read an organ before a procedure as
+    a disease and is mended (``characteristics._ORGAN_PROCEDURE``)."""
+    path = Path(__file__).parent / "data" / "registry_group_titles_second_draw.jsonl"
+    outcomes = _labelled("arm", path) + _labelled("dose", path)
+    assert len(outcomes) == 78
+    assert [(expected, got) for expected, got in outcomes if (expected == PAIRED) != (got == PAIRED)] == []
