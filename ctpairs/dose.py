@@ -820,6 +820,49 @@ def _classify(text: str, raws: list[_Raw]) -> None:
         for r in radiation:
             if r.per == "fraction":
                 r.kind = "fraction"
+    _mark_strengths(text, raws)
+
+
+_ANOTHER_ITEM = re.compile(r"\b(?:and|or|either|plus|with|followed|then|vs|versus)\b|[+;&]", re.I)
+_STRENGTH_WORDS = re.compile(
+    r"(?:[\s,/+&]|\bx\b|×|\band\b|\b(?:capsules?|tablets?|caps|tabs|strengths?|each)\b)*", re.I
+)
+
+
+def _bracket(text: str, r: _Raw) -> tuple[int, int] | None:
+    """The span inside the brackets that hold amount ``r`` (from its list's start), if any."""
+    start = r.list_start if r.list_start is not None else r.start
+    opening = text.rfind("(", 0, start)
+    closing = text.find(")", r.end)
+    if opening < 0 or closing < 0 or ")" in text[opening:start] or "(" in text[r.end : closing]:
+        return None
+    return opening + 1, closing
+
+
+def _mark_strengths(text: str, raws: list[_Raw]) -> None:
+    """Unit strengths in brackets beside the one dose outside them: "Alectinib 600 mg (Fed): Phase I
+    (20/40 mg)", "900 mg (150 mg capsules)" give 600 and 900 mg, not a titration or two doses. A
+    bracket of only smaller amounts of the dose's unit (and capsule or tablet words) is a strength."""
+    doses = [r for r in raws if r.kind == "dose"]
+    outside = [r for r in doses if _bracket(text, r) is None]
+    if len(outside) != 1 or outside[0].flags:
+        return
+    main = outside[0]
+    for r in doses:
+        span = _bracket(text, r) if r is not main else None
+        if span is None or (r.unit, r.per) != (main.unit, main.per) or span[0] < main.end:
+            continue
+        if _ANOTHER_ITEM.search(text, main.end, span[0] - 1):
+            continue  # "gemcitabine 1250 mg/m^2 ... and either cisplatin (75 mg/m^2)": another drug's dose
+        inside = [o for o in doses if o is not main and _bracket(text, o) == span]
+        values = [v for o in inside for v in (*(o.list_values or ()), o.value)]
+        left = text[span[0] : span[1]]
+        for o in sorted(inside, key=lambda o: -(o.list_start if o.list_start is not None else o.start)):
+            cut = (o.list_start if o.list_start is not None else o.start) - span[0], o.end - span[0]
+            left = left[: cut[0]] + left[cut[1] :]
+        if all(0 < v < main.value for v in values) and _STRENGTH_WORDS.fullmatch(left):
+            for o in inside:
+                o.kind = "strength"
 
 
 def _window_forward(text: str, r: _Raw, next_start: int) -> str:

@@ -92,7 +92,9 @@ REAL_CASES = [
     ("NCT04068896", r"NGM120 100 mg Subcutaneous Injection", S(100, "mg", None, None, "sc")),
     ("NCT01211483", r"Phase 1b: U3127 18mg/kg + Erlotinib", S(18, "mg", "kg")),
     ("NCT01871805", r"Alectinib 600 mg (Fed): Phase II", S(600, "mg")),
-    ("NCT01871805", r"Alectinib 900 mg (Fed): Phase I (150 mg)", R(MULTI, [900, 150])),
+    # the capsules' strength in brackets (alectinib came as 20 and 40 mg capsules, then 150 mg)
+    ("NCT01871805", r"Alectinib 900 mg (Fed): Phase I (150 mg)", S(900, "mg")),
+    ("NCT01871805", r"Alectinib 600 mg (Fed): Phase I (20/40 mg)", S(600, "mg")),
     ("NCT02438826", r"Galcanezumab 300 mg", S(300, "mg")),
     ("NCT03831932", r"Phase 1b 600mg Telaglenastat HCl Cohort", S(600, "mg")),
     ("NCT02308020", r"Part D 200 mg Abemaciclib: NSCLC", S(200, "mg")),
@@ -1566,3 +1568,22 @@ def test_a_drug_named_as_not_given_is_no_mention() -> None:
         "Pemetrexed",
         "Cisplatin",
     }
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Drug X 600 mg (150 mg capsules)", S(600, "mg", None, None, "oral")),
+        ("Drug X 300 mg (3 x 100 mg tablets)", S(300, "mg")),
+        ("Drug X 5 mg (2.5 mg + 2.5 mg)", S(5, "mg")),
+        # not strengths: a larger amount, another basis, a schedule, another drug's dose
+        ("Drug X 10 mg (20 mg)", R(MULTI, [10, 20])),
+        ("Drug X 100 mg (50 mg/m2)", R(MULTI, [100, 50])),
+        ("Drug X 1000 mg (500 mg BID)", R(MULTI, [1000, 500])),
+        ("gemcitabine 1250 mg/m2 on Days 1 and 8 and either cisplatin (75 mg/m2)", R(MULTI, [1250, 75])),
+    ],
+)
+def test_unit_strengths_in_brackets(text: str, expected: tuple) -> None:
+    """Smaller amounts of the dose's own unit alone in brackets after the one dose outside them are
+    the strengths of the capsules or tablets it is made of, not more doses."""
+    _check(parse_dose(text), expected, text)
