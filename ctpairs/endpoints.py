@@ -117,6 +117,14 @@ def _numbers(text: str) -> list[str]:
     return _NUMBER.findall(_DOSE_AMOUNT.sub(" ", _LABEL_NUMBER.sub(" ", text)))
 
 
+# which dose or visit a title counts from: "After Administration of the Third Dose" is not "... the First Dose"
+_NTH_EVENT = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|final|last|1st|2nd|3rd|[4-9]th)\s+"
+    r"(dose|injection|infusion|vaccination|administration|cycle|course|visit)s?\b",
+    re.I,
+)
+
+
 @lru_cache(maxsize=16384)
 def specifics(title: str) -> frozenset[str]:
     """What two titles of one outcome must share beyond their wording, as tokens: the numbers they
@@ -124,8 +132,8 @@ def specifics(title: str) -> frozenset[str]:
     an item, a threshold, a version, an instrument such as QLQ-C30), the named part of an
     instrument (``part:orgasmic function``: the words before "domain", "subscale", "subscore" or
     "dimension", parentheses out), the qualifiers that narrow an endpoint (``q:serious``,
-    ``q:related``, ``q:discontinuation``, ``q:complete``, ...), and whether the title is a change
-    (``change``)."""
+    ``q:related``, ``q:discontinuation``, ``q:complete``, ...), the dose or visit it counts from
+    (``after:third dose``), and whether the title is a change (``change``)."""
     text = without_times(_PARENTHESES.sub(" ", title))
     numbers = Counter(_numbers(without_times(title)))
     # an acronym that repeats a time the title states is a time: "at 6 Months (APF6)", "(PFS12)"
@@ -134,6 +142,7 @@ def specifics(title: str) -> frozenset[str]:
     tokens = {f"n:{int(n)}" for n in numbers}
     tokens |= {f"part:{m.group(1)}" for m in _PART.finditer(text)}
     tokens |= {f"q:{_QUALIFIER_NAMES[m.lastgroup]}" for m in _QUALIFIER.finditer(text) if m.lastgroup}
+    tokens |= {f"after:{m.group(1).casefold()} {m.group(2).casefold()}" for m in _NTH_EVENT.finditer(text)}
     if _CHANGE.search(text):
         tokens.add("change")
     return frozenset(tokens)

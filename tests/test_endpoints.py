@@ -96,6 +96,16 @@ def test_specifics_of_real_titles() -> None:
         "Change From Baseline to 12-Week Endpoint in the International Index of Erectile Function - Overall "
         "Satisfaction (IIEF-OS) Domain Score"
     )
+    # which dose a title counts from (NCT02945046: the weeks after the third dose are not those after the first)
+    third, first = (
+        specifics(
+            f"Mean Change From Baseline in Weekly Average Number of CH Attacks During the {w}-Week Period "
+            f"After Administration of the {n} Dose of the IMP"
+        )
+        for w, n in (("4", "Third"), ("12", "First"))
+    )
+    assert "after:third dose" in third and "after:first dose" in first
+    assert specifics("GMT 28 Days After the Second Vaccination") == {"after:second vaccination"}
     # "IIEF-OS" is the overall satisfaction domain, not overall survival
     assert constructs("International Index of Erectile Function - Overall Satisfaction (IIEF-OS) Domain Score") == set()
 
