@@ -69,6 +69,7 @@ from ctpairs.endpoints import (
     is_score_scale,
     mixes_peak_and_trough,
     names_change,
+    score_ranges,
     sets_apart,
     specifics,
 )
@@ -162,6 +163,7 @@ class _Family:
     unit: str
     param_type: str | None
     specifics: frozenset[str]
+    ranges: frozenset[tuple[float, float]]  # the score ranges the first member's description states
     members: list[Measure]
 
 
@@ -173,18 +175,19 @@ def _title_key(measure: Measure) -> str:
 def _families(measures: list[Measure]) -> list[_Family]:
     families: list[_Family] = []
     for m in measures:
-        key, unit, stated = _title_key(m), _norm(m.unit), specifics(m.title)
+        key, unit, stated, ranges = _title_key(m), _norm(m.unit), specifics(m.title), score_ranges(m.description)
         family = next(
             (
                 f
                 for f in families
                 if (f.unit, f.param_type, f.specifics) == (unit, m.param_type, stated)
+                and not (f.ranges and ranges and f.ranges != ranges)
                 and fuzz.ratio(f.key, key) >= TITLE_MATCH
             ),
             None,
         )
         if family is None:
-            families.append(_Family(key, unit, m.param_type, stated, [m]))
+            families.append(_Family(key, unit, m.param_type, stated, ranges, [m]))
         else:
             family.members.append(m)
     return families

@@ -148,6 +148,20 @@ def specifics(title: str) -> frozenset[str]:
     return frozenset(tokens)
 
 
+_SCORE_RANGE = re.compile(
+    r"\b(?:ranges?|ranging|scale[sd]?|scored?)\b[^.;]{0,40}?(?<![\d.])(-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(-?\d+(?:\.\d+)?)(?![\d.])",
+    re.I,
+)
+
+
+@lru_cache(maxsize=16384)
+def score_ranges(description: str | None) -> frozenset[tuple[float, float]]:
+    """The score ranges a measure's description states ("The score range for TSS is 8-40", "scores
+    range from 0 to 100"): two measures of one title that state different ones are two instruments
+    (NCT01715571's 8-item TSS baseline module, 8-40, and its 13-item treatment module, 13-65)."""
+    return frozenset((float(m.group(1)), float(m.group(2))) for m in _SCORE_RANGE.finditer(description or ""))
+
+
 _CHANGE_TITLE = re.compile(r"\bchanges?\b", re.I)
 
 

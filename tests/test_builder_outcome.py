@@ -192,3 +192,11 @@ def test_times_to_an_event_have_cut_offs_not_time_points(trials: dict[str, Trial
 def test_which_measures_post_times_to_an_event(title: str, param_type: str, unit: str, expected: bool) -> None:
     statistic = Statistic(param_type.lower(), None, unit.lower(), is_time_to_event(title), is_kaplan_meier_rate(title))
     assert statistic.event_time is expected
+
+
+def test_one_title_on_two_instruments_is_no_time_series(trials: dict[str, Trial]) -> None:
+    """NCT01715571 posts "Acceptability of Use of the Viberect as Assessed by TSS" twice: at baseline
+    with the 8-item module (score range 8-40) and at week 4 with the 13-item one (13-65). Two scales,
+    not one outcome at two times."""
+    pairs = [p for p in OutcomeBuilder().build(trials["NCT01715571"]) if isinstance(p, Pair)]
+    assert pairs and not [p for p in pairs if "TSS" in p.factual.outcome.title]

@@ -18,6 +18,7 @@ from ctpairs.endpoints import (
     is_time_to_event,
     mixes_peak_and_trough,
     names_change,
+    score_ranges,
     specifics,
 )
 from ctpairs.model.parse import parse_trial
@@ -431,3 +432,19 @@ def test_placeholder_changes_over_the_shared_records() -> None:
         ("NCT04431453", 9, "OG002", 1.0),
         ("NCT04431453", 9, "OG007", 2.0),
     ]
+
+
+@pytest.mark.parametrize(
+    "description,ranges",
+    [
+        # NCT01715571's two TSS modules
+        ("The score range for TSS is 8-40 with higher scores indicating greater dissatisfaction.", {(8, 40)}),
+        ("The score range for TSS is 13-65 with higher scores indicating greater dissatisfaction.", {(13, 65)}),
+        ("Scores range from 0 to 100, higher scores indicate better function.", {(0, 100)}),
+        ("IIEF-EF domain score (range 1-30).", {(1, 30)}),
+        ("Assessed at 8-12 weeks after surgery.", set()),  # a window, not a score range
+        (None, set()),
+    ],
+)
+def test_score_ranges(description: str | None, ranges: set) -> None:
+    assert score_ranges(description) == ranges
