@@ -27,7 +27,7 @@ from ctpairs.schema import (
     SourceRef,
     TrialContext,
 )
-from ctpairs.timepoints import is_baseline, is_pretreatment, read_time
+from ctpairs.timepoints import cycle_length_days, is_baseline, is_pretreatment, read_time
 
 _POOLED = re.compile(
     r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
@@ -224,21 +224,50 @@ participants one group still has analysed is at least this share of the other's:
 rows compare who is left in each arm (survivors, responders still on treatment), not the arms."""
 
 
-def differential_attrition(f: Observation, c: Observation) -> bool:
+LATE_VISIT_DAYS = 84
+"""From 12 weeks on, who is still assessed depends on who stopped (progression, toxicity, death),
+not on who was sampled: only from then is a group's analysed share of its starters compared
+(earlier, a pharmacokinetic or dose-limiting-toxicity set is a subset by design)."""
+
+
+def started(trial: Trial) -> dict[str, float]:
+    """How many participants each group of the participant flow started with, by its title
+    (casefolded): what a result group of that title was randomized or enrolled as. Empty where a
+    later period starts more participants than the first (periods that are stages enrolling anew,
+    "Phase I" then "Phase II", not one cohort's successive periods)."""
+    flow = trial.results.participant_flow
+    if flow is None or not flow.periods:
+        return {}
+    first = flow.periods[0].milestones.get("STARTED", {})
+    for period in flow.periods[1:]:
+        later = period.milestones.get("STARTED", {})
+        if any((n or 0) > (first.get(g) or 0) for g, n in later.items()):
+            return {}
+    return {g.title.strip().casefold(): n for g in flow.groups if (n := first.get(g.id))}
+
+
+def differential_attrition(f: Observation, c: Observation, enrolled: dict[str, float] | None = None) -> bool:
     """Whether two groups' rows at a visit after baseline keep too different shares of their groups
-    (:data:`DIFFERENTIAL_RETENTION`; each group's share is its row n over its n in the measure).
-    NCT00556712 at week 48: 12 of 274 on placebo, 29 of 303 on erlotinib. Rows without a visit
-    (a subgroup defined at baseline, a shift-table cell) or without both numbers say nothing."""
-    reading = read_time(f.cls.title) or read_time(f.category.title)
+    (:data:`DIFFERENTIAL_RETENTION`): each group's share is its row n over its n in the measure
+    (NCT00556712 at week 48: 12 of 274 on placebo, 29 of 303 on erlotinib), and over the n it
+    started the trial with (``enrolled``, :func:`started`), for a measure whose analysed participants
+    are already the few still assessed at a late visit (:data:`LATE_VISIT_DAYS`; NCT02657434's
+    symptoms at week 34: 44 of 286 on chemotherapy, 93 of 292 with atezolizumab). The visit is the
+    row's, else the measure's time frame's. Rows without a visit (a subgroup defined at baseline, a shift-table
+    cell) or without the numbers say nothing."""
+    measure = f.measure
+    reading = read_time(f.cls.title) or read_time(f.category.title) or read_time(measure.time_frame)
     if reading is None or reading.at_baseline:
         return False
-    shares = []
-    for obs in (f, c):
-        row, whole = obs.row_n.n, obs.measure.denoms.get(obs.group.id)
-        if not row or not whole:
-            return False
-        shares.append(row / whole)
-    return min(shares) < DIFFERENTIAL_RETENTION * max(shares)
+    days = reading.to_days(cycle_length_days(measure.time_frame) or cycle_length_days(measure.description))
+    bases = [lambda obs: obs.measure.denoms.get(obs.group.id)]
+    if enrolled and days is not None and days >= LATE_VISIT_DAYS:
+        bases.append(lambda obs: enrolled.get(obs.group.title.strip().casefold()))
+    for base in bases:
+        shares = [obs.row_n.n / whole for obs in (f, c) if obs.row_n.n and (whole := base(obs))]
+        if len(shares) == 2 and min(shares) < DIFFERENTIAL_RETENTION * max(shares):
+            return True
+    return False
 
 
 def group_contrast(
@@ -265,11 +294,12 @@ def group_contrast(
     if not shared:
         yield Skip(SKIP_NO_SHARED_VALUE, measure.title)
         return
+    enrolled = started(trial)
     for slot in shared:
         if is_baseline(f_obs[slot].category_label):
             yield Skip(SKIP_BASELINE, f"{measure.title}: {f_obs[slot].category_label}")
             continue
-        if differential_attrition(f_obs[slot], c_obs[slot]):
+        if differential_attrition(f_obs[slot], c_obs[slot], enrolled):
             yield Skip(SKIP_DIFFERENTIAL_ATTRITION, f"{measure.title}: {f_obs[slot].category_label}")
             continue
         yield make_pair(

@@ -25,7 +25,7 @@ from ctpairs.builders.outcome import OutcomeBuilder
 
 from ctpairs import cohorts
 from ctpairs.builder import SKIP_NO_RESULTS, SKIP_REPEATED, Skip
-from ctpairs.pairing import SKIP_BASELINE, SKIP_DIFFERENTIAL_ATTRITION, SKIP_NO_SHARED_VALUE, observations
+from ctpairs.pairing import SKIP_BASELINE, SKIP_DIFFERENTIAL_ATTRITION, SKIP_NO_SHARED_VALUE, observations, started
 from ctpairs.schema import Pair
 from tests._gold import built, load, score_dose, score_groups, trial, validity
 
@@ -529,3 +529,28 @@ def test_dose_contrasts_written_two_ways(nct_id: str, low: str, high: str) -> No
     assert pairs
     assert {(p.factual.group_title, p.counterfactual.group_title) for p in pairs} == {(low, high)}
     assert all(p.counterfactual.dose.value > p.factual.dose.value for p in pairs)
+
+
+def test_analysed_shares_of_the_starters_at_a_late_visit() -> None:
+    """Where a measure's own denominators are already those still assessed at its visit, the shares
+    are read against how many each group started with (the participant flow): NCT02657434's
+    symptoms at week 34 keep 44 of 286 on chemotherapy and 93 of 292 with atezolizumab, survivors
+    on treatment, not the arms; NCT00540514's time to improvement of grade 3 neuropathy counts 62 of
+    531 against 17 of 521. Early sets chosen by design are not read so (NCT00094835's motesanib
+    trough on cycle 1 day 3, 3 of 9 against 9 of 11), nor flows whose periods enrol anew
+    (NCT01737502's "Phase I" and "Phase II")."""
+    assert started(trial("NCT01737502")) == {}
+    assert started(trial("NCT02657434"))["arm b (carboplatin or cisplatin + pemetrexed)"] == 286
+    arm_pairs = built(ArmBuilder(), ["NCT02657434", "NCT00540514"])
+    assert not [p for p in arm_pairs if p.factual.result.category == "Dyspnoea: Week 34"]
+    assert not [
+        p
+        for p in arm_pairs
+        if "Peripheral Neuropathy" in p.factual.outcome.title and "Time to" in p.factual.outcome.title
+    ]
+    trough = [
+        p
+        for p in built(DoseBuilder(), ["NCT00094835"])
+        if p.factual.outcome.title.startswith("Trough Plasma Concentration at 24 Hours")
+    ]
+    assert trough
