@@ -27,7 +27,7 @@ from ctpairs.schema import (
     SourceRef,
     TrialContext,
 )
-from ctpairs.timepoints import cycle_length_days, is_baseline, is_pretreatment, read_time
+from ctpairs.timepoints import TimeReading, cycle_length_days, is_baseline, is_pretreatment, read_time
 
 _POOLED = re.compile(
     r"^\s*(total|overall|all (participants|subjects|patients|randomi[sz]ed|treated|groups?|arms?|cohorts?))\b", re.I
@@ -246,6 +246,11 @@ def started(trial: Trial) -> dict[str, float]:
     return {g.title.strip().casefold(): n for g in flow.groups if (n := first.get(g.id))}
 
 
+def _late(reading: TimeReading, measure: Measure) -> bool:
+    days = reading.to_days(cycle_length_days(measure.time_frame) or cycle_length_days(measure.description))
+    return days is not None and days >= LATE_VISIT_DAYS
+
+
 def differential_attrition(f: Observation, c: Observation, enrolled: dict[str, float] | None = None) -> bool:
     """Whether two groups' rows at a visit after baseline keep too different shares of their groups
     (:data:`DIFFERENTIAL_RETENTION`): each group's share is its row n over its n in the measure
@@ -259,9 +264,8 @@ def differential_attrition(f: Observation, c: Observation, enrolled: dict[str, f
     reading = read_time(f.cls.title) or read_time(f.category.title) or read_time(measure.time_frame)
     if reading is None or reading.at_baseline:
         return False
-    days = reading.to_days(cycle_length_days(measure.time_frame) or cycle_length_days(measure.description))
     bases = [lambda obs: obs.measure.denoms.get(obs.group.id)]
-    if enrolled and days is not None and days >= LATE_VISIT_DAYS:
+    if enrolled and _late(reading, measure):
         bases.append(lambda obs: enrolled.get(obs.group.title.strip().casefold()))
     for base in bases:
         shares = [obs.row_n.n / whole for obs in (f, c) if obs.row_n.n and (whole := base(obs))]
