@@ -333,7 +333,7 @@ def time_point_days(text: str | None, cycle_days: float | None = None) -> float 
     return reading.to_days(cycle_days) if reading else None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def cycle_length_days(text: str | None) -> float | None:
     """The treatment-cycle length a text states ("21-day cycles", "cycle = 4 weeks", "cycle length: 3
     weeks"), in days, or ``None`` when it states none or one per group of the measure (cached)."""
