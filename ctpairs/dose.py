@@ -496,13 +496,18 @@ def trailing_code(text: str) -> tuple[int, str] | None:
     return best
 
 
+# a regimen named by its cycle's length: "Eribulin Plus Erlotinib, 21 Day Regimen" (every 3 weeks)
+_REGIMEN_DAYS = re.compile(r"\b(?P<n>\d+)[\s-]*(?P<u>days?|weeks?)[\s-]+(?:regimen|schedule|cycle)s?\b", re.I)
+
+
 @lru_cache(maxsize=16384)
 def schedule_codes(text: str) -> frozenset[str]:
     """The frequency codes ("QD", "Q3W", "PRN") of every schedule a text names, with or without an
-    amount ("PRN Sildenafil" -> PRN, "Cetuximab Weekly" -> QW): the longest phrase wins where two
-    overlap ("twice daily" is BID, not also QD). Cached."""
+    amount ("PRN Sildenafil" -> PRN, "Cetuximab Weekly" -> QW, "21 Day Regimen" -> Q3W): the longest
+    phrase wins where two overlap ("twice daily" is BID, not also QD). Cached."""
     found = [(m.start(), m.end(), _freq_code(m, code)) for rx, code in _FREQ_RES for m in rx.finditer(text)]
     found += [(m.start(), m.end(), c) for m in _CYCLE_FREQ.finditer(text) if (c := _cycle_code(m))]
+    found += [(m.start(), m.end(), c) for m in _REGIMEN_DAYS.finditer(text) if (c := _cycle_code(m))]
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
     codes: set[str] = set()
     end = -1

@@ -33,7 +33,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ctpairs.characteristics import named_alternatives
-from ctpairs.timepoints import without_times, words
+from ctpairs.timepoints import NUMBER_WORDS, without_times, words
 
 # clinical endpoints that are different constructs even when their titles look alike
 _CONSTRUCTS = {
@@ -138,6 +138,7 @@ def specifics(title: str) -> frozenset[str]:
     numbers = Counter(_numbers(without_times(title)))
     # an acronym that repeats a time the title states is a time: "at 6 Months (APF6)", "(PFS12)"
     times = Counter(_numbers(words(title))) - numbers
+    times += Counter(str(NUMBER_WORDS[w]) for w in words(title).split() if w in NUMBER_WORDS)  # "at Four Months (PFS4)"
     numbers -= Counter(n for n in _TIME_ACRONYM.findall(title) if n in times)
     tokens = {f"n:{int(n)}" for n in numbers}
     tokens |= {f"part:{m.group(1)}" for m in _PART.finditer(text)}

@@ -200,6 +200,10 @@ def test_a_products_origin_is_no_region(trials: dict[str, Trial], nct_id: str, c
         # only the titles name the schedules, and the descriptions give each its own amounts
         ("NCT01122264", ("Tadalafil On Demand", "Tadalafil Once a Day")),
         (
+            "NCT01104155",
+            ("Eribulin Mesylate Plus Erlotinib, 21 Day Regimen", "Eribulin Mesylate Plus Erlotinib, 28 Day Regimen"),
+        ),
+        (
             "NCT06212752",
             (
                 "Arm 2: Pembrolizumab + Platinum Doublet Chemotherapy",

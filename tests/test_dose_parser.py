@@ -1548,7 +1548,9 @@ def test_trailing_code(text: str, expected: tuple[int, str] | None) -> None:
         ("Gemcitabine on Day 1 of each 21-day cycle", {"Q3W"}),
         ("Arm A: 5 mg QD, then 10 mg BID", {"QD", "BID"}),
         ("Placebo", set()),
-        ("Eribulin Mesylate Plus Erlotinib, 21 Day Regimen", set()),  # a regimen's length is no frequency
+        ("Eribulin Mesylate Plus Erlotinib, 21 Day Regimen", {"Q3W"}),  # NCT01104155: a cycle's length
+        ("Eribulin Mesylate Plus Erlotinib, 28 Day Regimen", {"Q4W"}),
+        ("Drug X, 10-day regimen", set()),  # no whole number of weeks
     ],
 )
 def test_schedule_codes(text: str, codes: set[str]) -> None:

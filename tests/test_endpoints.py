@@ -97,6 +97,9 @@ def test_specifics_of_real_titles() -> None:
         "Change From Baseline to 12-Week Endpoint in the International Index of Erectile Function - Overall "
         "Satisfaction (IIEF-OS) Domain Score"
     )
+    # an acronym that repeats a time written in words (NCT01951157)
+    assert specifics("Progression-free Survival Rate at Four Months (PFS4)") == frozenset()
+    assert specifics("Progression-free Survival Rate at Six Months (PFS6)") == frozenset()
     # which dose a title counts from (NCT02945046: the weeks after the third dose are not those after the first)
     third, first = (
         specifics(
