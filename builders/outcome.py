@@ -104,6 +104,7 @@ SKIP_SCALES = "scores of two parts of an instrument (scales of different ranges)
 SKIP_BASELINE_OF_CHANGE = "the baseline row of a change measure beside a change (a level, not a change)"
 SKIP_PEAK_OR_TROUGH = "time points of a peak-and-trough measure that say neither (a peak beside a trough)"
 SKIP_ANALYSIS_CUTS = "times to an event at two cut-offs of one analysis (not two time points)"
+SKIP_ANCHORS = "time frames counting from different doses or visits (not one clock)"
 
 #: A change measure's baseline row and a later row are taken as the same quantity (both levels) only
 #: when the measure posts no negative change after baseline and the two values are within this factor.
@@ -191,6 +192,11 @@ def _families(measures: list[Measure]) -> list[_Family]:
         else:
             family.members.append(m)
     return families
+
+
+def _anchors(time_frame: str | None) -> frozenset[str]:
+    """The doses or visits a time frame counts from (``endpoints.specifics``'s ``after:`` tokens)."""
+    return frozenset(t for t in specifics(time_frame or "") if t.startswith("after:"))
 
 
 def _measure_time(measure: Measure, same_titles: bool) -> TimeReading | None:
@@ -293,6 +299,10 @@ class OutcomeBuilder:
             return
         if any(Statistic.of(m).event_time for m, _ in timed):
             yield Skip(SKIP_ANALYSIS_CUTS, members[0].title)
+            return
+        if same_titles and len({_anchors(m.time_frame) for m, _ in timed}) > 1:
+            # "Day 7 after the second dose" is not before "Day 28 after the first dose"
+            yield Skip(SKIP_ANCHORS, members[0].title)
             return
         keys = order_series([r for _, r in timed], _measure_cycle_days(timed[0][0]))
         if isinstance(keys, Skip):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ctpairs.builders.outcome import SKIP_ANALYSIS_CUTS, SKIP_INSTRUMENT, SKIP_SCALES, OutcomeBuilder
+from ctpairs.builders.outcome import SKIP_ANALYSIS_CUTS, SKIP_ANCHORS, SKIP_INSTRUMENT, SKIP_SCALES, OutcomeBuilder
 
 from ctpairs.builder import Skip
 from ctpairs.endpoints import is_kaplan_meier_rate, is_time_to_event
@@ -200,3 +200,58 @@ def test_one_title_on_two_instruments_is_no_time_series(trials: dict[str, Trial]
     not one outcome at two times."""
     pairs = [p for p in OutcomeBuilder().build(trials["NCT01715571"]) if isinstance(p, Pair)]
     assert pairs and not [p for p in pairs if "TSS" in p.factual.outcome.title]
+
+
+def _vaccine_record(time_frames: tuple[str, ...]) -> dict:
+    """NCT01715571 with its measures replaced by one antibody titre posted once per time frame."""
+    record = real_record("NCT01715571")
+    group = {"id": "OG000", "title": "Vaccine", "description": ""}
+    record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"] = [
+        {
+            "type": "SECONDARY",
+            "title": "Geometric Mean Titre of Neutralizing Antibodies",
+            "timeFrame": frame,
+            "paramType": "GEOMETRIC_MEAN",
+            "dispersionType": "95% Confidence Interval",
+            "unitOfMeasure": "titre",
+            "groups": [group],
+            "denoms": [{"units": "Participants", "counts": [{"groupId": "OG000", "value": "100"}]}],
+            "classes": [
+                {
+                    "categories": [
+                        {
+                            "measurements": [
+                                {
+                                    "groupId": "OG000",
+                                    "value": str(v),
+                                    "lowerLimit": str(v - 5),
+                                    "upperLimit": str(v + 5),
+                                }
+                            ]
+                        }
+                    ]
+                }
+            ],
+        }
+        for frame, v in zip(time_frames, (40, 80, 160), strict=False)
+    ]
+    return record
+
+
+def test_time_frames_counting_from_different_doses_are_no_series() -> None:
+    """One title posted at "Day 7 after the second dose" and "Day 28 after the first dose": read as
+    days 7 and 28 they would put the later visit first. Time frames that count from different doses
+    or visits are not one clock; those that count from the same one are."""
+    apart = list(
+        OutcomeBuilder().build(
+            parse_trial(_vaccine_record(("Day 28 after the first dose", "Day 7 after the second dose")))
+        )
+    )
+    assert not [p for p in apart if isinstance(p, Pair)]
+    assert SKIP_ANCHORS in {s.reason for s in apart if isinstance(s, Skip)}
+    same = list(
+        OutcomeBuilder().build(
+            parse_trial(_vaccine_record(("Day 7 after the second dose", "Day 28 after the second dose")))
+        )
+    )
+    assert [(p.change.from_, p.change.to) for p in same if isinstance(p, Pair)] == [("Day 7", "Day 28")]
