@@ -65,6 +65,7 @@ from ctpairs.builder import SKIP_NO_RESULTS, Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import parse_regimen
 from ctpairs.endpoints import (
+    anchors,
     constructs,
     is_score_scale,
     mixes_peak_and_trough,
@@ -194,11 +195,6 @@ def _families(measures: list[Measure]) -> list[_Family]:
     return families
 
 
-def _anchors(time_frame: str | None) -> frozenset[str]:
-    """The doses or visits a time frame counts from (``endpoints.specifics``'s ``after:`` tokens)."""
-    return frozenset(t for t in specifics(time_frame or "") if t.startswith("after:"))
-
-
 def _measure_time(measure: Measure, same_titles: bool) -> TimeReading | None:
     """The time point of a measure in a family: from its title, or, when every member of the
     family has the same title, from its time frame."""
@@ -300,7 +296,7 @@ class OutcomeBuilder:
         if any(Statistic.of(m).event_time for m, _ in timed):
             yield Skip(SKIP_ANALYSIS_CUTS, members[0].title)
             return
-        if same_titles and len({_anchors(m.time_frame) for m, _ in timed}) > 1:
+        if same_titles and len({anchors(m.time_frame) for m, _ in timed}) > 1:
             # "Day 7 after the second dose" is not before "Day 28 after the first dose"
             yield Skip(SKIP_ANCHORS, members[0].title)
             return

@@ -146,6 +146,7 @@ _WORDNUM = {
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|(?<![\d,.])\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
 """A number: digit-grouped ("1,000"), with a decimal comma ("1,5", "12,5": a group has three
 digits, so one or two after a comma are decimals) or a decimal point."""
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 _POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 """1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
 _GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
@@ -450,16 +451,17 @@ def _to_float(num: str) -> float:
     return float(num.replace(",", ""))
 
 
-_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
-
-
 def _freq_code(m: re.Match, code: str) -> str:
     if code != "QnW":
         return code
     n = m.group("nw") or m.group("nq")
     n = {"five": "5", "six": "6", "eight": "8", "twelve": "12"}.get(n.lower(), n)
-    n = str(int(n))
-    return {"1": "QW", "2": "Q2W", "3": "Q3W", "4": "Q4W"}.get(n, f"Q{n}W")
+    return _weeks_code(int(n))
+
+
+def _weeks_code(weeks: int) -> str:
+    """The code of once every ``weeks`` weeks: QW, Q2W, Q3W..."""
+    return "QW" if weeks == 1 else f"Q{weeks}W"
 
 
 def _first_match(window: str, table, want_pos: bool = False):
@@ -555,7 +557,7 @@ def _cycle_code(m: re.Match) -> str | None:
         if n % 7:
             return None
         n //= 7
-    return {1: "QW", 2: "Q2W", 3: "Q3W", 4: "Q4W"}.get(n, f"Q{n}W")
+    return _weeks_code(n)
 
 
 _PLACEBO_NEAR = re.compile(
@@ -837,7 +839,7 @@ _STRENGTH_WORDS = re.compile(
 
 def _bracket(text: str, r: _Raw) -> tuple[int, int] | None:
     """The span inside the brackets that hold amount ``r`` (from its list's start), if any."""
-    start = r.list_start if r.list_start is not None else r.start
+    start = _amount_start(r)
     opening = text.rfind("(", 0, start)
     closing = text.find(")", r.end)
     if opening < 0 or closing < 0 or ")" in text[opening:start] or "(" in text[r.end : closing]:
@@ -848,27 +850,43 @@ def _bracket(text: str, r: _Raw) -> tuple[int, int] | None:
 def _mark_strengths(text: str, raws: list[_Raw]) -> None:
     """Unit strengths in brackets beside the one dose outside them: "Alectinib 600 mg (Fed): Phase I
     (20/40 mg)", "900 mg (150 mg capsules)" give 600 and 900 mg, not a titration or two doses. A
-    bracket of only smaller amounts of the dose's unit (and capsule or tablet words) is a strength."""
+    bracket of only smaller amounts of the dose's unit (and capsule or tablet words), with no other
+    drug named between the dose and it, is a strength."""
     doses = [r for r in raws if r.kind == "dose"]
-    outside = [r for r in doses if _bracket(text, r) is None]
+    brackets: dict[tuple[int, int], list[_Raw]] = {}
+    outside = []
+    for r in doses:
+        span = _bracket(text, r)
+        if span is None:
+            outside.append(r)
+        else:
+            brackets.setdefault(span, []).append(r)
     if len(outside) != 1 or outside[0].flags:
         return
     main = outside[0]
-    for r in doses:
-        span = _bracket(text, r) if r is not main else None
-        if span is None or (r.unit, r.per) != (main.unit, main.per) or span[0] < main.end:
-            continue
-        if _ANOTHER_ITEM.search(text, main.end, span[0] - 1):
+    for (start, end), inside in brackets.items():
+        same = [r for r in inside if (r.unit, r.per) == (main.unit, main.per)]
+        if start < main.end or not same or any(r.unit not in _VOLUMES for r in inside if r not in same):
+            continue  # a strength may give its volume ("(225 mg/1.5 mL)"), no other amount
+        if _ANOTHER_ITEM.search(text, main.end, start - 1):
             continue  # "gemcitabine 1250 mg/m^2 ... and either cisplatin (75 mg/m^2)": another drug's dose
-        inside = [o for o in doses if o is not main and _bracket(text, o) == span]
-        values = [v for o in inside for v in (*(o.list_values or ()), o.value)]
-        left = text[span[0] : span[1]]
-        for o in sorted(inside, key=lambda o: -(o.list_start if o.list_start is not None else o.start)):
-            cut = (o.list_start if o.list_start is not None else o.start) - span[0], o.end - span[0]
-            left = left[: cut[0]] + left[cut[1] :]
-        if all(0 < v < main.value for v in values) and _STRENGTH_WORDS.fullmatch(left):
-            for o in inside:
-                o.kind = "strength"
+        values = [v for r in same for v in (*(r.list_values or ()), r.value)]
+        left, last = [], start
+        for r in inside:  # the bracket's text without its amounts
+            left.append(text[last : _amount_start(r)])
+            last = r.end
+        left.append(text[last:end])
+        if all(0 < v < main.value for v in values) and _STRENGTH_WORDS.fullmatch("".join(left)):
+            for r in inside:
+                r.kind = "strength"
+
+
+_VOLUMES = frozenset({"mL", "L"})
+
+
+def _amount_start(r: _Raw) -> int:
+    """Where amount ``r`` starts, with the list of numbers before it ("20/" of "20/40 mg")."""
+    return r.list_start if r.list_start is not None else r.start
 
 
 def _window_forward(text: str, r: _Raw, next_start: int) -> str:

@@ -125,6 +125,13 @@ _NTH_EVENT = re.compile(
 )
 
 
+def anchors(text: str | None) -> frozenset[str]:
+    """The doses or visits a text counts from, as ``after:`` tokens ("28 Days After the Second
+    Vaccination" -> ``after:second vaccination``): one of :func:`specifics`, and what two time frames
+    of one title must share to be one clock."""
+    return frozenset(f"after:{m.group(1).casefold()} {m.group(2).casefold()}" for m in _NTH_EVENT.finditer(text or ""))
+
+
 @lru_cache(maxsize=16384)
 def specifics(title: str) -> frozenset[str]:
     """What two titles of one outcome must share beyond their wording, as tokens: the numbers they
@@ -143,7 +150,7 @@ def specifics(title: str) -> frozenset[str]:
     tokens = {f"n:{int(n)}" for n in numbers}
     tokens |= {f"part:{m.group(1)}" for m in _PART.finditer(text)}
     tokens |= {f"q:{_QUALIFIER_NAMES[m.lastgroup]}" for m in _QUALIFIER.finditer(text) if m.lastgroup}
-    tokens |= {f"after:{m.group(1).casefold()} {m.group(2).casefold()}" for m in _NTH_EVENT.finditer(text)}
+    tokens |= anchors(text)
     if _CHANGE.search(text):
         tokens.add("change")
     return frozenset(tokens)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ctpairs.dose import AMOUNT_UNITS
 from ctpairs.model.numbers import without_counts
 
 DAYS_PER_UNIT = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -80,7 +81,7 @@ _BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
 # ("Week 2 - 50 mg", "Week 4 - 10 mg/kg")
 _NEXT_NUMBER = re.compile(
     rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])"
-    r"(?!\s*(?:%|(?:mg|mcg|µg|μg|ug|ng|g|kg|ml|iu|units?|mmol|mmhg|mm|cm|m2|points?|copies)\b))",
+    rf"(?!\s*(?:{AMOUNT_UNITS}|mmhg|mm|cm|points?|copies)(?![a-z]))",
     re.I,
 )
 _PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|and|or|,)\s*$", re.I)

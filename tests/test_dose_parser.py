@@ -1578,6 +1578,7 @@ def test_a_drug_named_as_not_given_is_no_mention() -> None:
         ("Drug X 600 mg (150 mg capsules)", S(600, "mg", None, None, "oral")),
         ("Drug X 300 mg (3 x 100 mg tablets)", S(300, "mg")),
         ("Drug X 5 mg (2.5 mg + 2.5 mg)", S(5, "mg")),
+        ("Drug X 675 mg as 3 injections (225 mg/1.5 mL)", S(675, "mg")),  # a strength with its volume
         # not strengths: a larger amount, another basis, a schedule, another drug's dose
         ("Drug X 10 mg (20 mg)", R(MULTI, [10, 20])),
         ("Drug X 100 mg (50 mg/m2)", R(MULTI, [100, 50])),
