@@ -316,7 +316,7 @@ class DoseBuilder(PerMeasureBuilder):
     """One drug's amount differs, everything else equal."""
 
     name = "dose"
-    version = "2.7.0"
+    version = "2.8.0"
     kind = "natural"
     description = "groups of one trial whose regimens differ in one drug's amount (lower dose -> higher dose)"
 

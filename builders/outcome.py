@@ -205,7 +205,7 @@ class OutcomeBuilder:
     """Same group, different outcome: the same measure at two time points, or primary vs secondary."""
 
     name = "outcome"
-    version = "2.6.0"
+    version = "2.7.0"
     kind = "natural"
     description = "one group on two outcomes of its trial (earlier -> later time point; primary -> secondary)"
 

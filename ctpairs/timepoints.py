@@ -55,19 +55,22 @@ _CYCLE_DAY = re.compile(
     re.I,
 )
 _CYCLE = re.compile(r"\bcycle\s*(?P<c>\d+)\b", re.I)
-_UNIT_NUM = re.compile(
-    rf"\b(?:study\s+)?(?P<u>day|week|wk|month|year|hour|hr|minute|(?-i:W)(?=\d))s?(?P<gap>\s*)(?P<n>[-+]?{_NUM})\b",
-    re.I,
-)  # "Day +100": a transplant's day 100
-# "Week-12" is week 12: a hyphen joined to a week, month or year is a separator ("Week -2" with a
-# space is a run-in week); "Day-1" stays day -1, as pretreatment days are written both ways.
-_JOINED_HYPHEN_UNITS = frozenset({"week", "month", "year"})
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty": 30, "thirty-six": 36, "forty-eight": 48,
 }  # fmt: skip
 """Numbers written as words before a unit of time ("Four Months", "One-year", "Twelve months")."""
 _WORD_NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_UNIT_NUM = re.compile(
+    rf"\b(?:study\s+)?(?P<u>day|week|wk|month|mo|year|yr|hour|hr|minute|(?-i:W)(?=\d))s?(?P<gap>\s*)"
+    rf"(?P<n>[-+]?{_NUM}|{_WORD_NUM})\b",
+    re.I,
+)  # "Day +100": a transplant's day 100; "Week Twelve"; "Mo 6"
+# "Week-12" is week 12: a hyphen joined to a week, month or year is a separator ("Week -2" with a
+# space is a run-in week); "Day-1" stays day -1, as pretreatment days are written both ways.
+_CYCLES_COUNTED = re.compile(rf"\b(?:\d+|{_WORD_NUM})\s+(?:[a-z]+\s+)?cycles\b", re.I)
+_JOINED_HYPHEN_UNITS = frozenset({"week", "month", "year"})
+_WITHIN_DAY = frozenset({"hour", "minute"})
 _NUM_UNIT = re.compile(
     rf"(?<![\w.])(?P<n>{_NUM}|{_WORD_NUM})\s*-?\s*"
     r"(?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b",
@@ -84,7 +87,12 @@ _NEXT_NUMBER = re.compile(
     rf"(?!\s*(?:{AMOUNT_UNITS}|mmhg|mm|cm|points?|copies)(?![a-z]))",
     re.I,
 )
-_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|and|or|,)\s*$", re.I)
+_PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|,?\s*(?:and|or)|,)\s*$", re.I)
+# a statistic of the participants' times, not a time point: "Through study completion, an average of 1 year"
+_STATISTIC_BEFORE = re.compile(r"\b(?:average|mean|median)\s+(?:of\s+)?(?:approximately\s+|about\s+)?$", re.I)
+# a gloss counting from another event after a time point: "Day 57 (28 days after second vaccination)"
+_GLOSS_OPEN = re.compile(r"\s*\(\s*")
+_GLOSS_EVENT = re.compile(r"\s*(?:after|post|following|from)\b[^()]*\)", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
@@ -105,10 +113,16 @@ def without_windows(text: str) -> str:
 
 _CYCLE_LENGTH = re.compile(
     rf"(?P<n>{_NUM})[\s-]*(?P<u>days?|weeks?)[\s-]*(?:treatment\s+)?cycles?\b"
-    rf"|\bcycles?(?:\s+(?:length|duration))?\s*(?:\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?"
+    rf"|\bcycles?(?:\s+(?:length|duration))?\s*(?P<by>\(|=|:|is|are|of|lasting|lasts)\s*(?:\w+\s+){{0,2}}?"
     rf"(?P<n2>{_NUM})[\s-]*(?P<u2>days?|weeks?)\b",
     re.I,
 )
+
+# the length of all the cycles counted before it: "First 6 cycles (18 weeks)", "4 cycles lasting 12
+# weeks" ("6 cycles of 28 days" is each cycle's)
+_CYCLE_COUNT = re.compile(rf"\b(?!1\b|one\b)(?:\d+|{_WORD_NUM})\s+(?:[a-z]+\s+)?$", re.I)
+_TOTAL_BY = frozenset({"(", "=", "lasting", "lasts"})
+_EACH = re.compile(r"\s*(?:each|per\s+cycle)\b", re.I)
 
 # a second length stated for other groups right after the first ("Cycle length = 21 days for cohorts
 # 1 and 3 and 14 days for cohort 2"): the measure's groups do not share one cycle length
@@ -125,6 +139,7 @@ class _Hit:
     cycle: tuple[int, float] | None  # (cycle number, day in cycle)
     baseline: bool
     unit: str | None = None  # a calendar time's unit ("day", "week"...)
+    several: bool = False  # a range's or list's bound ("Weeks 0-12", "3, 6, and 12 months"): no one point
 
 
 @dataclass(frozen=True)
@@ -167,9 +182,10 @@ _CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|simultaneous|of\s+(?:each
 _WITHIN_BEFORE = re.compile(r"\bwithin\s*$", re.I)
 
 
-def _is_age(text: str, m: re.Match[str]) -> bool:
-    """Whether a number of years is an age ("<65 years", "Age 65 years and older"), not a time."""
-    return bool(_AGE_BEFORE.search(text, 0, m.start()) or _AGE_AFTER.match(text, m.end()))
+def _is_age(text: str, start: int, end: int) -> bool:
+    """Whether a number (or range) of years from ``start`` to ``end`` is an age ("<65 years", "Age 65
+    years and older", "aged 18 to 64 years"), not a time."""
+    return bool(_AGE_BEFORE.search(text, 0, start) or _AGE_AFTER.match(text, end))
 
 
 def _hits(text: str) -> list[_Hit]:
@@ -183,6 +199,8 @@ def _hits(text: str) -> list[_Hit]:
         hits.append(hit)
         taken.append((m.start(), m.end()))
 
+    for m in _CYCLE_LENGTH.finditer(text):
+        taken.append((m.start(), m.end()))  # "(each cycle is 28 days)" states a length, not a time
     for m in _CYCLE_DAY.finditer(text):
         cycle = int(m.group("c") or m.group("c2") or m.group("c3"))
         day = float(m.group("d") or m.group("d2") or m.group("d3"))
@@ -190,6 +208,9 @@ def _hits(text: str) -> list[_Hit]:
     for m in _CYCLE.finditer(text):
         if free(m):
             add(m, _Hit(m.start(), m.end(), None, (int(m.group("c")), 1.0), False))
+    for m in _CYCLES_COUNTED.finditer(text):
+        if free(m):  # "up to 2 cycles of treatment": an end no calendar places
+            add(m, _Hit(m.start(), m.end(), None, None, False, several=True))
     concurrent = _CONCURRENT.search(text) is not None
     for pattern in (_UNIT_NUM, _NUM_UNIT):
         for m in pattern.finditer(text):
@@ -198,13 +219,19 @@ def _hits(text: str) -> list[_Hit]:
                 continue
             if concurrent and _WITHIN_BEFORE.search(text, 0, m.start()):
                 continue  # the time between two events, not a time point
-            if pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value):
+            if _STATISTIC_BEFORE.search(text, 0, m.start()):
                 continue
-            prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
-            if prev and _number(prev.group("m")) < value:
-                continue  # "2-4 hours": a range, not a point
             unit = _UNIT_NAMES[m.group("u").casefold()]
-            if unit == "year" and _is_age(text, m):
+            prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
+            if unit == "year" and _is_age(text, prev.start() if prev else m.start(), m.end()):
+                continue
+            if (pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value)) or (
+                prev and _number(prev.group("m")) < value
+            ):
+                # "Weeks 0-12", "3, 6, and 12 months": several points; hours of one day ("Week 4 -
+                # 2-4 hours", "0.5, 1, 2, 4 hours post-dose on Day 1") are the samples of one visit
+                if unit not in _WITHIN_DAY:
+                    add(m, _Hit(m.start(), m.end(), None, None, False, several=True))
                 continue
             if pattern is _UNIT_NUM and value < 0 and not m.group("gap") and unit in _JOINED_HYPHEN_UNITS:
                 value = -value
@@ -212,12 +239,26 @@ def _hits(text: str) -> list[_Hit]:
     for m in _BASELINE.finditer(text):
         if free(m):
             add(m, _Hit(m.start(), m.end(), 0.0, None, True))
-    return sorted(hits, key=lambda h: h.start)
+    hits.sort(key=lambda h: h.start)
+    return [h for before, h in zip([None, *hits], hits, strict=False) if not _is_gloss(text, before, h)]
+
+
+def _is_gloss(text: str, before: _Hit | None, hit: _Hit) -> bool:
+    """Whether ``hit``, in brackets right after a time point, restates it from another event ("Day 57
+    (28 days after second vaccination)") or is its visit window ("Week 12 (Days 78-90)")."""
+    return (
+        before is not None
+        and before.days is not None
+        and _GLOSS_OPEN.fullmatch(text, before.end, hit.start) is not None
+        and (hit.several or _GLOSS_EVENT.match(text, hit.end) is not None)
+    )
 
 
 def _rest(text: str, hits: list[_Hit]) -> str:
     parts, last = [], 0
     for h in hits:
+        if h.several:
+            continue  # a range's numbers stay in what the text says besides its times
         before = text[last : h.start]
         parts.append(_PREPOSITION_BEFORE.sub(" ", before))
         last = h.end
@@ -255,7 +296,8 @@ def read_time(text: str | None) -> TimeReading | None:
     text = without_windows(without_counts(text))
     hits = _hits(text)
     timed = [h for h in hits if not h.baseline] or hits
-    if not timed or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
+    several = any(h.several for h in hits)
+    if not timed or several or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
         return None
     first = timed[0]
     return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))
@@ -340,10 +382,21 @@ def cycle_length_days(text: str | None) -> float | None:
     weeks"), in days, or ``None`` when it states none or one per group of the measure (cached)."""
     text = without_windows(text or "")
     m = _CYCLE_LENGTH.search(text)
+    while m and _is_total(text, m):  # a total may overlap the length after it: "35 cycles (21-day cycles)"
+        m = _CYCLE_LENGTH.search(text, m.start() + 1)
     if not m or _OTHER_LENGTH.match(text, m.end()):
         return None
     value, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
     return float(value) * (7.0 if unit.casefold().startswith("week") else 1.0)
+
+
+def _is_total(text: str, m: re.Match[str]) -> bool:
+    """Whether a cycle-length match states the length of several cycles counted before it."""
+    return (
+        (m.group("by") or "").casefold() in _TOTAL_BY
+        and _CYCLE_COUNT.search(text, 0, m.start()) is not None
+        and _EACH.match(text, m.end()) is None  # "Four cycles (21 days each)"
+    )
 
 
 def without_times(text: str, *, drop_counts: bool = True) -> str:
