@@ -61,7 +61,7 @@ from ctpairs.cohorts import (
     strata,
     stratum_skip,
 )
-from ctpairs.dose import is_placebo, parse_dose, parse_regimen, schedule_codes
+from ctpairs.dose import is_placebo, parse_dose, parse_regimen, route_codes, schedule_codes
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import SKIP_BASELINE, group_contrast, observations_by_group
 from ctpairs.schema import Change, Pair
@@ -139,16 +139,18 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     """True when two groups give the same drugs and differ in one drug's amount: a dose contrast
     (the ``dose`` axis's, or none when the dose builder refuses it), never an arm contrast. Read with
     the dose builder's regimens; groups named "low dose" / "high dose" count too. Two regimens of
-    the same drugs on other schedules (also when only the titles name them: "PRN Sildenafil" /
-    "Nightly Sildenafil Arm"), routes or bases, or with several doses changed, are arm contrasts."""
+    the same drugs on other schedules or routes (also when only the titles name them: "PRN
+    Sildenafil" / "Nightly Sildenafil Arm", "Trastuzumab SC" / "Trastuzumab IV") or bases, or with
+    several doses changed, are arm contrasts."""
     if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
         return True
     doses_a, doses_b = ({d.base_amount() for d in parse_dose(g.title).doses} for g in (a, b))
     if doses_a and doses_b and doses_a != doses_b and without_amounts(a.title) == without_amounts(b.title):
         return True  # "C213 1.9 mg" / "C213 3.8mg": the same title but for the amount
-    schedules_a, schedules_b = schedule_codes(a.title), schedule_codes(b.title)
-    if schedules_a and schedules_b and schedules_a != schedules_b:
-        return False  # "PRN Sildenafil" / "Nightly Sildenafil": two schedules, whatever the amounts
+    for codes in (schedule_codes, route_codes):
+        codes_a, codes_b = codes(a.title), codes(b.title)
+        if codes_a and codes_b and codes_a != codes_b:
+            return False  # "PRN Sildenafil" / "Nightly Sildenafil", "Trastuzumab SC" / "Trastuzumab IV"
     ra, rb = regimens.of(a), regimens.of(b)
     if isinstance(ra, Skip) or isinstance(rb, Skip):
         unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}

@@ -70,7 +70,8 @@ _LABEL = re.compile(
 )
 _AMOUNT = re.compile(  # the dose parser's units (and AUC), a list of numbers before one ("20/56 mg")
     r"(?:\d+(?:[.,]\d+)?(?:\s*[x×*]\s*10\s*\^?\s*\d+|e\+?\d+)?\s*(?:/\s*)?)+\s*"
-    rf"(?:{AMOUNT_UNITS}|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?",
+    rf"(?:{AMOUNT_UNITS}|auc)\b(?:\s*/\s*(?:kg|m\^?2|m²))?"
+    r"|\d+(?:\.\d+)?\s*[x×*]\s*10\s*[\^e]\s*\d+",  # a count to a power of ten, before the words of its cells
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9]+")

@@ -18,7 +18,7 @@ Kinds:
 * ``response``: a best-response category (complete or partial response, stable or progressive
   disease, responders, non-responders) (title);
 * ``smoking``: smokers, non-smokers, former smokers (title);
-* ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years" (title);
+* ``sex`` and ``age``: "Female", "Men", "Aged >= 65 years", "18-64 years", "65 years and older" (title);
 * ``covariate``: a body-size, performance-status or renal-function class, "Body weight < 60 kg",
   "BMI >= 30", "ECOG 0", "eGFR 30-60", "CrCl < 30", or a threshold on another measurement,
   "HbA1c > 8%", "CD4 < 200" (not an amount, "Drug X >= 10 mg") (title);
@@ -138,7 +138,8 @@ _SEX = re.compile(r"\b(?P<m>males?|men|boys)\b|\b(?P<f>females?|women|girls)\b",
 _AGE = re.compile(
     r"(?:\bage[ds]?\s*)?(?P<op>[<>≤≥]=?|\bunder|\bover|\bolder\s+than|\byounger\s+than)\s*(?P<n>\d+)\s*(?:years|yrs|y)\b"
     r"|\b(?P<lo>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi>\d+)\s*(?:years|yrs)\b"
-    r"|\bages?\s*(?P<lo2>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi2>\d+)\b",
+    r"|\bages?\s*(?P<lo2>\d+)\s*(?:-|–|to)\s*<?\s*(?P<hi2>\d+)\b"
+    r"|\b(?P<n2>\d+)\s*(?:years|yrs)(?:\s+of\s+age)?\s+(?:and|or)\s+(?:(?P<up>older|over|above)|younger|under)\b",
     re.I,
 )
 # a body-size or performance-status class: "Body weight < 60 kg", "(>= 40 kg)", "BMI >= 30", "ECOG 0", "ECOG PS 0-1"
@@ -316,7 +317,10 @@ def characteristics(title: str, description: str = "") -> frozenset[Token]:
     tokens |= {_class_token(m) for m in _CLASS.finditer(title)}
     for m in _AGE.finditer(title):
         low, high = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
-        value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{low}-{high}"
+        if m.group("n2"):  # "18 years and older"
+            value = f"{'>=' if m.group('up') else '<='}{m.group('n2')}"
+        else:
+            value = f"{m.group('op')}{m.group('n')}" if m.group("n") else f"{low}-{high}"
         tokens.add(("age", _SPACE.sub("", value.casefold())))
     return frozenset(tokens)
 

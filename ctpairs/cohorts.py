@@ -156,13 +156,24 @@ _CRITERIA = re.compile(
 )
 # "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
 _WHO = re.compile(
-    r"\b(?:patients|participants|subjects)\s+with\s+(?P<who>[^.;:\n]{3,80}?)"
+    r"\b(?:patients|participants|subjects|adults|children|adolescents|infants|women|men|individuals|people)\s+"
+    r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){3,80}?)"
     r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took)\b)",
     re.I,
 )
+# what the participants a description speaks of had before: "Patients with previously untreated
+# ... received" / "Patients whose disease progressed after first-line therapy received"
+_HISTORY = {
+    "untreated": re.compile(r"\bpreviously\s+untreated\b|\btreatment[\s-]+na[iï]ve\b", re.I),
+    "treated": re.compile(
+        r"\bpreviously\s+treated\b|\bwhose\s+disease\s+(?:progressed|relapsed|recurred)\b|\bwho\s+had\s+(?:progressed|relapsed)\b",
+        re.I,
+    ),
+}
 _SENTENCE = re.compile(r"(?<=[.;])\s+|\n+")
 _LINE_NUMBER = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
-_COMPLEMENT = re.compile(r"\bnon[\s-]*$", re.I)  # "Non-elderly", "non-Asian": the rest of the population
+# "Non-elderly", "non-Asian", "outside Japan": the rest of the population
+_COMPLEMENT = re.compile(r"\bnon[\s-]*$|\boutside\s+(?:of\s+)?$", re.I)
 _REGION = re.compile(
     r"\b(?:global|china|chinese|japan|japanese|korea|korean|taiwan(?:ese)?|asia|asian|india|indian|"
     r"russia|russian|europe|european|north\s+america(?:n)?|latin\s+america(?:n)?"
@@ -204,6 +215,9 @@ _CONDITIONS = {
 }
 # the steps of a sequence group's title: "Drug X Then Placebo", "Placebo/Drug X", "Placebo -> Drug X"
 _SEQUENCE_STEP = re.compile(r"\s+(?:then|followed\s+by|to)\s+|\s*(?:->|→|/)\s*", re.I)
+# a description's heading, which names its group's stage as a title would: "Open-label extension:
+# participants received ...", "Single-blind placebo run-in: all enrolled participants ..."
+_HEADING = re.compile(r"\s*(?P<h>[^:.\n]{3,60}):")
 _CROSSED = re.compile(r"\bwho\s+(?:crossed\s+over|were\s+switched|switched)\b", re.I)
 _SPACE = re.compile(r"\s+")
 
@@ -262,10 +276,18 @@ def _criteria(description: str) -> frozenset[str]:
 
 def _described(description: str) -> frozenset[Token]:
     """The participant characteristics (:func:`ctpairs.characteristics.characteristics`, read as
-    a title's) of the participants a description says a group is of: "Participants with EGFR
-    mutation received Drug X" names the mutant status; two groups whose descriptions name a kind
+    a title's), region and treatment history of the participants a description says a group is of:
+    "Participants with EGFR mutation received Drug X" names the mutant status, "Participants
+    enrolled at sites outside Japan received ..." the region, "Patients whose disease progressed
+    after first-line therapy received ..." the history; two groups whose descriptions name a kind
     with no value in common are two populations (one that says nothing decides nothing)."""
-    return frozenset().union(*(characteristics(m.group("who")) for m in _WHO.finditer(description)))
+    tokens: set[Token] = set()
+    for m in _WHO.finditer(description):
+        who = m.group("who")
+        tokens |= characteristics(who)  # "Participants enrolled at sites outside Japan received ..."
+        tokens |= {("region", _complemented(_norm(r.group(0)), who, r)) for r in _REGION.finditer(who)}
+        tokens |= {("treatment history", name) for name, pattern in _HISTORY.items() if pattern.search(who)}
+    return frozenset(tokens)
 
 
 def _lines(title: str) -> frozenset[str]:
@@ -309,7 +331,9 @@ def _context(title: str, description: str) -> GroupContext:
         pooled=bool(_POOLED.search(title)),
         not_concurrent=bool(_NOT_CONCURRENT.search(title)),
         parts=parts,
-        stages=stages(title) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
+        stages=stages(title)
+        | stages(heading.group("h") if (heading := _HEADING.match(description)) else "")
+        | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         sequences=sequences,
         populations=_populations(title)

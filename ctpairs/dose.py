@@ -22,6 +22,7 @@ Public API
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -151,7 +152,11 @@ _POINT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 """1.200: a decimal to three places, or 1,200 written with a point (as much of Europe writes it)."""
 _GROUP_BEFORE = re.compile(r"(?<![\w.,\-])(?P<head>[1-9]\d{0,2})[ \u202f]$")
 """A number of up to three digits and one space just before an amount of three: "1 000 mg"."""
-_SCI = r"(?:\s*[x×\*]\s*10\s*\\?\^\s*(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.])|\s*\\?\^\s*(?P<exp3>\d+))?"  # "1 x 10^6", "1e8", "10^10"
+_SCI = (
+    r"(?:\s*[x×\*]\s*10\s*(?:\\?\^\s*|(?-i:E|e))(?P<exp>\d+)|(?-i:E|e)\+?(?P<exp2>\d{1,2})(?![\d.])"
+    r"|\s*\\?\^\s*(?P<exp3>\d+)|\s+(?P<large>thousand|million|billion))?"
+)  # "1 x 10^6", "1.5 x 10e6" (10 to the 6th, as often written), "1e8", "10^10", "10 billion"
+_LARGE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 # unit alternatives -> canonical unit.  Order matters (longest first).
 _UNIT_TABLE: list[tuple[str, str]] = [
@@ -168,7 +173,7 @@ _UNIT_TABLE: list[tuple[str, str]] = [
     # cell and gene therapies: cells (not a count per volume, "200 cells/mm3"), viral particles,
     # vector genomes or genome copies, plaque- or colony-forming units, infectious doses
     (
-        r"(?:(?:viable|CAR[\s+-]*T|T|NK|CD\d+\+?)[\s-]+){0,2}cells?(?!\s*(?:/|per)\s*(?:mm|µ|μ|u|micro|m?l\b|dl))",
+        r"(?:(?:viable|CAR[\s+-]*T|T|NK|CD\d+\+?)[\s-]+){0,2}(?:cells?|MSCs?)(?!\s*(?:/|per)\s*(?:mm|µ|μ|u|micro|m?l\b|dl))",
         "cells",
     ),
     (r"viral\s+particles|(?-i:vp|VP)", "vp"),
@@ -184,7 +189,12 @@ _UNIT_TABLE: list[tuple[str, str]] = [
     (r"gy|grays?", "Gy"),
     (r"%|percent", "%"),
 ]
-_UNIT_RE = "|".join(f"(?P<u{i}>{pat})" for i, (pat, _) in enumerate(_UNIT_TABLE))
+# after a power of ten, any few words may qualify the cells: "1 x 10^6 allogeneic bone marrow-derived
+# mesenchymal stromal cells per kg", "2 x 10^6 CAR-positive viable T cells/kg"
+_CELLS_AFTER_POWER = r"(?(exp)(?:(?!(?:of|in|per|and|or|with|to)\b)[a-z][\w+-]*[\s-]+){0,5}?)"
+_UNIT_RE = "|".join(
+    f"(?P<u{i}>{_CELLS_AFTER_POWER if unit == 'cells' else ''}{pat})" for i, (pat, unit) in enumerate(_UNIT_TABLE)
+)
 AMOUNT_UNITS = "|".join(pat for pat, _ in _UNIT_TABLE)
 """Every unit an amount may be written in, as one regular-expression alternation without groups
 (for callers that take amounts out of a text, such as the dose builder's title comparison)."""
@@ -520,6 +530,13 @@ def schedule_codes(text: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+@lru_cache(maxsize=16384)
+def route_codes(text: str) -> frozenset[str]:
+    """The route codes ("iv", "sc", "oral") a text names, with or without an amount ("Trastuzumab
+    SC" -> sc). Cached."""
+    return frozenset(code for rx, code in _ROUTE_RES if rx.search(text))
+
+
 def _closest(fwd: str, back: str, table) -> str | None:
     """The match nearest to the amount: forward window (after it) or backward window (before it)."""
     f = _first_match(fwd, table, want_pos=True)
@@ -684,6 +701,8 @@ def _read_amounts(text: str) -> list[_Raw]:
             if m.group("num") != "10":
                 continue
             value = 10.0 ** int(exponent)
+        elif large := m.group("large"):
+            value *= _LARGE[large.casefold()]
         end = m.end()
         per = None
         freq = None
@@ -829,6 +848,28 @@ def _classify(text: str, raws: list[_Raw]) -> None:
             if r.per == "fraction":
                 r.kind = "fraction"
     _mark_strengths(text, raws)
+    _mark_volumes(text, raws)
+
+
+_OPENING = re.compile(r"\s*[(\[]\s*")
+_CLOSING = re.compile(r"\s*[)\]]")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def _mark_volumes(text: str, raws: list[_Raw]) -> None:
+    """A volume or strength that carries the amount stated beside it is no dose of its own: "1.0
+    mL (20 mcg)" (a vaccine's antigen in its volume), "2 mg (0.05 mL)", "6 mg/0.05 mL" (an injection
+    under a millilitre), "bupivacaine 0.5% 7.5 mg" (the solution's strength, then the amount)."""
+    doses = sorted((r for r in raws if r.kind == "dose"), key=lambda r: r.start)
+    for first, second in zip(doses, doses[1:]):
+        bracketed = _OPENING.fullmatch(text, first.end, second.start) and _CLOSING.match(text, second.end)
+        if first.unit in _VOLUMES and second.unit not in (*_VOLUMES, "%") and bracketed:
+            first.kind = "volume"
+        elif first.unit == "%" and second.unit in _MASSES and text[first.end : second.start].isspace():
+            first.kind = "strength"
+        elif second.unit in _VOLUMES and first.unit not in (*_VOLUMES, "%"):
+            if bracketed or (second.value < 1 and _SLASH.fullmatch(text, first.end, second.start)):
+                second.kind = "volume"
 
 
 _ANOTHER_ITEM = re.compile(r"\b(?:and|or|either|plus|with|followed|then|vs|versus)\b|[+;&]", re.I)
@@ -882,6 +923,7 @@ def _mark_strengths(text: str, raws: list[_Raw]) -> None:
 
 
 _VOLUMES = frozenset({"mL", "L"})
+_MASSES = frozenset({"g", "mg", "ug", "ng"})
 
 
 def _amount_start(r: _Raw) -> int:
@@ -969,6 +1011,7 @@ def parse_dose(text: str) -> DoseParse:
                 continue
             multiplied = True
         final.append((r, d))
+    final = _without_daily_restatements(final)
     doses = [d for _, d in final]
 
     for (pr, _), (r, _) in zip(final, final[1:]):
@@ -1014,6 +1057,31 @@ def parse_dose(text: str) -> DoseParse:
             merged.value, merged.unit, merged.per, merged.frequency or d.frequency, merged.route or d.route, merged.text
         )
     return DoseParse(tuple(doses), titration, None, merged)
+
+
+_TIMES_A_DAY = {"BID": 2, "TID": 3, "QID": 4}
+
+
+def _without_daily_restatements(doses: list[tuple[_Raw, Dose]]) -> list[tuple[_Raw, Dose]]:
+    """``doses`` without the amounts per day ("900 mg/day") that restate a dose given several times
+    a day ("300 mg three times daily (900 mg/day) by mouth"); the dose takes the route said of its
+    restatement."""
+    restating = {i: j for i, (r, d) in enumerate(doses) if (j := _restated(r, d, doses)) is not None}
+    routes = {j: doses[i][1].route for i, j in restating.items() if doses[i][1].route}
+    return [(r, replace(d, route=d.route or routes.get(i))) for i, (r, d) in enumerate(doses) if i not in restating]
+
+
+def _restated(r: _Raw, d: Dose, doses: list[tuple[_Raw, Dose]]) -> int | None:
+    """The index of the dose of ``doses`` that ``d``, an amount per day, restates, if any."""
+    if r.freq_in_unit != "QD":
+        return None
+    amount, unit = d.base_amount()
+    for i, (other_raw, other) in enumerate(doses):
+        times = _TIMES_A_DAY.get(other.frequency or "")
+        if other_raw is not r and times and other.base_amount()[1] == unit:
+            if math.isclose(other.base_amount()[0] * times, amount, rel_tol=1e-9):
+                return i
+    return None
 
 
 def comparable(a: Dose, b: Dose) -> bool:
@@ -1212,14 +1280,18 @@ def _long_names(drugs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, str], ..
 
 def _cuts(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
     """Where each drug's statement starts: at its name, or at the clause of an amount written just
-    before it when that amount cannot belong to the drug named before ("then 750 mg Emibetuzumab")."""
+    before it, or around it, when that amount cannot belong to the drug named before ("then 750 mg
+    Emibetuzumab", "1 x 10^6 allogeneic mesenchymal stromal cells per kg")."""
     amounts = [(r.start, r.end) for r in _read_amounts(text)]
     cuts: list[tuple[int, str]] = []
     prev_end = 0
     for start, end, drug in mentions:
         cut = start
         before = [
-            a for a in amounts if prev_end <= a[0] and a[1] <= start and _AMOUNT_THEN_DRUG.match(text[a[1] : start])
+            a
+            for a in amounts
+            if prev_end <= a[0] < start
+            and (a[1] > start or (a[1] <= start and _AMOUNT_THEN_DRUG.match(text[a[1] : start])))
         ]
         if before:
             a_start = before[-1][0]

@@ -259,3 +259,55 @@ def test_a_line_of_therapy_is_read_in_titles_only() -> None:
         "are registered to use and are commercially available for second line use",
     )
     assert cohorts.concurrency_skip(comparator, _group("Erlotinib")) is None
+
+
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        # a description's heading names its group's stage, as a title would
+        (
+            ("Placebo", "Double-blind period: participants received placebo infusions every 24 weeks."),
+            ("Ocrelizumab", "Open-label extension: participants received ocrelizumab 600 mg IV every 24 weeks."),
+            cohorts.SKIP_STAGES,
+        ),
+        # who a description speaks of: an age band, a renal band with decimals, a region, a history
+        (
+            ("Placebo", "Participants aged 12 to 17 years with atopic dermatitis received placebo."),
+            ("Dupilumab", "Participants aged 18 years and older with atopic dermatitis received dupilumab."),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        (
+            ("Placebo", "Participants with eGFR 20 to <45 mL/min/1.73 m² received placebo once daily."),
+            ("Empagliflozin", "Participants with eGFR ≥45 mL/min/1.73 m² received empagliflozin 10 mg once daily."),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        (
+            ("Placebo", "Participants enrolled at sites in Japan received placebo IV every 4 weeks."),
+            ("Mirikizumab", "Participants enrolled at sites outside Japan received mirikizumab 300 mg IV."),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        (
+            ("Arm 1", "Patients with previously untreated metastatic colorectal cancer received FOLFOX."),
+            ("Arm 2", "Patients whose disease progressed after first-line therapy received FOLFIRI."),
+            cohorts.SKIP_SUBGROUPS,
+        ),
+        # ... and not what a description says of a later step (NCT02041533: "Participants who
+        # progressed on or after chemotherapy could be eligible to receive optional crossover")
+        (
+            ("Nivolumab", "Nivolumab 3mg/kg IV infusion, every 2 weeks until disease progression"),
+            (
+                "Chemotherapy",
+                "Administered in 3-week cycles for up to 6 cycles: Participants who progressed on or"
+                " after chemotherapy could be eligible to receive optional crossover nivolumab.",
+            ),
+            None,
+        ),
+        (
+            ("Placebo", "Participants in Japan received placebo."),
+            ("Drug X", "Participants in Japan received Drug X."),
+            None,
+        ),
+    ],
+)
+def test_what_descriptions_say_of_the_participants(a: tuple[str, str], b: tuple[str, str], reason: str | None) -> None:
+    assert cohorts.concurrency_skip(_group(*a), _group(*b)) == reason
