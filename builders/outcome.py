@@ -56,7 +56,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from ctpairs.builders.dose import trial_drugs
 from rapidfuzz import fuzz
@@ -78,7 +78,7 @@ from ctpairs.labels import Statistic
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import Observation, make_pair, observations, observations_by_group
 from ctpairs.schema import Change, Pair
-from ctpairs.timepoints import TimeReading, cycle_length_days, read_time, without_times, words
+from ctpairs.timepoints import TimeReading, cycle_length_days, read_time, same_visit, without_times, words
 
 TITLE_MATCH = 95.0
 SERIES_RETENTION = 2 / 3
@@ -134,8 +134,8 @@ def order_series(readings: list[TimeReading], cycle_days: float | None) -> list[
             # order-only: no day of a cycle reaches 10,000
             days = (r.cycle[0] - 1) * 10_000 + r.cycle[1] if r.cycle else 0.0
         keys.append(days)
-    if len(set(keys)) != len(keys):
-        return Skip(SKIP_TIES)
+    if len(set(keys)) != len(keys) or any(same_visit(a, b) for a, b in combinations(readings, 2)):
+        return Skip(SKIP_TIES)  # two rows of one visit: "Week 4" and "Day 29 (Week 4)"
     return keys
 
 

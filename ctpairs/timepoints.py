@@ -150,6 +150,7 @@ class TimeReading:
     cycle: tuple[int, float] | None
     phrase: str  # the time phrase as written, e.g. "Week 12" or "Cycle 2 Day 1"
     rest: str  # the text with every time phrase (and "n=" counts) taken out, normalized
+    units: frozenset[str] = frozenset()  # the calendar units it is said in ("Day 29 (Week 4)": day, week)
 
     @property
     def at_baseline(self) -> bool:
@@ -271,15 +272,25 @@ RESTATED_TOLERANCE = 0.1
 time point said two ways: "Week 4 (Day 29)", "Week 1 (Day 8)", "Month 3 (Day 90)"."""
 
 
-def _restated(hits: list[_Hit]) -> bool:
-    """Whether every time of ``hits`` is a calendar time of days or longer and all are one point said
-    in two units (:data:`RESTATED_TOLERANCE`); "Week 2, Day 3" is two points."""
-    days = [h.days for h in hits]
-    units = {h.unit for h in hits}
-    if any(d is None or d <= 0 for d in days) or len(units) < 2 or units & {"hour", "minute"}:
+def _one_point(days: list[float | None], units: set[str | None]) -> bool:
+    """Whether calendar times of days or longer, said in two units or more, are one point said
+    several ways (:data:`RESTATED_TOLERANCE`)."""
+    if any(d is None or d <= 0 for d in days) or len(units) < 2 or units & {None, "hour", "minute"}:
         return False  # "Day 1, Hour 2" is an hour of a day, not a day said in hours
     low, high = min(days), max(days)  # type: ignore[type-var]
     return high - low <= max(RESTATED_TOLERANCE * low, 1.0)  # type: ignore[operator]
+
+
+def _restated(hits: list[_Hit]) -> bool:
+    """Whether ``hits`` are one point said in two units ("Week 4 (Day 29)"); "Week 2, Day 3" is two
+    points."""
+    return _one_point([h.days for h in hits], {h.unit for h in hits})
+
+
+def same_visit(a: TimeReading, b: TimeReading) -> bool:
+    """Whether two readings are one visit said in other units ("Week 4" and "Day 29 (Week 4)",
+    "Month 1" and "Week 4"): two rows of one visit, not two times."""
+    return _one_point([a.days, b.days], set(a.units | b.units))
 
 
 @lru_cache(maxsize=65536)
@@ -300,7 +311,8 @@ def read_time(text: str | None) -> TimeReading | None:
     if not timed or several or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
         return None
     first = timed[0]
-    return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits))
+    units = frozenset(h.unit for h in timed if h.unit)
+    return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits), units)
 
 
 _FROM_BASELINE = re.compile(
