@@ -13,7 +13,7 @@ from functools import cached_property
 
 from ctpairs.builder import Builder, Skip
 from ctpairs.endpoints import is_missing_data, is_placeholder_change, names_change
-from ctpairs.labels import METHOD_TRIAL, Statistic, analysis_evidence, compute_label
+from ctpairs.labels import METHOD_TRIAL, SUPERIORITY_TYPES, Statistic, analysis_evidence, compute_label
 from ctpairs.model.numbers import stated_group_ns
 from ctpairs.model.trial import Analysis, Category, Measure, MeasureClass, Measurement, ResultGroup, RowN, Trial
 from ctpairs.schema import (
@@ -357,7 +357,9 @@ def analysis_for(
     candidates = [
         a
         for a in measure.analyses
-        if set(a.group_ids) == wanted and (a.p_value is not None or analysis_evidence(a) is not None)
+        if set(a.group_ids) == wanted
+        and a.non_inferiority_type in SUPERIORITY_TYPES  # a non-inferiority test neither shows nor denies a difference
+        and (a.p_value is not None or analysis_evidence(a) is not None)
     ]
     if not candidates:
         return None

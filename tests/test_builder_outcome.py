@@ -17,7 +17,7 @@ from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
 from ctpairs.timepoints import read_time, same_visit, time_point_days
 from tests._data import real_record, resolve_pointer
-from tests._series import series_record
+from tests._registry_records import series_record
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from ctpairs.builders.arm import ArmBuilder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,9 +45,10 @@ from ctpairs.pairing import (
     observations,
     spreads_are_not_standard_deviations,
 )
-from ctpairs.schema import ResultInfo
+from ctpairs.schema import Pair, ResultInfo
 from ctpairs.tasks import answer_fields, format_number
 from tests._data import DATA, real_record, real_records, resolve_pointer
+from tests._registry_records import analysis_record
 
 NATURAL = ["dose", "outcome", "arm"]
 
@@ -1369,3 +1371,30 @@ def test_a_p_value_posted_as_a_bound_says_so(built) -> None:
         r for r in built["arm"] if r["label"]["method"] == "trial_analysis" and not r["label"]["p_value_bound"]
     )
     assert f"p = {format_number(round(exact['label']['p_value'], 4))}" in answer_fields(exact)["evidence"]
+
+
+def test_registry_style_trial_analyses_labelled_by_hand() -> None:
+    """60 placebo-controlled measures posting the trial's own analyses as the registry writes them,
+    labelled by hand (field ``why``) before the rules saw them. The posted means (10 against 13, SD
+    20, 30 a group) show nothing by our test, so a pair is ``higher`` only when an analysis of
+    exactly placebo and Drug X on this row shows a difference: 25 do (p "<0.001", "0.049", a CI
+    alone, a one-sided 0.004, the row named among several, a three-group trial's own pairwise
+    analysis), 35 do not (another pair or all three groups, non-inferiority or equivalence, a
+    one-sided 0.04, p "0.06" or ">0.05", the other row, no row named among several, a 95% CI with 0,
+    a 90% CI alone, a p its CI contradicts, two analyses that disagree). 59 were as labelled; the
+    miss, a non-inferiority analysis beside the superiority test that followed it, read the two as
+    disagreeing, and a non-inferiority test is now no candidate at all."""
+    path = Path(__file__).parent / "data" / "analyses_registry_style.jsonl"
+    wrong = []
+    for case in (json.loads(line) for line in path.read_text().splitlines()):
+        pairs = [
+            p
+            for p in ArmBuilder().build(parse_trial(analysis_record(case)))
+            if isinstance(p, Pair)
+            and {p.factual.group_title, p.counterfactual.group_title} == {"Placebo", "Drug X"}
+            and p.factual.result.category in (case.get("row"), None)
+        ]
+        assert len(pairs) == 1, case["why"]
+        if (pairs[0].label.direction == "higher") != (case["expected"] == "higher"):
+            wrong.append(case["why"])
+    assert wrong == []

@@ -1,0 +1,104 @@
+"""Trials built around hand-labelled registry-style cases: one group's measures (the outcome
+builder's time series) and a placebo-controlled measure with the trial's own analyses (labels)."""
+
+from __future__ import annotations
+
+_DISPERSION = {
+    "MEAN": "STANDARD_DEVIATION",
+    "LEAST_SQUARES_MEAN": "STANDARD_ERROR",
+    "GEOMETRIC_MEAN": "CONFIDENCE_INTERVAL_95",
+    "MEDIAN": "FULL_RANGE",
+}
+
+
+def _measurement(param_type: str, value: float) -> dict:
+    m = {"groupId": "OG000", "value": str(value)}
+    dispersion = _DISPERSION.get(param_type)
+    if dispersion in ("STANDARD_DEVIATION", "STANDARD_ERROR"):
+        m["spread"] = "4"
+    elif dispersion:
+        m["lowerLimit"], m["upperLimit"] = str(value - 5), str(value + 5)
+    return m
+
+
+def _measure(spec: dict, rows: list[str | None], first_value: float) -> dict:
+    param_type = spec["param_type"]
+    return {
+        "type": "PRIMARY",
+        "title": spec["title"],
+        "description": spec.get("description", ""),
+        "timeFrame": spec["time_frame"],
+        "paramType": param_type,
+        **({"dispersionType": _DISPERSION[param_type]} if param_type in _DISPERSION else {}),
+        "unitOfMeasure": spec["unit"],
+        "groups": [{"id": "OG000", "title": "Drug X", "description": ""}],
+        "denoms": [{"units": "Participants", "counts": [{"groupId": "OG000", "value": "100"}]}],
+        "classes": [
+            {
+                **({"title": row} if row else {}),
+                "categories": [{"measurements": [_measurement(param_type, first_value + 10 * i)]}],
+            }
+            for i, row in enumerate(rows)
+        ],
+    }
+
+
+def _trial(nct_id: str, allocation: str, arms: list[str], measures: list[dict]) -> dict:
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": nct_id, "briefTitle": "Registry-style measures"},
+            "designModule": {
+                "studyType": "INTERVENTIONAL",
+                "phases": ["PHASE2"],
+                "designInfo": {"allocation": allocation, "interventionModel": "PARALLEL"},
+            },
+            "armsInterventionsModule": {
+                "interventions": [{"type": "DRUG", "name": arm, "armGroupLabels": [arm]} for arm in arms],
+                "armGroups": [{"label": arm, "type": "EXPERIMENTAL"} for arm in arms],
+            },
+        },
+        "resultsSection": {"outcomeMeasuresModule": {"outcomeMeasures": measures}},
+    }
+
+
+def series_record(case: dict) -> dict:
+    """A single-arm trial posting ``case``: two measures ("shape": "two measures", keys ``a`` and
+    ``b``) or one measure whose rows are ``rows`` ("one measure"), each value posted for 100
+    participants."""
+    if case["shape"] == "two measures":
+        measures = [_measure(case["a"], [None], 20), _measure(case["b"], [None], 30)]
+    else:
+        measures = [_measure(case, case["rows"], 20)]
+    return _trial("NCT09999998", "NA", ["Drug X"], measures)
+
+
+ANALYSED_GROUPS = (("OG000", "Placebo", 10.0), ("OG001", "Drug X", 13.0), ("OG002", "Drug Y", 16.0))
+"""The groups of :func:`analysis_record` and their means (SD 20, 30 participants each): 10 against
+13 is neither significant by Welch's test nor close, so a label rests on the trial's analysis."""
+
+
+def analysis_record(case: dict) -> dict:
+    """A randomized trial of placebo, Drug X and, with ``three_groups``, Drug Y, posting one mean per
+    group on each of ``rows`` (or one row) and the case's ``analyses`` as the registry writes them."""
+    groups = ANALYSED_GROUPS if case.get("three_groups") else ANALYSED_GROUPS[:2]
+    measure = {
+        "type": "PRIMARY",
+        "title": case["title"],
+        "timeFrame": case["time_frame"],
+        "paramType": "MEAN",
+        "dispersionType": "STANDARD_DEVIATION",
+        "unitOfMeasure": "units on a scale",
+        "groups": [{"id": gid, "title": title, "description": ""} for gid, title, _ in groups],
+        "denoms": [{"units": "Participants", "counts": [{"groupId": gid, "value": "30"} for gid, _, _ in groups]}],
+        "classes": [
+            {
+                **({"title": row} if row else {}),
+                "categories": [
+                    {"measurements": [{"groupId": gid, "value": str(v), "spread": "20"} for gid, _, v in groups]}
+                ],
+            }
+            for row in (case.get("rows") or [None])
+        ],
+        "analyses": case["analyses"],
+    }
+    return _trial("NCT09999997", "RANDOMIZED", [title for _, title, _ in groups], [measure])
