@@ -63,8 +63,9 @@ from rapidfuzz import fuzz
 
 from ctpairs.builder import SKIP_NO_RESULTS, Skip
 from ctpairs.cohorts import is_pooled, responders_only
-from ctpairs.dose import parse_regimen
+from ctpairs.dose import first_named, parse_regimen
 from ctpairs.endpoints import (
+    analytes,
     anchors,
     constructs,
     is_score_scale,
@@ -165,6 +166,7 @@ class _Family:
     unit: str
     param_type: str | None
     specifics: frozenset[str]
+    analytes: frozenset[str]  # "Serotype 19A", a metabolite (:func:`ctpairs.endpoints.analytes`)
     ranges: frozenset[tuple[float, float]]  # the score ranges the first member's description states
     members: list[Measure]
 
@@ -182,14 +184,14 @@ def _families(measures: list[Measure]) -> list[_Family]:
             (
                 f
                 for f in families
-                if (f.unit, f.param_type, f.specifics) == (unit, m.param_type, stated)
+                if (f.unit, f.param_type, f.specifics, f.analytes) == (unit, m.param_type, stated, analytes(m.title))
                 and not (f.ranges and ranges and f.ranges != ranges)
                 and fuzz.ratio(f.key, key) >= TITLE_MATCH
             ),
             None,
         )
         if family is None:
-            families.append(_Family(key, unit, m.param_type, stated, ranges, [m]))
+            families.append(_Family(key, unit, m.param_type, stated, analytes(m.title), ranges, [m]))
         else:
             family.members.append(m)
     return families
@@ -199,6 +201,15 @@ def _measure_time(measure: Measure, same_titles: bool) -> TimeReading | None:
     """The time point of a measure in a family: from its title, or, when every member of the
     family has the same title, from its time frame."""
     return read_time(measure.title) or (read_time(measure.time_frame) if same_titles else None)
+
+
+def _at_two_times(a: Measure, b: Measure) -> bool:
+    """Whether two measures of one family are at two readable times (a time series), not one
+    measurement at one time posted twice ("... at Week 8 (Central Endoscopy Read)" / "... (Local
+    Endoscopy Read)")."""
+    same_titles = _norm(a.title) == _norm(b.title)
+    ra, rb = _measure_time(a, same_titles), _measure_time(b, same_titles)
+    return ra is not None and rb is not None and (ra.days, ra.cycle) != (rb.days, rb.cycle) and not same_visit(ra, rb)
 
 
 class OutcomeBuilder:
@@ -350,7 +361,7 @@ class OutcomeBuilder:
         secondaries = [m for m in measures if m.type == "SECONDARY"]
         drugs = trial_drugs(trial)
         for p, s in ((p, s) for p in primaries for s in secondaries):
-            if family_of[id(p)] == family_of[id(s)]:
+            if family_of[id(p)] == family_of[id(s)] and _at_two_times(p, s):
                 continue  # a time-series sibling, paired as kind 1a
             if (why := related_skip(p, s, drugs)) is not None:
                 yield Skip(why, f"{p.title} / {s.title}")
@@ -444,11 +455,12 @@ def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()
         or (cp and cs and cp != cs)
         or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
         or sets_apart(p.title) != sets_apart(s.title)
+        or analytes(p.title) != analytes(s.title)
     ):
         return SKIP_INSTRUMENT
     named_p, named_s = parse_regimen(p.title, drugs).names, parse_regimen(s.title, drugs).names
-    if named_p and named_s and named_p != named_s:
-        return SKIP_DRUGS_MEASURED
+    if named_p and named_s and (named_p != named_s or first_named(p.title, drugs) != first_named(s.title, drugs)):
+        return SKIP_DRUGS_MEASURED  # "Cmax of A" / "Cmax of B"; "AUC of A With B" / "AUC of B With A"
     tp, ts = read_time(p.title), read_time(s.title)
     if words(p.time_frame) != words(s.time_frame) or (tp and ts and (tp.days, tp.cycle) != (ts.days, ts.cycle)):
         return SKIP_TIME_FRAME

@@ -1346,6 +1346,13 @@ def parse_regimen(text: str | None, drugs: Sequence[tuple[str, ...]]) -> Regimen
     return _parse_regimen(text.replace("\u00a0", " "), tuple(drugs))
 
 
+def first_named(text: str | None, drugs: Sequence[tuple[str, ...]]) -> str | None:
+    """The drug of ``drugs`` that ``text`` names first ("AUC of Midazolam When Coadministered With
+    Itraconazole" -> midazolam: what a pharmacokinetic title measures), or ``None``."""
+    mentions = _mentions(text or "", tuple(drugs))
+    return mentions[0][2] if mentions else None
+
+
 # the amounts of a fixed-dose combination after its names: "Sitagliptin/Metformin 50/500 mg BID"
 _COMBINED_AMOUNTS = re.compile(
     r"\s*\(?\s*(?P<amounts>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)\s*(?P<unit>mg|mcg|µg|ug|g)\b", re.I

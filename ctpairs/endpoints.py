@@ -35,6 +35,7 @@ from functools import lru_cache
 from ctpairs.characteristics import named_alternatives
 from ctpairs.timepoints import NUMBER_WORDS, without_times, words
 
+_NEXT_LINE = r"(?:on|after)\s+(?:the\s+)?(?:next|subsequent|second)[\s-]*line\b"
 # clinical endpoints that are different constructs even when their titles look alike
 _CONSTRUCTS = {
     "overall survival": re.compile(
@@ -42,7 +43,14 @@ _CONSTRUCTS = {
         re.I,
     ),
     "progression-free survival": re.compile(
-        r"\bprogression[\s-]*free\b|(?-i:\bPFS\b)|\balive\s+(?:and|without)\s+(?:\w+\s+)?progression\b", re.I
+        rf"\bprogression[\s-]*free\b(?!\s+survival\s+{_NEXT_LINE})|(?-i:\bPFS\b)"
+        r"|\balive\s+(?:and|without)\s+(?:\w+\s+)?progression\b",
+        re.I,
+    ),
+    # progression on the next line of therapy (PFS2) is another event than the first progression
+    "second progression": re.compile(
+        rf"(?-i:\bPFS\s?2\b)|\bsecond\s+(?:objective\s+)?progression\b|\bprogression[\s-]*free\s+survival\s+{_NEXT_LINE}",
+        re.I,
     ),
     "disease-free survival": re.compile(r"\bdisease[\s-]*free\b|(?-i:\bDFS\b)", re.I),
     "event-free survival": re.compile(r"\bevent[\s-]*free\b|(?-i:\bEFS\b)", re.I),
@@ -253,6 +261,20 @@ def is_kaplan_meier_rate(title: str | None, description: str | None = None) -> b
 
 # a word that sets one outcome apart from another of the same kind: "other skin lesions", "new diagnosis"
 _SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
+# what a measure is of, told by an identifier: "Serotype 19A", "A/H3N2 Strain", "Genotype 1b"
+_ANALYTE_ID = re.compile(
+    r"\b(?i:serotypes?|serogroups?|strains?|subtypes?|genotypes?|antigens?)\s+(?P<after>[A-Z0-9][\w/-]*)"
+    r"|(?P<before>\b(?=[\w/-]*\d)[A-Z0-9][\w/-]*)\s+(?i:serotype|serogroup|strain|subtype|genotype|antigen)(?![\w-])",
+)
+_METABOLITE = re.compile(r"\bmetabolites?\b|\b(?:des|nor|hydroxy|o-desmethyl|n-desmethyl)-?[a-z]*methyl[\w-]*", re.I)
+
+
+def analytes(title: str) -> frozenset[str]:
+    """The identifiers of what a title measures ("Serotype 19A", "A/H3N2 Strain"), and "metabolite"
+    where it names a metabolite: two titles apart in these measure different things (serotype 1 and
+    19A antibodies, a drug and its metabolite) however alike they read."""
+    found = {(m.group("after") or m.group("before")).casefold() for m in _ANALYTE_ID.finditer(title)}
+    return frozenset(found | ({"metabolite"} if _METABOLITE.search(title) else set()))
 
 
 def sets_apart(title: str) -> bool:

@@ -21,12 +21,13 @@ def _measurement(param_type: str, value: float) -> dict:
     return m
 
 
-def _measure(spec: dict, rows: list[str | None], first_value: float) -> dict:
+def _measure(spec: dict, rows: list[str | None], first_value: float, kind: str = "PRIMARY") -> dict:
     param_type = spec["param_type"]
     return {
-        "type": "PRIMARY",
+        "type": kind,
         "title": spec["title"],
         "description": spec.get("description", ""),
+        "populationDescription": spec.get("population", ""),
         "timeFrame": spec["time_frame"],
         "paramType": param_type,
         **({"dispersionType": _DISPERSION[param_type]} if param_type in _DISPERSION else {}),
@@ -43,7 +44,7 @@ def _measure(spec: dict, rows: list[str | None], first_value: float) -> dict:
     }
 
 
-def _trial(nct_id: str, allocation: str, arms: list[str], measures: list[dict]) -> dict:
+def _trial(nct_id: str, allocation: str, arms: list[str], measures: list[dict], drugs: list[str] = ()) -> dict:
     return {
         "protocolSection": {
             "identificationModule": {"nctId": nct_id, "briefTitle": "Registry-style measures"},
@@ -53,7 +54,8 @@ def _trial(nct_id: str, allocation: str, arms: list[str], measures: list[dict]) 
                 "designInfo": {"allocation": allocation, "interventionModel": "PARALLEL"},
             },
             "armsInterventionsModule": {
-                "interventions": [{"type": "DRUG", "name": arm, "armGroupLabels": [arm]} for arm in arms],
+                "interventions": [{"type": "DRUG", "name": arm, "armGroupLabels": [arm]} for arm in arms]
+                + [{"type": "DRUG", "name": drug, "armGroupLabels": arms} for drug in drugs],
                 "armGroups": [{"label": arm, "type": "EXPERIMENTAL"} for arm in arms],
             },
         },
@@ -70,6 +72,13 @@ def series_record(case: dict) -> dict:
     else:
         measures = [_measure(case, case["rows"], 20)]
     return _trial("NCT09999998", "NA", ["Drug X"], measures)
+
+
+def related_record(case: dict) -> dict:
+    """A single-arm trial of Drug X and the case's ``drugs``, posting its ``primary`` and
+    ``secondary`` measures, one value each (20 and 22) for the same 100 participants."""
+    measures = [_measure(case["primary"], [None], 20), _measure(case["secondary"], [None], 22, "SECONDARY")]
+    return _trial("NCT09999996", "NA", ["Drug X"], measures, case.get("drugs", []))
 
 
 ANALYSED_GROUPS = (("OG000", "Placebo", 10.0), ("OG001", "Drug X", 13.0), ("OG002", "Drug Y", 16.0))

@@ -11,6 +11,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from ctpairs.endpoints import (
+    analytes,
     constructs,
     is_kaplan_meier_rate,
     is_placeholder_change,
@@ -451,3 +452,25 @@ def test_placeholder_changes_over_the_shared_records() -> None:
 )
 def test_score_ranges(description: str | None, ranges: set) -> None:
     assert score_ranges(description) == ranges
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        ("IgG Concentration ≥0.35 μg/mL for Serotype 19A", {"19a"}),
+        ("Pneumococcal Serotype-Specific IgG for Serotype 1 Only", {"1"}),
+        ("Seroconversion Against Influenza A/H3N2 Strain by HI Assay", {"a/h3n2"}),
+        ("SVR12 in Hepatitis C Genotype 1b", {"1b"}),
+        ("Cmax,ss of Desmethyl-Relvoxetine (M2 Metabolite)", {"metabolite"}),
+        ("Number of Participants With Type 2 Diabetes", set()),
+        ("Cmax of Relvoxetine", set()),
+    ],
+)
+def test_what_a_title_measures_by_its_identifier(title: str, expected: set[str]) -> None:
+    assert analytes(title) == expected
+
+
+def test_progression_on_the_next_line_is_another_endpoint() -> None:
+    assert constructs("Progression-Free Survival (PFS) Per RECIST 1.1") == {"progression-free survival"}
+    assert constructs("Progression-Free Survival on Next-Line Therapy (PFS2)") == {"second progression"}
+    assert "second progression" in constructs("Time to Second Progression (PFS2)")
