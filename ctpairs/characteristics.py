@@ -33,8 +33,11 @@ Kinds:
   ("TNF-IR"), the ``eye`` a result is of ("Study Eye" / "Fellow Eye": one participant's two
   eyes), ``prior`` ("No Prior Drug Y" / "Prior Drug Y") and ``analysis-set`` ("Intent-to-treat", "Per-protocol", "mITT", "Completers", "Evaluable
   Population": the participants a group's results count), disease ``activity`` ("Latent TB" /
-  "Active TB", "Inactive Disease"; not "Active Comparator") and Fitzpatrick ``skin-type`` ("I-III"
-  / "IV-VI");
+  "Active TB", "Inactive Disease"; not "Active Comparator"), Fitzpatrick ``skin-type`` ("I-III"
+  / "IV-VI"), the ``nyha`` class, a tumour's ``tumour-stage`` ("Stage IIIB" is III), the
+  ``oxygen`` support needed (mechanical ventilation, ECMO, high- or low-flow, none), a ``carrier``
+  of an allele (homozygous, heterozygous, carriers, non-carriers) and the number of ``prior-lines``
+  of therapy;
 * ``choice``: the participants' own choice ("Participants who preferred tadalafil over
   sildenafil", "who chose to undergo an implant") (description): a group that chose its treatment
   or is defined by a preference was not assigned it.
@@ -54,7 +57,7 @@ _STATUS_TITLE = re.compile(
     r"|\b(?P<high>high|low)[\s-]+(?:expression|expressors?|expressers?|tmb|score)\b"
     r"|\b(?:pd-?l1|tmb|msi|tps|cps|expression)[\s-]+(?P<level>high|low)\b"
     r"|(?P<msi>(?-i:\bMSI-H\b|\bMSI-L\b|\bMSS\b|\bdMMR\b|\bpMMR\b))"
-    r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)"
+    r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\)?\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)"
     r"|(?-i:\b(?:HER-?2|ER|PR|HR|EGFR|ALK|ROS-?1|KRAS|NRAS|BRAF|PD-?L1|CD\d+|BRCA[12]?|MET|RET|NTRK\d?|FGFR\d?|IDH[12]?"
     r"|HPV|EBV|p16|AR|TROP-?2))(?:(?P<plus>\+)(?![\w(+])|(?P<minus>-|−)(?=$|[\s/,;:)\]])"
     r"(?!\s*(?:fusion|mutat|amplif|rearrang|alteration|positive|negative)))",
@@ -118,7 +121,7 @@ _ORGAN_PROCEDURE = (
     r"(?![\s-]+(?:denervation|resection|reconstruction|arter(?:y|ies|ial)|infusion|instillation|cerclage|lavage|"
     r"block|biopsy|surgery|dialysis|replacement|hormone|stent\w*|emboli[sz]ation|ablation|irrigation|"
     r"cleansing|catheter\w*|nerves?|suppositor\w*|administration|route|tube|enema|massage|augmentation|"
-    r"reduction|implants?|sparing|protection|function)\b)"
+    r"reduction|implants?|sparing|protection|function|bypass|band(?:ing)?|sleeve|balloon|pacing)\b)"
 )
 _DISEASE, _DISEASE_NAMES = named_alternatives({name: f"(?:{p}){_ORGAN_PROCEDURE}" for name, p in _DISEASES.items()})
 _RESPONSE = re.compile(
@@ -146,7 +149,7 @@ _AGE = re.compile(
 _COVARIATE = re.compile(
     r"\b(?P<what>(?:body\s*)?weight|(?-i:BMI))\s*(?P<op>[<>≤≥]=?)\s*(?P<n>\d+(?:\.\d+)?)"
     r"|(?P<kgop>[<>≤≥]=?)\s*(?P<kg>\d+(?:\.\d+)?)\s*kg\b(?!\s*/)"
-    r"|\b(?-i:ECOG)(?:\s*(?-i:PS))?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b"
+    r"|\b(?-i:ECOG)(?:\s*(?-i:PS)|\s+performance\s+status(?:\s+of)?)?\s*[:=]?\s*(?P<ecog>\d(?:\s*(?:-|–|or|to)\s*\d)?)\b"
     r"|\b(?P<kidney>e?(?-i:GFR)|(?-i:CrCl|CLcr)|creatinine\s+clearance)\s*[:=]?\s*"
     r"(?P<band>(?:[<>≤≥]=?\s*)?\d+(?:\s*(?:-|–|to)\s*<?\s*\d+)?)"
     # a threshold on a measurement ("HbA1c > 8%", "CD4 < 200"), not an amount, an age or a marker's
@@ -174,20 +177,29 @@ _CLASSES = (
     r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
     r"\btype\s*(?P<diabetes>1|2|i|ii)\s+(?:diabet|dm\b)|(?-i:\bT(?P<diabetes2>[12])DM?\b)",
     r"(?-i:\b(?P<inadequate>[A-Za-z][A-Za-z0-9]*)[\s-]IR\b)|\binadequate(?:ly)?\s+respon\w*\s+to\s+(?P<inadequate2>[\w-]+)",
-    r"\b(?P<dialysis>(?:non[\s-]*)?dialysis)\b",
+    r"\b(?P<dialysis>(?:non[\s-]*)?(?:ha?emo|peritoneal\s+)?dialysis)\b",
     r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing|newly[\s-]+diagnosed"
     r"|recurrent)\b" + _NOT_DOSING,
     r"\b(?P<chronicity>acute|sub-?acute|chronic|episodic)\b" + _NOT_DOSING,
     r"\b(?P<stage>early|advanced|locally[\s-]+advanced|metastatic|limited|extensive)[\s-]+(?:stage|disease)\b",
     r"\b(?P<race>(?:non[\s-]*)?hispanic|latin[oax]s?|black|white|caucasian|african[\s-]+american)\b"
     r"(?![\s-]+(?:blood|cells?|matter|coat|petrolatum|soft|paraffin|cohosh|seeds?|tea|rice|light|noise|box))",
-    r"\b(?P<pregnancy>(?:non[\s-]*)?(?:pregnant|lactating|breast[\s-]*feeding|postpartum))\b",
+    r"\b(?P<pregnancy>(?:non[\s-]*)?(?:pregnant|lactating|breast[\s-]*feeding|postpartum))\b"
+    r"|\b(?:first|second|third|1st|2nd|3rd)\s+(?P<pregnancy2>trimester)\b",
     r"\b(?P<obesity>(?:non[\s-]*)?obese)\b",
     r"\b(?P<activity>latent|active|inactive|quiescent)\s+(?:tb\b|tuberculosis|infection|disease|lupus|sle\b"
     r"|crohn|uc\b|ulcerative|colitis|hepatitis|hbv\b|hcv\b|uveitis|arthritis|ra\b)",
     r"\bfitzpatrick\s+(?:skin\s+)?(?:(?:photo)?types?\s+)?(?P<skin_type>[ivx]+(?:\s*(?:-|–|to)\s*[ivx]+)?)\b"
     r"|\bskin\s+(?:photo)?types?\s+(?P<skin_type2>[ivx]+(?:\s*(?:-|–|to)\s*[ivx]+)?)\b",
     r"\b(?P<eye>left|right|study|fellow|treated|untreated|contralateral|non[\s-]*study)\s+eyes?\b",
+    r"\bNYHA\s+(?:functional\s+)?(?:class(?:es)?\s+)?(?P<nyha>(?:iv|i{1,3})(?:\s*(?:or|-|–|to|and|/)\s*(?:iv|i{1,3}))?)\b",
+    r"\bstage\s+(?P<tumour_stage>iv|i{1,3})[a-c]?\b",
+    # the oxygen support a participant needs: a severity class of respiratory illness
+    r"\b(?P<oxygen>(?:invasive\s+)?mechanical(?:ly)?\s+ventilat\w*|ecmo|extracorporeal\s+membrane\s+oxygenation"
+    r"|high[\s-]*flow|low[\s-]*flow|non[\s-]*invasive\s+ventilation|no\s+supplemental\s+oxygen)\b",
+    r"\b(?P<carrier>homozygous|heterozygous|non[\s-]*carriers?|carriers?)\b",
+    r"\b(?P<prior_lines>(?:at\s+least\s+|exactly\s+|only\s+)?(?:one|two|three|four|\d)(?:\s+or\s+more)?)\s+prior\s+"
+    r"(?:lines?|regimens?)\b",
     r"\b(?P<prior>(?:no|without)\s+prior|prior)\s+(?!to\b)\w",
     r"\b(?P<analysis_set>intent(?:ion)?[\s-]*to[\s-]*treat|per[\s-]*protocol|full\s+analysis|safety\s+(?:set|population)"
     r"|efficacy\s+(?:set|population)|(?:non[\s-]*)?completers?|all\s+randomi[sz]ed|as[\s-]+treated"
@@ -211,6 +223,8 @@ _RACES = {
     "caucasian": "white",
     "africanamerican": "black",
 }
+
+_OXYGEN = {"mechanical": "ventilation", "extracorporeal": "ecmo", "noninvasive": "niv", "nosupplemental": "none"}
 
 Token = tuple[str, str]
 
@@ -264,8 +278,16 @@ def _class_token(match: re.Match[str]) -> Token:
         value = _RACES.get(value, value)
     elif kind == "diabetes":  # "Type I" is "Type 1", "T2DM" is "Type 2"
         value = {"i": "1", "ii": "2"}.get(value, value)
-    elif kind == "skin-type":  # "I-III", "I to III", "I – III": one band
-        value = re.sub(r"\s*(?:-|–|to)\s*", "-", match.group(group).casefold())
+    elif kind in ("skin-type", "nyha"):  # "I-III", "I to III", "I – III", "III or IV": one band
+        value = re.sub(r"\s*(?:-|–|to|or|and|/)\s*", "-", match.group(group).casefold())
+    elif kind == "pregnancy" and value == "trimester":
+        value = "pregnant"
+    elif kind == "dialysis":  # haemodialysis, peritoneal dialysis
+        value = "nondialysis" if value.startswith("non") else "dialysis"
+    elif kind == "oxygen":
+        value = next((v for k, v in _OXYGEN.items() if k in value), value)
+    elif kind == "carrier":
+        value = value.replace("carriers", "carrier")
     elif kind in ("setting", "age-group"):
         value = value.removesuffix("s")
     return kind, value

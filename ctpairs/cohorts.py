@@ -126,7 +126,8 @@ _PERIOD = re.compile(
     r"|(?P<seq>(?-i:\b[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})+\b))"
     r"|\bbaseline\b|\b(?:week|day|month|year|visit)s?\s*\d+(?:\s*(?:-|–|to|through)\s*\d+)?\b"
     r"|\b(?:before|after|pre|post)[\s-]*(?:the\s+)?(?:switch|cross[\s-]*over)\b"  # "(Before Switch)"
-    r"|\b(?:pre|post)[\s-]*(?:treatment|dose)\b(?!\s+with)",  # "(Pre-treatment)", not "Pretreatment With Drug Y"
+    r"|\b(?:pre|post)[\s-]*(?:treatment|dose)\b(?!\s+with)"  # "(Pre-treatment)", not "Pretreatment With Drug Y"
+    r"|\b(?:pre|post)[\s-]*(?:implementation|intervention)\s+(?:period|phase)\b",  # before / after a change of care
     re.I,
 )
 _POPULATION = {
@@ -156,9 +157,18 @@ _CRITERIA = re.compile(
 )
 # "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
 _WHO = re.compile(
-    r"\b(?:patients|participants|subjects|adults|children|adolescents|infants|women|men|individuals|people)\s+"
-    r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){3,80}?)"
-    r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took)\b)",
+    r"(?P<before>(?:[\w+≥≤<>-]+\s+){0,3})"  # "Japanese participants", "Kidney transplant recipients"
+    r"\b(?P<noun>patients|participants|subjects|adults|children|adolescents|infants|women|men|individuals|people"
+    r"|volunteers|recipients|non[\s-]*carriers|carriers)(?:\s+|(?=\s))"
+    r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,200}?)"
+    r"(?<!\bhad)(?<!\bhave)(?<!\bhas)(?<!\bbeen)"  # "Participants who had received ..., received X"
+    r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took|underwent|continued|started)\b)",
+    re.I,
+)
+# "Eligible patients had ECOG performance status 2 and ...": who a group enrolled
+_ELIGIBLE = re.compile(
+    r"(?P<before>)\beligible\s+(?P<noun>patients|participants|subjects)\s+(?:had|were|must\s+have(?:\s+had)?)\s+"
+    r"(?P<who>(?:[^.;:\n]|(?<=\d)\.(?=\d)){3,200})",
     re.I,
 )
 # what the participants a description speaks of had before: "Patients with previously untreated
@@ -214,7 +224,7 @@ _CONDITIONS = {
     "fasted": re.compile(r"\bfast(?:ed|ing)\b(?!\s*/)", re.I),
 }
 # the steps of a sequence group's title: "Drug X Then Placebo", "Placebo/Drug X", "Placebo -> Drug X"
-_SEQUENCE_STEP = re.compile(r"\s+(?:then|followed\s+by|to)\s+|\s*(?:->|→|/)\s*", re.I)
+_SEQUENCE_STEP = re.compile(r",?\s+(?:then|followed\s+by|to)\s+|\s*(?:->|→|/)\s*", re.I)
 # a description's heading, which names its group's stage as a title would: "Open-label extension:
 # participants received ...", "Single-blind placebo run-in: all enrolled participants ..."
 _HEADING = re.compile(r"\s*(?P<h>[^:.\n]{3,60}):")
@@ -282,8 +292,8 @@ def _described(description: str) -> frozenset[Token]:
     after first-line therapy received ..." the history; two groups whose descriptions name a kind
     with no value in common are two populations (one that says nothing decides nothing)."""
     tokens: set[Token] = set()
-    for m in _WHO.finditer(description):
-        who = m.group("who")
+    for m in (*_WHO.finditer(description), *_ELIGIBLE.finditer(description)):
+        who = f"{m.group('before')}{m.group('noun')} {m.group('who')}"
         tokens |= characteristics(who)  # "Participants enrolled at sites outside Japan received ..."
         tokens |= {("region", _complemented(_norm(r.group(0)), who, r)) for r in _REGION.finditer(who)}
         tokens |= {("treatment history", name) for name, pattern in _HISTORY.items() if pattern.search(who)}
@@ -319,21 +329,20 @@ def _spells_initials(match: re.Match[str], title: str) -> bool:
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
+    heading = found.group("h") if (found := _HEADING.match(description)) else ""
     parts = frozenset(
         _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or m.group("study") or "")
         or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
-        for m in _PART.finditer(title)
+        for m in _PART.finditer(f"{title}\n{heading}")
     ) - {""}
-    found = [m for m in _PERIOD.finditer(title) if not _spells_initials(m, title)]
+    found = [m for m in _PERIOD.finditer(f"{title}\n{heading}") if not _spells_initials(m, title)]
     periods = frozenset(_norm(m.group(0)) for m in found if not m.group("seq"))
     sequences = frozenset(_norm(m.group("seq")) for m in found if m.group("seq"))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),
         not_concurrent=bool(_NOT_CONCURRENT.search(title)),
         parts=parts,
-        stages=stages(title)
-        | stages(heading.group("h") if (heading := _HEADING.match(description)) else "")
-        | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
+        stages=stages(title) | stages(heading) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
         sequences=sequences,
         populations=_populations(title)
@@ -343,7 +352,7 @@ def _context(title: str, description: str) -> GroupContext:
         regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
-        characteristics=characteristics(title, description),
+        characteristics=characteristics(title, description) | characteristics(heading),
         described=_described(description),
     )
 
