@@ -130,6 +130,13 @@ _PERIOD = re.compile(
     r"|\b(?:pre|post)[\s-]*(?:implementation|intervention)\s+(?:period|phase)\b",  # before / after a change of care
     re.I,
 )
+# the periods a description's heading names: not its times ("Weeks 1-12: 10 mg; Weeks 13-24: 20 mg"
+# is a schedule), only crossover periods and the two sides of a change of care
+_HEADING_PERIOD = re.compile(
+    r"\bperiod\s*(?:[0-9]+|i{1,3}v?\b)|\b(?:first|second|third)\s+period\b"
+    r"|\b(?:pre|post)[\s-]*(?:implementation|intervention)\s+(?:period|phase)\b",
+    re.I,
+)
 _POPULATION = {
     "healthy": re.compile(r"\bhealthy\b", re.I),
     "treatment-naive": re.compile(r"\bna[iï]ve\b", re.I),  # treatment-, TKI-, I-O naive
@@ -335,8 +342,10 @@ def _context(title: str, description: str) -> GroupContext:
         or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
         for m in _PART.finditer(f"{title}\n{heading}")
     ) - {""}
-    found = [m for m in _PERIOD.finditer(f"{title}\n{heading}") if not _spells_initials(m, title)]
-    periods = frozenset(_norm(m.group(0)) for m in found if not m.group("seq"))
+    found = [m for m in _PERIOD.finditer(title) if not _spells_initials(m, title)]
+    periods = frozenset(_norm(m.group(0)) for m in found if not m.group("seq")) | frozenset(
+        _norm(m.group(0)) for m in _HEADING_PERIOD.finditer(heading)
+    )
     sequences = frozenset(_norm(m.group("seq")) for m in found if m.group("seq"))
     return GroupContext(
         pooled=bool(_POOLED.search(title)),

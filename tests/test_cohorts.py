@@ -307,6 +307,14 @@ def test_a_line_of_therapy_is_read_in_titles_only() -> None:
             ("Drug X", "Participants in Japan received Drug X."),
             None,
         ),
+        # a heading that is a schedule names no period of the trial ...
+        (("Drug X", "Weeks 1-12: drug X 10 mg; Weeks 13-24: 20 mg"), ("Placebo", "Weeks 1-24: placebo"), None),
+        # ... one that names the two sides of a change of care does
+        (
+            ("Usual Care", "Pre-implementation period (2016 to 2017): usual care."),
+            ("Sepsis Bundle", "Post-implementation period (2017 to 2018): the hour-1 bundle."),
+            cohorts.SKIP_PERIODS,
+        ),
     ],
 )
 def test_what_descriptions_say_of_the_participants(a: tuple[str, str], b: tuple[str, str], reason: str | None) -> None:
