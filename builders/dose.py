@@ -39,7 +39,16 @@ from rapidfuzz import fuzz
 from ctpairs.abbreviations import without_definitions
 from ctpairs.builder import PerMeasureBuilder, Skip
 from ctpairs.cohorts import SKIP_POOLED, concurrency_skip, is_pooled
-from ctpairs.dose import AMOUNT_UNITS, DrugDose, Regimen, comparable, dose_ratio, is_placebo, parse_regimen
+from ctpairs.dose import (
+    AMOUNT_UNITS,
+    DrugDose,
+    Regimen,
+    comparable,
+    dose_ratio,
+    is_daily_total_of,
+    is_placebo,
+    parse_regimen,
+)
 from ctpairs.model.numbers import without_counts
 from ctpairs.model.trial import Measure, ResultGroup, Trial
 from ctpairs.pairing import group_contrast, observations_by_group
@@ -110,6 +119,9 @@ def _refine(base: DrugDose, later: DrugDose) -> DrugDose | None:
     if base.dose is None or later.dose is None:
         return base if base.amounts == later.amounts else None
     b, lt = base.dose, later.dose
+    if is_daily_total_of(b, lt) or is_daily_total_of(lt, b):  # "150 mg/day" beside "75 mg twice daily"
+        per_dose = lt if is_daily_total_of(b, lt) else b
+        return DrugDose(base.drug, per_dose, None, (per_dose.base_amount(),), base.text)
     if b.value != lt.value:
         return None
     fraction = "fraction" in (b.per, lt.per) and None in (b.per, lt.per)  # "9 Gy x 5" beside "9 Gy"

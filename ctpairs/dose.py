@@ -1075,13 +1075,24 @@ def _restated(r: _Raw, d: Dose, doses: list[tuple[_Raw, Dose]]) -> int | None:
     """The index of the dose of ``doses`` that ``d``, an amount per day, restates, if any."""
     if r.freq_in_unit != "QD":
         return None
-    amount, unit = d.base_amount()
-    for i, (other_raw, other) in enumerate(doses):
-        times = _TIMES_A_DAY.get(other.frequency or "")
-        if other_raw is not r and times and other.base_amount()[1] == unit:
-            if math.isclose(other.base_amount()[0] * times, amount, rel_tol=1e-9):
-                return i
-    return None
+    return next((i for i, (o_r, other) in enumerate(doses) if o_r is not r and _day_of(d, other)), None)
+
+
+def _day_of(total: Dose, dose: Dose) -> bool:
+    """Whether ``total`` is a day's amount of ``dose`` given several times a day."""
+    times = _TIMES_A_DAY.get(dose.frequency or "")
+    amount, unit = total.base_amount()
+    return bool(times) and dose.base_amount()[1] == unit and math.isclose(dose.base_amount()[0] * times, amount)
+
+
+_PER_DAY = re.compile(r"(?:/\s*|\bper\s+)(?:day|d)\b", re.I)
+
+
+def is_daily_total_of(total: Dose, dose: Dose) -> bool:
+    """Whether ``total``, written as an amount per day ("150 mg/day"), is the day's amount of
+    ``dose`` given several times a day ("75 mg twice daily"): one regimen said two ways, as a
+    group's title and description often say it ("150 mg once daily" is another regimen)."""
+    return total.frequency == "QD" and _PER_DAY.search(total.text) is not None and _day_of(total, dose)
 
 
 def comparable(a: Dose, b: Dose) -> bool:

@@ -28,6 +28,7 @@ from ctpairs.dose import (
     DoseParse,
     comparable,
     dose_ratio,
+    is_daily_total_of,
     is_placebo,
     parse_dose,
     parse_regimen,
@@ -1633,3 +1634,16 @@ def test_amounts_read_since_the_third_draw(text: str, expected: tuple | None) ->
     single = parse_dose(text).single
     got = single and (single.value, single.unit, single.per, single.frequency, single.route)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "total,dose,expected",
+    [
+        ("Pregabalin 150 mg/day", "pregabalin 75 mg orally twice daily", True),
+        ("Drug X 900 mg per day", "Drug X 300 mg three times daily", True),
+        ("Drug X 150 mg once daily", "Drug X 75 mg twice daily", False),  # two regimens of one daily amount
+        ("Drug X 200 mg/day", "Drug X 75 mg twice daily", False),
+    ],
+)
+def test_a_days_amount_of_a_dose_given_several_times_a_day(total: str, dose: str, expected: bool) -> None:
+    assert is_daily_total_of(parse_dose(total).single, parse_dose(dose).single) is expected

@@ -389,3 +389,29 @@ def test_registry_style_groups_with_descriptions_fourth_draw():
     outcomes = _labelled("arm", path, known_misses=False) + _labelled("dose", path, known_misses=False)
     assert len(outcomes) == 69
     assert [(expected, got) for expected, got in outcomes if (expected == PAIRED) != (got == PAIRED)] == []
+
+
+def test_registry_style_dose_ranging_trials():
+    """30 multi-group trials (3 to 6 groups: placebo-controlled dose ranging, mg/kg escalation
+    cohorts, factorial combinations, active comparators, parts, stages, age and renal groups,
+    amounts only in descriptions, vaccines' antigen amounts with and without adjuvant, pooled,
+    loading-dose, weight-tiered, range and titrated groups, fed and fasted, two schedules),
+    labelled by hand with every pair of groups that is a dose pair (81), before the builder saw
+    them. 78 were made and no other (precision 1.0, recall 0.96); the three missed were of groups
+    titled with a day's amount and described with the dose given twice a day ("Pregabalin 150
+    mg/day" / "75 mg orally twice daily (150 mg/day)"), which read as two amounts
+    (:func:`ctpairs.dose.is_daily_total_of`)."""
+    path = Path(__file__).parent / "data" / "dose_trials_registry_style.jsonl"
+    made = missed = false = 0
+    for row in (json.loads(line) for line in path.read_text().splitlines()):
+        record = _record(
+            tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"]), tuple(row["descriptions"])
+        )
+        got = {
+            frozenset((p.factual.group_title, p.counterfactual.group_title))
+            for p in DoseBuilder().build(parse_trial(record))
+            if isinstance(p, Pair)
+        }
+        expected = {frozenset(pair) for pair in row["expected_pairs"]}
+        made, missed, false = made + len(got & expected), missed + len(expected - got), false + len(got - expected)
+    assert (made, missed, false) == (81, 0, 0)
