@@ -274,6 +274,17 @@ def _complemented(name: str, text: str, match: re.Match[str]) -> str:
     return f"non-{name}" if _COMPLEMENT.search(text, 0, match.start()) else name
 
 
+_DEMONYMS = {"chinese": "china", "japanese": "japan", "korean": "korea", "taiwanese": "taiwan", "asian": "asia"}
+_DEMONYMS |= {"indian": "india", "russian": "russia", "european": "europe"}
+_DEMONYMS |= {"northamerican": "northamerica", "latinamerican": "latinamerica"}
+
+
+def _region(match: re.Match[str]) -> str:
+    """The region a match names, one name for a country and its people ("Japanese" is "japan")."""
+    name = _norm(match.group(0))
+    return _DEMONYMS.get(name, name)
+
+
 def _populations(text: str) -> frozenset[str]:
     """The populations a text names (:data:`_POPULATION`), a name right after "non" as its
     complement ("Non-elderly" is not "Elderly")."""
@@ -302,7 +313,7 @@ def _described(description: str) -> frozenset[Token]:
     for m in (*_WHO.finditer(description), *_ELIGIBLE.finditer(description)):
         who = f"{m.group('before')}{m.group('noun')} {m.group('who')}"
         tokens |= characteristics(who)  # "Participants enrolled at sites outside Japan received ..."
-        tokens |= {("region", _complemented(_norm(r.group(0)), who, r)) for r in _REGION.finditer(who)}
+        tokens |= {("region", _complemented(_region(r), who, r)) for r in _REGION.finditer(who)}
         tokens |= {("treatment history", name) for name, pattern in _HISTORY.items() if pattern.search(who)}
     return frozenset(tokens)
 
@@ -336,7 +347,7 @@ def _spells_initials(match: re.Match[str], title: str) -> bool:
 @lru_cache(maxsize=16384)
 def _context(title: str, description: str) -> GroupContext:
     both = f"{title}\n{description}"
-    heading = found.group("h") if (found := _HEADING.match(description)) else ""
+    heading = _heading(description)
     parts = frozenset(
         _norm(m.group("p") or m.group("ph") or m.group("pp") or m.group("named") or m.group("study") or "")
         or ("main" if m.group("main") else "substudy" if m.group("sub") else "")
@@ -358,12 +369,18 @@ def _context(title: str, description: str) -> GroupContext:
         | (_populations(description) - _TITLE_ONLY_POPULATIONS)
         | _lines(title)
         | _criteria(description),
-        regions=frozenset(_complemented(_norm(m.group(0)), title, m) for m in _REGION.finditer(title)),
+        regions=frozenset(_complemented(_region(m), title, m) for m in _REGION.finditer(title)),
         non_randomized=bool(_NON_RANDOMIZED.search(both) or _NON_RANDOMIZED_TITLE.search(title)),
         conditions=_found(_CONDITIONS, title),
         characteristics=characteristics(title, description) | characteristics(heading),
         described=_described(description),
     )
+
+
+def _heading(description: str) -> str:
+    """A description's heading: the few words before its first colon ("Open-label extension:")."""
+    m = _HEADING.match(description)
+    return m.group("h") if m else ""
 
 
 def stages(text: str) -> frozenset[str]:

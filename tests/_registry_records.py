@@ -74,6 +74,21 @@ def series_record(case: dict) -> dict:
     return _trial("NCT09999998", "NA", ["Drug X"], measures)
 
 
+def rows_record(case: dict) -> dict:
+    """A single-arm trial posting one measure whose rows are ``case["rows"]``, as registries post a
+    change from baseline (the baseline row the level, 50; the later rows changes, -2, -4, ...) or
+    levels (20, 30, 40, ...)."""
+    change = "change" in case["title"].casefold()
+    values = [
+        (50.0 if row.casefold().startswith("baseline") else -2.0 * i) if change else 20.0 + 10 * i
+        for i, row in enumerate(case["rows"], start=1)
+    ]
+    measure = _measure(case, case["rows"], 0)
+    for cls, value in zip(measure["classes"], values, strict=True):
+        cls["categories"][0]["measurements"] = [_measurement(case["param_type"], value)]
+    return _trial("NCT09999995", "NA", ["Drug X"], [measure])
+
+
 def related_record(case: dict) -> dict:
     """A single-arm trial of Drug X and the case's ``drugs``, posting its ``primary`` and
     ``secondary`` measures, one value each (20 and 22) for the same 100 participants."""

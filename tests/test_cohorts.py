@@ -307,6 +307,12 @@ def test_a_line_of_therapy_is_read_in_titles_only() -> None:
             ("Drug X", "Participants in Japan received Drug X."),
             None,
         ),
+        # a country and its people are one region
+        (
+            ("Drug X", "Japanese participants received Drug X."),
+            ("Placebo", "Participants in Japan received placebo."),
+            None,
+        ),
         # a heading that is a schedule names no period of the trial ...
         (("Drug X", "Weeks 1-12: drug X 10 mg; Weeks 13-24: 20 mg"), ("Placebo", "Weeks 1-24: placebo"), None),
         # ... one that names the two sides of a change of care does
