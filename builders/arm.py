@@ -144,6 +144,8 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     several doses changed, are arm contrasts."""
     if _DOSE_WORDS.search(a.title) and _DOSE_WORDS.search(b.title):
         return True
+    if _titrated_strengths(a, b):
+        return False  # "Insulin Glargine 300 U/mL" / "100 U/mL", each titrated: two formulations
     doses_a, doses_b = ({d.base_amount() for d in parse_dose(g.title).doses} for g in (a, b))
     if doses_a and doses_b and doses_a != doses_b and without_amounts(a.title) == without_amounts(b.title):
         return True  # "C213 1.9 mg" / "C213 3.8mg": the same title but for the amount
@@ -164,6 +166,13 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
     # which the dose axis cannot order, so they are arm contrasts
     difference = dose_difference(ra.regimen, rb.regimen)
     return not isinstance(difference, str) or difference == SKIP_UNSURE
+
+
+def _titrated_strengths(a: ResultGroup, b: ResultGroup) -> bool:
+    """Whether two groups' titles state only strengths (amounts per mL) and both descriptions titrate
+    the amount given: the strengths are formulations of one drug, not its doses."""
+    strengths = [d.unit.endswith("/mL") for g in (a, b) for d in parse_dose(g.title).doses]
+    return bool(strengths) and all(strengths) and all(parse_dose(g.description or "").titration for g in (a, b))
 
 
 def same_stated_treatment(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:

@@ -176,7 +176,7 @@ _CLASSES = (
     r"\b(?P<setting>hospitali[sz]ed|inpatients?|outpatients?|ambulatory)\b",
     r"\b(?P<age_group>neonates?|newborns?|infants?|toddlers?|pre-?term)\b",
     r"\btype\s*(?P<diabetes>1|2|i|ii)\s+(?:diabet|dm\b)|(?-i:\bT(?P<diabetes2>[12])DM?\b)",
-    r"(?-i:\b(?P<inadequate>[A-Za-z][A-Za-z0-9]*)[\s-]IR\b)|\binadequate(?:ly)?\s+respon\w*\s+to\s+(?P<inadequate2>[\w-]+)",
+    r"(?-i:\b(?P<inadequate>[A-Za-z][A-Za-z0-9]*)[\s-]IR\b(?!\s*(?:\d|tablets?|capsules?|formulation)))|\binadequate(?:ly)?\s+respon\w*\s+to\s+(?P<inadequate2>[\w-]+)",
     r"\b(?P<dialysis>(?:non[\s-]*)?(?:ha?emo|peritoneal\s+)?dialysis)\b",
     r"\b(?P<course>relapsing[\s-]+remitting|(?:primary|secondary)[\s-]+progressive|relapsing|newly[\s-]+diagnosed"
     r"|recurrent)\b" + _NOT_DOSING,

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ctpairs.characteristics import Token, characteristics, named_conditions
+from ctpairs.dose import parse_dose, route_codes, schedule_codes
 from ctpairs.model.trial import Measure, ResultGroup
 from ctpairs.pairing import is_pooled_group
 from ctpairs.qualifiers import unknown_qualifiers
@@ -203,7 +204,9 @@ _REGION = re.compile(
 )
 # A control group that did not run beside the trial's own: a historical or external cohort.
 _NOT_CONCURRENT = re.compile(
-    r"\b(?:historical|historic|external|synthetic|virtual)\s+(?:control|comparator|cohort|data)s?\b", re.I
+    r"\b(?:historical|historic|external|synthetic|virtual)\s+(?:control|comparator|cohort|data)s?\b"
+    r"|\bnatural[\s-]+history\b",
+    re.I,
 )
 _NON_RANDOMIZED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b",
@@ -492,13 +495,33 @@ _STRATUM = re.compile(r"\b(?P<kind>group|cohort|stratum)" + _LABEL_ID, re.I)
 def strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
     """The stratum of each group whose first label ("Group B", "Cohort 2", "Stratum A") it shares
     with another group of the measure, by group id: "Group B, Nivo" and "Group B, BSC" are two arms
-    of the population "Group B", and that label names a population, not an arm."""
+    of the population "Group B", and that label names a population, not an arm. Without such
+    labels, the strata a measure's titles end in after a dash, where two or more each end several
+    titles ("Ustekinumab 130 mg - TNF Failure", "Placebo - TNF Failure", "Ustekinumab 130 mg -
+    Conventional Failure", "Placebo - Conventional Failure"): what is said of a treatment (a
+    schedule, a route, an amount) is no stratum."""
     labels = {}
     for group in groups:
         if (m := _STRATUM.search(group.title)) is not None:
             labels[group.id] = f"{m.group('kind').casefold()} {_norm(m.group('id'))}"
     shared = Counter(labels.values())
-    return {gid: label for gid, label in labels.items() if shared[label] > 1}
+    layers = {gid: label for gid, label in labels.items() if shared[label] > 1}
+    return layers or _ending_strata(groups)
+
+
+_DASH_ENDING = re.compile(r"\s[-–]\s+(?P<ending>[^-–]+?)\s*$")
+
+
+def _ending_strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
+    endings = {}
+    for group in groups:
+        m = _DASH_ENDING.search(group.title)
+        if m and not (schedule_codes(m["ending"]) or route_codes(m["ending"]) or parse_dose(m["ending"]).doses):
+            endings[group.id] = "ending " + " ".join(m["ending"].casefold().split())
+    shared = Counter(endings.values())
+    if sum(n > 1 for n in shared.values()) < 2:
+        return {}
+    return {gid: ending for gid, ending in endings.items() if shared[ending] > 1}
 
 
 def stratum_skip(layers: dict[str, str], a: ResultGroup, b: ResultGroup) -> str | None:

@@ -68,7 +68,7 @@ _TREATMENT_WORDS = frozenset(
     none only then followed sequential concurrent continuous intermittent cyclic maintenance
     induction loading taper tapering escalation fixed flexible titrated titration blind label
     led delivered administered guided supported saline sugar starch maltodextrin lactose
-    cellulose inert verum real
+    cellulose inert verum real continued continuation withdrawal withdrawn discontinued
     """.split()
 )
 """Words that say what was given, how or when: a qualifier with one describes a treatment."""

@@ -92,6 +92,11 @@ _PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|,?\s*(?:a
 _STATISTIC_BEFORE = re.compile(r"\b(?:average|mean|median)\s+(?:of\s+)?(?:approximately\s+|about\s+)?$", re.I)
 # a gloss counting from another event after a time point: "Day 57 (28 days after second vaccination)"
 _GLOSS_OPEN = re.compile(r"\s*\(\s*")
+# what labels a visit beside its time, out of what a row says besides its times: a visit's number
+# ("Visit 3 (Week 4)"), a baseline visit's note ("Day 1 (pre-vaccination)")
+_VISIT_LABEL = re.compile(
+    r"\bvisit\s*\d+\b|\(\s*(?:pre[\s-]*(?:vaccination|treatment|randomi[sz]ation|infusion)|screening)\s*\)", re.I
+)
 _GLOSS_EVENT = re.compile(r"\s*(?:after|post|following|from)\b[^()]*\)", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(
@@ -140,6 +145,7 @@ class _Hit:
     baseline: bool
     unit: str | None = None  # a calendar time's unit ("day", "week"...)
     several: bool = False  # a range's or list's bound ("Weeks 0-12", "3, 6, and 12 months"): no one point
+    label: bool = False  # what labels a time, not a time: a gloss, a visit's number ("Visit 3 (Week 4)")
 
 
 @dataclass(frozen=True)
@@ -240,8 +246,18 @@ def _hits(text: str) -> list[_Hit]:
     for m in _BASELINE.finditer(text):
         if free(m):
             add(m, _Hit(m.start(), m.end(), 0.0, None, True))
+    for m in _VISIT_LABEL.finditer(text):
+        if free(m):
+            add(m, _Hit(m.start(), m.end(), None, None, False, label=True))
     hits.sort(key=lambda h: h.start)
-    return [h for before, h in zip([None, *hits], hits, strict=False) if not _is_gloss(text, before, h)]
+    return [_as_gloss(text, h) if _is_gloss(text, before, h) else h for before, h in zip([None, *hits], hits)]
+
+
+def _as_gloss(text: str, hit: _Hit) -> _Hit:
+    """A gloss's hit as a label spanning its brackets: out of what the text says besides its times."""
+    start = text.rfind("(", 0, hit.start)
+    closing = text.find(")", hit.end)
+    return _Hit(start, closing + 1 if closing >= 0 else hit.end, None, None, False, label=True)
 
 
 def _is_gloss(text: str, before: _Hit | None, hit: _Hit) -> bool:
@@ -250,6 +266,7 @@ def _is_gloss(text: str, before: _Hit | None, hit: _Hit) -> bool:
     return (
         before is not None
         and before.days is not None
+        and not hit.label
         and _GLOSS_OPEN.fullmatch(text, before.end, hit.start) is not None
         and (hit.several or _GLOSS_EVENT.match(text, hit.end) is not None)
     )
@@ -306,8 +323,9 @@ def read_time(text: str | None) -> TimeReading | None:
         return None
     text = without_windows(without_counts(text))
     hits = _hits(text)
-    timed = [h for h in hits if not h.baseline] or hits
-    several = any(h.several for h in hits)
+    times = [h for h in hits if not h.label]
+    timed = [h for h in times if not h.baseline] or times
+    several = any(h.several for h in times)
     if not timed or several or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
         return None
     first = timed[0]

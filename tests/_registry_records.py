@@ -80,7 +80,7 @@ def rows_record(case: dict) -> dict:
     levels (20, 30, 40, ...)."""
     change = "change" in case["title"].casefold()
     values = [
-        (50.0 if row.casefold().startswith("baseline") else -2.0 * i) if change else 20.0 + 10 * i
+        (50.0 if "baseline" in row.casefold() else -2.0 * i) if change else 20.0 + 10 * i
         for i, row in enumerate(case["rows"], start=1)
     ]
     measure = _measure(case, case["rows"], 0)

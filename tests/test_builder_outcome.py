@@ -17,7 +17,7 @@ from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
 from ctpairs.timepoints import read_time, same_visit, time_point_days
 from tests._data import real_record, resolve_pointer
-from tests._registry_records import related_record, series_record
+from tests._registry_records import related_record, rows_record, series_record
 
 
 @pytest.fixture(scope="module")
@@ -320,3 +320,25 @@ def test_registry_style_related_outcomes_labelled_by_hand() -> None:
         if paired != (case["expected"] == "paired") and "known_miss" not in case:
             wrong.append(case["why"])
     assert wrong == []
+
+
+def test_registry_style_rows_of_time_points() -> None:
+    """30 measures whose rows are time points (questionnaire subscales by visit, laboratory values,
+    pharmacokinetics by cycle day, vaccine titres, a baseline row in a level and in a change, rows
+    of no time, one visit said two ways, "Wk 12", "Visit 3 (Week 4)"), labelled by hand with every
+    consecutive pair of one series (104) before the builder saw them. 92 were made, and 3 more
+    (precision 0.97, recall 0.88): a visit's number and a note ("Visit 3 (Week 4)", "Day 1
+    (pre-vaccination)") and a gloss from another event ("Day 29 (28 days after first vaccination)")
+    stayed in what the rows say besides their times, so each row was a series of its own. They
+    are labels of the time now, and all 104 are made, and no other."""
+    path = Path(__file__).parent / "data" / "series_rows_registry_style.jsonl"
+    made = missed = false = 0
+    for case in (json.loads(line) for line in path.read_text().splitlines()):
+        got = {
+            (p.factual.result.category, p.counterfactual.result.category)
+            for p in OutcomeBuilder().build(parse_trial(rows_record(case)))
+            if isinstance(p, Pair) and p.change.attribute == "time_frame"
+        }
+        expected = {tuple(pair) for pair in case["expected_pairs"]}
+        made, missed, false = made + len(got & expected), missed + len(expected - got), false + len(got - expected)
+    assert (made, missed, false) == (104, 0, 0)

@@ -325,3 +325,21 @@ def test_a_line_of_therapy_is_read_in_titles_only() -> None:
 )
 def test_what_descriptions_say_of_the_participants(a: tuple[str, str], b: tuple[str, str], reason: str | None) -> None:
     assert cohorts.concurrency_skip(_group(*a), _group(*b)) == reason
+
+
+def test_strata_named_by_the_end_of_titles() -> None:
+    """Titles ending in their stratum after a dash, two or more strata of several groups each."""
+    titles = [
+        "Ustekinumab 130 mg - TNF Failure",
+        "Placebo - TNF Failure",
+        "Ustekinumab 130 mg - Conventional Failure",
+        "Placebo - Conventional Failure",
+    ]
+    groups = [ResultGroup(f"OG{i:03d}", t, "", None, f"/g/{i}") for i, t in enumerate(titles)]
+    layers = cohorts.strata(groups)
+    assert layers["OG000"] == layers["OG001"] != layers["OG002"] == layers["OG003"]
+    assert cohorts.stratum_skip(layers, groups[0], groups[3]) == cohorts.SKIP_COHORTS
+    assert cohorts.stratum_skip(layers, groups[0], groups[1]) is None
+    # what is said of a treatment (a schedule, a route, an amount) is no stratum
+    schedules = ["Drug X - Once Daily", "Placebo - Once Daily", "Drug X - Twice Daily", "Placebo - Twice Daily"]
+    assert cohorts.strata([ResultGroup(f"OG{i:03d}", t, "", None, "/g") for i, t in enumerate(schedules)]) == {}

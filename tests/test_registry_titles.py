@@ -391,6 +391,38 @@ def test_registry_style_groups_with_descriptions_fourth_draw():
     assert [(expected, got) for expected, got in outcomes if (expected == PAIRED) != (got == PAIRED)] == []
 
 
+def _made_pairs(builder, path: Path) -> tuple[int, int, int]:
+    """(made as labelled, missed, made but not labelled) over the multi-group trials of ``path``."""
+    made = missed = false = 0
+    for row in (json.loads(line) for line in path.read_text().splitlines()):
+        record = _record(
+            tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"]), tuple(row["descriptions"])
+        )
+        got = {
+            frozenset((p.factual.group_title, p.counterfactual.group_title))
+            for p in builder.build(parse_trial(record))
+            if isinstance(p, Pair)
+        }
+        expected = {frozenset(pair) for pair in row["expected_pairs"]}
+        made, missed, false = made + len(got & expected), missed + len(expected - got), false + len(got - expected)
+    return made, missed, false
+
+
+def test_registry_style_arm_trials():
+    """30 multi-group trials (three-arm, dose ranging with placebo, add-on, factorial, subgroup
+    grids, parts, crossover sequences, an extension, a total, a pooled group, a natural-history
+    control, groups named "Arm A/B/C", device / sham / usual care, formulations, routes, vaccines
+    with and without adjuvant, two insulin strengths), labelled by hand with every arm pair (84)
+    before the builder saw them. 80 were made, and 11 more (precision 0.88, recall 0.95): subgroup
+    grids whose titles end in their stratum after a dash ("Ustekinumab 130 mg - TNF Failure" /
+    "Placebo - Conventional Failure", :func:`ctpairs.cohorts.strata`) and a "Natural History
+    Control". Mended too: "Methylphenidate IR 12 mg" is immediate release, not inadequate
+    responders; "(Continued)" / "(Withdrawal)" describe a randomized withdrawal's treatments; two
+    strengths of one insulin, each titrated, are formulations. All 84 now, and no other."""
+    path = Path(__file__).parent / "data" / "arm_trials_registry_style.jsonl"
+    assert _made_pairs(ArmBuilder(), path) == (84, 0, 0)
+
+
 def test_registry_style_dose_ranging_trials():
     """30 multi-group trials (3 to 6 groups: placebo-controlled dose ranging, mg/kg escalation
     cohorts, factorial combinations, active comparators, parts, stages, age and renal groups,
@@ -402,16 +434,4 @@ def test_registry_style_dose_ranging_trials():
     mg/day" / "75 mg orally twice daily (150 mg/day)"), which read as two amounts
     (:func:`ctpairs.dose.is_daily_total_of`)."""
     path = Path(__file__).parent / "data" / "dose_trials_registry_style.jsonl"
-    made = missed = false = 0
-    for row in (json.loads(line) for line in path.read_text().splitlines()):
-        record = _record(
-            tuple(row["titles"]), tuple(row["drugs"]), tuple(row["conditions"]), tuple(row["descriptions"])
-        )
-        got = {
-            frozenset((p.factual.group_title, p.counterfactual.group_title))
-            for p in DoseBuilder().build(parse_trial(record))
-            if isinstance(p, Pair)
-        }
-        expected = {frozenset(pair) for pair in row["expected_pairs"]}
-        made, missed, false = made + len(got & expected), missed + len(expected - got), false + len(got - expected)
-    assert (made, missed, false) == (81, 0, 0)
+    assert _made_pairs(DoseBuilder(), path) == (81, 0, 0)
