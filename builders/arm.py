@@ -153,6 +153,9 @@ def same_drug_doses(regimens: Regimens, a: ResultGroup, b: ResultGroup) -> bool:
         codes_a, codes_b = codes(a.title), codes(b.title)
         if codes_a and codes_b and codes_a != codes_b:
             return False  # "PRN Sildenafil" / "Nightly Sildenafil", "Trastuzumab SC" / "Trastuzumab IV"
+    routes_a, routes_b = route_codes(a.description or ""), route_codes(b.description or "")
+    if routes_a and routes_b and routes_a.isdisjoint(routes_b):
+        return False  # descriptions giving the drug by other routes: "... intravenous ..." / "... subcutaneous ..."
     ra, rb = regimens.of(a), regimens.of(b)
     if isinstance(ra, Skip) or isinstance(rb, Skip):
         unsure = {SKIP_DISAGREE} >= {r.reason for r in (ra, rb) if isinstance(r, Skip)}

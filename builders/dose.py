@@ -122,8 +122,8 @@ def _refine(base: DrugDose, later: DrugDose) -> DrugDose | None:
     if is_daily_total_of(b, lt) or is_daily_total_of(lt, b):  # "150 mg/day" beside "75 mg twice daily"
         per_dose = lt if is_daily_total_of(b, lt) else b
         return DrugDose(base.drug, per_dose, None, (per_dose.base_amount(),), base.text)
-    if b.value != lt.value:
-        return None
+    if b.value != lt.value and b.base_amount() != lt.base_amount():
+        return None  # "500 µg" beside "0.5 mg (500 micrograms)" agree
     fraction = "fraction" in (b.per, lt.per) and None in (b.per, lt.per)  # "9 Gy x 5" beside "9 Gy"
     if b.base_amount() != lt.base_amount() and (b.per or not lt.per) and not fraction:
         return None  # "10 mg" vs "10 mL", or a basis the title states and the description contradicts

@@ -166,8 +166,8 @@ _CRITERIA = re.compile(
 # "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
 _WHO = re.compile(
     r"(?P<before>(?:[\w+≥≤<>-]+\s+){0,3})"  # "Japanese participants", "Kidney transplant recipients"
-    r"\b(?P<noun>patients|participants|subjects|adults|children|adolescents|infants|women|men|individuals|people"
-    r"|volunteers|recipients|non[\s-]*carriers|carriers)(?:\s+|(?=\s))"
+    r"\b(?P<noun>patients|participants|subjects|adults|children|adolescents|infants|women|men|girls|boys"
+    r"|individuals|people|volunteers|recipients|non[\s-]*carriers|carriers)(?:\s+|(?=\s))"
     r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,200}?)"
     r"(?<!\bhad)(?<!\bhave)(?<!\bhas)(?<!\bbeen)"  # "Participants who had received ..., received X"
     r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took|underwent|continued|started)\b)",
@@ -209,7 +209,9 @@ _NOT_CONCURRENT = re.compile(
     re.I,
 )
 _NON_RANDOMIZED = re.compile(
-    r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b",
+    r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b"
+    r"|\bdeclined\s+(?:to\s+be\s+)?randomi[sz](?:ation|ed)\b|\b(?:observational|registry)\s+(?:registry\s+)?(?:arm|cohort|group)\b"
+    r"|\benrolled\s+separately\b",
     re.I,
 )
 # Read in titles only: a randomized arm's description may allow a "dose escalation".
@@ -362,8 +364,8 @@ def _context(title: str, description: str) -> GroupContext:
     )
     sequences = frozenset(_norm(m.group("seq")) for m in found if m.group("seq"))
     return GroupContext(
-        pooled=bool(_POOLED.search(title)),
-        not_concurrent=bool(_NOT_CONCURRENT.search(title)),
+        pooled=bool(_POOLED.search(title) or _POOLED.search(heading)),
+        not_concurrent=bool(_NOT_CONCURRENT.search(title) or _NOT_CONCURRENT.search(heading)),
         parts=parts,
         stages=stages(title) | stages(heading) | ({"crossed-over"} if _CROSSED.search(description) else frozenset()),
         periods=periods,
@@ -483,10 +485,18 @@ _COHORT = re.compile(r"\b(?:cohorts?|strat(?:um|a))" + _LABEL_ID, re.I)
 
 
 def cohort_skip(a: ResultGroup, b: ResultGroup) -> str | None:
-    """:data:`SKIP_COHORTS` when both titles name cohorts (or strata) and not the same ones, else ``None``
-    (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this)."""
-    ca, cb = ({_norm(m.group("id")) for m in _COHORT.finditer(g.title)} for g in (a, b))
+    """:data:`SKIP_COHORTS` when both groups name cohorts (or strata) and not the same ones, else
+    ``None`` (dose-escalation cohorts are dose levels: the ``dose`` axis does not use this). A group
+    names its cohorts in its title, or, when the title names none ("Group 3"), in the first words of
+    its description ("Cohort 2 enrolled patients whose tumours ...")."""
+    ca, cb = (_cohorts(g) for g in (a, b))
     return SKIP_COHORTS if ca and cb and ca != cb else None
+
+
+def _cohorts(group: ResultGroup) -> frozenset[str]:
+    named = frozenset(_norm(m.group("id")) for m in _COHORT.finditer(group.title))
+    opening = _COHORT.match((group.description or "").lstrip())
+    return named or (frozenset({_norm(opening.group("id"))}) if opening else frozenset())
 
 
 _STRATUM = re.compile(r"\b(?P<kind>group|cohort|stratum)" + _LABEL_ID, re.I)

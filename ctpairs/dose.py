@@ -867,6 +867,8 @@ def _mark_volumes(text: str, raws: list[_Raw]) -> None:
             first.kind = "volume"
         elif first.unit == "%" and second.unit in _MASSES and text[first.end : second.start].isspace():
             first.kind = "strength"
+        elif first.unit in _CONCENTRATIONS and any(r.unit in _MASSES for r in doses if r is not first):
+            first.kind = "strength"  # "10 mg/mL oral suspension, 5 mL (50 mg)": the suspension's strength
         elif second.unit in _VOLUMES and first.unit not in (*_VOLUMES, "%"):
             if bracketed or (second.value < 1 and _SLASH.fullmatch(text, first.end, second.start)):
                 second.kind = "volume"
@@ -874,7 +876,8 @@ def _mark_volumes(text: str, raws: list[_Raw]) -> None:
 
 _ANOTHER_ITEM = re.compile(r"\b(?:and|or|either|plus|with|followed|then|vs|versus)\b|[+;&]", re.I)
 _STRENGTH_WORDS = re.compile(
-    r"(?:[\s,/+&]|\bx\b|×|\band\b|\b(?:capsules?|tablets?|caps|tabs|strengths?|each)\b)*", re.I
+    r"(?:[\s,;/+&]|\bx\b|×|\b(?:and|plus|one|two|three|four)\b|\b(?:capsules?|tablets?|caps|tabs|strengths?|each)\b)*",
+    re.I,
 )
 
 
@@ -924,6 +927,7 @@ def _mark_strengths(text: str, raws: list[_Raw]) -> None:
 
 _VOLUMES = frozenset({"mL", "L"})
 _MASSES = frozenset({"g", "mg", "ug", "ng"})
+_CONCENTRATIONS = frozenset(f"{mass}/mL" for mass in _MASSES)
 
 
 def _amount_start(r: _Raw) -> int:

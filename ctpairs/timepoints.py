@@ -84,7 +84,7 @@ _BASELINE = re.compile(r"(?<![\w-])(?:baseline|BL)(?![\w-])", re.I)
 # ("Week 2 - 50 mg", "Week 4 - 10 mg/kg")
 _NEXT_NUMBER = re.compile(
     rf"^\s*(?:-|–|to|through|and|or|,)\s*(?P<m>{_NUM})(?![\d.])"
-    rf"(?!\s*(?:{AMOUNT_UNITS}|mmhg|mm|cm|points?|copies)(?![a-z]))",
+    rf"(?!\s*(?:{AMOUNT_UNITS}|mmhg|mm|cm|points?|copies|hours?|hrs?|h|minutes?|mins?)(?![a-z]))",
     re.I,
 )
 _PREV_NUMBER = re.compile(rf"(?P<m>{_NUM}|{_WORD_NUM})-?\s*(?:-|–|to|,?\s*(?:and|or)|,)\s*$", re.I)
@@ -93,11 +93,13 @@ _STATISTIC_BEFORE = re.compile(r"\b(?:average|mean|median)\s+(?:of\s+)?(?:approx
 # a gloss counting from another event after a time point: "Day 57 (28 days after second vaccination)"
 _GLOSS_OPEN = re.compile(r"\s*\(\s*")
 # what labels a visit beside its time, out of what a row says besides its times: a visit's number
-# ("Visit 3 (Week 4)"), a baseline visit's note ("Day 1 (pre-vaccination)")
+# ("Visit 3 (Week 4)"), a baseline visit's note ("Day 1 (pre-vaccination)"); not "follow-up", whose
+# "30-Day Follow Up" counts from the end of treatment (NCT01703091)
 _VISIT_LABEL = re.compile(
     r"\bvisit\s*\d+\b|\(\s*(?:pre[\s-]*(?:vaccination|treatment|randomi[sz]ation|infusion)|screening)\s*\)", re.I
 )
 _GLOSS_EVENT = re.compile(r"\s*(?:after|post|following|from)\b[^()]*\)", re.I)
+_UNIT_WORD_BEFORE = re.compile(r"\b(?:day|week|month|year|cycle|visit|d|w)\s*$", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:at|by|to|through|until|after|over|in|on|during|for|from|of|up to|within)\s*$", re.I
@@ -230,6 +232,8 @@ def _hits(text: str) -> list[_Hit]:
                 continue
             unit = _UNIT_NAMES[m.group("u").casefold()]
             prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
+            if prev and _UNIT_WORD_BEFORE.search(text, 0, prev.start()):
+                prev = None  # "Day 1, 2 hours post-dose": the day's number, then the hour
             if unit == "year" and _is_age(text, prev.start() if prev else m.start(), m.end()):
                 continue
             if (pattern is _UNIT_NUM and _following_is_larger(text, m.end(), value)) or (
@@ -316,8 +320,10 @@ def read_time(text: str | None) -> TimeReading | None:
 
     Baseline counts only when nothing else is named ("Change from Baseline to Week 24" is
     Week 24); one point said in two units counts once ("Week 4 (Day 29)" is Week 4:
-    :data:`RESTATED_TOLERANCE`). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies
-    ("every 4 weeks") are not time points.
+    :data:`RESTATED_TOLERANCE`). An hour of a day is that day, the hour kept in what the text says
+    besides its time ("Day 15, Hour 2" is day 15 of the "hour 2" samples, a series apart from the
+    "hour 0" ones). Ranges and lists ("Weeks 0-12", "Days 1, 28") and frequencies ("every 4
+    weeks") are not time points.
     """
     if not text:
         return None
@@ -325,11 +331,18 @@ def read_time(text: str | None) -> TimeReading | None:
     hits = _hits(text)
     times = [h for h in hits if not h.label]
     timed = [h for h in times if not h.baseline] or times
-    several = any(h.several for h in times)
-    if not timed or several or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
+    if any(h.several for h in times):
+        return None
+    hours = [h for h in timed if h.unit in _WITHIN_DAY]
+    days = [h for h in timed if h.unit not in _WITHIN_DAY]
+    if hours and days:  # "Cycle 1 Day 1 2 h Post-dose": the day's samples at 2 h
+        timed, hits = days, [h for h in hits if h not in hours]
+    if not timed or (len({(h.days, h.cycle) for h in timed}) != 1 and not _restated(timed)):
         return None
     first = timed[0]
-    units = frozenset(h.unit for h in timed if h.unit)
+    if first.days is not None and first.days <= 1 and any(h.baseline for h in times):
+        first = next(h for h in times if h.baseline)  # "Baseline (Day 1)": the baseline, on its day
+    units = frozenset(h.unit for h in timed if h.unit and not first.baseline)
     return TimeReading(first.days, first.cycle, text[first.start : first.end], _rest(text, hits), units)
 
 
