@@ -58,6 +58,8 @@ _STATUS_TITLE = re.compile(
     r"|\b(?:pd-?l1|tmb|msi|tps|cps|expression)[\s-]+(?P<level>high|low)\b"
     r"|(?P<msi>(?-i:\bMSI-H\b|\bMSI-L\b|\bMSS\b|\bdMMR\b|\bpMMR\b))"
     r"|\b(?P<marker>pd-?l1|tps|cps|h[\s-]?score|expression)\)?\s*(?P<op>[<>≤≥]=?|=)\s*(?P<cut>\d+(?:\.\d+)?\s*%?)"
+    # a gene written mutated with an "m": "BRCAm", "gBRCAm", "EGFRm" ("non-BRCAm" is wild-type)
+    r"|(?-i:(?P<nonm>\bnon[\s-]*)?\b[gst]?(?:BRCA[12]?|EGFR|KRAS|BRAF|IDH[12]?|HRR|ATM|PALB2|FGFR[1-4]?)(?P<m>m)\b)"
     r"|(?-i:\b(?:HER-?2|ER|PR|HR|EGFR|ALK|ROS-?1|KRAS|NRAS|BRAF|PD-?L1|CD\d+|BRCA[12]?|MET|RET|NTRK\d?|FGFR\d?|IDH[12]?"
     r"|HPV|EBV|p16|AR|TROP-?2))(?:(?P<plus>\+)(?![\w(+])|(?P<minus>-|−)(?=$|[\s/,;:)\]])"
     r"(?!\s*(?:fusion|mutat|amplif|rearrang|alteration|positive|negative)))",
@@ -232,7 +234,9 @@ Token = tuple[str, str]
 def _status(text: str) -> set[Token]:
     found: set[Token] = set()
     for m in _STATUS_TITLE.finditer(text):
-        if m.group("mut"):
+        if m.group("m"):
+            found.add(("status", "wild-type" if m.group("nonm") else "mutant"))
+        elif m.group("mut"):
             found.add(("status", "mutant"))
         elif m.group("wt"):
             found.add(("status", "wild-type"))

@@ -112,7 +112,8 @@ _STAGES = {
     "open-label": re.compile(r"\bopen[\s-]*label\b", re.I),
     "extension": re.compile(r"\bextension\b(?!\s+cohort\s*\d)|\brollover\b|\bfollow[\s-]*on\b", re.I),
     "continuation": re.compile(r"\bcontinuation\b", re.I),
-    "switch": re.compile(r"\bswitch(?:ed|ing)?\b", re.I),
+    # "Placebo to Secukinumab (Extension)": switched from placebo
+    "switch": re.compile(r"\bswitch(?:ed|ing)?\b|\bplacebo\s+(?:to|->|→)\s+(?!match)\w", re.I),
     "crossover": re.compile(r"\bcross(?:ed)?[\s-]*over\b", re.I),
     "randomized-phase": re.compile(r"\brandomi[sz]ed\s+(?:phase|period|part)\b", re.I),
     # "Maintenance Phase", or the word alone as a group's qualifier: "Drug X (Maintenance)"
@@ -211,7 +212,7 @@ _NOT_CONCURRENT = re.compile(
 _NON_RANDOMIZED = re.compile(
     r"\bnon-?randomi[sz]ed\b|\bnot\s+randomi[sz]ed\b|\bsingle[\s-]*arm\b|\bsentinel\b|\bsafety\s+run[\s-]*in\b"
     r"|\bdeclined\s+(?:to\s+be\s+)?randomi[sz](?:ation|ed)\b|\b(?:observational|registry)\s+(?:registry\s+)?(?:arm|cohort|group)\b"
-    r"|\benrolled\s+separately\b",
+    r"|\benrolled\s+separately\b|\bscreen(?:ing)?\s+failures?\b",
     re.I,
 )
 # Read in titles only: a randomized arm's description may allow a "dose escalation".
@@ -519,6 +520,7 @@ def strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
     return layers or _ending_strata(groups)
 
 
+_LABEL_ONLY = re.compile(r"\s*(?:site|cent(?:er|re)|cohort|group|stratum|part|arm)\s*[\w-]{1,3}\s*$", re.I)
 _DASH_ENDING = re.compile(r"\s[-–]\s+(?P<ending>[^-–]+?)\s*$")
 
 
@@ -526,6 +528,8 @@ def _ending_strata(groups: Sequence[ResultGroup]) -> dict[str, str]:
     endings = {}
     for group in groups:
         m = _DASH_ENDING.search(group.title)
+        if m and _LABEL_ONLY.match(group.title, 0, m.start()):
+            return {}  # "Site A - Chlorhexidine Bathing": the site leads, the treatment ends the title
         if m and not (schedule_codes(m["ending"]) or route_codes(m["ending"]) or parse_dose(m["ending"]).doses):
             endings[group.id] = "ending " + " ".join(m["ending"].casefold().split())
     shared = Counter(endings.values())

@@ -247,12 +247,13 @@ class TestOutcome:
 def posts_one_sided_p(analysis: Analysis) -> bool:
     """Whether the trial says the p-value of this analysis is one-sided: its comments or the
     description of what it compares say so of the p-value or of the test it comes from, or its
-    statistical method calls the test one-sided ("1-sided stratified log-rank test"), and none says
-    a two-sided p-value or test is what it posts."""
+    statistical method or a note after the p-value calls it one-sided ("1-sided stratified log-rank
+    test", "0.03 (one-sided)"), and none says a two-sided p-value or test is what it posts."""
     text, method = f"{analysis.comment or ''} {analysis.group_description or ''}", analysis.method or ""
-    if _TWO_SIDED_P.search(text) or _TWO_SIDED_TEST.search(method):
+    sides = f"{method} {analysis.p_value_text or ''}"  # the test's name, or a note after the p: "0.03 (one-sided)"
+    if _TWO_SIDED_P.search(text) or _TWO_SIDED_TEST.search(sides):
         return False
-    return bool(_ONE_SIDED_P.search(text) or _ONE_SIDED_TEST.search(method))
+    return bool(_ONE_SIDED_P.search(text) or _ONE_SIDED_TEST.search(sides))
 
 
 def analysis_evidence(analysis: Analysis | None) -> tuple[float, bool] | None:

@@ -340,6 +340,25 @@ def _names_row(text: str, label: str) -> bool:
     return bool(label) and re.search(rf"(?<![\w.]){re.escape(label)}(?![\w])", text) is not None
 
 
+def _rows_named(analysis: Analysis, labels: dict[tuple[str | None, str | None], str]) -> set:
+    """The rows an analysis's group description and comments name: by their labels, a label inside
+    a longer named one left out ("week 12" in "week 12 ldl"), or, for rows that are time points, by
+    the one time the text names ("Comparison at 24 weeks", "Wk 24: Drug X vs Placebo" name "Week
+    24"; "Weeks 12 and 24" names no one time)."""
+    raw = f"{analysis.group_description or ''} {analysis.comment or ''}"
+    text = _norm(raw)
+    named = {s for s, label in labels.items() if _names_row(text, label)}
+    named = {s for s in named if not any(o != s and labels[s] in labels[o] for o in named)}
+    if named:
+        return named
+    said = read_time(raw)
+    if said is None or said.at_baseline:
+        return set()
+    return {
+        s for s, label in labels.items() if (r := read_time(label)) and (r.days, r.cycle) == (said.days, said.cycle)
+    }
+
+
 def analysis_for(
     measure: Measure, group_a: str, group_b: str, slot: tuple[str | None, str | None] | None = None
 ) -> Analysis | None:
@@ -367,16 +386,11 @@ def analysis_for(
     if len(labels) > 1:
         if slot is None:
             return None
-        texts = {id(a): _norm(f"{a.group_description or ''} {a.comment or ''}") for a in candidates}
-        naming = {id(a): {s for s, lab in labels.items() if _names_row(texts[id(a)], lab)} for a in candidates}
+        naming = {id(a): _rows_named(a, labels) for a in candidates}
         if any(naming.values()):
-            # a longer row label that contains a shorter one ("week 12" in "week 12 ldl") wins
-            def named(a: Analysis) -> bool:
-                rows = naming[id(a)]
-                best = max(rows, key=lambda s: len(labels[s]), default=None)
-                return best == slot
-
-            candidates = [a for a in candidates if named(a)]
+            # about this row alone: a longer row label that contains a shorter one ("week 12" in
+            # "week 12 ldl") is the one named; an analysis naming two rows is about neither
+            candidates = [a for a in candidates if naming[id(a)] == {slot}]
         elif not (measure.param_type == "count_of_participants" and len(labels) == 2):
             return None
     if not candidates:

@@ -137,15 +137,22 @@ def _background(qa: str, qb: str) -> bool:
     return any(one and one <= _ALONE and other & _BACKGROUND_DRUGS for one, other in ((ta, tb), (tb, ta)))
 
 
+_TIMING = re.compile(
+    r"(?:[<>≤≥]=?|\bwithin|\bafter|\bbefore)\s*\d+\s*(?:h|hrs?|hours?|days?|d|weeks?|wks?|min(?:utes)?)\b", re.I
+)
+
+
 def describes_treatment(qa: str, qb: str, known: frozenset[str]) -> bool:
     """True when two differing qualifiers say something about a treatment: a word of either is in
     the vocabulary of treatments ("Formulation A" / "Formulation B") or ``known`` (the words of the
     trial's intervention names and of the two titles' main parts), starts one of them ("Beva", "Nivo")
     or ends as a drug's name does ("Carboplatin"); either is a combination ("+"), an amount, an arm
-    label or a schedule without letters ("6/3"); or a word that differs is written as an initialism
-    ("GC" / "PC", "P+T+C")."""
+    label or a schedule without letters ("6/3"), or both say when it was given ("<24 h" / ">72 h");
+    or a word that differs is written as an initialism ("GC" / "PC", "P+T+C")."""
     if any("+" in q or _AMOUNT.search(q) or _ARM_LABEL.search(q) or _NO_LETTERS.match(q) for q in (qa, qb)):
         return True
+    if _TIMING.search(qa) and _TIMING.search(qb):
+        return True  # "Early Surgery (<24 h)" / "Late Surgery (>72 h)": when the treatment is given
     ta, tb = _tokens(qa), _tokens(qb)
     if (ta | tb) & (_TREATMENT_WORDS | known):
         return True

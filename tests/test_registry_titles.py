@@ -466,3 +466,19 @@ def test_registry_style_dose_trials_second_draw():
     actuations beside a dose, a tablet count, "(total daily dose 20 mg)"."""
     path = Path(__file__).parent / "data" / "dose_trials_registry_style_second_draw.jsonl"
     assert _made_pairs(DoseBuilder(), path) == (56, 31, 0)
+
+
+def test_registry_style_arm_trials_third_draw():
+    """A third draw of 30 multi-group trials in the title styles of many fields (oncology regimen
+    abbreviations, NCI "Arm I (...)" titles, surgery, anaesthesia, physiotherapy, acupuncture and
+    sham, diets, apps, "(N=120)", arms posted by site, responders, immediate or delayed and early or
+    late treatment, screen failures, extensions, totals), labelled by hand with every arm pair
+    before the builder saw them. One label is relabelled to the documented rule (field
+    ``relabelled``: "Nivo 3 mg/kg + Ipi 1 mg/kg" / "Nivo 1 mg/kg + Ipi 3 mg/kg", two regimens of the
+    same drugs with both amounts changed, is an arm contrast), making 80 pairs: 76 made and 6 more
+    (precision 0.93, recall 0.95). Mended: "BRCAm" / "non-BRCAm" are mutation statuses; "Placebo to
+    Secukinumab" switched from placebo; a screen-failure group is not randomized; titles led by a
+    site ("Site A - Chlorhexidine Bathing") end in their treatment, not a stratum; "(<24 h)" /
+    "(>72 h)" say when the treatment was given. All 80, none false."""
+    path = Path(__file__).parent / "data" / "arm_trials_registry_style_third_draw.jsonl"
+    assert _made_pairs(ArmBuilder(), path) == (80, 0, 0)

@@ -12,6 +12,7 @@ _COUNTS = re.compile(
 )
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _QUALIFIED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*(.+?)\s*$")
+_P_NOTE = re.compile(r"\s*(?:\([^()]*\)|\*+)\s*$")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
 _AGE_IN_YEARS = {
     "year": 1.0,
@@ -50,7 +51,7 @@ def parse_qualified_number(text: str | None) -> tuple[float | None, str | None]:
     """Parse a p-value-like text such as "<0.001", "= 0.03", ">.05": (number, qualifier or None)."""
     if text is None:
         return None, None
-    m = _QUALIFIED.match(text)
+    m = _QUALIFIED.match(_P_NOTE.sub("", text))  # "0.03 (two-sided)", "0.049*": the note is read apart
     if not m:
         return None, None
     qualifier = {"≤": "<=", "≥": ">=", "=": None}.get(m.group(1) or "", m.group(1) or None)
