@@ -61,6 +61,7 @@ from itertools import combinations, pairwise
 from ctpairs.builders.dose import trial_drugs
 from rapidfuzz import fuzz
 
+from ctpairs.abbreviations import long_form
 from ctpairs.builder import SKIP_NO_RESULTS, Skip
 from ctpairs.cohorts import is_pooled, responders_only
 from ctpairs.dose import first_named, parse_regimen
@@ -68,6 +69,7 @@ from ctpairs.endpoints import (
     analytes,
     anchors,
     constructs,
+    endpoint_core,
     is_score_scale,
     mixes_peak_and_trough,
     names_change,
@@ -438,6 +440,21 @@ def population_skip(a: Measure, b: Measure) -> str | None:
     return None
 
 
+def _cores_apart(a: str, b: str) -> bool:
+    """Whether two titles' endpoints (:func:`ctpairs.endpoints.endpoint_core`) read apart, beyond
+    the wording the titles share ("clinical remission" / "endoscopic improvement"), an initialism
+    of one spelled out at the end of the other ("pcr" / "pathological complete response") read as
+    one."""
+    if not (a and b) or fuzz.token_set_ratio(a, b) >= INSTRUMENT_MATCH:
+        return False
+    for short, spelled in ((a, b), (b, a)):
+        for token in short.split():
+            found = long_form(spelled, token) if len(token) > 1 else None
+            if found and fuzz.token_set_ratio(short, spelled.replace(found, token)) >= INSTRUMENT_MATCH:
+                return False
+    return True
+
+
 def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()) -> str | None:
     """Why a primary and a secondary measure are not the same instrument, population and time;
     ``drugs`` are the trial's drugs (:func:`~ctpairs.builders.dose.trial_drugs`), so that measures
@@ -456,6 +473,7 @@ def related_skip(p: Measure, s: Measure, drugs: tuple[tuple[str, ...], ...] = ()
         or fuzz.token_set_ratio(_title_key(p), _title_key(s)) < INSTRUMENT_MATCH
         or sets_apart(p.title) != sets_apart(s.title)
         or analytes(p.title) != analytes(s.title)
+        or _cores_apart(endpoint_core(p.title), endpoint_core(s.title))
     ):
         return SKIP_INSTRUMENT
     named_p, named_s = parse_regimen(p.title, drugs).names, parse_regimen(s.title, drugs).names

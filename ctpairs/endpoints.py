@@ -90,7 +90,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LABEL_NUMBER = re.compile(
     r"\b(?:phase|parts?|cohorts?|arms?|groups?|stages?)\s+(?:\d+[a-z]?|i{1,3}v?|iv)(?:\s+(?:and|to)\s+\d+[a-z]?)?\b"
 )
-_DOSE_AMOUNT = re.compile(r"\b\d+(?:\s\d+)?\s*(?:mg|mcg|µg|ug)\b")
+_DOSE_AMOUNT = re.compile(r"\b\d+(?:\s\d+)?\s*(?:mg|mcg|µg|ug)\b(?!\s*/?\s*d?l\b)")  # not "<6 mg/dL", a level
 _NUMBER = re.compile(r"\d+")
 _TIME_ACRONYM = re.compile(r"\(\s*[A-Za-z]+(\d+)\s*\)")
 # the named part of an instrument: the two words before "domain", "subscale", "subscore", "dimension"
@@ -264,17 +264,46 @@ _SET_APART = re.compile(r"\b(?:other|new|newly)\b", re.I)
 # what a measure is of, told by an identifier: "Serotype 19A", "A/H3N2 Strain", "Genotype 1b"
 _ANALYTE_ID = re.compile(
     r"\b(?i:serotypes?|serogroups?|strains?|subtypes?|genotypes?|antigens?)\s+(?P<after>[A-Z0-9][\w/-]*)"
-    r"|(?P<before>\b(?=[\w/-]*\d)[A-Z0-9][\w/-]*)\s+(?i:serotype|serogroup|strain|subtype|genotype|antigen)(?![\w-])",
+    r"|(?P<before>\b(?=[\w/-]*\d)[A-Z0-9][\w/-]*)\s+(?i:serotype|serogroup|strain|subtype|genotype|antigen)(?![\w-])"
+    r"|(?P<code>\b[A-Z]{2,5}-(?:[A-Z]|\d)\b)(?!-)",  # "RSV-A" / "RSV-B", "HSV-1", "IL-6"; not "EASI-75"
 )
 _METABOLITE = re.compile(r"\bmetabolites?\b|\b(?:des|nor|hydroxy|o-desmethyl|n-desmethyl)-?[a-z]*methyl[\w-]*", re.I)
 
 
 def analytes(title: str) -> frozenset[str]:
-    """The identifiers of what a title measures ("Serotype 19A", "A/H3N2 Strain"), and "metabolite"
+    """The identifiers of what a title measures ("Serotype 19A", "A/H3N2 Strain", "RSV-A"), and "metabolite"
     where it names a metabolite: two titles apart in these measure different things (serotype 1 and
     19A antibodies, a drug and its metabolite) however alike they read."""
-    found = {(m.group("after") or m.group("before")).casefold() for m in _ANALYTE_ID.finditer(title)}
+    found = {(m.group("after") or m.group("before") or m.group("code")).casefold() for m in _ANALYTE_ID.finditer(title)}
     return frozenset(found | ({"metabolite"} if _METABOLITE.search(title) else set()))
+
+
+# what a title says around its endpoint: who is counted, a change, and how it was assessed
+_COUNTED = re.compile(
+    r"^(?:(?:the\s+)?(?:percentage|percent|proportion|number|rate|count)\s+of\s+)?"
+    r"(?:participants|patients|subjects|people)?\s*(?:who\s+(?:had|were|achieved|reported)|with|achieving|reporting"
+    r"|having)?\s*|\b(?:mean\s+|least\s+squares\s+mean\s+)?(?:percent\s+)?change\s+from\s+baseline\s+(?:in|of)\s+",
+    re.I,
+)
+_ASSESSED = re.compile(
+    r"\s(?:per|by|as\s+(?:assessed|determined|measured)\s+by|according\s+to|using|based\s+on)\s.*$", re.I
+)
+
+
+_NOTE = re.compile(r"\([^()]*\s[^()]*\)|\[[^\[\]]*\s[^\[\]]*\]")  # a bracket of words, not an acronym's "(MACE)"
+
+
+@lru_cache(maxsize=16384)
+def endpoint_core(title: str) -> str:
+    """What a title measures once times, bracketed notes, who is counted ("Percentage of Participants
+    Achieving"), "Change From Baseline in", how it was assessed ("per Modified Mayo Score", "by
+    Investigator") and numbers are out: "Percentage of Participants Achieving Clinical Remission Per
+    Modified Mayo Score at Week 12 (Non-Responder Imputation)" -> "clinical remission"; two
+    definitions of one endpoint share it ("EASI-75" / "EASI-90": "easi"), two endpoints do not
+    ("endoscopic improvement")."""
+    text = without_times(_NOTE.sub(" ", title))
+    text = _ASSESSED.sub("", _COUNTED.sub(" ", text).strip())
+    return " ".join(re.sub(r"\d+", " ", text).split())
 
 
 def sets_apart(title: str) -> bool:

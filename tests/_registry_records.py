@@ -89,6 +89,13 @@ def rows_record(case: dict) -> dict:
     return _trial("NCT09999995", "NA", ["Drug X"], [measure])
 
 
+def measures_record(case: dict) -> dict:
+    """A single-arm trial posting the case's ``measures`` (each its own ``type``), one value each
+    (20, 30, 40, ...) for the same 100 participants."""
+    measures = [_measure(m, [None], 20 + 10 * i, m["type"]) for i, m in enumerate(case["measures"])]
+    return _trial("NCT09999994", "NA", ["Drug X"], measures)
+
+
 def related_record(case: dict) -> dict:
     """A single-arm trial of Drug X and the case's ``drugs``, posting its ``primary`` and
     ``secondary`` measures, one value each (20 and 22) for the same 100 participants."""

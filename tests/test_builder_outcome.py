@@ -17,7 +17,7 @@ from ctpairs.model.trial import Trial
 from ctpairs.schema import Pair
 from ctpairs.timepoints import read_time, same_visit, time_point_days
 from tests._data import real_record, resolve_pointer
-from tests._registry_records import related_record, rows_record, series_record
+from tests._registry_records import measures_record, related_record, rows_record, series_record
 
 
 @pytest.fixture(scope="module")
@@ -311,7 +311,8 @@ def test_registry_style_related_outcomes_labelled_by_hand() -> None:
     PFS2, and one measurement posted twice by two readers at one time ("(Central Endoscopy Read)" /
     "(Local Endoscopy Read)"), which was taken for a time series. Four known misses stay (field
     ``known_miss``): three titles that spell out what the other abbreviates, and a rating scale read
-    by two raters (scores on a scale are never related outcomes)."""
+    by two raters (scores on a scale are never related outcomes); since the measures draw, the
+    endpoints' cores also keep "MADRS Response" from "MADRS Remission"."""
     path = Path(__file__).parent / "data" / "related_registry_style.jsonl"
     wrong = []
     for case in (json.loads(line) for line in path.read_text().splitlines()):
@@ -362,3 +363,33 @@ def test_registry_style_rows_of_time_points_second_draw() -> None:
     the end of treatment, NCT01703091)."""
     path = Path(__file__).parent / "data" / "series_rows_registry_style_second_draw.jsonl"
     assert _series_made(path) == (108, 7, 0)
+
+
+def test_registry_style_trials_of_several_measures() -> None:
+    """25 one-group trials of 3 to 6 measures (oncology by two reviewers, survival rates at two
+    times, diabetes, vaccines by antigen, dermatology thresholds over time, pharmacokinetics,
+    psychiatry), labelled by hand with every time series pair across measures and every related
+    pair (57) before the builder saw them: 53 made and 2 more (precision 0.96, recall 0.93). Mended:
+    "RSV-A" / "RSV-B" are two analytes (:func:`ctpairs.endpoints.analytes`), which had joined one
+    series that then tied; a threshold on a level ("<6 mg/dL") is a specific, not a drug's amount;
+    a related pair's endpoints must read alike once who is counted, bracketed notes and how it was
+    assessed are out ("clinical remission" is not "endoscopic improvement",
+    :func:`ctpairs.endpoints.endpoint_core`). 55 made, none false; two missed: HbA1c by two
+    imputations whose titles read too unlike, and intracranial beside extracranial response."""
+    path = Path(__file__).parent / "data" / "measures_registry_style.jsonl"
+    made = missed = false = 0
+    for case in (json.loads(line) for line in path.read_text().splitlines()):
+        index = {(m["title"], m["time_frame"]): i for i, m in enumerate(case["measures"])}
+        got = {
+            (
+                index[(p.factual.outcome.title, p.factual.outcome.time_frame)],
+                index[(p.counterfactual.outcome.title, p.counterfactual.outcome.time_frame)],
+            )
+            for p in OutcomeBuilder().build(parse_trial(measures_record(case)))
+            if isinstance(p, Pair)
+            and p.factual.outcome.title + p.factual.outcome.time_frame
+            != p.counterfactual.outcome.title + p.counterfactual.outcome.time_frame
+        }
+        expected = {tuple(pair) for pair in case["expected_pairs"]}
+        made, missed, false = made + len(got & expected), missed + len(expected - got), false + len(got - expected)
+    assert (made, missed, false) == (55, 2, 0)

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from ctpairs.endpoints import (
     analytes,
+    endpoint_core,
     constructs,
     is_kaplan_meier_rate,
     is_placeholder_change,
@@ -474,3 +475,20 @@ def test_progression_on_the_next_line_is_another_endpoint() -> None:
     assert constructs("Progression-Free Survival (PFS) Per RECIST 1.1") == {"progression-free survival"}
     assert constructs("Progression-Free Survival on Next-Line Therapy (PFS2)") == {"second progression"}
     assert "second progression" in constructs("Time to Second Progression (PFS2)")
+
+
+@pytest.mark.parametrize(
+    "title,core",
+    [
+        (
+            "Percentage of Participants Achieving Clinical Remission Per Modified Mayo Score at Week 12 "
+            "(Non-Responder Imputation)",
+            "clinical remission",
+        ),
+        ("Percentage of Participants Achieving Endoscopic Improvement at Week 12", "endoscopic improvement"),
+        ("Objective Response Rate by Investigator Assessment", "objective response rate"),
+        ("Percentage of Participants Achieving EASI-75 at Week 16", "easi"),
+    ],
+)
+def test_the_endpoint_a_title_measures(title: str, core: str) -> None:
+    assert endpoint_core(title) == core
