@@ -12,8 +12,8 @@ from rapidfuzz import fuzz
 
 from ctpairs.endpoints import (
     analytes,
-    endpoint_core,
     constructs,
+    endpoint_core,
     is_kaplan_meier_rate,
     is_placeholder_change,
     is_score_scale,
