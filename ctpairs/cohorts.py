@@ -166,7 +166,6 @@ _CRITERIA = re.compile(
 )
 # "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
 _WHO = re.compile(
-    r"(?P<before>(?:[\w+≥≤<>-]+\s+){0,3})"  # "Japanese participants", "Kidney transplant recipients"
     r"\b(?P<noun>patients|participants|subjects|adults|children|adolescents|infants|women|men|girls|boys"
     r"|individuals|people|volunteers|recipients|non[\s-]*carriers|carriers)(?:\s+|(?=\s))"
     r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,200}?)"
@@ -174,9 +173,10 @@ _WHO = re.compile(
     r"(?=\s+(?:received|receive|will|were|are|was|randomi[sz]ed|treated|given|took|underwent|continued|started)\b)",
     re.I,
 )
+_BEFORE_SUBJECT = re.compile(r"(?:[\w+≥≤<>-]+\s+){1,3}$")
 # "Eligible patients had ECOG performance status 2 and ...": who a group enrolled
 _ELIGIBLE = re.compile(
-    r"(?P<before>)\beligible\s+(?P<noun>patients|participants|subjects)\s+(?:had|were|must\s+have(?:\s+had)?)\s+"
+    r"\beligible\s+(?P<noun>patients|participants|subjects)\s+(?:had|were|must\s+have(?:\s+had)?)\s+"
     r"(?P<who>(?:[^.;:\n]|(?<=\d)\.(?=\d)){3,200})",
     re.I,
 )
@@ -317,7 +317,9 @@ def _described(description: str) -> frozenset[Token]:
     with no value in common are two populations (one that says nothing decides nothing)."""
     tokens: set[Token] = set()
     for m in (*_WHO.finditer(description), *_ELIGIBLE.finditer(description)):
-        who = f"{m.group('before')}{m.group('noun')} {m.group('who')}"
+        # with the words before the subject: "Japanese participants", "Kidney transplant recipients"
+        before = _BEFORE_SUBJECT.search(description, max(0, m.start() - 60), m.start())
+        who = f"{before.group(0) if before else ''}{m.group('noun')} {m.group('who')}"
         tokens |= characteristics(who)  # "Participants enrolled at sites outside Japan received ..."
         tokens |= {("region", _complemented(_region(r), who, r)) for r in _REGION.finditer(who)}
         tokens |= {("treatment history", name) for name, pattern in _HISTORY.items() if pattern.search(who)}

@@ -270,6 +270,7 @@ _ANALYTE_ID = re.compile(
 _METABOLITE = re.compile(r"\bmetabolites?\b|\b(?:des|nor|hydroxy|o-desmethyl|n-desmethyl)-?[a-z]*methyl[\w-]*", re.I)
 
 
+@lru_cache(maxsize=16384)
 def analytes(title: str) -> frozenset[str]:
     """The identifiers of what a title measures ("Serotype 19A", "A/H3N2 Strain", "RSV-A"), and "metabolite"
     where it names a metabolite: two titles apart in these measure different things (serotype 1 and

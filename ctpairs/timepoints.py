@@ -99,6 +99,7 @@ _VISIT_LABEL = re.compile(
     r"\bvisit\s*\d+\b|\(\s*(?:pre[\s-]*(?:vaccination|treatment|randomi[sz]ation|infusion)|screening)\s*\)", re.I
 )
 _GLOSS_EVENT = re.compile(r"\s*(?:after|post|following|from)\b[^()]*\)", re.I)
+_REACH = 40  # how far before a time the words that qualify it are looked for
 _UNIT_WORD_BEFORE = re.compile(r"\b(?:day|week|month|year|cycle|visit|d|w)\s*$", re.I)
 _FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|q)\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(
@@ -228,11 +229,11 @@ def _hits(text: str) -> list[_Hit]:
                 continue
             if concurrent and _WITHIN_BEFORE.search(text, 0, m.start()):
                 continue  # the time between two events, not a time point
-            if _STATISTIC_BEFORE.search(text, 0, m.start()):
+            if _STATISTIC_BEFORE.search(text, max(0, m.start() - _REACH), m.start()):
                 continue
             unit = _UNIT_NAMES[m.group("u").casefold()]
             prev = _PREV_NUMBER.search(text[: m.start()]) if pattern is _NUM_UNIT else None
-            if prev and _UNIT_WORD_BEFORE.search(text, 0, prev.start()):
+            if prev and _UNIT_WORD_BEFORE.search(text, max(0, prev.start() - _REACH), prev.start()):
                 prev = None  # "Day 1, 2 hours post-dose": the day's number, then the hour
             if unit == "year" and _is_age(text, prev.start() if prev else m.start(), m.end()):
                 continue
