@@ -1429,22 +1429,6 @@ def test_a_note_after_a_p_value_is_read_apart(text: str, expected: tuple) -> Non
 
 
 def test_a_one_sided_note_in_the_p_value_counts() -> None:
-    one_sided = Analysis(
-        ["OG000", "OG001"],
-        0.03,
-        "0.03 (one-sided)",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        "/x",
-    )
+    one_sided = Analysis(["OG000", "OG001"], 0.03, "0.03 (one-sided)", *[None] * 11, "/x")
     assert posts_one_sided_p(one_sided)
     assert analysis_evidence(one_sided) == (0.06, False)
