@@ -31,15 +31,21 @@ description, what says otherwise, and gives the reason as a declared constant:
   sex, age, the participants' own choice), such as "Positive ALK FISH Status" / "Negative ALK FISH
   Status", or "Participants who preferred tadalafil" / "... who preferred sildenafil", or what both
   descriptions say of the participants with nothing in common ("Participants with EGFR mutation
-  received ..." / "... with EGFR wild-type ...");
+  received ..." / "... with EGFR wild-type ...", "Japanese participants ..." / "Participants
+  enrolled at sites outside Japan ...", "Eligible patients had ECOG performance status 2 ...");
 * :data:`SKIP_QUALIFIED` (:func:`qualifier_skip`, for contrasts of arms): titles whose qualifiers
   differ beyond their arms ("Placebo (Caregivers)" / "Drug X (Patients)", "Drug X - Site A" /
   "Drug X - Site B", :mod:`ctpairs.qualifiers`);
 * :data:`SKIP_COHORTS` (:func:`cohort_skip` and :func:`stratum_skip`, for contrasts of arms, not of
   dose levels): groups named as different cohorts or strata ("Cohort A2" / "Cohort F", "Stratum A" /
-  "Stratum B"), or in different
-  strata ("Group B, Nivo" / "Group C, ICC" where each label names several groups), which a trial
+  "Stratum B", or a description opening "Cohort 2 enrolled ..."), or in different
+  strata ("Group B, Nivo" / "Group C, ICC" where each label names several groups; titles ending in
+  their stratum, "Drug - TNF Failure" / "Drug - Conventional Failure"), which a trial
   enrols side by side, not randomizes against each other.
+
+A description's heading ("Open-label extension: ...", "Part 2 (confirmatory): ...", "Pooled
+analysis population: ...") is read for stages, parts, periods, pooling, historical controls and
+participant characteristics as a title is.
 
 :func:`responders_only` tells outcome measures whose population is the responders alone
 (duration of response, time to response), never comparable with whole-population ones.

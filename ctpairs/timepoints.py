@@ -3,9 +3,13 @@
 :func:`read_time` finds the one time point a text names ("Week 12", "Month 6", "Cycle 2 Day 1",
 "Baseline") and what the text says once time phrases are out, so that "HbA1c at Week 12" and
 "HbA1c at Week 24" are seen as the same measurement at two times. Ranges and lists ("Weeks 0-12",
-"Days 1, 28") and frequencies ("every 4 weeks") are not time points; a visit window beside a point
-("Day 15 (±2 days)") is no second one. :func:`cycle_length_days` reads a treatment-cycle length
-("21-day cycles"), which places cycle-relative points in days.
+"Days 1, 28", "3, 6, and 12 months") and frequencies ("every 4 weeks") are not time points; a
+visit window or a gloss from another event beside a point ("Day 15 (±2 days)", "Day 57 (28 days
+after second vaccination)") is no second one, and a visit's number labels it ("Visit 3 (Week 4)").
+An hour of a day is that day, the hour kept among the text's other words ("Cycle 1 Day 1 2 h
+Post-dose"). :func:`cycle_length_days` reads a treatment-cycle length ("21-day cycles"; not the
+length of several, "First 6 cycles (18 weeks)"), which places cycle-relative points in days;
+:func:`same_visit` tells one visit said in two units ("Week 4" / "Day 29").
 Readings are cached: outcome titles repeat across a trial's measures and groups.
 """
 
