@@ -363,7 +363,13 @@ _MISSING_TERMS = (
     r"|(?-i:NE|UTD|NA)"
 )
 _LABEL_PART = re.compile(r"\s*(?:[,/:;=]|\s-\s)\s*")
-_MISSING_EDGE = re.compile(rf"^(?:{_MISSING_TERMS})\b|\b(?:{_MISSING_TERMS})$", re.I)
+_MISSING_EDGE = re.compile(
+    rf"^(?:{_MISSING_TERMS})\b|\b(?:{_MISSING_TERMS})$"
+    # "No clinical status score reported", "No data": a value not posted, not an outcome of "No AE"
+    r"|^no\s+(?:[\w-]+\s+){0,3}(?:score|data|assessment|value|measurement|result|evaluation)s?"
+    r"(?:\s+(?:reported|available|recorded|collected|obtained))?$",
+    re.I,
+)
 
 
 @lru_cache(maxsize=16384)

@@ -15,6 +15,7 @@ from ctpairs.endpoints import (
     constructs,
     endpoint_core,
     is_kaplan_meier_rate,
+    is_missing_data,
     is_placeholder_change,
     is_score_scale,
     is_time_to_event,
@@ -492,3 +493,17 @@ def test_progression_on_the_next_line_is_another_endpoint() -> None:
 )
 def test_the_endpoint_a_title_measures(title: str, core: str) -> None:
     assert endpoint_core(title) == core
+
+
+@pytest.mark.parametrize(
+    "label,missing",
+    [
+        ("No clinical status score reported - Hospitalized", True),  # NCT04280705's rows
+        ("Censored subjects: No post-baseline evaluation", True),  # NCT03775486
+        ("No data", True),
+        ("No adverse events reported", False),  # an outcome: participants without an event
+        ("No response", False),
+    ],
+)
+def test_a_value_not_posted_is_missing_data(label: str, missing: bool) -> None:
+    assert is_missing_data(label) is missing
