@@ -164,15 +164,17 @@ its group is."""
 _LINE = re.compile(r"\b(?P<word>first|second|third|1st|2nd|3rd)[\s-]*line\b|\b(?P<n>[123])L(?P<later>\+)?(?!\w)", re.I)
 # a group's own eligibility criteria, in its description
 # ("must have received at least one dose" says who was analysed, not who could enter)
+# who a group's description speaks of; the nouns a who-phrase may start with
+_SUBJECTS = r"patients|participants|subjects"
 _CRITERIA = re.compile(
-    r"\b(?:patients|participants|subjects)\s+(?:must|should)\s+(?:have\s+(?:had|been\s+diagnosed|progressed|failed)"
+    rf"\b(?:{_SUBJECTS})\s+(?:must|should)\s+(?:have\s+(?:had|been\s+diagnosed|progressed|failed)"
     r"|be\s+(?:\w+[\s-]+){0,2}(?:naive|na[iï]ve|refractory|resistant|intolerant|eligible))\b"
     r"|\beligible\s+(?:if|for\s+this\s+(?:arm|cohort|group))\b",
     re.I,
 )
 # "Participants with EGFR mutation received ...", "Patients with severe disease will be given ..."
 _WHO = re.compile(
-    r"\b(?P<noun>patients|participants|subjects|adults|children|adolescents|infants|women|men|girls|boys"
+    rf"\b(?P<noun>{_SUBJECTS}|adults|children|adolescents|infants|women|men|girls|boys"
     r"|individuals|people|volunteers|recipients|non[\s-]*carriers|carriers)(?:\s+|(?=\s))"
     r"(?:with\s+)?(?P<who>(?:aged\s+|with\s+)?(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,200}?)"
     r"(?<!\bhad)(?<!\bhave)(?<!\bhas)(?<!\bbeen)"  # "Participants who had received ..., received X"
@@ -182,7 +184,7 @@ _WHO = re.compile(
 _BEFORE_SUBJECT = re.compile(r"(?:[\w+≥≤<>-]+\s+){1,3}$")
 # "Eligible patients had ECOG performance status 2 and ...": who a group enrolled
 _ELIGIBLE = re.compile(
-    r"\beligible\s+(?P<noun>patients|participants|subjects)\s+(?:had|were|must\s+have(?:\s+had)?)\s+"
+    rf"\beligible\s+(?P<noun>{_SUBJECTS})\s+(?:had|were|must\s+have(?:\s+had)?)\s+"
     r"(?P<who>(?:[^.;:\n]|(?<=\d)\.(?=\d)){3,200})",
     re.I,
 )
@@ -286,9 +288,11 @@ def _complemented(name: str, text: str, match: re.Match[str]) -> str:
     return f"non-{name}" if _COMPLEMENT.search(text, 0, match.start()) else name
 
 
-_DEMONYMS = {"chinese": "china", "japanese": "japan", "korean": "korea", "taiwanese": "taiwan", "asian": "asia"}
-_DEMONYMS |= {"indian": "india", "russian": "russia", "european": "europe"}
-_DEMONYMS |= {"northamerican": "northamerica", "latinamerican": "latinamerica"}
+_DEMONYMS = {
+    "chinese": "china", "japanese": "japan", "korean": "korea", "taiwanese": "taiwan", "asian": "asia",
+    "indian": "india", "russian": "russia", "european": "europe",
+    "northamerican": "northamerica", "latinamerican": "latinamerica",
+}  # fmt: skip
 
 
 def _region(match: re.Match[str]) -> str:
